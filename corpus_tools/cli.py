@@ -1,0 +1,94 @@
+"""The ``corpus-tools`` command: ``report``, ``check``, ``info``.
+
+Run ``corpus-tools --help`` or ``corpus-tools COMMAND --help``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from corpus_tools.errors import CorpusError, CorpusWarning
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from corpus_tools.reports import discover_notebooks, notebook_parameters, parse_parameter, run_reports
+
+    parameters = {name: parse_parameter(value) for name, value in args.parameter}
+    books = discover_notebooks(args.notebooks_dir, args.only)
+    declared = set().union(*(notebook_parameters(p) for p in books)) if books else set()
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise CorpusError(f"no notebook to run declares the parameter(s) {', '.join(unknown)}; declared: {', '.join(sorted(declared))}")
+    results = run_reports(args.only, args.output_dir, parameters, data_dir=args.data_dir, notebooks=args.notebooks_dir)
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} of {len(results)} notebooks ok; reports in {args.output_dir or 'reports/'}")
+    for r in failed:
+        print(f"FAILED {r.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from corpus_tools.corpus import check_corpus
+
+    problems = check_corpus(args.data_dir)
+    for p in problems:
+        print(p)
+    errors = sum(p.level == "error" for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from corpus_tools.corpus import corpus_summary, load_corpus, load_meetings
+
+    corpus = load_corpus(args.data_dir)
+    meetings = load_meetings(args.data_dir)
+    print(f"{len(corpus)} documents, {corpus['n_words'].sum()} words, {corpus['n_sentences'].sum()} sentences, "
+          f"{corpus['outlet'].nunique()} outlets, {len(meetings)} meetings")
+    print(corpus_summary(corpus).to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``corpus-tools``.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["report", "--only", "00"]).only
+    ['00']
+    """
+    parser = argparse.ArgumentParser(prog="corpus-tools", description="Analyse news reports of diplomatic meetings.")
+    parser.add_argument("--data-dir", default=None, help="data directory (default: the project's data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    report = sub.add_parser("report", help="run the numbered notebooks and write reports/")
+    report.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks (number or name)")
+    report.add_argument("--output-dir", default=None, help="where to write the reports (default: reports/)")
+    report.add_argument("--notebooks-dir", default=None, help="where the numbered notebooks are (default: notebooks/)")
+    report.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="pass a parameter to the notebooks that declare it (a Python literal or a string)")
+    report.set_defaults(func=_cmd_report)
+
+    check = sub.add_parser("check", help="validate the corpus: manifest, files, checksums, dates, meetings")
+    check.set_defaults(func=_cmd_check)
+
+    info = sub.add_parser("info", help="summarise the corpus")
+    info.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``corpus-tools``; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    warnings.simplefilter("always", CorpusWarning)
+    warnings.formatwarning = lambda message, category, *rest: f"warning: {message}\n"
+    try:
+        return args.func(args)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

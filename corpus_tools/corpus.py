@@ -1,0 +1,266 @@
+"""The corpus: the manifest ``data/corpus.csv``, the raw articles in ``data/raw/``, the
+meetings of ``data/meetings.csv``, their validation, and :func:`load_corpus`.
+
+Raw files are read, never written. Every problem found is reported with the file and line
+that cause it and what to do; :func:`check_corpus` lists them all at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import warnings
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from corpus_tools.clean import AUDIT_COLUMNS, clean_text
+from corpus_tools.errors import CorpusError, CorpusWarning, Problem
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.resources import load_boilerplate_rules, read_table
+
+MANIFEST_COLUMNS = [
+    "doc_id", "file", "outlet", "url", "published", "meeting_id",
+    "title", "language", "original_language", "sha256", "notes",
+]
+REQUIRED_MANIFEST_COLUMNS = ["doc_id", "file", "outlet", "url", "published", "meeting_id", "sha256"]
+MEETING_COLUMNS = ["meeting_id", "date", "place", "description"]
+
+
+def sha256_of(path: Path | str) -> str:
+    """Return the hex SHA-256 of a file's bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_of(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def decode_article(data: bytes, name: str) -> str:
+    """Decode an article's bytes as UTF-8 or raise a :class:`CorpusError` naming the byte offset.
+
+    Examples
+    --------
+    >>> decode_article("Kyiv".encode(), "a.txt")
+    'Kyiv'
+    >>> decode_article(b"Kyiv \\xe9", "a.txt")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: a.txt: not valid UTF-8 at byte offset 5 (byte 0xe9); re-save the file as UTF-8
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{name}: not valid UTF-8 at byte offset {exc.start} (byte 0x{data[exc.start]:02x}); "
+            "re-save the file as UTF-8"
+        ) from exc
+
+
+def parse_iso_date(value: str) -> date | None:
+    """Parse ``YYYY-MM-DD``; return None for an empty value, raise ValueError otherwise.
+
+    Examples
+    --------
+    >>> parse_iso_date("2025-03-27"), parse_iso_date("")
+    (datetime.date(2025, 3, 27), None)
+    """
+    if not value:
+        return None
+    if len(value) != 10:
+        raise ValueError(value)
+    return date.fromisoformat(value)
+
+
+def _check_meetings(directory: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    path = directory / "meetings.csv"
+    try:
+        meetings = read_table(path, MEETING_COLUMNS, what="meetings table")
+    except CorpusError as exc:
+        return None, [Problem("error", str(path), str(exc).removeprefix(f"{path}: "))]
+    problems = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(meetings.itertuples(index=False), start=2):
+        if not row.meeting_id:
+            problems.append(Problem("error", str(path), f"line {line}: meeting_id is empty", line))
+        elif row.meeting_id in seen:
+            problems.append(Problem("error", str(path), f"line {line}: meeting_id {row.meeting_id!r} repeats line {seen[row.meeting_id]}; ids must be unique", line))
+        seen.setdefault(row.meeting_id, line)
+        try:
+            if parse_iso_date(row.date) is None:
+                problems.append(Problem("error", str(path), f"line {line}: date is empty; write the meeting's date as YYYY-MM-DD", line))
+        except ValueError:
+            problems.append(Problem("error", str(path), f"line {line}: date {row.date!r} is not a date; write it as YYYY-MM-DD", line))
+    return meetings, problems
+
+
+def check_corpus(data_dir: Path | str | None = None) -> list[Problem]:
+    """Validate manifest, raw files and meetings; return every problem found (empty if none).
+
+    Checks: the manifest exists and has its columns; each row names an existing file whose
+    SHA-256 matches; ids are unique; dates are ``YYYY-MM-DD``; meeting ids exist in
+    ``meetings.csv``; texts are UTF-8 and not empty; no raw file lacks a row; no text repeats.
+
+    Examples
+    --------
+    >>> [str(p) for p in check_corpus() if p.level == "error"]
+    []
+    """
+    directory = _data_dir(data_dir)
+    manifest_path = directory / "corpus.csv"
+    meetings, problems = _check_meetings(directory)
+    known_meetings = set(meetings["meeting_id"]) if meetings is not None else None
+    try:
+        manifest = read_table(manifest_path, REQUIRED_MANIFEST_COLUMNS, what="manifest")
+    except CorpusError as exc:
+        hint = " (or add articles with `corpus-tools add`)" if not manifest_path.exists() else ""
+        return [Problem("error", str(manifest_path), str(exc).removeprefix(f"{manifest_path}: ") + hint), *problems]
+    raw = directory / "raw"
+    seen_ids: dict[str, int] = {}
+    seen_texts: dict[str, tuple[int, str]] = {}
+    listed: set[str] = set()
+    m = str(manifest_path)
+    for line, row in enumerate(manifest.itertuples(index=False), start=2):
+        where = f"line {line} (doc_id {row.doc_id!r})"
+        if not row.doc_id:
+            problems.append(Problem("error", m, f"line {line}: doc_id is empty; give the article a unique id", line))
+        elif row.doc_id in seen_ids:
+            problems.append(Problem("error", m, f"{where}: doc_id repeats line {seen_ids[row.doc_id]}; doc ids must be unique", line))
+        seen_ids.setdefault(row.doc_id, line)
+        try:
+            parse_iso_date(row.published)
+        except ValueError:
+            problems.append(Problem("error", m, f"{where}: published {row.published!r} is not a date; write YYYY-MM-DD, or leave it empty if unknown", line))
+        if not row.meeting_id:
+            problems.append(Problem("warning", m, f"{where}: meeting_id is empty; the article is left out of meeting comparisons", line))
+        elif known_meetings is not None and row.meeting_id not in known_meetings:
+            problems.append(Problem("error", m, f"{where}: meeting_id {row.meeting_id!r} is not in meetings.csv; add a row there (meeting_id,date,place,description) or fix the id", line))
+        if not row.file:
+            problems.append(Problem("error", m, f"{where}: file is empty; name the article's file in data/raw/", line))
+            continue
+        listed.add(row.file)
+        path = raw / row.file
+        if Path(row.file).name != row.file or not path.is_file():
+            problems.append(Problem("error", m, f"{where}: file {row.file!r} is not in {raw}; copy the article there or fix the name", line))
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if row.sha256 != digest:
+            problems.append(Problem("error", m, f"{where}: sha256 does not match data/raw/{row.file} (file has {digest}); raw files are never edited: restore the original, or if this is a new version, give it a new row", line))
+        try:
+            text = decode_article(data, f"data/raw/{row.file}")
+        except CorpusError as exc:
+            problems.append(Problem("error", str(path), str(exc).removeprefix(f"data/raw/{row.file}: ") + f" (manifest {where})", line))
+            continue
+        if not text.strip():
+            problems.append(Problem("error", str(path), f"empty or whitespace only (manifest {where}); remove its row or restore the text", line))
+            continue
+        key = " ".join(text.split())
+        if key in seen_texts:
+            other_line, other_id = seen_texts[key]
+            problems.append(Problem("warning", m, f"{where}: same text as line {other_line} (doc_id {other_id!r}); remove one row unless both are wanted", line))
+        else:
+            seen_texts[key] = (line, row.doc_id)
+    if raw.is_dir():
+        for path in sorted(raw.iterdir()):
+            if path.is_file() and path.name not in listed and not path.name.startswith("."):
+                problems.append(Problem("warning", str(path), f"has no row in {manifest_path.name}; it is ignored. Add it with `corpus-tools add` or move it out of data/raw/"))
+    return problems
+
+
+def _raise_or_warn(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems:
+        if problem.level == "warning":
+            warnings.warn(str(problem), CorpusWarning, stacklevel=3)
+    if errors:
+        listing = "\n".join(f"  - {p.file}: {p.message}" for p in errors)
+        raise CorpusError(f"the corpus has {len(errors)} problem(s):\n{listing}")
+
+
+def load_meetings(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per meeting: ``meeting_id, date, place, description``, sorted by date.
+
+    Examples
+    --------
+    >>> load_meetings()["meeting_id"].tolist()
+    ['brussels-2025-03-20', 'paris-2025-03-27', 'paris-2026-01-06']
+    """
+    meetings, problems = _check_meetings(_data_dir(data_dir))
+    _raise_or_warn(problems)
+    meetings = meetings.assign(date=pd.to_datetime(meetings["date"], format="%Y-%m-%d"))
+    return meetings.sort_values(["date", "meeting_id"]).reset_index(drop=True)
+
+
+def load_corpus(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Load and clean the corpus: one row per document.
+
+    Columns: the manifest's (``doc_id, file, outlet, url, published, meeting_id, title,
+    language, original_language, sha256, notes``; ``published`` as a date, NaT when unknown),
+    ``text_raw``, ``text`` (cleaned), and counts ``n_chars``, ``n_sentences``, ``n_words``.
+    Raises :class:`CorpusError` listing every error of :func:`check_corpus`; warns on the rest.
+
+    Examples
+    --------
+    >>> corpus = load_corpus()
+    >>> len(corpus), corpus.loc[0, "outlet"]
+    (5, 'La Voce di New York (English edition)')
+    >>> "Support The Moscow Times!" in corpus.loc[4, "text"]
+    False
+    """
+    from corpus_tools.tokens import sentences, tokens
+
+    directory = _data_dir(data_dir)
+    _raise_or_warn(check_corpus(directory))
+    manifest = read_table(directory / "corpus.csv", REQUIRED_MANIFEST_COLUMNS, what="manifest")
+    for column in MANIFEST_COLUMNS:
+        if column not in manifest.columns:
+            manifest[column] = ""
+    corpus = manifest[MANIFEST_COLUMNS].copy()
+    rules = load_boilerplate_rules(directory)
+    raw_texts = [decode_article((directory / "raw" / f).read_bytes(), f) for f in corpus["file"]]
+    corpus["published"] = pd.to_datetime(corpus["published"].replace("", None), format="%Y-%m-%d")
+    corpus["text_raw"] = raw_texts
+    corpus["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(raw_texts, corpus["doc_id"])]
+    corpus["n_chars"] = corpus["text"].str.len()
+    sents = sentences(corpus, data_dir=directory)
+    toks = tokens(sents, data_dir=directory)
+    corpus["n_sentences"] = corpus["doc_id"].map(sents.groupby("doc_id").size()).fillna(0).astype("int64")
+    corpus["n_words"] = corpus["doc_id"].map(toks[toks["is_alpha"]].groupby("doc_id").size()).fillna(0).astype("int64")
+    return corpus
+
+
+def cleaning_audit(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """What cleaning removed: one row per removed line, block or span, per document.
+
+    Columns: ``doc_id, rule_id, kind, line_start, line_end, col_start, col_end, text`` (lines
+    1-based in the raw file; columns 0-based within the line).
+
+    Examples
+    --------
+    >>> audit = cleaning_audit(load_corpus())
+    >>> audit.groupby("doc_id").size().to_dict()
+    {'003_2b7f16d37a3bbf4f': 1, '004_a8e185546eefeca8': 5}
+    """
+    rules = load_boilerplate_rules(_data_dir(data_dir))
+    audits = [clean_text(t, rules, doc_id=d)[1] for t, d in zip(corpus["text_raw"], corpus["doc_id"])]
+    audits = [a for a in audits if len(a)]
+    if not audits:
+        return pd.DataFrame(columns=AUDIT_COLUMNS)
+    return pd.concat(audits, ignore_index=True)
+
+
+def corpus_summary(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per document with what a reader wants first: outlet, date, meeting, size.
+
+    Examples
+    --------
+    >>> corpus_summary(load_corpus()).columns.tolist()
+    ['doc_id', 'outlet', 'published', 'meeting_id', 'n_words', 'n_sentences']
+    """
+    columns = ["doc_id", "outlet", "published", "meeting_id", "n_words", "n_sentences"]
+    return corpus[columns].sort_values(["doc_id"]).reset_index(drop=True)

@@ -1,0 +1,374 @@
+"""Run the numbered notebooks with papermill and publish them under ``reports/``.
+
+For each ``notebooks/NN_name.ipynb`` the runner executes the notebook in a staging folder,
+with the parameters ``data_dir`` and ``output_dir`` (and any others given), then converts it
+to HTML with nbconvert. Only when both succeed are the executed notebook, the HTML page and
+the notebook's ``figures/NN_*.png`` and ``tables/NN_*.csv`` moved into ``reports/``,
+replacing the previous ones. A notebook that fails leaves its last good report in place;
+the others still run. Finally ``reports/index.html`` links every page.
+
+Notebooks write their outputs with :func:`save_table` and :func:`corpus_tools.plots.save_figure`,
+which keep tables byte-reproducible (fixed float format, ``\\n`` line endings, no index).
+"""
+from __future__ import annotations
+
+import ast
+import html
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+import pandas as pd
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.paths import notebooks_dir, reports_dir
+
+NOTEBOOK_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_-]+\.ipynb$")
+FLOAT_FORMAT = "%.6g"
+STANDARD_PARAMETERS = ("data_dir", "output_dir")
+
+
+def save_table(df: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
+    """Write ``df`` to ``<output_dir>/tables/<name>.csv`` reproducibly and return the path.
+
+    No index, floats with 6 significant digits, ``\\n`` line endings, UTF-8.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = save_table(pd.DataFrame({"term": ["peace"], "share": [1 / 3]}), tempfile.mkdtemp(), "01_demo")
+    >>> path.read_text()
+    'term,share\\npeace,0.333333\\n'
+    """
+    path = Path(output_dir) / "tables" / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def discover_notebooks(directory: Path | str | None = None, only: list[str] | None = None) -> list[Path]:
+    """Return the numbered notebooks ``NN_*.ipynb`` in order; ``only`` keeps those whose
+    number or name is listed.
+
+    Examples
+    --------
+    >>> [p.name for p in discover_notebooks(only=["00"])]
+    ['00_corpus_overview.ipynb']
+    """
+    directory = Path(directory) if directory else notebooks_dir()
+    found = sorted(p for p in directory.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name))
+    if only:
+        wanted = set(only)
+        found = [p for p in found if p.name[:2] in wanted or p.stem in wanted or p.name in wanted]
+        missing = wanted - {p.name[:2] for p in found} - {p.stem for p in found} - {p.name for p in found}
+        if missing:
+            raise CorpusError(f"no notebook {', '.join(sorted(missing))} in {directory}; the numbered notebooks are {', '.join(p.stem for p in sorted(directory.glob('[0-9][0-9]_*.ipynb')))}")
+    return found
+
+
+def notebook_parameters(path: Path | str) -> dict[str, Any]:
+    """Return the literal defaults of the notebook's ``parameters`` cell, by name.
+
+    Examples
+    --------
+    >>> notebook_parameters(notebooks_dir() / "00_corpus_overview.ipynb")["data_dir"]
+    ''
+    """
+    nb = nbformat.read(str(path), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise CorpusError(f"{path}: no cell tagged 'parameters'; tag the cell that holds the notebook's literal inputs")
+    defaults: dict[str, Any] = {}
+    tree = ast.parse(cells[0].source)
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and value is not None:
+            try:
+                defaults[target.id] = ast.literal_eval(value)
+            except ValueError as exc:
+                raise CorpusError(f"{path}: parameter {target.id} is not a literal; the parameters cell holds literals only (derive values in the next cell)") from exc
+    return defaults
+
+
+def _type_ok(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    if default is None:
+        return True
+    return isinstance(value, type(default))
+
+
+def check_parameters(path: Path | str, parameters: dict[str, Any]) -> None:
+    """Raise :class:`CorpusError` if a parameter is unknown to the notebook or of the wrong type.
+
+    Examples
+    --------
+    >>> check_parameters(notebooks_dir() / "00_corpus_overview.ipynb", {"data_dir": 3})
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: 00_corpus_overview: parameter data_dir expects str (default ''), got int 3
+    """
+    name = Path(path).stem
+    defaults = notebook_parameters(path)
+    for key, value in parameters.items():
+        if key not in defaults:
+            raise CorpusError(f"{name}: unknown parameter {key!r}; its parameters are {', '.join(defaults)}")
+        if not _type_ok(defaults[key], value):
+            raise CorpusError(
+                f"{name}: parameter {key} expects {type(defaults[key]).__name__} (default {defaults[key]!r}), "
+                f"got {type(value).__name__} {value!r}"
+            )
+
+
+def parse_parameter(text: str) -> Any:
+    """Turn a command-line value into a Python literal where it is one, else keep the string.
+
+    Examples
+    --------
+    >>> parse_parameter("20"), parse_parameter("['peace', 'troops']"), parse_parameter("ceasefire")
+    (20, ['peace', 'troops'], 'ceasefire')
+    """
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+@dataclass
+class NotebookResult:
+    """The outcome of running one notebook."""
+
+    name: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+_TOGGLE = """
+<style>
+  body.ct-hide-code .jp-Cell-inputWrapper, body.ct-hide-code .jp-InputPrompt { display: none; }
+  body.ct-hide-code .jp-MarkdownCell .jp-Cell-inputWrapper { display: block; }
+  #ct-toggle { position: fixed; top: 0.6rem; right: 0.6rem; z-index: 10; padding: 0.3rem 0.7rem;
+               font: 13px system-ui, sans-serif; border: 1px solid #888; border-radius: 4px; background: #fff; cursor: pointer; }
+  .ct-back { font: 13px system-ui, sans-serif; margin: 0.6rem 1rem; }
+</style>
+<script>
+  function ctToggleCode() {
+    document.body.classList.toggle('ct-hide-code');
+    document.getElementById('ct-toggle').textContent =
+      document.body.classList.contains('ct-hide-code') ? 'Show code' : 'Hide code';
+  }
+</script>
+"""
+
+
+def notebook_to_html(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook as a standalone HTML page whose code cells can be hidden.
+
+    Code is hidden by default; a button shows it. Figures are embedded in the page.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title")])
+    >>> page = notebook_to_html(nb)
+    >>> "Title" in page and "Show code" in page
+    True
+    """
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(nb)
+    body = body.replace("</head>", _TOGGLE + "</head>", 1)
+    body = re.sub(
+        r"<body([^>]*)>",
+        lambda m: f'<body{m.group(1)} class="ct-hide-code"><button id="ct-toggle" onclick="ctToggleCode()">Show code</button>'
+        '<p class="ct-back"><a href="index.html">&larr; All reports</a></p>',
+        body,
+        count=1,
+    )
+    return body
+
+
+def _failure_message(name: str, exc: Exception, source: Path) -> str:
+    """Say which cell failed, counting cells 1-based as they stand in the source notebook."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(exc, PapermillExecutionError):
+        return f"{name} failed: {type(exc).__name__}: {exc}"
+    cells = nbformat.read(str(source), as_version=4).cells
+    number = next((i + 1 for i, c in enumerate(cells) if c.source == exc.source), exc.cell_index)
+    first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
+    return f"{name} failed in cell {number} (`{first_line[:60]}`): {exc.ename}: {exc.evalue}"
+
+
+def _publish(staging: Path, output_dir: Path, stem: str) -> list[str]:
+    prefix = stem[:3]
+    written = []
+    for sub in ("figures", "tables"):
+        new_files = sorted((staging / sub).glob("*")) if (staging / sub).is_dir() else []
+        strays = [p.name for p in new_files if not p.name.startswith(prefix)]
+        if strays:
+            raise CorpusError(f"{stem} wrote {sub}/{', '.join(strays)}; a notebook writes only files named {prefix}*")
+        target = output_dir / sub
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob(f"{prefix}*"):
+            old.unlink()
+        for path in new_files:
+            path.replace(target / path.name)
+            written.append(f"{sub}/{path.name}")
+    for suffix in (".ipynb", ".html"):
+        (staging / f"{stem}{suffix}").replace(output_dir / f"{stem}{suffix}")
+        written.append(f"{stem}{suffix}")
+    return written
+
+
+def run_notebook(path: Path | str, output_dir: Path | str | None = None, parameters: dict[str, Any] | None = None,
+                 *, data_dir: Path | str | None = None) -> NotebookResult:
+    """Execute one notebook with papermill and publish its report; never raise on a notebook error.
+
+    Examples
+    --------
+    >>> r = run_notebook(notebooks_dir() / "00_corpus_overview.ipynb", parameters={"data_dir": 3})
+    >>> r.ok, r.message
+    (False, "00_corpus_overview: parameter data_dir expects str (default ''), got int 3")
+    """
+    import papermill as pm
+
+    path = Path(path)
+    stem = path.stem
+    output_dir = reports_dir(output_dir).resolve()
+    staging = output_dir / ".staging" / stem
+    started = time.perf_counter()
+    params = {"data_dir": str(_data_dir(data_dir).resolve()), "output_dir": str(staging), **(parameters or {})}
+    try:
+        check_parameters(path, {k: v for k, v in (parameters or {}).items()})
+    except CorpusError as exc:
+        return NotebookResult(stem, False, 0.0, str(exc))
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        pm.execute_notebook(
+            str(path), str(staging / f"{stem}.ipynb"), parameters=params, cwd=str(path.parent),
+            kernel_name="python3", progress_bar=False, log_output=False,
+        )
+        nb = nbformat.read(str(staging / f"{stem}.ipynb"), as_version=4)
+        (staging / f"{stem}.html").write_text(notebook_to_html(nb), encoding="utf-8")
+        outputs = _publish(staging, output_dir, stem)
+    except Exception as exc:  # a notebook may raise anything; report it and keep the old report
+        failed = output_dir / ".failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        if (staging / f"{stem}.ipynb").exists():
+            shutil.copyfile(staging / f"{stem}.ipynb", failed / f"{stem}.ipynb")
+        message = _failure_message(stem, exc, path) + f"; the executed notebook is in {failed / (stem + '.ipynb')}; the previous report is kept"
+        return NotebookResult(stem, False, time.perf_counter() - started, message)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return NotebookResult(stem, True, time.perf_counter() - started, "", outputs)
+
+
+def notebook_summary(path: Path | str) -> dict[str, str]:
+    """Return a notebook's ``title`` (its first heading) and ``question`` (the paragraph after it).
+
+    Examples
+    --------
+    >>> notebook_summary(notebooks_dir() / "00_corpus_overview.ipynb")["title"]
+    'The corpus at a glance'
+    """
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+            lines = [line.strip() for line in cell.source.strip().splitlines()]
+            title = lines[0].lstrip("#").strip()
+            rest = [line for line in lines[1:] if line and not line.startswith("#")]
+            question = rest[0] if rest else ""
+            return {"title": title, "question": re.sub(r"\*\*|`", "", question)}
+    return {"title": Path(path).stem, "question": ""}
+
+
+def build_index(output_dir: Path | str | None = None, notebooks: Path | str | None = None) -> Path:
+    """Write ``reports/index.html``: one card per published report, with its question, a
+    thumbnail of its first figure and a link.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> build_index(out).name
+    'index.html'
+    """
+    output_dir = reports_dir(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    cards = []
+    for page in sorted(output_dir.glob("[0-9][0-9]_*.html")):
+        source = Path(notebooks) if notebooks else notebooks_dir()
+        nb_path = source / f"{page.stem}.ipynb"
+        summary = notebook_summary(nb_path) if nb_path.exists() else {"title": page.stem, "question": ""}
+        figures = sorted((output_dir / "figures").glob(f"{page.stem[:3]}*.png"))
+        thumb = f'<img src="figures/{html.escape(figures[0].name)}" alt="key figure of {html.escape(summary["title"])}">' if figures else ""
+        cards.append(
+            f'<a class="card" href="{html.escape(page.name)}"><h2>{html.escape(page.stem[:2])} · {html.escape(summary["title"])}</h2>'
+            f'{thumb}<p>{html.escape(summary["question"])}</p></a>'
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>corpus_tools reports</title>
+<style>
+ body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+ .cards {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem; }}
+ .card {{ display: block; border: 1px solid #ccc; border-radius: 6px; padding: 0.8rem 1rem; color: inherit; text-decoration: none; }}
+ .card:hover {{ border-color: #1f77b4; }}
+ .card h2 {{ font-size: 1.05rem; margin: 0 0 0.5rem; }}
+ .card img {{ width: 100%; height: 11rem; object-fit: contain; background: #fafafa; }}
+</style></head>
+<body><h1>Coalition of the Willing: news reports of the Paris meetings</h1>
+<p>Reports generated by <code>make reports</code> from the notebooks in <code>notebooks/</code>.
+Tables behind every figure are in <a href="tables/">tables/</a>.</p>
+<div class="cards">
+{chr(10).join(cards)}
+</div></body></html>
+"""
+    target = output_dir / "index.html"
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def run_reports(only: list[str] | None = None, output_dir: Path | str | None = None,
+                parameters: dict[str, Any] | None = None, *, data_dir: Path | str | None = None,
+                notebooks: Path | str | None = None,
+                progress: Callable[[str], None] | None = None) -> list[NotebookResult]:
+    """Run every numbered notebook (or those in ``only``), publish each, and rebuild the index.
+
+    Parameters given apply to every notebook that declares them; ``data_dir`` and
+    ``output_dir`` go to all. Returns one :class:`NotebookResult` per notebook.
+    """
+    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    books = discover_notebooks(notebooks, only)
+    output_dir = reports_dir(output_dir)
+    results = []
+    for i, path in enumerate(books, start=1):
+        declared = notebook_parameters(path)
+        own = {k: v for k, v in (parameters or {}).items() if k in declared}
+        say(f"[{i}/{len(books)}] {path.stem} ...")
+        result = run_notebook(path, output_dir, own, data_dir=data_dir)
+        say(f"[{i}/{len(books)}] {path.stem} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)"
+            + ("" if result.ok else f"\n    {result.message}"))
+        results.append(result)
+    build_index(output_dir, notebooks)
+    shutil.rmtree(Path(output_dir) / ".staging", ignore_errors=True)
+    return results
+

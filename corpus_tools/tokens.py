@@ -1,0 +1,144 @@
+"""Sentences and word tokens as tidy tables, with no downloads.
+
+Sentences come from NLTK's Punkt algorithm, which is unsupervised: no trained model ships
+here, so it is given the abbreviations of ``data/abbreviations.txt`` (``U.S.``, ``Mr.``,
+``Gen.``, single-letter initials) and never splits inside a paragraph's abbreviation.
+Sentences never cross a paragraph break.
+
+Words come from one regular expression (NLTK's ``RegexpTokenizer``): numbers keep their
+commas and decimals (``30,000``), a dollar sign stays with its amount (``$2``), hyphenated
+words stay whole (``Franco-British``, ``30-day``), dotted abbreviations stay whole
+(``U.S.``), and clitics split as in the Penn Treebank (``Zelensky`` + ``'s``).
+``lower`` is the lower-cased form, except that words written in capitals (``US``, ``NATO``)
+keep their case, so the country "US" never becomes the stopword "us".
+"""
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from corpus_tools.resources import load_abbreviations, load_stopwords
+
+SENTENCE_COLUMNS = ["doc_id", "sent_id", "text", "start", "end"]
+TOKEN_COLUMNS = ["doc_id", "sent_id", "token_id", "token", "lower", "is_stop", "is_alpha", "start", "end"]
+
+_CLITIC = r"(?:['\u2019](?:[sSdDmM]|ve|re|ll|VE|RE|LL)|n['\u2019]t|N['\u2019]T)(?![^\W_])"
+_NOT_CLITIC = r"(?!(?:[sSdDmM]|ve|re|ll|VE|RE|LL)(?![^\W_]))"
+TOKEN_PATTERN = (
+    r"(?:[A-Za-z]\.){2,}(?![^\W_])"  # dotted abbreviations: U.S., U.K.
+    r"|\$\d+(?:[.,]\d+)*"  # money: $2, $1,500.50
+    r"|\d+(?:[.,]\d+)*(?:%|(?:-[^\W\d_]+)+)?"  # numbers: 30,000  20%  30-day
+    r"|[^\W\d_]+?(?=n['\u2019]t(?![^\W_]))"  # the word before n't: do|n't
+    r"|" + _CLITIC  # clitics: 's n't 've
+    + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
+    r"|[^\w\s]"  # any other single symbol
+)
+_WORD_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+_CAPS_WORD = re.compile(r"[A-Z][A-Z.]+")
+_ALPHA_WORD = re.compile(r"[^\W\d_]+(?:[-'.\u2019][^\W\d_]*)*")
+_CLITIC_WORD = re.compile(_CLITIC)
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=8)
+def _punkt(abbreviations: frozenset[str]) -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(abbreviations) | set(string.ascii_lowercase)
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` character offsets of the sentences of ``text``.
+
+    Examples
+    --------
+    >>> t = "U.S. President Donald Trump met Gen. Smith. “Now is not the time,” Mr. Macron said."
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['U.S. President Donald Trump met Gen. Smith.', '“Now is not the time,” Mr. Macron said.']
+    """
+    tokenizer = _punkt(load_abbreviations(data_dir))
+    spans = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        offset = paragraph.start()
+        for start, end in tokenizer.span_tokenize(paragraph.group()):
+            spans.append((offset + start, offset + end))
+    return spans
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the word and punctuation tokens of ``text``.
+
+    Examples
+    --------
+    >>> t = "Zelensky's $2 billion, 30,000 Franco-British troops; the U.S. can't."
+    >>> [t[s:e] for s, e in word_spans(t)]
+    ['Zelensky', "'s", '$2', 'billion', ',', '30,000', 'Franco-British', 'troops', ';', 'the', 'U.S.', 'ca', "n't", '.']
+    """
+    return list(_WORD_TOKENIZER.span_tokenize(text))
+
+
+def lower_form(token: str) -> str:
+    """Lower-case a token unless it is written in capitals (an acronym such as US or NATO).
+
+    Examples
+    --------
+    >>> [lower_form(t) for t in ["The", "us", "US", "NATO", "U.S.", "I", "A"]]
+    ['the', 'us', 'US', 'NATO', 'U.S.', 'i', 'a']
+    """
+    if len(token) > 1 and _CAPS_WORD.fullmatch(token):
+        return token
+    return token.lower()
+
+
+def sentences(corpus: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per sentence: ``doc_id, sent_id, text, start, end`` (offsets into ``text``).
+
+    ``sent_id`` counts from 1 within each document.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Leaders met in Paris. They agreed.\\n\\nNew paragraph"]})
+    >>> sentences(docs)[["sent_id", "text", "start"]].values.tolist()
+    [[1, 'Leaders met in Paris.', 0], [2, 'They agreed.', 22], [3, 'New paragraph', 36]]
+    """
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        for sent_id, (start, end) in enumerate(sentence_spans(text, data_dir=data_dir), start=1):
+            rows.append((doc_id, sent_id, text[start:end], start, end))
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS).astype({"sent_id": "int64", "start": "int64", "end": "int64"})
+
+
+def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per token of a sentences table: ``doc_id, sent_id, token_id, token, lower,
+    is_stop, is_alpha, start, end``.
+
+    ``token_id`` counts from 1 within each document; ``start``/``end`` are offsets into the
+    document's clean text. ``is_alpha`` marks word tokens (letters, with inner hyphens or
+    apostrophes allowed); ``is_stop`` marks stopwords of ``data/stopwords_en.txt`` by ``lower``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["The US told us: 30,000 troops."]})
+    >>> tokens(sentences(docs))[["token", "lower", "is_stop", "is_alpha"]].values.tolist()[:5]
+    [['The', 'the', True, True], ['US', 'US', False, True], ['told', 'told', False, True], ['us', 'us', True, True], [':', ':', False, False]]
+    """
+    stopwords = load_stopwords(data_dir)
+    rows = []
+    counters: dict[str, int] = {}
+    for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
+        n = counters.get(doc_id, 0)
+        for start, end in word_spans(text):
+            n += 1
+            token = text[start:end]
+            lower = lower_form(token)
+            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
+            rows.append((doc_id, sent_id, n, token, lower, lower in stopwords, is_alpha, offset + start, offset + end))
+        counters[doc_id] = n
+    table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+    return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})

@@ -1,0 +1,181 @@
+import hashlib
+import warnings
+
+import pandas as pd
+import pytest
+
+from corpus_tools import CorpusError, CorpusWarning, check_corpus, data_dir, load_corpus, load_meetings
+from corpus_tools.corpus import MANIFEST_COLUMNS, corpus_summary, decode_article, parse_iso_date, sha256_of
+
+from conftest import snapshot
+
+
+def _manifest(tmp_data):
+    return pd.read_csv(tmp_data / "corpus.csv", dtype=str, keep_default_na=False)
+
+
+def _write_manifest(tmp_data, df):
+    df.to_csv(tmp_data / "corpus.csv", index=False, lineterminator="\n")
+
+
+def _errors(tmp_data):
+    return [str(p) for p in check_corpus(tmp_data) if p.level == "error"]
+
+
+def test_every_raw_file_matches_its_manifest_checksum():
+    manifest = pd.read_csv(data_dir() / "corpus.csv", dtype=str, keep_default_na=False)
+    assert len(manifest) == 5
+    for row in manifest.itertuples():
+        assert hashlib.sha256((data_dir() / "raw" / row.file).read_bytes()).hexdigest() == row.sha256, row.file
+
+
+def test_manifest_keeps_unknowns_empty():
+    manifest = pd.read_csv(data_dir() / "corpus.csv", dtype=str, keep_default_na=False).set_index("doc_id")
+    assert manifest.loc["003_2b7f16d37a3bbf4f", "published"] == ""  # PROVENANCE.md: date unknown
+    assert manifest.loc["002_fbf5865268e026ae", "original_language"] == ""  # translation not confirmed
+    assert manifest.loc["001_02db67045c6df099", "published"] == "2025-03-27"
+    assert manifest["meeting_id"].value_counts().to_dict() == {"paris-2025-03-27": 3, "brussels-2025-03-20": 1, "paris-2026-01-06": 1}
+
+
+def test_load_corpus_returns_one_row_per_document(corpus):
+    assert corpus.columns.tolist() == MANIFEST_COLUMNS + ["text_raw", "text", "n_chars", "n_sentences", "n_words"]
+    assert corpus["doc_id"].is_unique and len(corpus) == 5
+    assert corpus["published"].isna().tolist() == [False, False, False, True, False]
+    assert corpus.loc[4, "n_words"] < len(corpus.loc[4, "text_raw"].split())  # the appeal is gone
+    assert (corpus["n_chars"] == corpus["text"].str.len()).all()
+
+
+def test_seed_corpus_checks_clean():
+    assert check_corpus() == []
+
+
+def test_meetings_sorted_by_date():
+    meetings = load_meetings()
+    assert meetings["date"].is_monotonic_increasing
+    assert meetings.columns.tolist() == ["meeting_id", "date", "place", "description"]
+
+
+def test_summary_lists_documents(corpus):
+    assert corpus_summary(corpus)["n_words"].tolist() == corpus["n_words"].tolist()
+
+
+# ---- bad input: each a clear error or warning, and nothing in data/ is changed -------------------
+
+def test_missing_manifest(tmp_data):
+    (tmp_data / "corpus.csv").unlink()
+    with pytest.raises(CorpusError, match=r"corpus\.csv: manifest not found.*corpus-tools add"):
+        load_corpus(tmp_data)
+
+
+def test_row_naming_a_missing_file(tmp_data):
+    (tmp_data / "raw" / "001_02db67045c6df099.txt").unlink()
+    assert any("line 3 (doc_id '001_02db67045c6df099'): file '001_02db67045c6df099.txt' is not in" in e for e in _errors(tmp_data))
+
+
+def test_raw_file_without_a_row_warns_and_is_ignored(tmp_data):
+    (tmp_data / "raw" / "new_article.txt").write_text("Leaders met again.", encoding="utf-8")
+    with pytest.warns(CorpusWarning, match=r"new_article\.txt: has no row in corpus\.csv.*corpus-tools add"):
+        corpus = load_corpus(tmp_data)
+    assert len(corpus) == 5
+
+
+def test_checksum_mismatch_names_row_and_file(tmp_data):
+    path = tmp_data / "raw" / "000_35e0b38e5505f0f8.txt"
+    path.write_bytes(path.read_bytes() + b"\nAn edit.")
+    with pytest.raises(CorpusError, match=r"line 2 \(doc_id '000_35e0b38e5505f0f8'\): sha256 does not match data/raw/000_35e0b38e5505f0f8\.txt"):
+        load_corpus(tmp_data)
+
+
+def _replace_file(tmp_data, content: bytes, doc="002_fbf5865268e026ae"):
+    path = tmp_data / "raw" / f"{doc}.txt"
+    path.write_bytes(content)
+    manifest = _manifest(tmp_data)
+    manifest.loc[manifest["doc_id"] == doc, "sha256"] = hashlib.sha256(content).hexdigest()
+    _write_manifest(tmp_data, manifest)
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
+def test_empty_or_whitespace_article(tmp_data, content):
+    _replace_file(tmp_data, content)
+    assert any("002_fbf5865268e026ae.txt: empty or whitespace only (manifest line 4" in e for e in _errors(tmp_data))
+
+
+def test_non_utf8_names_file_and_byte_offset(tmp_data):
+    _replace_file(tmp_data, "Macron said ".encode() + b"\xe9t\xe9.")
+    errors = _errors(tmp_data)
+    assert any("002_fbf5865268e026ae.txt: not valid UTF-8 at byte offset 12 (byte 0xe9)" in e for e in errors), errors
+    with pytest.raises(CorpusError, match="byte offset 12"):
+        load_corpus(tmp_data)
+
+
+def test_decode_article_offset():
+    with pytest.raises(CorpusError, match=r"x\.txt: not valid UTF-8 at byte offset 2"):
+        decode_article(b"ab\xff", "x.txt")
+
+
+def test_duplicate_doc_id(tmp_data):
+    manifest = _manifest(tmp_data)
+    manifest.loc[1, "doc_id"] = manifest.loc[0, "doc_id"]
+    _write_manifest(tmp_data, manifest)
+    assert any("line 3 (doc_id '000_35e0b38e5505f0f8'): doc_id repeats line 2" in e for e in _errors(tmp_data))
+
+
+def test_duplicate_text_under_two_ids_warns(tmp_data):
+    manifest = _manifest(tmp_data)
+    extra = manifest.iloc[[0]].assign(doc_id="copy_of_000")
+    _write_manifest(tmp_data, pd.concat([manifest, extra]))
+    with pytest.warns(CorpusWarning, match=r"line 7 \(doc_id 'copy_of_000'\): same text as line 2"):
+        corpus = load_corpus(tmp_data)
+    assert len(corpus) == 6
+
+
+@pytest.mark.parametrize("value", ["27/03/2025", "2025-13-01", "March 27", "2025-3-7"])
+def test_unparseable_date(tmp_data, value):
+    manifest = _manifest(tmp_data)
+    manifest.loc[0, "published"] = value
+    _write_manifest(tmp_data, manifest)
+    assert any(f"line 2 (doc_id '000_35e0b38e5505f0f8'): published '{value}' is not a date; write YYYY-MM-DD" in e for e in _errors(tmp_data))
+
+
+def test_unknown_meeting_id_says_how_to_add_it(tmp_data):
+    manifest = _manifest(tmp_data)
+    manifest.loc[4, "meeting_id"] = "london-2026-03-01"
+    _write_manifest(tmp_data, manifest)
+    with pytest.raises(CorpusError, match=r"line 6 .*'london-2026-03-01' is not in meetings\.csv; add a row there"):
+        load_corpus(tmp_data)
+
+
+def test_bad_meetings_table(tmp_data):
+    (tmp_data / "meetings.csv").write_text("meeting_id,date,place,description\nm1,2025-02-30,Paris,x\nm1,2025-03-01,Paris,y\n")
+    errors = _errors(tmp_data)
+    assert any("meetings.csv: line 2: date '2025-02-30' is not a date" in e for e in errors)
+    assert any("meetings.csv: line 3: meeting_id 'm1' repeats line 2" in e for e in errors)
+
+
+def test_all_problems_are_reported_at_once(tmp_data):
+    manifest = _manifest(tmp_data)
+    manifest.loc[0, "published"] = "soon"
+    manifest.loc[1, "meeting_id"] = "nowhere"
+    _write_manifest(tmp_data, manifest)
+    (tmp_data / "raw" / "003_2b7f16d37a3bbf4f.txt").unlink()
+    with pytest.raises(CorpusError, match="the corpus has 3 problem") as info:
+        load_corpus(tmp_data)
+    message = str(info.value)
+    assert "published 'soon'" in message and "'nowhere'" in message and "003_2b7f16d37a3bbf4f.txt" in message
+
+
+def test_checks_never_write_to_data(tmp_data):
+    before = snapshot(tmp_data)
+    (tmp_data / "raw" / "000_35e0b38e5505f0f8.txt").write_bytes(b"\xff")
+    before = snapshot(tmp_data)
+    check_corpus(tmp_data)
+    with pytest.raises(CorpusError):
+        load_corpus(tmp_data)
+    assert snapshot(tmp_data) == before
+
+
+def test_helpers():
+    assert parse_iso_date("") is None
+    with pytest.raises(ValueError):
+        parse_iso_date("2025-3-27")
+    assert len(sha256_of(data_dir() / "corpus.csv")) == 64

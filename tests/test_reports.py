@@ -1,0 +1,148 @@
+"""The report runner: staging, publishing, failure handling, parameters, index."""
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from corpus_tools import CorpusError
+from corpus_tools.cli import main
+from corpus_tools.reports import (
+    build_index, check_parameters, discover_notebooks, notebook_parameters, notebook_summary,
+    notebook_to_html, parse_parameter, run_reports, save_table,
+)
+
+
+def make_notebook(path: Path, body: str, params: str = 'data_dir = ""\noutput_dir = ""\nn_rows = 2') -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem} title\n\nWhat does {path.stem} show?"), cell,
+                nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, str(path))
+    return path
+
+
+GOOD = """import pandas as pd
+from corpus_tools.reports import save_table
+save_table(pd.DataFrame({"i": range(n_rows)}), output_dir, "{prefix}_rows")"""
+
+
+@pytest.fixture
+def books(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    make_notebook(folder / "00_fails.ipynb", "x = 1\nraise ValueError('boom in the data')")
+    make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"))
+    make_notebook(folder / "TEMPLATE.ipynb", "raise SystemExit")  # not numbered: never run
+    return folder
+
+
+def test_discover_only_numbered_notebooks(books):
+    assert [p.name for p in discover_notebooks(books)] == ["00_fails.ipynb", "01_good.ipynb"]
+    assert [p.name for p in discover_notebooks(books, ["01"])] == ["01_good.ipynb"]
+    with pytest.raises(CorpusError, match="no notebook 07"):
+        discover_notebooks(books, ["07"])
+
+
+@pytest.mark.slow
+def test_failing_notebook_keeps_previous_report_and_others_still_run(books, tmp_path):
+    out = tmp_path / "reports"
+    (out / "tables").mkdir(parents=True)
+    (out / "00_fails.html").write_text("last good page")
+    (out / "tables" / "00_old.csv").write_text("a\n1\n")
+    lines = []
+    results = run_reports(output_dir=out, notebooks=books, progress=lines.append)
+    failed, good = results
+    assert not failed.ok and good.ok
+    assert "00_fails failed in cell 3 (`x = 1`): ValueError: boom in the data" in failed.message
+    assert "previous report is kept" in failed.message
+    assert (out / "00_fails.html").read_text() == "last good page"
+    assert (out / "tables" / "00_old.csv").read_text() == "a\n1\n"
+    assert (out / ".failed" / "00_fails.ipynb").is_file()
+    assert pd.read_csv(out / "tables" / "01_rows.csv")["i"].tolist() == [0, 1]
+    assert (out / "01_good.html").is_file() and (out / "01_good.ipynb").is_file()
+    assert not (out / ".staging").exists()
+    assert any("FAILED" in line for line in lines) and any("01_good ok" in line for line in lines)
+    index = (out / "index.html").read_text()
+    assert 'href="01_good.html"' in index and 'href="00_fails.html"' in index
+
+
+@pytest.mark.slow
+def test_parameters_reach_the_notebook_and_wrong_types_are_refused(books, tmp_path):
+    out = tmp_path / "reports"
+    [result] = run_reports(["01"], out, {"n_rows": 5}, notebooks=books)
+    assert result.ok and len(pd.read_csv(out / "tables" / "01_rows.csv")) == 5
+    [result] = run_reports(["01"], out, {"n_rows": "five"}, notebooks=books)
+    assert not result.ok and result.message == "01_good: parameter n_rows expects int (default 2), got str 'five'"
+    assert len(pd.read_csv(out / "tables" / "01_rows.csv")) == 5  # untouched
+
+
+@pytest.mark.slow
+def test_notebook_writing_foreign_files_is_refused(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    make_notebook(folder / "02_stray.ipynb", GOOD.replace("{prefix}", "03"))
+    [result] = run_reports(output_dir=tmp_path / "out", notebooks=folder)
+    assert not result.ok and "writes only files named 02_" in result.message
+
+
+@pytest.mark.slow
+def test_cli_exits_non_zero_and_names_the_notebook(books, tmp_path, capsys):
+    code = main(["report", "--notebooks-dir", str(books), "--output-dir", str(tmp_path / "out")])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "1 of 2 notebooks ok" in captured.out and "00_fails failed in cell 3" in captured.err
+
+
+def test_check_parameters(books):
+    path = books / "01_good.ipynb"
+    assert notebook_parameters(path) == {"data_dir": "", "output_dir": "", "n_rows": 2}
+    check_parameters(path, {"n_rows": 3, "data_dir": "/x"})
+    with pytest.raises(CorpusError, match="unknown parameter 'top'"):
+        check_parameters(path, {"top": 3})
+    with pytest.raises(CorpusError, match="expects int"):
+        check_parameters(path, {"n_rows": True})
+
+
+def test_parameters_cell_must_hold_literals(tmp_path):
+    path = make_notebook(tmp_path / "05_x.ipynb", "", params="data_dir = ''\nn = len('abc')")
+    with pytest.raises(CorpusError, match="parameter n is not a literal"):
+        notebook_parameters(path)
+
+
+def test_missing_parameters_cell_is_named(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(nb, str(tmp_path / "06_y.ipynb"))
+    with pytest.raises(CorpusError, match="no cell tagged 'parameters'"):
+        notebook_parameters(tmp_path / "06_y.ipynb")
+
+
+def test_parse_parameter():
+    assert parse_parameter("3") == 3 and parse_parameter("2.5") == 2.5 and parse_parameter("True") is True
+    assert parse_parameter("security guarantees") == "security guarantees"
+    assert parse_parameter("['a', 'b']") == ["a", "b"]
+
+
+def test_save_table_is_byte_reproducible(tmp_path):
+    df = pd.DataFrame({"term": ["b", "a"], "x": [0.1 + 0.2, 1e-9]})
+    first = save_table(df, tmp_path, "01_t").read_bytes()
+    assert first == b"term,x\nb,0.3\na,1e-09\n"
+    assert save_table(df, tmp_path, "01_t").read_bytes() == first
+
+
+def test_html_hides_code_behind_a_button():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("1 + 1")])
+    page = notebook_to_html(nb)
+    assert 'class="ct-hide-code"' in page and "ctToggleCode" in page and 'href="index.html"' in page
+
+
+def test_summary_and_index(books, tmp_path):
+    assert notebook_summary(books / "01_good.ipynb") == {"title": "01_good title", "question": "What does 01_good show?"}
+    out = tmp_path / "r"
+    (out / "figures").mkdir(parents=True)
+    (out / "01_good.html").write_text("<html></html>")
+    (out / "figures" / "01_a.png").write_bytes(b"")
+    index = build_index(out, books).read_text()
+    assert "01 · 01_good title" in index and 'src="figures/01_a.png"' in index and "What does 01_good show?" in index

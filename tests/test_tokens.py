@@ -1,0 +1,98 @@
+import pandas as pd
+import pytest
+
+from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+
+
+def _sents(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def _words(text: str) -> list[str]:
+    return [text[s:e] for s, e in word_spans(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # from the corpus
+        ("It was convened amid growing concerns that U.S. President Donald Trump may be ready. This was the third meeting.",
+         ["It was convened amid growing concerns that U.S. President Donald Trump may be ready.", "This was the third meeting."]),
+        ("“Since Ukraine announced this decision, there has been no response from Russia,” Macron added. “There have only been new conditions.”",
+         ["“Since Ukraine announced this decision, there has been no response from Russia,” Macron added.", "“There have only been new conditions.”"]),
+        ("Starmer said the U.K. and France will establish hubs. \"This only hardens our resolve,\" he added.",
+         ["Starmer said the U.K. and France will establish hubs.", "\"This only hardens our resolve,\" he added."]),
+        ("This was the third meeting — and the second in person — of the coalition. It met.",
+         ["This was the third meeting — and the second in person — of the coalition.", "It met."]),
+        # invented edge cases
+        ("Mr. Smith met Gen. J. R. Allen in Paris. They spoke.", ["Mr. Smith met Gen. J. R. Allen in Paris.", "They spoke."]),
+        ("Why? Because it matters! Yes.", ["Why?", "Because it matters!", "Yes."]),
+        ("Headline without a period\n\nBody sentence.", ["Headline without a period", "Body sentence."]),
+        ("", []),
+    ],
+)
+def test_sentence_splitting(text, expected):
+    assert _sents(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30,000 soldiers", ["30,000", "soldiers"]),
+        ("$2 billion", ["$2", "billion"]),
+        ("the Franco-British plan", ["the", "Franco-British", "plan"]),
+        ("Zelensky's playbook", ["Zelensky", "'s", "playbook"]),
+        ("Zelensky’s playbook", ["Zelensky", "’s", "playbook"]),
+        ("a 30-day ceasefire, 20% of Ukraine", ["a", "30-day", "ceasefire", ",", "20%", "of", "Ukraine"]),
+        ("the U.S.-brokered deal", ["the", "U.S.", "-", "brokered", "deal"]),
+        ("we haven't, O'Brien", ["we", "have", "n't", ",", "O'Brien"]),
+        ("“now is not the time”", ["“", "now", "is", "not", "the", "time", "”"]),
+        ("", []),
+    ],
+)
+def test_word_tokens(text, expected):
+    assert _words(text) == expected
+
+
+def test_us_country_is_not_the_pronoun_us():
+    assert lower_form("US") == "US" and lower_form("us") == "us" and lower_form("Us") == "us"
+    docs = pd.DataFrame({"doc_id": ["d"], "text": ["The US told us the news. NATO agreed."]})
+    toks = tokens(sentences(docs))
+    row = toks.set_index("token")
+    assert row.loc["US", "lower"] == "US" and not row.loc["US", "is_stop"]
+    assert row.loc["us", "is_stop"] and row.loc["The", "is_stop"]
+    assert row.loc["NATO", "lower"] == "NATO"
+
+
+def test_tables_are_tidy_with_offsets_into_the_text(corpus, corpus_sentences, corpus_tokens):
+    assert corpus_sentences.columns.tolist() == ["doc_id", "sent_id", "text", "start", "end"]
+    assert corpus_tokens.columns.tolist()[:7] == ["doc_id", "sent_id", "token_id", "token", "lower", "is_stop", "is_alpha"]
+    texts = corpus.set_index("doc_id")["text"]
+    for row in corpus_sentences.sample(20, random_state=0).itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    for row in corpus_tokens.sample(200, random_state=0).itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.token
+    # ids count from 1 and are unique within a document
+    assert corpus_sentences.groupby("doc_id")["sent_id"].min().eq(1).all()
+    assert not corpus_tokens.duplicated(["doc_id", "token_id"]).any()
+    assert corpus_tokens.groupby("doc_id")["token_id"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_sentence_counts_of_the_seed_corpus(corpus_sentences):
+    # counted by reading the cleaned articles: headlines and sub-headings count as sentences
+    assert corpus_sentences.groupby("doc_id").size().tolist() == [22, 23, 45, 17, 36]
+
+
+def test_is_alpha_marks_words_not_numbers_or_clitics():
+    docs = pd.DataFrame({"doc_id": ["d"], "text": ["Zelensky's 30,000 U.S. troops, n't."]})
+    toks = tokens(sentences(docs)).set_index("token")["is_alpha"].to_dict()
+    assert toks == {"Zelensky": True, "'s": False, "30,000": False, "U.S.": True, "troops": True, ",": False, "n't": False, ".": False}
+
+
+def test_empty_and_one_word_documents():
+    docs = pd.DataFrame({"doc_id": ["empty", "one"], "text": ["", "Ceasefire"]})
+    sents = sentences(docs)
+    assert sents["doc_id"].tolist() == ["one"]
+    toks = tokens(sents)
+    assert toks[["token_id", "token", "lower"]].values.tolist() == [[1, "Ceasefire", "ceasefire"]]
+    assert tokens(sentences(docs.iloc[:1])).empty
