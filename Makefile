@@ -28,10 +28,12 @@ check: setup
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-# Refresh the pinned versions from pyproject.toml (needs the package index).
+# Refresh the pinned versions from pyproject.toml (needs the package index). setuptools and
+# wheel are pinned too: the editable install builds without isolation, from the lock alone.
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade setuptools wheel
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -viE '^(corpus[-_]tools|pip)[ =@]' | sort -f > requirements.lock
 	rm -rf .lock-venv
