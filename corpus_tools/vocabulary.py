@@ -1,0 +1,296 @@
+"""Which words and phrases the reports use: frequencies, n-grams, collocations, TF-IDF.
+
+Every function takes the tokens table of :func:`corpus_tools.tokens` (one row per token)
+and returns a tidy DataFrame. Terms are the ``lower`` form of word tokens (``is_alpha``),
+so "Ceasefire" and "ceasefire" are one term while the country "US" stays apart from the
+pronoun "us". Numbers, punctuation and clitics ("'s") are not terms.
+
+Phrases (n-grams, collocations) are read inside *segments*: runs of word tokens within one
+sentence, broken at every punctuation mark, number or clitic. A phrase therefore never
+spans a comma, a quotation mark or a sentence end, and it may contain stopwords inside
+("coalition of the willing") but never begins or ends with one ("of the", "the coalition").
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from nltk.collocations import (
+    BigramAssocMeasures,
+    BigramCollocationFinder,
+    QuadgramAssocMeasures,
+    QuadgramCollocationFinder,
+    TrigramAssocMeasures,
+    TrigramCollocationFinder,
+)
+from nltk.util import ngrams as _ngrams
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from corpus_tools.errors import CorpusError
+
+TOKEN_COLUMNS_NEEDED = ["doc_id", "sent_id", "token_id", "lower", "is_stop", "is_alpha"]
+_FINDERS = {
+    2: (BigramCollocationFinder, BigramAssocMeasures),
+    3: (TrigramCollocationFinder, TrigramAssocMeasures),
+    4: (QuadgramCollocationFinder, QuadgramAssocMeasures),
+}
+_MEASURES = {"likelihood": "likelihood_ratio", "pmi": "pmi"}
+
+
+def check_tokens(toks: pd.DataFrame, columns: Sequence[str] = ("doc_id", "lower", "is_stop", "is_alpha")) -> None:
+    """Raise :class:`CorpusError` unless ``toks`` has the tokens-table columns needed.
+
+    Examples
+    --------
+    >>> check_tokens(pd.DataFrame({"doc_id": []}))
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: the tokens table lacks lower, is_stop, is_alpha; build it with corpus_tools.tokens(corpus_tools.sentences(corpus))
+    """
+    missing = [c for c in columns if c not in toks.columns]
+    if missing:
+        raise CorpusError(f"the tokens table lacks {', '.join(missing)}; build it with corpus_tools.tokens(corpus_tools.sentences(corpus))")
+
+
+def _words(toks: pd.DataFrame) -> pd.DataFrame:
+    return toks[toks["is_alpha"].astype(bool)]
+
+
+def term_frequencies(toks: pd.DataFrame, *, by: str | None = "doc_id", stopwords: bool = False) -> pd.DataFrame:
+    """Count terms per group (default per document) or, with ``by=None``, for the corpus.
+
+    Returns ``doc_id`` (or the ``by`` column), ``term, n, per_10k``. ``per_10k`` is the count
+    per 10,000 word tokens of the group, stopwords included in the denominator, so the rate
+    of a term is the same whether or not stopwords are listed. ``stopwords=False`` (default)
+    leaves the stopwords of ``data/stopwords_en.txt`` out of the rows. Sorted by group, then
+    ``n`` descending, then ``term``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["US troops told us: troops."]})
+    >>> term_frequencies(tokens(sentences(docs))).values.tolist()
+    [['a', 'troops', 2, 4000.0], ['a', 'US', 1, 2000.0], ['a', 'told', 1, 2000.0]]
+    >>> term_frequencies(tokens(sentences(docs)), by=None, stopwords=True)["term"].tolist()
+    ['troops', 'US', 'told', 'us']
+    """
+    check_tokens(toks, ["lower", "is_stop", "is_alpha"] + ([by] if by else []))
+    words = _words(toks)
+    keys = [by] if by else []
+    totals = words.groupby(keys).size() if by else pd.Series({None: len(words)})
+    kept = words if stopwords else words[~words["is_stop"].astype(bool)]
+    counts = kept.groupby(keys + ["lower"]).size().rename("n").reset_index().rename(columns={"lower": "term"})
+    if counts.empty:
+        return pd.DataFrame({**({by: pd.Series(dtype=object)} if by else {}), "term": pd.Series(dtype=object),
+                             "n": pd.Series(dtype="int64"), "per_10k": pd.Series(dtype=float)})
+    total = counts[by].map(totals) if by else float(len(words))
+    counts["per_10k"] = counts["n"] / total * 10_000
+    counts = counts.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable")
+    return counts.reset_index(drop=True)
+
+
+def _segments(toks: pd.DataFrame) -> list[tuple[object, list[str], list[str]]]:
+    """``(doc_id, lower forms, original tokens)`` of each segment, in text order."""
+    check_tokens(toks, TOKEN_COLUMNS_NEEDED + ["token"])
+    ordered = toks.sort_values(["doc_id", "token_id"], kind="stable")
+    result: list[tuple[object, list[str], list[str]]] = []
+    lowers: list[str] = []
+    originals: list[str] = []
+    previous = None
+    for doc_id, sent_id, token, lower, is_alpha in zip(ordered["doc_id"], ordered["sent_id"], ordered["token"],
+                                                       ordered["lower"], ordered["is_alpha"]):
+        if (doc_id, sent_id) != previous or not is_alpha:
+            if lowers:
+                result.append((previous[0], lowers, originals))
+            lowers, originals = [], []
+            previous = (doc_id, sent_id)
+        if is_alpha:
+            lowers.append(lower)
+            originals.append(token)
+    if lowers:
+        result.append((previous[0], lowers, originals))
+    return result
+
+
+def segments(toks: pd.DataFrame) -> list[list[str]]:
+    """Split the word tokens into runs that a phrase may not cross.
+
+    A segment is a maximal run of consecutive word tokens (``is_alpha``) within one sentence
+    of one document; punctuation, numbers and clitics end it. Items are ``lower`` forms.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["A “coalition of the willing,” it said. Troops 30,000 now."]})
+    >>> segments(tokens(sentences(docs)))
+    [['a'], ['coalition', 'of', 'the', 'willing'], ['it', 'said'], ['troops'], ['now']]
+    """
+    return [lowers for _, lowers, _ in _segments(toks)]
+
+
+def _edge_stop(stopwords: frozenset[str] | set[str]):
+    return lambda *words: words[0] in stopwords or words[-1] in stopwords
+
+
+def _stopword_set(toks: pd.DataFrame) -> set[str]:
+    return set(toks.loc[toks["is_stop"].astype(bool), "lower"])
+
+
+def ngram_counts(toks: pd.DataFrame, n: int = 2, *, by: str | None = None, min_freq: int = 1) -> pd.DataFrame:
+    """Count n-grams that stay inside a segment and neither begin nor end with a stopword.
+
+    Returns ``term`` (words joined by a space) and ``n`` (its count), with the ``by`` column
+    first when given; rows with fewer than ``min_freq`` occurrences are dropped. Sorted by
+    group, ``n`` descending, then ``term``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Security guarantees, the security guarantees of Europe."]})
+    >>> ngram_counts(tokens(sentences(docs)), 2).values.tolist()
+    [['security guarantees', 2]]
+    >>> ngram_counts(tokens(sentences(docs)), 4).values.tolist()
+    [['security guarantees of europe', 1]]
+    """
+    if n < 1:
+        raise CorpusError(f"n-gram length must be at least 1, got {n}")
+    check_tokens(toks, TOKEN_COLUMNS_NEEDED + ([by] if by else []))
+    stop = _stopword_set(toks)
+    edge = _edge_stop(stop)
+    groups = toks.groupby(by, sort=True) if by else [(None, toks)]
+    frames = []
+    for key, part in groups:
+        counter = Counter(g for seg in segments(part) for g in _ngrams(seg, n) if not edge(*g))
+        frame = pd.DataFrame({"term": [" ".join(g) for g in counter], "n": list(counter.values())}, columns=["term", "n"])
+        if by:
+            frame.insert(0, by, key)
+        frames.append(frame)
+    columns = ([by] if by else []) + ["term", "n"]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    out = out[out["n"] >= min_freq].astype({"n": "int64"})
+    keys = [by] if by else []
+    return out.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable").reset_index(drop=True)[columns]
+
+
+def collocations(toks: pd.DataFrame, n: int = 2, *, min_freq: int = 3,
+                 measure: Literal["likelihood", "pmi"] = "likelihood") -> pd.DataFrame:
+    """Score word sequences of length ``n`` (2, 3 or 4) by association, with NLTK's finders.
+
+    The finder is built from :func:`segments` (``from_documents``), so counts never cross a
+    punctuation mark or sentence end; word marginals count every word, stopwords included.
+    Candidates seen fewer than ``min_freq`` times, or beginning or ending with a stopword, are
+    removed before scoring. ``measure`` is ``"likelihood"`` (Dunning's log-likelihood ratio,
+    robust for rare events) or ``"pmi"`` (pointwise mutual information, which favours rare
+    pairs, hence the minimum frequency). Four-word sequences are needed for phrases such as
+    "coalition of the willing".
+
+    Returns ``term, n, n_docs, capitalised, score``: ``n_docs`` is the number of documents
+    using the sequence and ``capitalised`` the share of its occurrences in which every
+    non-stopword starts with a capital letter. Names of people, places and offices ("Prime
+    Minister Keir Starmer", "Elysee Palace") score high on any association measure; filter on
+    ``capitalised < 0.5`` to read the phrases of the coverage apart from them. Sorted by
+    ``score`` descending, then ``term``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Security guarantees matter. Security guarantees, said the security chief."]})
+    >>> collocations(tokens(sentences(docs)), 2, min_freq=2)[["term", "n", "n_docs", "capitalised"]].values.tolist()
+    [['security guarantees', 2, 1, 0.0]]
+    """
+    if n not in _FINDERS:
+        raise CorpusError(f"collocations are scored for n = 2, 3 or 4 words, got n={n}")
+    if measure not in _MEASURES:
+        raise CorpusError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+    segs = _segments(toks)
+    stop = _stopword_set(toks)
+    finder_cls, measures = _FINDERS[n]
+    finder = finder_cls.from_documents([lowers for _, lowers, _ in segs])
+    finder.apply_freq_filter(min_freq)
+    finder.apply_ngram_filter(_edge_stop(stop))
+    scored = finder.score_ngrams(getattr(measures, _MEASURES[measure]))
+    docs: dict[tuple[str, ...], set] = {}
+    capitals: Counter = Counter()
+    for doc_id, lowers, originals in segs:
+        for gram, written in zip(_ngrams(lowers, n), _ngrams(originals, n)):
+            docs.setdefault(gram, set()).add(doc_id)
+            capitals[gram] += all(w[:1].isupper() for g, w in zip(gram, written) if g not in stop)
+    out = pd.DataFrame({"term": [" ".join(g) for g, _ in scored],
+                        "n": [int(finder.ngram_fd[g]) for g, _ in scored],
+                        "n_docs": [len(docs[g]) for g, _ in scored],
+                        "capitalised": [capitals[g] / finder.ngram_fd[g] for g, _ in scored],
+                        "score": [float(s) for _, s in scored]}, columns=["term", "n", "n_docs", "capitalised", "score"])
+    out = out.astype({"n": "int64", "n_docs": "int64", "capitalised": float, "score": float})
+    return out.sort_values(["score", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def tfidf_terms(toks: pd.DataFrame, *, by: str = "doc_id", top_n: int | None = 10, stopwords: bool = False,
+                min_freq: int = 1) -> pd.DataFrame:
+    """Terms that distinguish each document (or group) from the others, by TF-IDF.
+
+    Raw counts per group (stopwords left out unless ``stopwords=True``; terms seen fewer than
+    ``min_freq`` times in the whole corpus dropped) go into a sparse matrix and through
+    scikit-learn's ``TfidfTransformer`` with its defaults: ``tf * (ln((1 + N) / (1 + df)) + 1)``,
+    rows normalised to unit length. A term found in every group still scores (idf 1) but
+    less than one found in few. Returns ``by, term, n, tfidf, rank`` with the ``top_n`` best
+    terms per group (all when ``None``), sorted by group, ``tfidf`` descending, then ``term``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Troops and sanctions.", "Sanctions and talks."]})
+    >>> tfidf_terms(tokens(sentences(docs)), top_n=1)[["doc_id", "term", "rank"]].values.tolist()
+    [['a', 'troops', 1], ['b', 'talks', 1]]
+    """
+    freqs = term_frequencies(toks, by=by, stopwords=stopwords)
+    columns = [by, "term", "n", "tfidf", "rank"]
+    if min_freq > 1:
+        freqs = freqs[freqs.groupby("term")["n"].transform("sum") >= min_freq]
+    if freqs.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(columns, [object, object, "int64", float, "int64"])})
+    rows, groups = pd.factorize(freqs[by], sort=True)
+    cols, terms = pd.factorize(freqs["term"], sort=True)
+    matrix = sparse.csr_matrix((freqs["n"].to_numpy(dtype=float), (rows, cols)), shape=(len(groups), len(terms)))
+    weights = TfidfTransformer().fit_transform(matrix).tocoo()
+    out = pd.DataFrame({by: np.asarray(groups)[weights.row], "term": np.asarray(terms)[weights.col], "tfidf": weights.data})
+    out = out.merge(freqs[[by, "term", "n"]], on=[by, "term"], how="left")[[by, "term", "n", "tfidf"]]
+    out = out.sort_values([by, "tfidf", "term"], ascending=[True, False, True], kind="stable")
+    out["rank"] = out.groupby(by).cumcount() + 1
+    if top_n is not None:
+        out = out[out["rank"] <= top_n]
+    return out.reset_index(drop=True).astype({"n": "int64", "rank": "int64"})
+
+
+def vocabulary_size(toks: pd.DataFrame, *, by: str | None = "doc_id") -> pd.DataFrame:
+    """Words, distinct terms and content words per group (or for the corpus when ``by=None``).
+
+    Returns ``by, n_words, n_types, n_content, density``: word tokens, distinct ``lower``
+    forms, word tokens that are not stopwords, and lexical density ``n_content / n_words``
+    (share of content words; NaN for a group without words).
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["The troops and the troops."]})
+    >>> vocabulary_size(tokens(sentences(docs))).values.tolist()
+    [['a', 5, 3, 2, 0.4]]
+    """
+    check_tokens(toks, ["lower", "is_stop", "is_alpha"] + ([by] if by else []))
+    words = _words(toks).assign(_content=lambda d: ~d["is_stop"].astype(bool))
+    if by:
+        grouped = words.groupby(by, sort=True)
+        out = pd.DataFrame({"n_words": grouped.size(), "n_types": grouped["lower"].nunique(),
+                            "n_content": grouped["_content"].sum()}).reset_index()
+        order = [by]
+    else:
+        out = pd.DataFrame({"n_words": [len(words)], "n_types": [words["lower"].nunique()],
+                            "n_content": [int(words["_content"].sum())]})
+        order = []
+    out = out.astype({"n_words": "int64", "n_types": "int64", "n_content": "int64"})
+    out["density"] = out["n_content"] / out["n_words"].where(out["n_words"] > 0)
+    return out[order + ["n_words", "n_types", "n_content", "density"]]
+
