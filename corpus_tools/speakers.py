@@ -1,0 +1,341 @@
+"""Who is mentioned: the actors gazetteer, dated titles, and one row per mention.
+
+Resources (both CSV in ``data/``, see ``data/actors_README.md``):
+
+- ``actors.csv``: one row per person, country or organisation with its canonical name, type,
+  country, role, gender, side and ``|``-separated aliases (spelling variants, surname, capital
+  city for a country).
+- ``titles.csv``: a title phrase ("German chancellor"), the actor who held it and the dates
+  (``valid_from`` inclusive, ``valid_to`` exclusive, empty = open). Rows with an empty
+  ``actor`` are generic titles ("President", "special envoy"): they never resolve alone but
+  merge with a following name ("President Trump" is one mention).
+
+A mention is a name, alias, surname or title found in a document's cleaned ``text``; a title
+followed by a name ("French President Emmanuel Macron") is one mention, and a possessive
+("Zelensky's") counts. Titles are resolved by the document's date: its ``published`` date, or,
+when that is unknown, the date of its meeting in ``meetings.csv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.resources import read_table
+
+ACTOR_COLUMNS = ["actor", "type", "country", "role", "gender", "side", "aliases"]
+ACTOR_TYPES = ("person", "country", "organisation")
+SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
+GENDERS = ("female", "male", "")
+TITLE_COLUMNS = ["title", "actor", "valid_from", "valid_to"]
+MENTION_COLUMNS = ["doc_id", "sent_id", "start", "end", "surface", "actor", "how"]
+LOCATIVE = ("in", "at", "from", "near", "outside", "inside", "across", "around")
+
+_POSSESSIVE = r"(?:'s|\u2019s|(?<=s)'|(?<=s)\u2019)?"
+
+
+def load_actors(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/actors.csv``: one row per actor, checked.
+
+    Every ``type`` must be person, country or organisation, every ``side`` one of
+    Russia, Ukraine, United States, European allies, other; names and aliases must be unique.
+
+    Examples
+    --------
+    >>> actors = load_actors()
+    >>> actors.set_index("actor").loc["Maria Zakharova", ["type", "gender", "side"]].tolist()
+    ['person', 'female', 'Russia']
+    """
+    path = _data_dir(data_dir) / "actors.csv"
+    actors = read_table(path, ACTOR_COLUMNS, what="actors gazetteer")
+    owner: dict[str, tuple[str, int]] = {}
+    for line, row in enumerate(actors.itertuples(index=False), start=2):
+        where = f"{path} line {line} (actor {row.actor!r})"
+        if not row.actor:
+            raise CorpusError(f"{path} line {line}: actor is empty; give the canonical name")
+        if row.type not in ACTOR_TYPES:
+            raise CorpusError(f"{where}: type {row.type!r} is not one of {', '.join(ACTOR_TYPES)}")
+        if row.side not in SIDES:
+            raise CorpusError(f"{where}: side {row.side!r} is not one of {', '.join(SIDES)}")
+        if row.gender not in GENDERS or (row.gender and row.type != "person"):
+            raise CorpusError(f"{where}: gender {row.gender!r} must be female or male for a person, empty otherwise")
+        for name in [row.actor, *_split_aliases(row.aliases)]:
+            if name in owner and owner[name][0] != row.actor:
+                raise CorpusError(f"{where}: the name {name!r} is already used by {owner[name][0]!r} "
+                                  f"(line {owner[name][1]}); a name may belong to one actor only")
+            owner[name] = (row.actor, line)
+    dupes = actors["actor"][actors["actor"].duplicated()]
+    if len(dupes):
+        raise CorpusError(f"{path}: actor {dupes.iloc[0]!r} has two rows; merge them")
+    return actors.reset_index(drop=True)
+
+
+def _split_aliases(value: str) -> list[str]:
+    return [a.strip() for a in value.split("|") if a.strip()]
+
+
+def _parse_date(value: str, where: str, column: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CorpusError(f"{where}: {column} {value!r} is not a date; write YYYY-MM-DD or leave it empty") from None
+
+
+def load_titles(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/titles.csv``: title phrases, who held them and when.
+
+    ``valid_from`` and ``valid_to`` become dates (None when open); each non-empty ``actor``
+    must be in ``actors.csv``. Rows with an empty actor are generic titles.
+
+    Examples
+    --------
+    >>> t = load_titles()
+    >>> t[t["title"] == "German chancellor"][["actor", "valid_from", "valid_to"]].astype(str).values.tolist()
+    [['Olaf Scholz', '2021-12-08', '2025-05-06'], ['Friedrich Merz', '2025-05-06', 'None']]
+    """
+    directory = _data_dir(data_dir)
+    path = directory / "titles.csv"
+    titles = read_table(path, TITLE_COLUMNS, what="titles table")
+    known = set(load_actors(directory)["actor"])
+    starts, ends = [], []
+    for line, row in enumerate(titles.itertuples(index=False), start=2):
+        where = f"{path} line {line} (title {row.title!r})"
+        if not row.title:
+            raise CorpusError(f"{path} line {line}: title is empty")
+        if row.actor and row.actor not in known:
+            raise CorpusError(f"{where}: actor {row.actor!r} is not in actors.csv; add a row there or fix the name")
+        start, end = _parse_date(row.valid_from, where, "valid_from"), _parse_date(row.valid_to, where, "valid_to")
+        if start and end and end <= start:
+            raise CorpusError(f"{where}: valid_to {end} is not after valid_from {start}")
+        starts.append(start)
+        ends.append(end)
+    return titles.assign(valid_from=starts, valid_to=ends).reset_index(drop=True)
+
+
+def resolve_title(title: str, when: date | str | pd.Timestamp | None, *, titles: pd.DataFrame | None = None,
+                  data_dir: Path | str | None = None) -> str:
+    """Return the actor who held ``title`` on date ``when`` ("" if nobody is known).
+
+    The title is matched case-insensitively and without a leading "the"; ``valid_from`` is
+    inclusive and ``valid_to`` exclusive. With ``when`` None, the current holder (open
+    ``valid_to``) is returned.
+
+    Examples
+    --------
+    >>> resolve_title("the German chancellor", "2025-03-27")
+    'Olaf Scholz'
+    >>> resolve_title("German Chancellor", "2026-01-06")
+    'Friedrich Merz'
+    >>> resolve_title("the French head of state", "2025-03-27")
+    'Emmanuel Macron'
+    >>> resolve_title("Lord Mayor of Springfield", "2025-03-27")
+    ''
+    """
+    titles = load_titles(data_dir) if titles is None else titles
+    key = _title_key(title)
+    rows = titles[(titles["title"].map(_title_key) == key) & (titles["actor"] != "")]
+    if when is None or (not isinstance(when, str) and pd.isna(when)):
+        rows = rows[rows["valid_to"].isna()]
+        return rows["actor"].iloc[0] if len(rows) else ""
+    day = pd.Timestamp(when).date()
+    for row in rows.itertuples(index=False):
+        if (row.valid_from is None or pd.isna(row.valid_from) or row.valid_from <= day) and \
+                (row.valid_to is None or pd.isna(row.valid_to) or day < row.valid_to):
+            return row.actor
+    return ""
+
+
+def _title_key(title: str) -> str:
+    words = " ".join(title.replace("\u2019", "'").split()).lower()
+    return words[4:] if words.startswith("the ") else words
+
+
+def document_dates(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> pd.Series:
+    """The date used to resolve titles, per ``doc_id``: ``published``, else the meeting's date.
+
+    003 has no known publication date, so the date of its meeting (2025-03-20) is used.
+
+    Examples
+    --------
+    >>> from corpus_tools.corpus import load_corpus
+    >>> document_dates(load_corpus()).astype(str).tolist()
+    ['2025-03-28', '2025-03-27', '2025-03-27', '2025-03-20', '2026-01-06']
+    """
+    from corpus_tools.corpus import load_meetings
+
+    published = pd.to_datetime(corpus["published"]) if "published" in corpus else pd.Series(pd.NaT, index=corpus.index)
+    dates = pd.Series(published.values, index=corpus["doc_id"].values, name="date")
+    if dates.isna().any() and "meeting_id" in corpus:
+        try:
+            meeting_dates = load_meetings(data_dir).set_index("meeting_id")["date"]
+        except CorpusError:
+            meeting_dates = pd.Series(dtype="datetime64[ns]")
+        fallback = pd.Series(corpus["meeting_id"].map(meeting_dates).values, index=dates.index)
+        dates = dates.fillna(fallback)
+    return dates
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled name and title patterns (built once per call of :func:`mentions`)."""
+
+    names: re.Pattern
+    name_info: dict  # surface -> (actor, how, type)
+    titles: re.Pattern
+    titles_df: pd.DataFrame
+    generic: frozenset
+    actors: pd.DataFrame
+
+
+def build_lexicon(actors: pd.DataFrame, titles: pd.DataFrame) -> Lexicon:
+    """Compile the patterns that find names and titles.
+
+    Examples
+    --------
+    >>> lex = build_lexicon(load_actors(), load_titles())
+    >>> lex.name_info["Zelenskyy"], lex.name_info["Kyiv"]
+    (('Volodymyr Zelensky', 'surname', 'person'), ('Ukraine', 'alias', 'country'))
+    """
+    info: dict[str, tuple[str, str, str]] = {}
+    for row in actors.itertuples(index=False):
+        aliases = _split_aliases(row.aliases)
+        last_names = {n.split()[-1] for n in [row.actor, *aliases] if len(n.split()) > 1}
+        info[row.actor] = (row.actor, "full name", row.type)
+        for alias in aliases:
+            surname = row.type == "person" and (alias in last_names or len(alias.split()) == 1)
+            info.setdefault(alias, (row.actor, "surname" if surname else "alias", row.type))
+    surfaces = sorted(info, key=lambda s: (-len(s), s))
+    names = re.compile(r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE + r"(?![\w])")
+    phrases = sorted(set(titles["title"]), key=lambda s: (-len(s), s))
+    title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+                          + r")(?![\w])", re.IGNORECASE)
+    generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
+    return Lexicon(names, info, title_re, titles, generic, actors)
+
+
+def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = False) -> list[dict]:
+    """Mentions in one text: dicts with ``start, end, surface, actor, how, type``.
+
+    Examples
+    --------
+    >>> lex = build_lexicon(load_actors(), load_titles())
+    >>> [(m["surface"], m["actor"], m["how"]) for m in find_mentions(
+    ...     "French President Emmanuel Macron met Zelensky's aides in Paris.", lex, "2025-03-27")]
+    [('French President Emmanuel Macron', 'Emmanuel Macron', 'full name'), ("Zelensky's", 'Volodymyr Zelensky', 'surname')]
+    """
+    found = []
+    for m in lexicon.names.finditer(text):
+        actor, how, kind = lexicon.name_info[m.group(1)]
+        found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
+    titles = [t for t in lexicon.titles.finditer(text)]
+    taken: list[tuple[int, int]] = []
+    merged = []
+    for t in titles:
+        key = _title_key(t.group(2))
+        holder = resolve_title(key, when, titles=lexicon.titles_df) if key not in lexicon.generic else ""
+        after = re.match(r"(,?\s+)", text[t.end():])
+        nxt = None
+        if after:
+            pos = t.end() + after.end()
+            nxt = next((f for f in found if f["start"] == pos and f["type"] == "person"), None)
+            if nxt and "," in after.group(1) and key in lexicon.generic:
+                nxt = None
+            if nxt and "," in after.group(1) and holder and holder != nxt["actor"]:
+                nxt = None
+        start = t.start()
+        if nxt is None and key in lexicon.generic:
+            continue
+        if nxt is not None and key in lexicon.generic and t.group(1) is None:
+            start = _modifier_start(text, t.start(), found)
+        if nxt is not None:
+            merged.append({**nxt, "start": start, "surface": text[start:nxt["end"]]})
+            taken.append((start, nxt["end"]))
+        elif holder:
+            merged.append({"start": start, "end": t.end(), "surface": t.group(0), "actor": holder, "how": "title",
+                           "type": "person"})
+            taken.append((start, t.end()))
+    keep = [f for f in found if not any(a <= f["start"] < b for a, b in taken)]
+    if not places:
+        keep = [f for f in keep if not _is_place(text, f)]
+    out = sorted(keep + merged, key=lambda f: (f["start"], f["end"]))
+    return out
+
+
+def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
+    """Extend a generic title to the left over one capitalised modifier ("Venezuelan president")."""
+    m = re.search(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$", text[:title_start])
+    if not m or m.group(1) in {"The", "A", "An", "And", "But", "Or", "As", "With", "By"}:
+        return title_start
+    if any(f["start"] <= m.start(1) < f["end"] for f in found):
+        return title_start
+    if m.start(1) == 0 or re.search(r"[.!?][\"'\u201d\u2019]?\s+$", text[: m.start(1)]):
+        return title_start  # a sentence-initial capital is not a modifier
+    return m.start(1)
+
+
+def _is_place(text: str, mention: dict) -> bool:
+    """An alias of a country or organisation after a locative preposition names a place."""
+    if mention["type"] == "person" or mention["how"] == "full name":
+        return False
+    before = text[max(0, mention["start"] - 12): mention["start"]].lower().split()
+    return bool(before) and before[-1] in LOCATIVE
+
+
+def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles: pd.DataFrame | None = None,
+             data_dir: Path | str | None = None, places: bool = False) -> pd.DataFrame:
+    """One row per mention of a known actor: ``doc_id, sent_id, start, end, surface, actor, how``.
+
+    ``how`` is ``full name``, ``alias``, ``surname`` or ``title``. A title followed by a name is
+    one mention (the name decides ``how``); a title alone ("the French president") is resolved
+    by the document's date (:func:`document_dates`). Offsets are into the cleaned ``text``.
+    Aliases of countries or organisations after "in", "at", "from" ... ("a summit in Paris")
+    name a place and are left out unless ``places=True``.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["d1"], "published": [pd.Timestamp("2026-01-06")], "meeting_id": [""],
+    ...     "text": ["The German chancellor met Zelensky in Kyiv. Kyiv's envoy spoke."]})
+    >>> mentions(corpus)[["surface", "actor", "how"]].values.tolist()
+    [['The German chancellor', 'Friedrich Merz', 'title'], ['Zelensky', 'Volodymyr Zelensky', 'surname'], ["Kyiv's", 'Ukraine', 'alias']]
+    """
+    from corpus_tools.tokens import sentence_spans
+
+    directory = _data_dir(data_dir)
+    actors = load_actors(directory) if actors is None else actors
+    titles = load_titles(directory) if titles is None else titles
+    lexicon = build_lexicon(actors, titles)
+    dates = document_dates(corpus, directory)
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        spans = sentence_spans(text, data_dir=directory)
+        when = dates.get(doc_id)
+        for m in find_mentions(text, lexicon, when, places=places):
+            sent_id = next((i for i, (a, b) in enumerate(spans, start=1) if a <= m["start"] < b), len(spans))
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m["start"], "end": m["end"],
+                         "surface": m["surface"], "actor": m["actor"], "how": m["how"]})
+    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    out = out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
+    return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def mention_counts(mentions_df: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mentions per actor per document: ``doc_id, actor, type, side, n``, most mentioned first.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"doc_id": ["d1", "d1", "d1"], "actor": ["Russia", "Russia", "Donald Trump"]})
+    >>> mention_counts(m)[["doc_id", "actor", "n"]].values.tolist()
+    [['d1', 'Russia', 2], ['d1', 'Donald Trump', 1]]
+    """
+    actors = load_actors() if actors is None else actors
+    counts = mentions_df.groupby(["doc_id", "actor"]).size().rename("n").reset_index()
+    counts = counts.merge(actors[["actor", "type", "side"]], on="actor", how="left").fillna({"type": "", "side": ""})
+    counts = counts[["doc_id", "actor", "type", "side", "n"]]
+    return counts.sort_values(["doc_id", "n", "actor"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
