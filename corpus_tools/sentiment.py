@@ -1,0 +1,730 @@
+"""Sentence-level tone with two lexicon methods, tone toward each actor or side, quoted speech
+vs narration, and validation against hand labels.
+
+Methods (the ``method`` argument everywhere):
+
+``"vader"``
+    VADER (Hutto & Gilbert 2014) through NLTK's ``nltk.sentiment.vader``, unchanged. Each
+    sentence gets ``neg, neu, pos`` (shares of the sentence's valence) and ``compound`` in
+    [-1, 1]; the label follows VADER's documentation: ``positive`` if compound >= 0.05,
+    ``negative`` if compound <= -0.05, else ``neutral``.
+``"vader_adjusted"``
+    The same analyzer with a domain adjustment: the override lexicon
+    ``data/lexicons/domain_overrides.csv`` (``term, valence, justification``) is applied to
+    the analyzer *instance* (never to a shared object). A one-word term replaces that word's
+    valence; a multiword term (a name such as "coalition of the willing") is matched
+    case-insensitively and replaced by one placeholder token carrying its valence, so the
+    words inside the name no longer count. Quotation marks are also spaced away from the
+    words they touch, because NLTK's VADER strips only one ASCII punctuation mark from a
+    word and so never looks up ``“peace”`` or ``troops,”``.
+``"afinn"``
+    AFINN-165 (Nielsen 2011) through the ``afinn`` package, an independent word list with
+    integer valences -5..5. The sentence score is the sum; it is made comparable with VADER's
+    compound by VADER's own normalisation ``x / sqrt(x**2 + 15)``, and labelled with the same
+    ±0.05 thresholds (so any non-zero sum is a polar label).
+
+The VADER lexicon without downloads
+-----------------------------------
+NLTK's analyzer reads its lexicon through ``nltk.data.load``, which (NLTK 3.10) only opens
+files inside a directory on ``nltk.data.path``; ``nltk.download`` is never called here. The
+lexicon is taken from the installed ``vaderSentiment`` package (``vaderSentiment/
+vader_lexicon.txt``, MIT licence) and copied, at first use, to
+``<cache_dir>/nltk_data/sentiment/vader_lexicon/vader_lexicon.txt`` (``.cache/`` by default,
+see :func:`corpus_tools.paths.cache_dir`). The copy is checked against the source by size and
+SHA-256 on every use and replaced (atomically) when stale. That ``nltk_data`` directory is put
+first on ``nltk.data.path`` (the one process-wide change this module makes, and it is
+idempotent). Sources and licences: ``data/lexicons/SOURCES.md``.
+
+Validation: :func:`evaluate` and :func:`validation_table` score the hand-labelled sentences
+of ``data/annotations/sentiment_gold.csv`` (fixed ``tune``/``test`` split). Adjustments are
+designed on ``tune`` only; ``test`` is reported.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.clean import normalize_punctuation, normalize_unicode
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import cache_dir as _cache_dir
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.resources import read_table
+from corpus_tools.tokens import word_spans
+
+LABELS = ("negative", "neutral", "positive")
+METHODS = ("vader", "vader_adjusted", "afinn")
+THRESHOLD = 0.05
+VADER_ALPHA = 15
+TONE_COLUMNS = ["doc_id", "sent_id", "neg", "neu", "pos", "compound", "label", "n_words"]
+GOLD_COLUMNS = ["doc_id", "sent_no", "sentence", "label", "split", "notes"]
+OVERRIDE_COLUMNS = ["term", "valence", "justification"]
+SPLITS = ("tune", "test")
+LEXICON_RESOURCE = "sentiment/vader_lexicon/vader_lexicon.txt"
+
+_QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]|(?<![^\W\d_])['\u2018\u2019]|['\u2018\u2019](?![^\W\d_])")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+# ---------------------------------------------------------------------------- lexicons
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def vader_lexicon_source() -> Path:
+    """Return the path of the VADER lexicon shipped with the installed ``vaderSentiment`` package.
+
+    Examples
+    --------
+    >>> vader_lexicon_source().name
+    'vader_lexicon.txt'
+    """
+    import vaderSentiment
+
+    path = Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+    if not path.is_file():
+        raise CorpusError(f"{path}: the vaderSentiment package has no vader_lexicon.txt; reinstall it (pip install vaderSentiment)")
+    return path
+
+
+def vader_lexicon_path(cache: Path | str | None = None) -> Path:
+    """Make sure the NLTK data copy of the VADER lexicon is present and current; return it.
+
+    The copy lives at ``<cache>/nltk_data/sentiment/vader_lexicon/vader_lexicon.txt``; it
+    is (re)written from :func:`vader_lexicon_source` when missing or when its size or
+    SHA-256 differ from the source. ``<cache>/nltk_data`` is put first on ``nltk.data.path``.
+
+    Examples
+    --------
+    >>> import tempfile, nltk
+    >>> path = vader_lexicon_path(tempfile.mkdtemp())
+    >>> path.read_bytes() == vader_lexicon_source().read_bytes()
+    True
+    >>> str(path.parents[2]) == nltk.data.path[0]
+    True
+    """
+    import nltk
+
+    source = vader_lexicon_source()
+    root = _cache_dir(cache) / "nltk_data"
+    target = root / LEXICON_RESOURCE
+    stale = not target.is_file() or target.stat().st_size != source.stat().st_size or _sha256(target) != _sha256(source)
+    if stale:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        nltk.data._resource_cache.pop((LEXICON_RESOURCE, "text"), None)
+    if str(root) in nltk.data.path:
+        nltk.data.path.remove(str(root))
+    nltk.data.path.insert(0, str(root))
+    return target
+
+
+def load_domain_overrides(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Return the domain override lexicon ``data/lexicons/domain_overrides.csv``.
+
+    Columns ``term`` (lower case; one word or a multiword name), ``valence`` (float, VADER's
+    scale -4..4, 0 neutralises) and ``justification`` (required, in words).
+
+    Examples
+    --------
+    >>> overrides = load_domain_overrides()
+    >>> overrides.loc[overrides["term"] == "coalition of the willing", "valence"].item()
+    0.0
+    """
+    path = _data_dir(data_dir) / "lexicons" / "domain_overrides.csv"
+    table = read_table(path, OVERRIDE_COLUMNS, what="domain override lexicon")
+    valences = []
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        term = row.term.strip()
+        if not term or term != term.lower():
+            raise CorpusError(f"{path} line {line}: term {row.term!r} must be non-empty and lower case")
+        try:
+            valence = float(row.valence)
+        except ValueError:
+            raise CorpusError(f"{path} line {line}: valence {row.valence!r} of {term!r} is not a number; use VADER's scale -4..4") from None
+        if not -4 <= valence <= 4:
+            raise CorpusError(f"{path} line {line}: valence {valence} of {term!r} is outside VADER's scale -4..4")
+        if not row.justification.strip():
+            raise CorpusError(f"{path} line {line}: {term!r} has no justification; say in words why the lexicon is wrong here")
+        valences.append(valence)
+    table = table.assign(term=table["term"].str.strip(), valence=valences)
+    dupes = table["term"][table["term"].duplicated()]
+    if len(dupes):
+        raise CorpusError(f"{path}: term {dupes.iloc[0]!r} is listed twice; keep one row per term")
+    return table[OVERRIDE_COLUMNS].reset_index(drop=True)
+
+
+def _placeholder(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(97 + r) + letters
+    return f"ctphrase{letters}"
+
+
+@dataclass
+class VaderScorer:
+    """A VADER analyzer of its own (never shared), optionally with domain overrides.
+
+    Build it with :func:`vader_scorer`; call :meth:`scores` on a text.
+    """
+
+    analyzer: object
+    phrases: list[tuple[re.Pattern, str]]
+    space_quotes: bool
+
+    def prepare(self, text: str) -> str:
+        """The text as the analyzer sees it (names replaced, quote marks spaced)."""
+        if self.space_quotes:
+            text = _QUOTE_MARKS.sub(lambda m: f" {m.group()} ", text)
+        for pattern, token in self.phrases:
+            text = pattern.sub(token, text)
+        return text
+
+    def scores(self, text: str) -> dict[str, float]:
+        """``neg, neu, pos, compound`` of one text."""
+        return self.analyzer.polarity_scores(self.prepare(text))
+
+
+def vader_scorer(overrides: pd.DataFrame | None = None, *, space_quotes: bool = False,
+                 cache: Path | str | None = None) -> VaderScorer:
+    """Return a fresh VADER scorer; ``overrides`` (``term, valence``) change only its own lexicon.
+
+    Examples
+    --------
+    >>> vader_scorer().scores("The United States met.")["compound"]  # "united" is +1.8
+    0.4215
+    >>> names = pd.DataFrame({"term": ["united states", "war"], "valence": [0.0, -1.0]})
+    >>> vader_scorer(names).scores("The United States met.")["compound"]
+    0.0
+    >>> vader_scorer().analyzer.lexicon["war"]  # a new scorer is untouched
+    -2.9
+    """
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    vader_lexicon_path(cache)
+    analyzer = SentimentIntensityAnalyzer(lexicon_file=LEXICON_RESOURCE)
+    phrases: list[tuple[re.Pattern, str]] = []
+    if overrides is not None:
+        lexicon = dict(analyzer.lexicon)  # the instance gets its own copy
+        multi = overrides[overrides["term"].str.contains(r"\s")]
+        multi = multi.assign(_len=multi["term"].str.len()).sort_values(["_len", "term"], ascending=[False, True], kind="stable")
+        for i, (term, valence) in enumerate(zip(multi["term"], multi["valence"])):
+            token = _placeholder(i)
+            words = term.split()
+            pattern = re.compile(r"(?<![\w-])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w-])", re.IGNORECASE)
+            phrases.append((pattern, token))
+            lexicon[token] = float(valence)
+        for term, valence in zip(overrides["term"], overrides["valence"]):
+            if not re.search(r"\s", term):
+                lexicon[term] = float(valence)
+        analyzer.lexicon = lexicon
+    return VaderScorer(analyzer, phrases, space_quotes)
+
+
+def _afinn():
+    from afinn import Afinn
+
+    return Afinn(language="en")
+
+
+def normalize_score(total: float, alpha: float = VADER_ALPHA) -> float:
+    """Map a summed valence to (-1, 1) as VADER does for its compound: ``x / sqrt(x² + alpha)``.
+
+    Examples
+    --------
+    >>> normalize_score(1), normalize_score(-3), normalize_score(0)
+    (0.25, -0.6123724356957946, 0.0)
+    """
+    return total / math.sqrt(total * total + alpha) if total else 0.0
+
+
+def label_of(compound: float, threshold: float = THRESHOLD) -> str:
+    """``positive`` if compound >= threshold, ``negative`` if <= -threshold, else ``neutral``.
+
+    Examples
+    --------
+    >>> [label_of(x) for x in (0.05, 0.0499, -0.05, -0.9)]
+    ['positive', 'neutral', 'negative', 'negative']
+    """
+    if compound >= threshold:
+        return "positive"
+    if compound <= -threshold:
+        return "negative"
+    return "neutral"
+
+
+def _prepare_text(text: str) -> str:
+    return normalize_punctuation(normalize_unicode(text))
+
+
+def _count_words(text: str) -> int:
+    return sum(1 for s, e in word_spans(text) if _HAS_WORD.search(text[s:e]))
+
+
+def score_texts(texts: Iterable[str], method: str = "vader", *, data_dir: Path | str | None = None,
+                cache: Path | str | None = None) -> pd.DataFrame:
+    """Score each text: ``neg, neu, pos, compound, label, n_words`` in input order.
+
+    Texts are first normalised as the corpus cleaning does (Unicode NFC, apostrophes,
+    dashes). For ``afinn``, ``neg`` and ``pos`` are the summed negative and positive word
+    valences (absolute) and ``neu`` the number of words without a valence.
+
+    Examples
+    --------
+    >>> text = "Putin is not showing he is ready for peace. This only hardens our resolve."
+    >>> score_texts([text])[["compound", "label"]].values.tolist()
+    [[0.8225, 'positive']]
+    >>> score_texts([text], "afinn")[["neg", "pos", "compound", "label"]].round(4).values.tolist()
+    [[0.0, 4.0, 0.7184, 'positive']]
+    """
+    if method not in METHODS:
+        raise CorpusError(f"unknown sentiment method {method!r}; choose one of {', '.join(METHODS)}")
+    texts = [_prepare_text(t) for t in texts]
+    rows = []
+    if method == "afinn":
+        afinn = _afinn()
+        for text in texts:
+            hits = [afinn._dict[w] for w in afinn.find_all(text)]
+            pos = float(sum(v for v in hits if v > 0))
+            neg = float(-sum(v for v in hits if v < 0))
+            compound = normalize_score(pos - neg)
+            n_words = _count_words(text)
+            rows.append((neg, float(max(n_words - len(hits), 0)), pos, compound, label_of(compound), n_words))
+    else:
+        overrides = load_domain_overrides(data_dir) if method == "vader_adjusted" else None
+        scorer = vader_scorer(overrides, space_quotes=method == "vader_adjusted", cache=cache)
+        for text in texts:
+            s = scorer.scores(text)
+            rows.append((s["neg"], s["neu"], s["pos"], s["compound"], label_of(s["compound"]), _count_words(text)))
+    return pd.DataFrame(rows, columns=TONE_COLUMNS[2:]).astype({"n_words": "int64"})
+
+
+def sentence_tone(sents: pd.DataFrame, method: str = "vader", *, data_dir: Path | str | None = None,
+                  cache: Path | str | None = None) -> pd.DataFrame:
+    """Tone of each sentence: ``doc_id, sent_id, neg, neu, pos, compound, label, n_words``.
+
+    ``sents`` is the table of :func:`corpus_tools.sentences`; ``n_words`` counts word tokens
+    (numbers included, punctuation not), the weight of length-weighted means.
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [1, 2],
+    ...                       "text": ["Leaders met in Paris.", "The attack killed civilians."]})
+    >>> sentence_tone(sents)[["sent_id", "compound", "label", "n_words"]].values.tolist()
+    [[1, 0.0, 'neutral', 4], [2, -0.8225, 'negative', 4]]
+    """
+    scores = score_texts(sents["text"], method, data_dir=data_dir, cache=cache)
+    keys = sents[["doc_id", "sent_id"]].reset_index(drop=True)
+    tone = pd.concat([keys, scores], axis=1)
+    return tone.sort_values(["doc_id", "sent_id"], kind="stable").reset_index(drop=True)[TONE_COLUMNS]
+
+
+# ---------------------------------------------------------------------------- aggregation
+
+
+def _summarise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """n_sentences, mean_compound, weighted_compound, share_negative/neutral/positive per group."""
+    df = df.assign(
+        _neg=(df["label"] == "negative").astype(float),
+        _neu=(df["label"] == "neutral").astype(float),
+        _pos=(df["label"] == "positive").astype(float),
+        _wc=df["compound"] * df["n_words"],
+    )
+    g = df.groupby(keys, sort=True, dropna=False)
+    out = pd.DataFrame({
+        "n_sentences": g.size(),
+        "n_words": g["n_words"].sum(),
+        "mean_compound": g["compound"].mean(),
+        "weighted_compound": g["_wc"].sum() / g["n_words"].sum().replace(0, np.nan),
+        "share_negative": g["_neg"].mean(),
+        "share_neutral": g["_neu"].mean(),
+        "share_positive": g["_pos"].mean(),
+    }).reset_index()
+    return out.astype({"n_sentences": "int64", "n_words": "int64"})
+
+
+def _with_documents(df: pd.DataFrame, corpus: pd.DataFrame | None, by: str) -> pd.DataFrame:
+    if by in df.columns:
+        return df
+    if corpus is None:
+        raise CorpusError(f"grouping by {by!r} needs the corpus table (pass corpus=...) to map doc_id to {by}")
+    if by not in corpus.columns:
+        raise CorpusError(f"the corpus table has no column {by!r}; group by doc_id, outlet or meeting_id")
+    return df.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+
+
+def aggregate_tone(tone: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tone per document, outlet or meeting.
+
+    Returns ``<by>, n_sentences, n_words, mean_compound, weighted_compound, share_negative,
+    share_neutral, share_positive``: the plain mean of sentence compounds, the mean
+    weighted by sentence length in words, and the share of sentences with each label.
+    ``corpus`` maps ``doc_id`` to ``outlet``/``meeting_id`` when ``by`` is not ``doc_id``.
+
+    Examples
+    --------
+    >>> tone = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [1, 2, 1],
+    ...                      "compound": [0.5, -0.1, 0.0], "label": ["positive", "negative", "neutral"],
+    ...                      "n_words": [4, 6, 5]})
+    >>> aggregate_tone(tone)[["doc_id", "mean_compound", "weighted_compound", "share_negative"]].round(4).values.tolist()
+    [['a', 0.2, 0.14, 0.5], ['b', 0.0, 0.0, 0.0]]
+    """
+    df = _with_documents(tone, corpus, by)
+    return _summarise(df, [by])
+
+
+# ---------------------------------------------------------------------------- targeted tone
+
+
+def sentence_targets(mentions: pd.DataFrame, actors: pd.DataFrame, level: str = "side") -> pd.DataFrame:
+    """Which actor or side each sentence mentions: ``doc_id, sent_id, target`` (unique rows).
+
+    ``mentions`` has ``doc_id, sent_id, actor`` (from :func:`corpus_tools.speakers.mentions`);
+    ``actors`` has ``actor, side`` (``data/actors.csv``). ``level`` is ``"side"`` or ``"actor"``.
+
+    Examples
+    --------
+    >>> mentions = pd.DataFrame({"doc_id": ["a", "a", "a"], "sent_id": [1, 1, 2],
+    ...                          "actor": ["Vladimir Putin", "Kremlin", "Emmanuel Macron"]})
+    >>> actors = pd.DataFrame({"actor": ["Vladimir Putin", "Kremlin", "Emmanuel Macron"],
+    ...                        "side": ["Russia", "Russia", "European allies"]})
+    >>> sentence_targets(mentions, actors).values.tolist()
+    [['a', 1, 'Russia'], ['a', 2, 'European allies']]
+    """
+    if level not in ("side", "actor"):
+        raise CorpusError(f"level must be 'side' or 'actor', not {level!r}")
+    df = mentions[["doc_id", "sent_id", "actor"]]
+    if level == "side":
+        missing = sorted(set(df["actor"]) - set(actors["actor"]))
+        if missing:
+            raise CorpusError(f"actor(s) {', '.join(missing[:5])} in the mentions are not in the actors table; add them to data/actors.csv")
+        df = df.merge(actors[["actor", "side"]], on="actor", how="left", validate="many_to_one")
+        df = df.assign(target=df["side"])
+    else:
+        df = df.assign(target=df["actor"])
+    df = df[["doc_id", "sent_id", "target"]].drop_duplicates()
+    return df.sort_values(["doc_id", "sent_id", "target"], kind="stable").reset_index(drop=True)
+
+
+def targeted_tone(tone: pd.DataFrame, mentions: pd.DataFrame, actors: pd.DataFrame, *, level: str = "side",
+                  by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tone of the sentences that mention each side (or actor), per document or outlet.
+
+    A sentence that mentions two sides counts for both, with its whole tone: this is the
+    tone of the *context* an actor appears in, not a verdict on the actor. Returns
+    ``<by>, target, n_sentences, n_words, mean_compound, weighted_compound, share_negative,
+    share_neutral, share_positive``, sorted by ``by`` then ``target``.
+
+    Examples
+    --------
+    >>> tone = pd.DataFrame({"doc_id": ["a", "a", "a"], "sent_id": [1, 2, 3],
+    ...                      "compound": [-0.6, 0.4, 0.2], "label": ["negative", "positive", "positive"],
+    ...                      "n_words": [10, 5, 5]})
+    >>> mentions = pd.DataFrame({"doc_id": ["a", "a", "a"], "sent_id": [1, 1, 2],
+    ...                          "actor": ["Vladimir Putin", "Emmanuel Macron", "Emmanuel Macron"]})
+    >>> actors = pd.DataFrame({"actor": ["Vladimir Putin", "Emmanuel Macron"], "side": ["Russia", "European allies"]})
+    >>> targeted_tone(tone, mentions, actors)[["target", "n_sentences", "mean_compound"]].values.tolist()
+    [['European allies', 2, -0.09999999999999998], ['Russia', 1, -0.6]]
+    """
+    targets = sentence_targets(mentions, actors, level)
+    df = targets.merge(tone, on=["doc_id", "sent_id"], how="inner", validate="many_to_one")
+    df = _with_documents(df, corpus, by)
+    return _summarise(df, [by, "target"])
+
+
+# ---------------------------------------------------------------------------- quotes vs narration
+
+
+def quote_segments(sents: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Sequence[str] = ("speech",)) -> pd.DataFrame:
+    """Cut each sentence into the parts inside quotations (of ``kinds``) and the rest.
+
+    ``sents`` has ``doc_id, sent_id, text, start, end`` and ``quotes`` has ``doc_id, start,
+    end, kind`` (offsets into the document's clean text, as from
+    :func:`corpus_tools.quotes.quotes`). Scare quotes are the reporter's words, so by default
+    they stay in the narration. Returns ``doc_id, sent_id, part (quote/narration), start,
+    end, text``; parts without a letter or digit are dropped and quote marks trimmed.
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "start": [0], "end": [37],
+    ...                       "text": ["“We are ready,” Macron said, smiling."]})
+    >>> quotes = pd.DataFrame({"doc_id": ["a"], "start": [1], "end": [14], "kind": ["speech"]})
+    >>> quote_segments(sents, quotes)[["part", "text"]].values.tolist()
+    [['quote', 'We are ready,'], ['narration', 'Macron said, smiling.']]
+    """
+    q = quotes[quotes["kind"].isin(kinds)]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, start, end in zip(q["doc_id"], q["start"], q["end"]):
+        spans.setdefault(doc_id, []).append((int(start), int(end)))
+    rows = []
+    for doc_id, sent_id, text, s_start in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
+        s_end = s_start + len(text)
+        inside = np.zeros(len(text), dtype=bool)
+        for q_start, q_end in spans.get(doc_id, []):
+            lo, hi = max(q_start, s_start), min(q_end, s_end)
+            if lo < hi:
+                inside[lo - s_start: hi - s_start] = True
+        i = 0
+        while i < len(text):
+            j = i
+            while j < len(text) and inside[j] == inside[i]:
+                j += 1
+            piece = text[i:j]
+            lead = len(piece) - len(piece.lstrip(" \u201c\u201d\"'\u2018\u2019"))
+            trail = len(piece) - len(piece.rstrip(" \u201c\u201d\"'\u2018\u2019"))
+            core = piece[lead: len(piece) - trail]
+            if _HAS_WORD.search(core):
+                rows.append((doc_id, int(sent_id), "quote" if inside[i] else "narration",
+                             int(s_start + i + lead), int(s_start + j - trail), core))
+            i = j
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "part", "start", "end", "text"])
+
+
+def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = "vader", *, by: str = "doc_id",
+                       corpus: pd.DataFrame | None = None, data_dir: Path | str | None = None,
+                       cache: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tone of quoted speech vs the reporters' narration.
+
+    Returns ``(segments, summary)``: every segment of :func:`quote_segments` with its scores,
+    and per ``by`` (``doc_id``, ``outlet`` or ``meeting_id``) and ``part`` the
+    ``n_sentences`` (here: segments), ``n_words``, ``mean_compound``, ``weighted_compound``
+    and label shares. The length-weighted mean is the fairer comparison, because the short
+    narration fragments around a quote ("he said") are neutral by construction.
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "start": [0], "end": [46],
+    ...                       "text": ["“This is a terrible war,” Macron said, smiling."]})
+    >>> quotes = pd.DataFrame({"doc_id": ["a"], "start": [1], "end": [25], "kind": ["speech"]})
+    >>> segments, summary = quote_vs_narration(sents, quotes)
+    >>> segments[["part", "compound"]].values.tolist()
+    [['quote', -0.7906], ['narration', 0.4588]]
+    """
+    segments = quote_segments(sents, quotes)
+    scores = score_texts(segments["text"], method, data_dir=data_dir, cache=cache)
+    segments = pd.concat([segments.reset_index(drop=True), scores], axis=1)
+    df = _with_documents(segments, corpus, by)
+    return segments, _summarise(df, [by, "part"])
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def load_sentiment_gold(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Return the hand-labelled sentences of ``data/annotations/sentiment_gold.csv``.
+
+    Checks that every ``label`` is one of negative/neutral/positive and every ``split``
+    tune/test; ``sent_no`` becomes an integer.
+
+    Examples
+    --------
+    >>> gold = load_sentiment_gold()
+    >>> sorted(set(gold["split"])), len(gold) >= 140
+    (['test', 'tune'], True)
+    """
+    path = _data_dir(data_dir) / "annotations" / "sentiment_gold.csv"
+    gold = read_table(path, GOLD_COLUMNS, what="sentiment gold standard")
+    for line, row in enumerate(gold.itertuples(index=False), start=2):
+        if row.label not in LABELS:
+            raise CorpusError(f"{path} line {line}: label {row.label!r} is not one of {', '.join(LABELS)}")
+        if row.split not in SPLITS:
+            raise CorpusError(f"{path} line {line}: split {row.split!r} is not one of {', '.join(SPLITS)}")
+        if not row.sent_no.isdigit():
+            raise CorpusError(f"{path} line {line}: sent_no {row.sent_no!r} is not a positive integer")
+    return gold.astype({"sent_no": "int64"})
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa between two label sequences: ``(p_o - p_e) / (1 - p_e)``.
+
+    Examples
+    --------
+    >>> cohen_kappa(["pos", "pos", "neg", "neg"], ["pos", "neg", "neg", "neg"])
+    0.5
+    """
+    a, b = list(a), list(b)
+    if len(a) != len(b) or not a:
+        raise CorpusError(f"kappa needs two non-empty label lists of the same length (got {len(a)} and {len(b)})")
+    n = len(a)
+    p_o = sum(x == y for x, y in zip(a, b)) / n
+    categories = sorted(set(a) | set(b))
+    p_e = sum((a.count(c) / n) * (b.count(c) / n) for c in categories)
+    if p_e == 1:
+        return 1.0
+    return (p_o - p_e) / (1 - p_e)
+
+
+def agreement(a: Sequence[str], b: Sequence[str]) -> dict[str, float]:
+    """Percent agreement and Cohen's kappa between two labelings of the same items.
+
+    Examples
+    --------
+    >>> agreement(["pos", "pos", "neg", "neg"], ["pos", "neg", "neg", "neg"])
+    {'n': 4, 'percent_agreement': 75.0, 'kappa': 0.5}
+    """
+    a, b = list(a), list(b)
+    kappa = cohen_kappa(a, b)
+    return {"n": len(a), "percent_agreement": 100 * sum(x == y for x, y in zip(a, b)) / len(a), "kappa": kappa}
+
+
+@dataclass
+class Evaluation:
+    """Scores of one method against the gold labels of one split."""
+
+    method: str
+    split: str
+    n: int
+    accuracy: float
+    macro_f1: float
+    confusion: pd.DataFrame
+    predictions: pd.DataFrame
+
+    def row(self) -> dict[str, object]:
+        """The headline numbers as one table row."""
+        return {"method": self.method, "split": self.split, "n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1}
+
+
+def _macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    f1s = []
+    for label in LABELS:
+        tp = sum(g == label and p == label for g, p in zip(gold, pred))
+        fp = sum(g != label and p == label for g, p in zip(gold, pred))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def evaluate(gold: pd.DataFrame, method: str = "vader", *, split: str | None = "test",
+             data_dir: Path | str | None = None, cache: Path | str | None = None) -> Evaluation:
+    """Score the gold sentences with ``method`` and compare with the hand labels.
+
+    ``split`` is ``"test"`` (report), ``"tune"`` (where adjustments were designed) or None
+    (all). Macro-F1 averages the F1 of the three labels (a label never predicted scores 0).
+    The confusion matrix has gold labels as rows and predicted labels as columns.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"doc_id": "a", "sent_no": [1, 2], "split": "test",
+    ...                      "sentence": ["The attack killed civilians.", "Leaders met in Paris."],
+    ...                      "label": ["negative", "negative"]})
+    >>> result = evaluate(gold, "vader")
+    >>> result.accuracy, round(result.macro_f1, 4)
+    (0.5, 0.2222)
+    >>> result.confusion.loc["negative"].tolist()
+    [1, 1, 0]
+    """
+    if split is not None:
+        if split not in SPLITS:
+            raise CorpusError(f"split must be one of {', '.join(SPLITS)} or None, not {split!r}")
+        gold = gold[gold["split"] == split]
+    gold = gold.reset_index(drop=True)
+    scores = score_texts(gold["sentence"], method, data_dir=data_dir, cache=cache)
+    predictions = pd.DataFrame({
+        "doc_id": gold["doc_id"], "sent_no": gold["sent_no"], "split": gold["split"], "sentence": gold["sentence"],
+        "gold": gold["label"], "predicted": scores["label"], "compound": scores["compound"],
+    })
+    confusion = pd.crosstab(
+        pd.Categorical(predictions["gold"], categories=LABELS), pd.Categorical(predictions["predicted"], categories=LABELS),
+        rownames=["gold"], colnames=["predicted"], dropna=False,
+    )
+    n = len(predictions)
+    accuracy = float((predictions["gold"] == predictions["predicted"]).mean()) if n else float("nan")
+    return Evaluation(method, split or "all", n, accuracy, _macro_f1(predictions["gold"], predictions["predicted"]),
+                      confusion, predictions)
+
+
+def validation_table(gold: pd.DataFrame, methods: Sequence[str] = METHODS, splits: Sequence[str] = ("test", "tune"), *,
+                     data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+    """Accuracy, macro-F1 and Cohen's kappa with the gold labels, per method and split.
+
+    Examples
+    --------
+    >>> table = validation_table(load_sentiment_gold(), ["vader"], ["test"])
+    >>> table.columns.tolist()
+    ['method', 'split', 'n', 'accuracy', 'macro_f1', 'kappa']
+    """
+    rows = []
+    for split in splits:
+        for method in methods:
+            result = evaluate(gold, method, split=split, data_dir=data_dir, cache=cache)
+            kappa = cohen_kappa(result.predictions["gold"], result.predictions["predicted"])
+            rows.append({**result.row(), "kappa": kappa})
+    return pd.DataFrame(rows)
+
+
+def confusion_table(gold: pd.DataFrame, methods: Sequence[str] = METHODS, split: str = "test", *,
+                    data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+    """The confusion matrices of several methods as one tidy table: ``method, gold, predicted, n``.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"doc_id": "a", "sent_no": [1], "split": "test",
+    ...                      "sentence": ["The attack killed civilians."], "label": ["negative"]})
+    >>> confusion_table(gold, ["vader"]).query("n > 0").values.tolist()
+    [['vader', 'negative', 'negative', 1]]
+    """
+    parts = []
+    for method in methods:
+        m = evaluate(gold, method, split=split, data_dir=data_dir, cache=cache).confusion
+        long = m.stack().rename("n").reset_index()
+        parts.append(long.assign(method=method)[["method", "gold", "predicted", "n"]])
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({"gold": str, "predicted": str, "n": "int64"})
+
+
+def failure_cases(gold: pd.DataFrame, method: str = "vader", *, split: str | None = "test",
+                  data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+    """The gold sentences a method gets wrong: ``doc_id, sent_no, sentence, gold, predicted,
+    compound``, worst first (largest distance between the gold label and the compound).
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"doc_id": "a", "sent_no": [1, 2], "split": "test", "label": ["negative", "negative"],
+    ...                      "sentence": ["Putin is not showing he is ready for peace.", "War."]})
+    >>> failure_cases(gold)[["sent_no", "predicted"]].values.tolist()
+    [[1, 'positive']]
+    """
+    result = evaluate(gold, method, split=split, data_dir=data_dir, cache=cache)
+    wrong = result.predictions[result.predictions["gold"] != result.predictions["predicted"]]
+    target = wrong["gold"].map({"negative": -1.0, "neutral": 0.0, "positive": 1.0})
+    wrong = wrong.assign(_miss=(wrong["compound"] - target).abs())
+    wrong = wrong.sort_values(["_miss", "doc_id", "sent_no"], ascending=[False, True, True], kind="stable")
+    return wrong[["doc_id", "sent_no", "sentence", "gold", "predicted", "compound"]].reset_index(drop=True)
+
+
+def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, data_dir: Path | str | None = None,
+                     cache: Path | str | None = None) -> pd.DataFrame:
+    """Agreement between each pair of methods on the corpus sentences (no gold needed):
+    ``method_a, method_b, n, percent_agreement, kappa, correlation`` (Pearson, compounds).
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": "a", "sent_id": [1, 2, 3],
+    ...                       "text": ["A terrible war.", "Leaders met.", "A great success."]})
+    >>> method_agreement(sents, ["vader", "afinn"])[["percent_agreement", "kappa"]].values.tolist()
+    [[100.0, 1.0]]
+    """
+    scored = {m: score_texts(sents["text"], m, data_dir=data_dir, cache=cache) for m in methods}
+    rows = []
+    for i, a in enumerate(methods):
+        for b in methods[i + 1:]:
+            stats = agreement(scored[a]["label"], scored[b]["label"])
+            corr = float(np.corrcoef(scored[a]["compound"], scored[b]["compound"])[0, 1]) if len(sents) > 1 else float("nan")
+            rows.append({"method_a": a, "method_b": b, **stats, "correlation": corr})
+    return pd.DataFrame(rows, columns=["method_a", "method_b", "n", "percent_agreement", "kappa", "correlation"])
