@@ -1,4 +1,4 @@
-"""The ``corpus-tools`` command: ``report``, ``check``, ``info``.
+"""The ``corpus-tools`` command: ``report``, ``check``, ``info``, ``add``, ``add-meeting``, ``new-notebook``.
 
 Run ``corpus-tools --help`` or ``corpus-tools COMMAND --help``.
 """
@@ -50,6 +50,43 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from corpus_tools.corpus import add_article
+
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise CorpusError(f"{path}: no such file; give the article's text file, or - to read standard input")
+        data = path.read_bytes()
+    row = add_article(
+        data, outlet=args.outlet, url=args.url, published=args.published, meeting_id=args.meeting, title=args.title,
+        language=args.language, original_language=args.original_language, notes=args.notes,
+        new_meeting=tuple(args.new_meeting) if args.new_meeting else None, data_dir=args.data_dir,
+    )
+    print(f"added {row['doc_id']}: data/raw/{row['file']} ({row['outlet']}, {row['published'] or 'date unknown'}, {row['meeting_id'] or 'no meeting'})")
+    return 0
+
+
+def _cmd_add_meeting(args: argparse.Namespace) -> int:
+    from corpus_tools.corpus import add_meeting
+
+    row = add_meeting(args.meeting_id, args.date, args.place, args.description, data_dir=args.data_dir)
+    print(f"added meeting {row['meeting_id']} ({row['date']}, {row['place']})")
+    return 0
+
+
+def _cmd_new_notebook(args: argparse.Namespace) -> int:
+    from corpus_tools.reports import new_notebook
+
+    path = new_notebook(args.name)
+    print(f"created {path}; `make reports` will run it")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``corpus-tools``.
 
@@ -75,6 +112,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser("info", help="summarise the corpus")
     info.set_defaults(func=_cmd_info)
+
+    add = sub.add_parser("add", help="add an article: copy it into data/raw/ and append its manifest row")
+    add.add_argument("file", help="the article's UTF-8 text file, or - to read standard input")
+    add.add_argument("--outlet", required=True, help="the outlet, as the site names itself")
+    add.add_argument("--url", default="", help="the article's address")
+    add.add_argument("--published", default="", help="publication date YYYY-MM-DD (leave out if unknown)")
+    add.add_argument("--meeting", default="", help="the meeting_id it covers (see data/meetings.csv)")
+    add.add_argument("--title", default="", help="the headline")
+    add.add_argument("--language", default="en", help="language of the text as stored (default en)")
+    add.add_argument("--original-language", default="", help="language of the original, if this is a translation and it is known")
+    add.add_argument("--notes", default="", help="provenance notes")
+    add.add_argument("--new-meeting", nargs=2, metavar=("DATE", "PLACE"), help="also add --meeting to meetings.csv with this date and place")
+    add.set_defaults(func=_cmd_add)
+
+    meeting = sub.add_parser("add-meeting", help="add a meeting to data/meetings.csv")
+    meeting.add_argument("meeting_id", help="lower-case words joined by hyphens, e.g. london-2026-03-02")
+    meeting.add_argument("--date", required=True, help="YYYY-MM-DD")
+    meeting.add_argument("--place", required=True)
+    meeting.add_argument("--description", default="")
+    meeting.set_defaults(func=_cmd_add_meeting)
+
+    new = sub.add_parser("new-notebook", help="start a new analysis notebook from notebooks/TEMPLATE.ipynb")
+    new.add_argument("name", help="NN_name or just name (the next free number is used)")
+    new.set_defaults(func=_cmd_new_notebook)
     return parser
 
 

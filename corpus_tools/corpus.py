@@ -6,7 +6,10 @@ that cause it and what to do; :func:`check_corpus` lists them all at once.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 import warnings
 from datetime import date
 from pathlib import Path
@@ -264,3 +267,144 @@ def corpus_summary(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     columns = ["doc_id", "outlet", "published", "meeting_id", "n_words", "n_sentences"]
     return corpus[columns].sort_values(["doc_id"]).reset_index(drop=True)
+
+
+_MEETING_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _append_csv_row(path: Path, columns: list[str], row: dict[str, str]) -> bytes:
+    """Append one row to a CSV file, keeping its existing bytes; return the old bytes."""
+    old = path.read_bytes()
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([row.get(c, "") for c in columns])
+    prefix = old if old.endswith(b"\n") or not old else old + b"\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(prefix + buffer.getvalue().encode("utf-8"))
+    tmp.replace(path)
+    return old
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def add_meeting(meeting_id: str, when: str, place: str, description: str = "", *,
+                data_dir: Path | str | None = None) -> dict[str, str]:
+    """Append a meeting to ``data/meetings.csv`` after checking it; return the row written.
+
+    ``meeting_id`` is lower-case words joined by hyphens (``paris-2026-01-06``); ``when`` is
+    ``YYYY-MM-DD``. Refuses an id that exists. Nothing is written when a check fails.
+
+    Examples
+    --------
+    >>> add_meeting("Paris 2026", "2026-01-06", "Paris")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: meeting id 'Paris 2026' must be lower-case words and digits joined by hyphens, e.g. paris-2026-01-06
+    """
+    directory = _data_dir(data_dir)
+    if not _MEETING_ID.fullmatch(meeting_id):
+        raise CorpusError(f"meeting id {meeting_id!r} must be lower-case words and digits joined by hyphens, e.g. paris-2026-01-06")
+    try:
+        if parse_iso_date(when) is None:
+            raise ValueError(when)
+    except ValueError as exc:
+        raise CorpusError(f"meeting date {when!r} is not a date; write YYYY-MM-DD") from exc
+    if not place.strip():
+        raise CorpusError("a meeting needs a place (e.g. --place Paris)")
+    meetings = load_meetings(directory)
+    if meeting_id in set(meetings["meeting_id"]):
+        raise CorpusError(f"meeting {meeting_id!r} is already in {directory / 'meetings.csv'}")
+    row = {"meeting_id": meeting_id, "date": when, "place": place.strip(), "description": description.strip()}
+    path = directory / "meetings.csv"
+    _append_csv_row(path, _header(path), row)
+    return row
+
+
+def _next_file_stem(raw: Path, digest: str) -> str:
+    numbers = [int(p.name[:3]) for p in raw.glob("[0-9][0-9][0-9]_*")]
+    return f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}"
+
+
+def add_article(text: str | bytes, *, outlet: str, url: str = "", published: str = "", meeting_id: str = "",
+                title: str = "", language: str = "en", original_language: str = "", notes: str = "",
+                new_meeting: tuple[str, str] | None = None,
+                data_dir: Path | str | None = None) -> dict[str, str]:
+    """Add an article to the corpus: copy its text into ``data/raw/``, append its manifest row.
+
+    The file is named ``NNN_<first 16 hex of its SHA-256>.txt`` with the next free number,
+    which is also its ``doc_id``. ``new_meeting=(date, place)`` also adds ``meeting_id`` to
+    ``meetings.csv``. Everything is checked before anything is written (UTF-8,
+    not empty, not a duplicate of an existing text, date, known meeting, unused name); after
+    writing, the corpus is checked again and, should a new error appear, both writes are
+    undone. Returns the manifest row.
+
+    Examples
+    --------
+    >>> add_article("", outlet="Example Post")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: the article text is empty; nothing was added
+    """
+    directory = _data_dir(data_dir)
+    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+    decoded = decode_article(data, "the article text")
+    if not decoded.strip():
+        raise CorpusError("the article text is empty; nothing was added")
+    if not outlet.strip():
+        raise CorpusError("an article needs its outlet (--outlet); nothing was added")
+    try:
+        parse_iso_date(published)
+    except ValueError as exc:
+        raise CorpusError(f"published {published!r} is not a date; write YYYY-MM-DD, or leave it out if unknown; nothing was added") from exc
+    before = check_corpus(directory)
+    errors = [p for p in before if p.level == "error"]
+    if errors:
+        raise CorpusError("fix the corpus first (`corpus-tools check`): " + "; ".join(f"{p.file}: {p.message}" for p in errors))
+    if new_meeting and not meeting_id:
+        raise CorpusError("--new-meeting needs the new meeting's id (--meeting ID); nothing was added")
+    if meeting_id and not new_meeting and meeting_id not in set(load_meetings(directory)["meeting_id"]):
+        raise CorpusError(
+            f"meeting {meeting_id!r} is not in {directory / 'meetings.csv'}; add it first with "
+            f"`corpus-tools add-meeting {meeting_id} --date YYYY-MM-DD --place PLACE`, or pass --new-meeting DATE PLACE; nothing was added"
+        )
+    manifest = read_table(directory / "corpus.csv", REQUIRED_MANIFEST_COLUMNS, what="manifest")
+    key = " ".join(decoded.split())
+    for row in manifest.itertuples(index=False):
+        existing = directory / "raw" / row.file
+        if existing.is_file() and " ".join(existing.read_text(encoding="utf-8").split()) == key:
+            raise CorpusError(f"this text is already in the corpus as {row.doc_id} (data/raw/{row.file}); nothing was added")
+    digest = hashlib.sha256(data).hexdigest()
+    raw = directory / "raw"
+    stem = _next_file_stem(raw, digest)
+    target = raw / f"{stem}.txt"
+    if target.exists() or stem in set(manifest["doc_id"]):
+        raise CorpusError(f"{target} or doc_id {stem} exists already; nothing was added")
+    row = {
+        "doc_id": stem, "file": target.name, "outlet": outlet.strip(), "url": url.strip(), "published": published,
+        "meeting_id": meeting_id, "title": title.strip(), "language": language, "original_language": original_language,
+        "sha256": digest, "notes": notes.strip(),
+    }
+    manifest_path, meetings_path = directory / "corpus.csv", directory / "meetings.csv"
+    saved = {manifest_path: manifest_path.read_bytes(), meetings_path: meetings_path.read_bytes()}
+    created = False
+    try:
+        if new_meeting:
+            add_meeting(meeting_id, new_meeting[0], new_meeting[1], data_dir=directory)
+        with target.open("xb") as handle:  # "x": never overwrite
+            created = True
+            handle.write(data)
+        _append_csv_row(manifest_path, _header(manifest_path), row)
+        new_errors = [p for p in check_corpus(directory) if p.level == "error"]
+        if new_errors:
+            raise CorpusError("the new row would break the corpus: " + "; ".join(p.message for p in new_errors))
+    except BaseException as exc:
+        for path, content in saved.items():
+            path.write_bytes(content)
+        if created:
+            target.unlink()
+        if isinstance(exc, CorpusError):
+            raise CorpusError(f"{exc}; nothing was added") from exc
+        raise
+    return row

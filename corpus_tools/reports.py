@@ -147,6 +147,62 @@ def parse_parameter(text: str) -> Any:
         return text
 
 
+def provenance(data_dir: Path | str | None = None, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What produced a report: corpus size and manifest checksum, parameters, package versions,
+    checksums of every resource in ``data/`` (word lists, rules, gazetteers, lexicons, gold),
+    and the date of the run. It goes into HTML pages and executed notebooks, never into tables.
+
+    Examples
+    --------
+    >>> stamp = provenance(parameters={"top_n": 20})
+    >>> stamp["corpus"]["documents"], sorted(stamp["versions"])[:3]
+    (5, ['corpus_tools', 'nltk', 'pandas'])
+    >>> "stopwords_en.txt" in stamp["resources"], "raw/000_35e0b38e5505f0f8.txt" in stamp["resources"]
+    (True, False)
+    """
+    from datetime import datetime, timezone
+    from hashlib import sha256
+    from importlib.metadata import version
+
+    directory = _data_dir(data_dir)
+    manifest = directory / "corpus.csv"
+    documents = len(pd.read_csv(manifest, dtype=str)) if manifest.is_file() else 0
+    resources = {
+        str(path.relative_to(directory)): sha256(path.read_bytes()).hexdigest()[:12]
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.relative_to(directory).parts[0] != "raw" and path.name != "corpus.csv"
+    }
+    return {
+        "corpus": {"documents": documents, "manifest_sha256": sha256(manifest.read_bytes()).hexdigest()[:12] if manifest.is_file() else ""},
+        "parameters": dict(parameters or {}),
+        "versions": {name: version(name) for name in ("corpus_tools", "nltk", "pandas", "papermill", "vaderSentiment")},
+        "python": sys.version.split()[0],
+        "resources": resources,
+        "run_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def provenance_html(stamp: dict[str, Any]) -> str:
+    """The stamp as a small HTML footer.
+
+    Examples
+    --------
+    >>> "manifest" in provenance_html(provenance())
+    True
+    """
+    esc = html.escape
+    params = ", ".join(f"{esc(k)}={esc(repr(v))}" for k, v in stamp["parameters"].items()) or "defaults"
+    versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in stamp["versions"].items())
+    resources = ", ".join(f"{esc(k)} <code>{esc(v)}</code>" for k, v in stamp["resources"].items())
+    return (
+        '<footer class="ct-provenance" style="font: 12px/1.5 system-ui, sans-serif; color: #555; '
+        'border-top: 1px solid #ddd; margin: 2rem 1rem 1rem; padding-top: 0.5rem;">'
+        f"<strong>Provenance.</strong> Run {esc(stamp['run_at'])}. Corpus: {stamp['corpus']['documents']} documents, "
+        f"manifest <code>{esc(stamp['corpus']['manifest_sha256'])}</code>. Parameters: {params}. "
+        f"Versions: {versions}, Python {esc(stamp['python'])}. Resources (sha256): {resources}.</footer>"
+    )
+
+
 @dataclass
 class NotebookResult:
     """The outcome of running one notebook."""
@@ -158,10 +214,13 @@ class NotebookResult:
     outputs: list[str] = field(default_factory=list)
 
 
-_TOGGLE = """
+_PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
 <style>
-  body.ct-hide-code .jp-Cell-inputWrapper, body.ct-hide-code .jp-InputPrompt { display: none; }
-  body.ct-hide-code .jp-MarkdownCell .jp-Cell-inputWrapper { display: block; }
+  body.ct-hide-code .jp-CodeCell .jp-Cell-inputWrapper { display: none; }
   #ct-toggle { position: fixed; top: 0.6rem; right: 0.6rem; z-index: 10; padding: 0.3rem 0.7rem;
                font: 13px system-ui, sans-serif; border: 1px solid #888; border-radius: 4px; background: #fff; cursor: pointer; }
   .ct-back { font: 13px system-ui, sans-serif; margin: 0.6rem 1rem; }
@@ -173,33 +232,41 @@ _TOGGLE = """
       document.body.classList.contains('ct-hide-code') ? 'Show code' : 'Hide code';
   }
 </script>
+{%- endblock html_head_css -%}
+{%- block body_header -%}
+<body class="jp-Notebook ct-hide-code" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
+<button id="ct-toggle" onclick="ctToggleCode()">Show code</button>
+<p class="ct-back"><a href="index.html">&larr; All reports</a></p>
+<main>
+{%- endblock body_header -%}
+{% block body_footer %}
+</main>
+{{ resources.get('ct_footer', '') }}
+</body>
+{% endblock body_footer %}
 """
 
 
-def notebook_to_html(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook as a standalone HTML page whose code cells can be hidden.
+def notebook_to_html(nb: nbformat.NotebookNode, footer: str = "") -> str:
+    """Render an executed notebook as a self-contained HTML page whose code cells can be hidden.
 
-    Code is hidden by default; a button shows it. Figures are embedded in the page.
+    Code is hidden by default; a button shows it. Figures are embedded; nothing is loaded from
+    the network (no require.js or MathJax from a CDN), so the page works offline. ``footer``
+    (HTML) goes at the end of the page.
 
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title")])
-    >>> page = notebook_to_html(nb)
-    >>> "Title" in page and "Show code" in page
-    True
+    >>> page = notebook_to_html(nb, footer="<footer>made here</footer>")
+    >>> "Title" in page and "Show code" in page and "made here" in page, "cdnjs" in page
+    (True, False)
     """
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", _TOGGLE + "</head>", 1)
-    body = re.sub(
-        r"<body([^>]*)>",
-        lambda m: f'<body{m.group(1)} class="ct-hide-code"><button id="ct-toggle" onclick="ctToggleCode()">Show code</button>'
-        '<p class="ct-back"><a href="index.html">&larr; All reports</a></p>',
-        body,
-        count=1,
-    )
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"ct_page.html.j2": _PAGE_TEMPLATE})],
+                            template_file="ct_page.html.j2")
+    body, _ = exporter.from_notebook_node(nb, resources={"ct_footer": footer})
     return body
 
 
@@ -266,7 +333,12 @@ def run_notebook(path: Path | str, output_dir: Path | str | None = None, paramet
             kernel_name="python3", progress_bar=False, log_output=False,
         )
         nb = nbformat.read(str(staging / f"{stem}.ipynb"), as_version=4)
-        (staging / f"{stem}.html").write_text(notebook_to_html(nb), encoding="utf-8")
+        shown = {**params, "output_dir": str(output_dir)}
+        stamp = provenance(data_dir, shown)
+        nb.metadata["corpus_tools"] = {"provenance": stamp}
+        nbformat.write(nb, str(staging / f"{stem}.ipynb"))
+        page = notebook_to_html(nb, footer=provenance_html(stamp))
+        (staging / f"{stem}.html").write_text(page, encoding="utf-8")
         outputs = _publish(staging, output_dir, stem)
     except Exception as exc:  # a notebook may raise anything; report it and keep the old report
         failed = output_dir / ".failed"
@@ -299,7 +371,8 @@ def notebook_summary(path: Path | str) -> dict[str, str]:
     return {"title": Path(path).stem, "question": ""}
 
 
-def build_index(output_dir: Path | str | None = None, notebooks: Path | str | None = None) -> Path:
+def build_index(output_dir: Path | str | None = None, notebooks: Path | str | None = None,
+                *, data_dir: Path | str | None = None) -> Path:
     """Write ``reports/index.html``: one card per published report, with its question, a
     thumbnail of its first figure and a link.
 
@@ -338,7 +411,7 @@ def build_index(output_dir: Path | str | None = None, notebooks: Path | str | No
 Tables behind every figure are in <a href="tables/">tables/</a>.</p>
 <div class="cards">
 {chr(10).join(cards)}
-</div></body></html>
+</div>{provenance_html(provenance(data_dir))}</body></html>
 """
     target = output_dir / "index.html"
     tmp = target.with_suffix(".html.tmp")
@@ -368,7 +441,45 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
         say(f"[{i}/{len(books)}] {path.stem} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)"
             + ("" if result.ok else f"\n    {result.message}"))
         results.append(result)
-    build_index(output_dir, notebooks)
+    build_index(output_dir, notebooks, data_dir=data_dir)
     shutil.rmtree(Path(output_dir) / ".staging", ignore_errors=True)
     return results
 
+
+
+def new_notebook(name: str, directory: Path | str | None = None) -> Path:
+    """Copy ``notebooks/TEMPLATE.ipynb`` to ``NN_name.ipynb`` with the next free number.
+
+    The title becomes the name, and output names ``"NN_..."`` in code cells get the number.
+    ``name`` may carry its own number (``07_media_frames``); a number in use is refused.
+
+    Examples
+    --------
+    >>> new_notebook("bad name!")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: notebook name 'bad name!' may hold only letters, digits, _ and -, e.g. 05_frames
+    """
+    directory = Path(directory) if directory else notebooks_dir()
+    if not re.fullmatch(r"(\d\d_)?[A-Za-z0-9_-]+", name):
+        raise CorpusError(f"notebook name {name!r} may hold only letters, digits, _ and -, e.g. 05_frames")
+    taken = {p.name[:2] for p in directory.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name)}
+    if re.match(r"\d\d_", name):
+        number, stem = name[:2], name[3:]
+        if number in taken:
+            raise CorpusError(f"notebook number {number} is taken in {directory}; choose another or give the name alone")
+    else:
+        number, stem = f"{max((int(n) for n in taken), default=-1) + 1:02d}", name
+    template = directory / "TEMPLATE.ipynb"
+    if not template.is_file():
+        raise CorpusError(f"{template} is missing; restore it from git")
+    nb = nbformat.read(str(template), as_version=4)
+    title = stem.replace("_", " ").replace("-", " ").strip().capitalize()
+    nb.cells[0].source = nb.cells[0].source.replace("TEMPLATE: title of the analysis", title, 1)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = cell.source.replace('"NN_', f'"{number}_')
+    target = directory / f"{number}_{stem}.ipynb"
+    with target.open("x", encoding="utf-8") as handle:
+        nbformat.write(nb, handle)
+    return target

@@ -39,3 +39,31 @@ def test_parser_takes_repeated_parameters():
     assert args.parameter == [["top_n", "5"], ["terms", "['a']"]]
     with pytest.raises(SystemExit):
         build_parser().parse_args([])
+
+
+def test_add_from_a_file_and_from_standard_input(tmp_data, tmp_path, capsys, monkeypatch):
+    import io
+
+    article = tmp_path / "new.txt"
+    article.write_text("Leaders met in London. “We stand with Ukraine,” Starmer said.", encoding="utf-8")
+    code = main(["--data-dir", str(tmp_data), "add", str(article), "--outlet", "Example Post",
+                 "--published", "2026-01-07", "--meeting", "paris-2026-01-06"])
+    assert code == 0 and "added 005_" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Another report, pasted.".encode())))
+    assert main(["--data-dir", str(tmp_data), "add", "-", "--outlet", "Pasted Daily"]) == 0
+    assert "added 006_" in capsys.readouterr().out
+    assert main(["--data-dir", str(tmp_data), "check"]) == 0
+
+
+def test_add_missing_file_is_a_clear_error(tmp_data, tmp_path, capsys):
+    from conftest import snapshot
+
+    before = snapshot(tmp_data)
+    assert main(["--data-dir", str(tmp_data), "add", str(tmp_path / "nope.txt"), "--outlet", "X"]) == 2
+    assert "nope.txt: no such file" in capsys.readouterr().err
+    assert snapshot(tmp_data) == before
+
+
+def test_add_meeting_command(tmp_data, capsys):
+    assert main(["--data-dir", str(tmp_data), "add-meeting", "london-2026-03-02", "--date", "2026-03-02", "--place", "London"]) == 0
+    assert "added meeting london-2026-03-02" in capsys.readouterr().out

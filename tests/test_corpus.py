@@ -179,3 +179,81 @@ def test_helpers():
     with pytest.raises(ValueError):
         parse_iso_date("2025-3-27")
     assert len(sha256_of(data_dir() / "corpus.csv")) == 64
+
+
+# ---- adding articles and meetings ------------------------------------------------------------
+
+from corpus_tools.corpus import add_article, add_meeting  # noqa: E402
+
+NEW_TEXT = "Leaders of the coalition met in London on Monday.\n“We stand with Ukraine,” the host said.\n"
+
+
+def test_add_article_copies_text_and_appends_a_checked_row(tmp_data):
+    before = (tmp_data / "corpus.csv").read_bytes()
+    row = add_article(NEW_TEXT, outlet="Example Post", url="https://example.org/a", published="2026-01-07",
+                      meeting_id="paris-2026-01-06", data_dir=tmp_data)
+    assert row["doc_id"].startswith("005_") and row["file"] == row["doc_id"] + ".txt"
+    assert (tmp_data / "raw" / row["file"]).read_bytes() == NEW_TEXT.encode()
+    after = (tmp_data / "corpus.csv").read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
+    assert check_corpus(tmp_data) == []
+    corpus = load_corpus(tmp_data)
+    assert corpus.iloc[-1]["outlet"] == "Example Post" and corpus.iloc[-1]["n_sentences"] == 2
+
+
+def test_add_article_with_a_new_meeting(tmp_data):
+    row = add_article(NEW_TEXT, outlet="Example Post", meeting_id="london-2026-03-02",
+                      new_meeting=("2026-03-02", "London"), data_dir=tmp_data)
+    assert "london-2026-03-02" in set(load_meetings(tmp_data)["meeting_id"])
+    assert row["published"] == ""
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"text": ""}, "the article text is empty"),
+        ({"text": b"caf\xe9"}, "not valid UTF-8 at byte offset 3"),
+        ({"published": "07/01/2026"}, "published '07/01/2026' is not a date"),
+        ({"meeting_id": "rome-2026-02-01"}, "meeting 'rome-2026-02-01' is not in .*add-meeting"),
+        ({"outlet": " "}, "needs its outlet"),
+        ({"meeting_id": "", "new_meeting": ("2026-03-02", "London")}, "--new-meeting needs"),
+        ({"meeting_id": "london", "new_meeting": ("2026-13-02", "London")}, "meeting date '2026-13-02' is not a date"),
+    ],
+)
+def test_bad_add_leaves_the_corpus_byte_identical(tmp_data, kwargs, message):
+    before = snapshot(tmp_data)
+    args = {"text": NEW_TEXT, "outlet": "Example Post", "meeting_id": "paris-2026-01-06", **kwargs}
+    with pytest.raises(CorpusError, match=message):
+        add_article(args.pop("text"), data_dir=tmp_data, **args)
+    assert snapshot(tmp_data) == before
+
+
+def test_duplicate_text_is_refused(tmp_data):
+    before = snapshot(tmp_data)
+    existing = (tmp_data / "raw" / "001_02db67045c6df099.txt").read_text()
+    with pytest.raises(CorpusError, match="already in the corpus as 001_02db67045c6df099"):
+        add_article("  " + existing.replace("\n", "\n\n"), outlet="Copycat", data_dir=tmp_data)
+    assert snapshot(tmp_data) == before
+
+
+def test_add_refuses_while_the_corpus_is_broken(tmp_data):
+    (tmp_data / "raw" / "000_35e0b38e5505f0f8.txt").write_text("edited")
+    before = snapshot(tmp_data)
+    with pytest.raises(CorpusError, match="fix the corpus first"):
+        add_article(NEW_TEXT, outlet="Example Post", data_dir=tmp_data)
+    assert snapshot(tmp_data) == before
+
+
+def test_add_meeting_checks_id_date_and_duplicates(tmp_data):
+    before = snapshot(tmp_data)
+    for args, message in [
+        (("Paris 2", "2026-01-06", "Paris"), "lower-case words"),
+        (("paris-x", "6 Jan", "Paris"), "not a date"),
+        (("paris-2025-03-27", "2025-03-27", "Paris"), "already in"),
+        (("paris-x", "2026-01-06", " "), "needs a place"),
+    ]:
+        with pytest.raises(CorpusError, match=message):
+            add_meeting(*args, data_dir=tmp_data)
+    assert snapshot(tmp_data) == before
+    add_meeting("london-2026-03-02", "2026-03-02", "London", "Leaders' call", data_dir=tmp_data)
+    assert load_meetings(tmp_data).iloc[-1].tolist()[0] == "london-2026-03-02"

@@ -135,7 +135,7 @@ def test_save_table_is_byte_reproducible(tmp_path):
 def test_html_hides_code_behind_a_button():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("1 + 1")])
     page = notebook_to_html(nb)
-    assert 'class="ct-hide-code"' in page and "ctToggleCode" in page and 'href="index.html"' in page
+    assert 'ct-hide-code"' in page and "ctToggleCode" in page and 'href="index.html"' in page and "cdnjs" not in page
 
 
 def test_summary_and_index(books, tmp_path):
@@ -146,3 +146,38 @@ def test_summary_and_index(books, tmp_path):
     (out / "figures" / "01_a.png").write_bytes(b"")
     index = build_index(out, books).read_text()
     assert "01 · 01_good title" in index and 'src="figures/01_a.png"' in index and "What does 01_good show?" in index
+
+
+def test_new_notebook_takes_the_next_number_and_runs(tmp_path):
+    from corpus_tools.paths import notebooks_dir
+    from corpus_tools.reports import new_notebook
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "TEMPLATE.ipynb").write_bytes((notebooks_dir() / "TEMPLATE.ipynb").read_bytes())
+    make_notebook(folder / "04_x.ipynb", "")
+    path = new_notebook("media_frames", folder)
+    assert path.name == "05_media_frames.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    assert nb.cells[0].source.startswith("# Media frames")
+    assert '"05_top_words"' in "".join(c.source for c in nb.cells)
+    assert new_notebook("09_other", folder).name == "09_other.ipynb"
+    with pytest.raises(CorpusError, match="number 05 is taken"):
+        new_notebook("05_again", folder)
+
+
+@pytest.mark.slow
+def test_template_notebook_runs_as_a_new_analysis(tmp_path):
+    from corpus_tools.paths import notebooks_dir
+    from corpus_tools.reports import new_notebook
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "TEMPLATE.ipynb").write_bytes((notebooks_dir() / "TEMPLATE.ipynb").read_bytes())
+    new_notebook("first_try", folder)
+    [result] = run_reports(output_dir=tmp_path / "out", notebooks=folder, progress=lambda line: None)
+    assert result.ok, result.message
+    assert (tmp_path / "out" / "tables" / "00_top_words.csv").is_file()
+    assert (tmp_path / "out" / "figures" / "00_lengths.png").is_file()
+    html = (tmp_path / "out" / "00_first_try.html").read_text()
+    assert "ct-provenance" in html and "manifest" in html
