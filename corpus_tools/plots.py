@@ -221,3 +221,208 @@ def lexical_dispersion(disp: pd.DataFrame, *, terms: list[str] | None = None, do
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+TONE_COLORS = {"negative": "#d62728", "neutral": "#b0b0b0", "positive": "#1f77b4"}
+
+
+def tone_arc(tone: pd.DataFrame, corpus: pd.DataFrame, *, window: int = 3) -> Figure:
+    """The tone arc through each article: one panel per document, a bar per sentence (its
+    compound, coloured by label) and the centred rolling mean over ``window`` sentences.
+
+    ``tone`` is :func:`corpus_tools.sentiment.sentence_tone`; ``corpus`` gives each panel's
+    outlet and meeting.
+
+    Examples
+    --------
+    >>> tone = pd.DataFrame({"doc_id": ["a", "a", "a"], "sent_id": [1, 2, 3], "compound": [0.5, -0.2, 0.0],
+    ...                      "label": ["positive", "negative", "neutral"]})
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "outlet": ["Le Monde"], "meeting_id": ["paris"]})
+    >>> fig = tone_arc(tone, corpus)
+    >>> [round(float(p.get_height()), 1) for p in fig.axes[0].patches]
+    [0.5, -0.2, 0.0]
+    """
+    docs = sorted(tone["doc_id"].unique())
+    info = corpus.set_index("doc_id")
+    fig, axes = plt.subplots(len(docs), 1, figsize=(9, 1.9 * len(docs) + 0.8), squeeze=False, sharey=True)
+    for ax, doc in zip(axes[:, 0], docs):
+        part = tone[tone["doc_id"] == doc].sort_values("sent_id")
+        ax.bar(part["sent_id"], part["compound"], color=[TONE_COLORS[lab] for lab in part["label"]], width=0.8)
+        smooth = part["compound"].rolling(window, center=True, min_periods=1).mean()
+        ax.plot(part["sent_id"], smooth, color="#222", lw=1.4)
+        ax.axhline(0, color="#666", lw=0.6)
+        outlet = info.loc[doc, "outlet"] if doc in info.index else ""
+        meeting = info.loc[doc, "meeting_id"] if doc in info.index else ""
+        ax.set_title(f"{short_label(doc, outlet, width=40)}  ·  {meeting}", fontsize=9, loc="left")
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_xlim(0.3, part["sent_id"].max() + 0.7)
+        ax.set_ylabel("compound", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1, 0].set_xlabel("sentence number")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in TONE_COLORS.values()]
+    handles.append(plt.Line2D([], [], color="#222", lw=1.4))
+    fig.legend(handles, [*TONE_COLORS, f"mean of {window} sentences"], loc="upper right", ncol=4, fontsize=8, frameon=False)
+    fig.suptitle("Tone sentence by sentence through each report", x=0.02, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+def tone_distribution(tone: pd.DataFrame, corpus: pd.DataFrame, by: str = "outlet") -> Figure:
+    """Sentence tone per outlet (or meeting): left, each sentence's compound as a dot with the
+    median and quartiles; right, the share of negative, neutral and positive sentences, with
+    the length-weighted mean compound written at the end of each bar.
+
+    Examples
+    --------
+    >>> tone = pd.DataFrame({"doc_id": ["a", "a", "b"], "compound": [0.5, -0.2, -0.6], "n_words": [5, 5, 10],
+    ...                      "label": ["positive", "negative", "negative"]})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"]})
+    >>> fig = tone_distribution(tone, corpus)
+    >>> [round(float(p.get_width()), 2) for p in fig.axes[1].patches if p.get_facecolor()[0] > 0.8]  # red: Y, X
+    [1.0, 0.5]
+    """
+    df = tone if by in tone.columns else tone.merge(corpus[["doc_id", by]], on="doc_id", how="left")
+    groups = sorted(df[by].fillna("").unique())[::-1]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.55 * len(groups) + 1.6), sharey=True,
+                                      gridspec_kw={"width_ratios": [1.2, 1]})
+    for y, key in enumerate(groups):
+        part = df[df[by].fillna("") == key]
+        jitter = ((part["compound"].rank(method="first") % 5) - 2) * 0.06
+        left.scatter(part["compound"], y + jitter, s=14, alpha=0.75, color=[TONE_COLORS[lab] for lab in part["label"]])
+        q1, med, q3 = part["compound"].quantile([0.25, 0.5, 0.75])
+        left.plot([q1, q3], [y + 0.3, y + 0.3], color="#222", lw=2)
+        left.plot([med], [y + 0.3], marker="|", color="#222", ms=10, mew=2)
+        start = 0.0
+        for label, color in TONE_COLORS.items():
+            share = float((part["label"] == label).mean())
+            right.barh(y, share, left=start, color=color, height=0.6)
+            if share >= 0.08:
+                right.text(start + share / 2, y, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                           color="white" if label != "neutral" else "#222")
+            start += share
+        weighted = (part["compound"] * part["n_words"]).sum() / max(part["n_words"].sum(), 1)
+        right.text(1.02, y, f"{weighted:+.2f}  (n={len(part)})", va="center", fontsize=8)
+    left.axvline(0, color="#666", lw=0.6)
+    left.set_xlim(-1.05, 1.05)
+    left.set_yticks(range(len(groups)))
+    left.set_yticklabels([g or "(none)" for g in groups], fontsize=9)
+    left.set_xlabel("sentence compound (bar: quartiles, tick: median)")
+    right.set_xlim(0, 1)
+    right.set_xlabel("share of sentences (right: length-weighted mean compound)")
+    for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"Tone of the sentences per {by.replace('_id', '')}", x=0.02, ha="left")
+    fig.tight_layout()
+    return fig
+
+
+def targeted_heatmap(targeted: pd.DataFrame, *, by: str = "outlet", value: str = "mean_compound",
+                     min_sentences: int = 2, labels: dict | None = None) -> Figure:
+    """Heatmap of the tone of the sentences that mention each side or actor (rows) in each
+    outlet or document (columns), from :func:`corpus_tools.sentiment.targeted_tone`.
+
+    Each cell shows the value and the number of sentences; cells with fewer than
+    ``min_sentences`` sentences are left grey (too few to read). Blue is positive, red negative.
+
+    Examples
+    --------
+    >>> targeted = pd.DataFrame({"outlet": ["X", "X", "Y"], "target": ["Russia", "Ukraine", "Russia"],
+    ...                          "mean_compound": [-0.4, 0.3, -0.1], "n_sentences": [5, 4, 1]})
+    >>> fig = targeted_heatmap(targeted)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['-0.40\\nn=5', '1 sent.', '+0.30\\nn=4', '']
+    """
+    grid = targeted.pivot(index="target", columns=by, values=value)
+    counts = targeted.pivot(index="target", columns=by, values="n_sentences").reindex_like(grid).fillna(0)
+    shown = grid.where(counts >= min_sentences)
+    fig, ax = plt.subplots(figsize=(1.5 * grid.shape[1] + 3.2, 0.6 * grid.shape[0] + 1.9))
+    ax.set_facecolor("#e8e8e8")
+    image = ax.imshow(shown.to_numpy(dtype=float), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            n = int(counts.iat[i, j])
+            v = shown.iat[i, j]
+            text = f"{v:+.2f}\nn={n}" if pd.notna(v) else (f"{n} sent." if n else "")
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if pd.notna(v) and abs(v) > 0.55 else "#222")
+    ax.set_xticks(range(grid.shape[1]))
+    ax.set_xticklabels([(labels or {}).get(c, c) for c in grid.columns], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(grid.shape[0]))
+    ax.set_yticklabels(grid.index, fontsize=9)
+    fig.colorbar(image, ax=ax, shrink=0.8, label=value.replace("_", " "))
+    ax.set_title(f"Tone of the sentences that mention each {'side' if 'Russia' in set(grid.index) else 'actor'}"
+                 f"\n(grey: fewer than {min_sentences} sentences)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def quote_narration_bars(summary: pd.DataFrame, *, by: str = "outlet", value: str = "weighted_compound",
+                         labels: dict | None = None) -> Figure:
+    """Paired bars per outlet (or document): the tone of the words inside speech quotes and of
+    the reporters' narration, from the summary of :func:`corpus_tools.sentiment.quote_vs_narration`.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"outlet": ["X", "X"], "part": ["quote", "narration"],
+    ...                         "weighted_compound": [-0.3, 0.1], "n_words": [40, 200]})
+    >>> fig = quote_narration_bars(summary)
+    >>> sorted(round(float(p.get_width()), 1) for p in fig.axes[0].patches)
+    [-0.3, 0.1]
+    """
+    keys = sorted(summary[by].unique())[::-1]
+    colors = {"quote": PALETTE[1], "narration": PALETTE[7]}
+    fig, ax = plt.subplots(figsize=(8.5, 0.7 * len(keys) + 1.6))
+    for y, key in enumerate(keys):
+        for offset, part in ((0.18, "quote"), (-0.18, "narration")):
+            row = summary[(summary[by] == key) & (summary["part"] == part)]
+            if row.empty:
+                continue
+            v = float(row[value].iloc[0])
+            ax.barh(y + offset, v, height=0.34, color=colors[part])
+            ax.text(v, y + offset, f" {v:+.2f} ({int(row['n_words'].iloc[0])} words) ", va="center",
+                    ha="left" if v >= 0 else "right", fontsize=8)
+    ax.axvline(0, color="#444", lw=0.8)
+    ax.set_yticks(range(len(keys)))
+    ax.set_yticklabels([(labels or {}).get(k, k) for k in keys], fontsize=9)
+    lim = max(0.3, float(summary[value].abs().max()) * 1.9)
+    ax.set_xlim(-lim, lim)
+    ax.set_xlabel(f"{value.replace('_', ' ')}  (← negative | positive →)")
+    ax.legend([plt.Rectangle((0, 0), 1, 1, color=c) for c in colors.values()], ["inside speech quotes", "narration"],
+              fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("Quoted speech vs the reporters' narration")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrices(confusion: pd.DataFrame) -> Figure:
+    """One confusion matrix per method (gold labels in rows, predicted in columns), from
+    :func:`corpus_tools.sentiment.confusion_table`; the diagonal is correct.
+
+    Examples
+    --------
+    >>> confusion = pd.DataFrame({"method": ["m"] * 4, "gold": ["negative", "negative", "positive", "positive"],
+    ...                           "predicted": ["negative", "positive", "negative", "positive"], "n": [3, 1, 0, 2]})
+    >>> fig = confusion_matrices(confusion)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['3', '1', '0', '2']
+    """
+    methods = list(dict.fromkeys(confusion["method"]))
+    fig, axes = plt.subplots(1, len(methods), figsize=(3.3 * len(methods) + 0.4, 3.4), squeeze=False)
+    for ax, method in zip(axes[0], methods):
+        grid = confusion[confusion["method"] == method].pivot(index="gold", columns="predicted", values="n")
+        order = [label for label in TONE_COLORS if label in grid.index or label in grid.columns]
+        grid = grid.reindex(index=order, columns=order).fillna(0).astype(int)
+        ax.imshow(grid.to_numpy(), cmap="Greys", vmin=0, vmax=max(int(grid.to_numpy().max()), 1) * 1.6)
+        for i in range(len(order)):
+            for j in range(len(order)):
+                ax.text(j, i, str(grid.iat[i, j]), ha="center", va="center", fontsize=10,
+                        fontweight="bold" if i == j else "normal")
+        ax.set_xticks(range(len(order)))
+        ax.set_xticklabels([o[:3] for o in order], fontsize=9)
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([o[:3] for o in order], fontsize=9)
+        ax.set_xlabel("predicted")
+        ax.set_title(method, fontsize=10)
+    axes[0, 0].set_ylabel("gold (hand label)")
+    fig.tight_layout()
+    return fig

@@ -125,6 +125,7 @@ def vader_lexicon_path(cache: Path | str | None = None) -> Path:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         os.close(fd)
         shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         nltk.data._resource_cache.pop((LEXICON_RESOURCE, "text"), None)
     if str(root) in nltk.data.path:
@@ -600,7 +601,14 @@ class Evaluation:
         return {"method": self.method, "split": self.split, "n": self.n, "accuracy": self.accuracy, "macro_f1": self.macro_f1}
 
 
-def _macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """The unweighted mean of the F1 of negative, neutral and positive (0 for a label with no hit).
+
+    Examples
+    --------
+    >>> round(macro_f1(["negative", "neutral", "positive"], ["negative", "positive", "positive"]), 4)
+    0.5556
+    """
     f1s = []
     for label in LABELS:
         tp = sum(g == label and p == label for g, p in zip(gold, pred))
@@ -645,7 +653,7 @@ def evaluate(gold: pd.DataFrame, method: str = "vader", *, split: str | None = "
     )
     n = len(predictions)
     accuracy = float((predictions["gold"] == predictions["predicted"]).mean()) if n else float("nan")
-    return Evaluation(method, split or "all", n, accuracy, _macro_f1(predictions["gold"], predictions["predicted"]),
+    return Evaluation(method, split or "all", n, accuracy, macro_f1(predictions["gold"], predictions["predicted"]),
                       confusion, predictions)
 
 
