@@ -263,8 +263,11 @@ class _Doc:
                                             or (re.search(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$", self.masked[max(0, start - 30):start])
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
-            if prev_word and prev_word[-1].lower() in _PREPOSITIONS:
+            if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
+                    not self.masked[max(0, start - 13):start].lower().startswith("according to"):
                 continue
+            if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
+                name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
             if len(words) >= 2 or single_ok:
                 out.append(_Candidate(start, end, name, "", "unknown", "name"))
         return out
@@ -409,7 +412,9 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     b = doc.text.find("\n", pos)
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
-    return len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare)
+    last = not doc.text[b:].strip() if b >= 0 else True
+    return (len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare) and not last
+            and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
 
 def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: pd.DataFrame | None = None,
