@@ -242,6 +242,8 @@ def tone_arc(tone: pd.DataFrame, corpus: pd.DataFrame, *, window: int = 3) -> Fi
     >>> [round(float(p.get_height()), 1) for p in fig.axes[0].patches]
     [0.5, -0.2, 0.0]
     """
+    from matplotlib.ticker import MaxNLocator
+
     docs = sorted(tone["doc_id"].unique())
     info = corpus.set_index("doc_id")
     fig, axes = plt.subplots(len(docs), 1, figsize=(9, 1.9 * len(docs) + 0.8), squeeze=False, sharey=True)
@@ -257,6 +259,7 @@ def tone_arc(tone: pd.DataFrame, corpus: pd.DataFrame, *, window: int = 3) -> Fi
         ax.set_ylim(-1.05, 1.05)
         ax.set_xlim(0.3, part["sent_id"].max() + 0.7)
         ax.set_ylabel("compound", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1, 0].set_xlabel("sentence number")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in TONE_COLORS.values()]
@@ -306,9 +309,9 @@ def tone_distribution(tone: pd.DataFrame, corpus: pd.DataFrame, by: str = "outle
     left.set_xlim(-1.05, 1.05)
     left.set_yticks(range(len(groups)))
     left.set_yticklabels([g or "(none)" for g in groups], fontsize=9)
-    left.set_xlabel("sentence compound (bar: quartiles, tick: median)")
+    left.set_xlabel("sentence compound\n(black bar: quartiles, tick: median)", fontsize=9)
     right.set_xlim(0, 1)
-    right.set_xlabel("share of sentences (right: length-weighted mean compound)")
+    right.set_xlabel("share of sentences\n(at the right: length-weighted mean compound, sentences)", fontsize=9)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(f"Tone of the sentences per {by.replace('_id', '')}", x=0.02, ha="left")
@@ -424,5 +427,92 @@ def confusion_matrices(confusion: pd.DataFrame) -> Figure:
         ax.set_xlabel("predicted")
         ax.set_title(method, fontsize=10)
     axes[0, 0].set_ylabel("gold (hand label)")
+    fig.suptitle("Hand labels (rows) vs each method's labels (columns)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def speaker_heatmap(counts: pd.DataFrame, *, value: str = "n", title: str = "Mentions per actor and report",
+                    labels: dict[str, str] | None = None) -> Figure:
+    """Heatmap of a count per actor (rows) and document (columns), numbers written in the cells.
+
+    ``counts`` has ``actor, doc_id`` and the ``value`` column; rows keep their first-seen order
+    (sort the table first); ``labels`` maps doc_id to a column label.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"actor": ["Russia", "Russia", "Macron"], "doc_id": ["d1", "d2", "d1"], "n": [3, 1, 2]})
+    >>> fig = speaker_heatmap(c)
+    >>> fig.axes[0].get_title(), len(fig.axes[0].texts)
+    ('Mentions per actor and report', 3)
+    """
+    actors = list(dict.fromkeys(counts["actor"]))
+    table = counts.pivot_table(index="actor", columns="doc_id", values=value, aggfunc="sum", fill_value=0).reindex(actors)
+    fig, ax = plt.subplots(figsize=(1.3 * table.shape[1] + 3.2, 0.32 * len(table) + 1.6))
+    ax.imshow(table.values, cmap="Blues", aspect="auto")
+    vmax = table.values.max() if table.size else 0
+    for (i, j), n in pd.DataFrame(table.values).stack().items():
+        if n:
+            ax.text(j, i, f"{n:g}", ha="center", va="center", fontsize=8, color="white" if n > 0.6 * vmax else "black")
+    ax.set_yticks(range(len(table)), table.index, fontsize=8)
+    ax.set_xticks(range(table.shape[1]), [(labels or {}).get(d, d[:3]) for d in table.columns], fontsize=8,
+                  rotation=30, ha="right")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def share_of_voice_bars(share: pd.DataFrame, *, top_n: int = 12, title: str = "Share of voice (quoted words)") -> Figure:
+    """Horizontal bars of quoted words per speaker, with the share written at the bar end.
+
+    ``share`` is :func:`corpus_tools.quotes.share_of_voice` without grouping.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"speaker": ["A", "B"], "n_words": [8, 2], "share": [0.8, 0.2]})
+    >>> len(share_of_voice_bars(s).axes[0].patches)
+    2
+    """
+    df = share.sort_values(["n_words", "speaker"], ascending=[False, True]).head(top_n).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(df) + 1.3))
+    ax.barh(df["speaker"], df["n_words"], color=PALETTE[0])
+    for y, (n, s) in enumerate(zip(df["n_words"], df["share"])):
+        ax.text(n, y, f" {n} ({s:.0%})", va="center", fontsize=8)
+    ax.set_xlabel("quoted words (direct speech)")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, df["n_words"].max() * 1.2 if len(df) else 1)
+    fig.tight_layout()
+    return fig
+
+
+def share_of_voice_groups(share: pd.DataFrame, group: str, *, top_n: int = 6, title: str | None = None) -> Figure:
+    """Stacked 100% bars: each ``group`` (outlet, meeting) split by speaker share of quoted words.
+
+    Speakers outside the ``top_n`` overall are pooled as "others".
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"outlet": ["X", "X", "Y"], "speaker": ["A", "B", "A"], "n_words": [8, 2, 5],
+    ...                   "share": [0.8, 0.2, 1.0]})
+    >>> len(share_of_voice_groups(s, "outlet").axes[0].patches)
+    4
+    """
+    top = share.groupby("speaker")["n_words"].sum().sort_values(ascending=False, kind="stable").head(top_n).index
+    df = share.assign(speaker=share["speaker"].where(share["speaker"].isin(top), "others"))
+    table = df.pivot_table(index=group, columns="speaker", values="share", aggfunc="sum", fill_value=0)
+    order = [s for s in top if s in table.columns] + (["others"] if "others" in table.columns else [])
+    table = table[order]
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(table) + 1.8))
+    left = pd.Series(0.0, index=table.index)
+    for k, speaker in enumerate(order):
+        color = "#cccccc" if speaker == "others" else PALETTE[k % len(PALETTE)]
+        ax.barh(table.index, table[speaker], left=left, color=color, label=speaker)
+        left += table[speaker]
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of quoted words")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.set_title(title or f"Share of voice per {group}")
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -88,7 +88,8 @@ def quote_spans(text: str) -> list[dict]:
     >>> t = 'He said: \\u201cYes,\\u201d and "no". It\\'s \\'fine\\'.'
     >>> [t[s["start"]:s["end"]] for s in quote_spans(t)]
     ['Yes,', 'no', 'fine']
-    >>> [t[s["start"]:s["end"]] for s in quote_spans('we will go,\\u201d he said. \\u201cAnd stay')]
+    >>> u = 'we will go,\\u201d he said. \\u201cAnd stay'
+    >>> [u[s["start"]:s["end"]] for s in quote_spans(u)]
     ['we will go,', 'And stay']
     >>> quote_spans('odd \\u201d\\u201d\\u201c marks \\u201c')[0]["flag"]
     'missing-open'
@@ -627,8 +628,8 @@ def match_quotes(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_similarity:
     --------
     >>> p = pd.DataFrame({"doc_id": ["d"], "text": ["\\u201cWe must act,"]})
     >>> g = pd.DataFrame({"doc_id": ["d"], "text": ["We must act"]})
-    >>> match_quotes(p, g)[["pred_index", "gold_index", "similarity"]].values.tolist()
-    [[0, 0, 1.0]]
+    >>> match_quotes(p, g).to_dict("records")
+    [{'doc_id': 'd', 'pred_index': 0, 'gold_index': 0, 'similarity': 1.0}]
     """
     pairs = []
     for doc_id in sorted(set(predicted["doc_id"]) & set(gold["doc_id"])):

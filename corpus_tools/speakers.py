@@ -97,8 +97,8 @@ def load_titles(data_dir: Path | str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> t = load_titles()
-    >>> t[t["title"] == "German chancellor"][["actor", "valid_from", "valid_to"]].astype(str).values.tolist()
-    [['Olaf Scholz', '2021-12-08', '2025-05-06'], ['Friedrich Merz', '2025-05-06', 'None']]
+    >>> [(r.actor, str(r.valid_from), str(r.valid_to)) for r in t[t["title"] == "German chancellor"].itertuples()]
+    [('Olaf Scholz', '2021-12-08', '2025-05-06'), ('Friedrich Merz', '2025-05-06', 'None')]
     """
     directory = _data_dir(data_dir)
     path = directory / "titles.csv"
