@@ -35,6 +35,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     errors = sum(p.level == "error" for p in problems)
+    if not errors:
+        from corpus_tools.corpus import load_corpus
+        from corpus_tools.quotes import candidate_speakers, indirect_speech, quotes
+
+        corpus = load_corpus(args.data_dir)
+        candidates = candidate_speakers(quotes(corpus, data_dir=args.data_dir), indirect_speech(corpus, data_dir=args.data_dir))
+        for row in candidates.itertuples(index=False):
+            print(f"candidate: {row.speaker} ({row.doc_id}): add a row to data/actors.csv")
     print(f"{errors} error(s), {len(problems) - errors} warning(s)")
     return 1 if errors else 0
 
