@@ -497,13 +497,13 @@ def quote_segments(sents: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Sequence
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "part", "start", "end", "text"])
 
 
-def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = "vader", *, by: str = "doc_id",
+def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = "vader", *, by: str | None = "doc_id",
                        corpus: pd.DataFrame | None = None, data_dir: Path | str | None = None,
                        cache: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tone of quoted speech vs the reporters' narration.
 
     Returns ``(segments, summary)``: every segment of :func:`quote_segments` with its scores,
-    and per ``by`` (``doc_id``, ``outlet`` or ``meeting_id``) and ``part`` the
+    and per ``by`` (``doc_id``, ``outlet``, ``meeting_id``, or None for the whole corpus) and ``part`` the
     ``n_sentences`` (here: segments), ``n_words``, ``mean_compound``, ``weighted_compound``
     and label shares. The length-weighted mean is the fairer comparison, because the short
     narration fragments around a quote ("he said") are neutral by construction.
@@ -516,10 +516,14 @@ def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = 
     >>> segments, summary = quote_vs_narration(sents, quotes)
     >>> segments[["part", "compound"]].values.tolist()
     [['quote', -0.7906], ['narration', 0.4588]]
+    >>> quote_vs_narration(sents, quotes, by=None)[1][["part", "n_words"]].values.tolist()
+    [['narration', 3], ['quote', 5]]
     """
     segments = quote_segments(sents, quotes)
     scores = score_texts(segments["text"], method, data_dir=data_dir, cache=cache)
     segments = pd.concat([segments.reset_index(drop=True), scores], axis=1)
+    if by is None:
+        return segments, _summarise(segments, ["part"])
     df = _with_documents(segments, corpus, by)
     return segments, _summarise(df, [by, "part"])
 
