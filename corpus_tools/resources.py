@@ -63,8 +63,17 @@ def read_table(path: Path | str, required: list[str], *, what: str = "table") ->
 
 
 @lru_cache(maxsize=8)
-def _stopwords(path: Path) -> frozenset[str]:
+def _stopwords(path: Path, stamp: tuple[int, int]) -> frozenset[str]:
     return frozenset(w.lower() for w in read_word_list(path))
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size: part of a cache key, so an edited file is read again."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def load_stopwords(data_dir: Path | str | None = None) -> frozenset[str]:
@@ -76,7 +85,8 @@ def load_stopwords(data_dir: Path | str | None = None) -> frozenset[str]:
     >>> "the" in sw, "us" in sw, "US" in sw, "sanctions" in sw
     (True, True, False, False)
     """
-    return _stopwords(_data_dir(data_dir) / "stopwords_en.txt")
+    path = _data_dir(data_dir) / "stopwords_en.txt"
+    return _stopwords(path, _file_stamp(path))
 
 
 def load_abbreviations(data_dir: Path | str | None = None) -> frozenset[str]:

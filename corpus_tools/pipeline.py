@@ -1,0 +1,518 @@
+"""Per-document processing with a cache, a process pool and a Dask backend.
+
+Every stage (``sentences``, ``tokens``, ``term_counts``, ``tone``, ``mentions``, ``quotes``)
+is the package's own public function applied to a batch of documents, so the cached,
+parallel and distributed paths give the same tables as calling those functions directly.
+
+The cache (``.cache/`` by default, see :func:`corpus_tools.paths.cache_dir`) stores each
+stage's rows in Parquet files under ``<cache>/<stage>/<version>/part-<hash>.parquet``:
+
+- a document is keyed by the hash of its raw text and the metadata a stage reads
+  (``doc_id``, ``published``, ``meeting_id``);
+- a stage's *version* hashes the package version, the source of the modules it runs, the
+  bytes of the ``data/`` resources it reads, its parameters, and the versions of the stages
+  it builds on. Change a lexicon or a cleaning rule and exactly the stages that depend on it
+  are recomputed; add one article and one article is processed;
+- each part file lists, in its Parquet metadata, the document keys it covers (also those
+  with no rows, such as an article without quotes), so "processed" never depends on rows.
+
+Nothing is held for the whole corpus in the workers: each batch is processed and written by
+the worker that ran it; only file names travel back. Reading a stage
+(:meth:`Processed.table`) concatenates its parts for the documents asked for.
+
+Scheduling: ``"serial"``; ``"processes"`` (a local process pool across the cores, the
+default for corpora of :data:`PARALLEL_THRESHOLD` documents or more); ``"dask"`` (a
+``distributed`` cluster at ``address``, or a ``LocalCluster`` when none is given, with the
+batches mapped by ``dask.bag``). Workers must see the same cache directory (a shared file
+system on a real cluster).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import version as _package_version
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import cache_dir as _cache_dir
+from corpus_tools.paths import data_dir as _data_dir
+
+PARALLEL_THRESHOLD = 200
+BATCH_SIZE = 100
+SCHEDULERS = ("auto", "serial", "processes", "dask")
+DOC_COLUMNS = ["doc_id", "text_raw", "published", "meeting_id"]
+_KEY = "_doc_key"
+_METADATA_KEY = b"corpus_tools_doc_keys"
+
+
+# ----------------------------------------------------------------------------- stages
+
+def _run_sentences(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.tokens import sentences
+
+    return sentences(batch, data_dir=data_dir)
+
+
+def _run_tokens(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.tokens import tokens
+
+    return tokens(done["sentences"], data_dir=data_dir)
+
+
+def _run_term_counts(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    return term_counts(done["tokens"])
+
+
+def _run_tone(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.sentiment import sentence_tone
+
+    return sentence_tone(done["sentences"], params.get("tone_method", "vader_adjusted"), data_dir=data_dir)
+
+
+def _run_mentions(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.speakers import mentions
+
+    return mentions(batch, data_dir=data_dir)
+
+
+def _run_quotes(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.quotes import quotes
+
+    return quotes(batch, data_dir=data_dir)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One per-document processing step: what it runs, and what its result depends on."""
+
+    name: str
+    run: Callable[[pd.DataFrame, dict, Path, dict], pd.DataFrame]
+    modules: tuple[str, ...]
+    resources: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
+
+
+_CLEANING = ("clean", "corpus")
+_SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt")
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in [
+        Stage("sentences", _run_sentences, (*_CLEANING, "tokens"), ("boilerplate.csv", "abbreviations.txt"), packages=("nltk",)),
+        Stage("tokens", _run_tokens, ("tokens",), ("stopwords_en.txt",), needs=("sentences",)),
+        Stage("term_counts", _run_term_counts, ("pipeline",), (), needs=("tokens",)),
+        Stage("tone", _run_tone, ("sentiment",), ("lexicons/domain_overrides.csv",), needs=("sentences",),
+              params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
+        Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
+        Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _SPEAKER_DATA),
+    ]
+}
+DEFAULT_PARAMS = {"tone_method": "vader_adjusted"}
+
+
+def term_counts(toks: pd.DataFrame) -> pd.DataFrame:
+    """Word counts per document from a tokens table: ``doc_id, term, n, is_stop``.
+
+    ``term`` is the token's ``lower`` form; only word tokens (``is_alpha``) count. This small
+    table is what corpus-wide frequencies, keyness and TF-IDF need, so they never have to
+    hold every token string of a large corpus.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["a"] * 4, "lower": ["peace", "the", "peace", ","],
+    ...                      "is_stop": [False, True, False, False], "is_alpha": [True, True, True, False]})
+    >>> term_counts(toks).values.tolist()
+    [['a', 'peace', 2, False], ['a', 'the', 1, True]]
+    """
+    words = toks[toks["is_alpha"]]
+    counts = words.groupby(["doc_id", "lower", "is_stop"], sort=False).size().rename("n").reset_index()
+    counts = counts.rename(columns={"lower": "term"})[["doc_id", "term", "n", "is_stop"]]
+    order = {d: i for i, d in enumerate(pd.unique(toks["doc_id"]))}
+    counts = counts.assign(_o=counts["doc_id"].map(order)).sort_values(["_o", "n", "term"], ascending=[True, False, True], kind="stable")
+    return counts.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- keys
+
+def _sha(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def document_key(doc_id: str, text_raw: str, published: str, meeting_id: str) -> str:
+    """The cache key of one document: its raw text and the metadata stages read.
+
+    Examples
+    --------
+    >>> document_key("d1", "Leaders met.", "2025-03-27", "m")[:12]
+    '2fb08bf6589c'
+    """
+    return _sha(doc_id, text_raw, published, meeting_id)
+
+
+@lru_cache(maxsize=64)
+def _module_source_hash(module: str) -> str:
+    path = Path(__file__).with_name(f"{module}.py")
+    return _sha(path.read_bytes()) if path.exists() else _sha("missing", module)
+
+
+def stage_versions(stages: Iterable[str] | None = None, *, data_dir: Path | str | None = None,
+                   params: dict | None = None) -> dict[str, str]:
+    """The version key of each stage (and of the stages it needs), as 16 hex characters.
+
+    Examples
+    --------
+    >>> v = stage_versions(["tokens"])
+    >>> sorted(v), len(v["tokens"])
+    (['sentences', 'tokens'], 16)
+    """
+    directory = _data_dir(data_dir)
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    versions: dict[str, str] = {}
+
+    def visit(name: str) -> str:
+        if name in versions:
+            return versions[name]
+        if name not in STAGES:
+            raise CorpusError(f"unknown stage {name!r}; the stages are {', '.join(STAGES)}")
+        stage = STAGES[name]
+        parts = [name, _package_version("corpus_tools")]
+        parts += [f"{m}:{_module_source_hash(m)}" for m in stage.modules]
+        for resource in stage.resources:
+            path = directory / resource
+            parts.append(f"{resource}:{_sha(path.read_bytes()) if path.is_file() else 'absent'}")
+        parts += [f"{p}={params.get(p)!r}" for p in stage.params]
+        parts += [f"{pkg}=={_package_version(pkg)}" for pkg in stage.packages]
+        parts += [f"needs {n}:{visit(n)}" for n in stage.needs]
+        versions[name] = _sha(*parts)[:16]
+        return versions[name]
+
+    for name in stages if stages is not None else STAGES:
+        visit(name)
+    return versions
+
+
+# ----------------------------------------------------------------------------- articles
+
+def articles_from_corpus(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The columns the pipeline needs, from a corpus table: ``doc_id, text_raw, published
+    (YYYY-MM-DD or empty), meeting_id``, plus ``_doc_key``.
+
+    Examples
+    --------
+    >>> from corpus_tools.corpus import load_corpus
+    >>> articles_from_corpus(load_corpus()).columns.tolist()
+    ['doc_id', 'text_raw', 'published', 'meeting_id', '_doc_key']
+    """
+    published = corpus["published"]
+    if pd.api.types.is_datetime64_any_dtype(published):
+        published = published.dt.strftime("%Y-%m-%d")
+    docs = pd.DataFrame({
+        "doc_id": corpus["doc_id"].astype(str).to_numpy(),
+        "text_raw": corpus["text_raw"].to_numpy(),
+        "published": published.fillna("").astype(str).to_numpy(),
+        "meeting_id": corpus["meeting_id"].fillna("").astype(str).to_numpy(),
+    })
+    docs[_KEY] = [document_key(*row) for row in docs[DOC_COLUMNS].itertuples(index=False)]
+    return docs
+
+
+def read_articles(source: Path | str) -> pd.DataFrame:
+    """Read articles from a JSON Lines or Parquet file: one article per line/row with at least
+    ``doc_id`` and ``text`` (the raw text), and optionally ``outlet, url, published,
+    meeting_id, title``. Returns a corpus-like table with ``text_raw``; cleaning happens in
+    the pipeline. Errors name the line (JSONL) or row (Parquet) and the fix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = path.write_text('{"doc_id": "x1", "text": "Leaders met.", "outlet": "Wire"}\\n')
+    >>> read_articles(path)[["doc_id", "text_raw", "outlet", "published"]].values.tolist()
+    [['x1', 'Leaders met.', 'Wire', '']]
+    """
+    source = Path(source)
+    if not source.is_file():
+        raise CorpusError(f"{source}: no such file; give a .jsonl or .parquet file of articles")
+    if source.suffix == ".parquet":
+        table = pd.read_parquet(source)
+        records = table.to_dict("records")
+        where = "row"
+        start = 0
+    elif source.suffix in (".jsonl", ".ndjson"):
+        records, where, start = [], "line", 1
+        with source.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusError(f"{source} line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
+                if not isinstance(record, dict):
+                    raise CorpusError(f"{source} line {number}: each line must be a JSON object with doc_id and text")
+                record["_line"] = number
+                records.append(record)
+    else:
+        raise CorpusError(f"{source}: unknown format {source.suffix!r}; use .jsonl or .parquet")
+    seen: dict[str, int] = {}
+    rows = []
+    for i, record in enumerate(records, start=start):
+        number = record.pop("_line", i)
+        doc_id, text = str(record.get("doc_id") or ""), record.get("text")
+        if not doc_id:
+            raise CorpusError(f"{source} {where} {number}: doc_id is missing or empty")
+        if doc_id in seen:
+            raise CorpusError(f"{source} {where} {number}: doc_id {doc_id!r} repeats {where} {seen[doc_id]}")
+        seen[doc_id] = number
+        if not isinstance(text, str) or not text.strip():
+            raise CorpusError(f"{source} {where} {number} (doc_id {doc_id!r}): text is missing or empty")
+        published = str(record.get("published") or "")
+        if published:
+            try:
+                pd.Timestamp(published)
+                if len(published) != 10:
+                    raise ValueError(published)
+            except ValueError as exc:
+                raise CorpusError(f"{source} {where} {number} (doc_id {doc_id!r}): published {published!r} is not YYYY-MM-DD") from exc
+        rows.append({
+            "doc_id": doc_id, "outlet": str(record.get("outlet") or ""), "url": str(record.get("url") or ""),
+            "published": published, "meeting_id": str(record.get("meeting_id") or ""),
+            "title": str(record.get("title") or ""), "text_raw": text,
+        })
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "url", "published", "meeting_id", "title", "text_raw"])
+
+
+# ----------------------------------------------------------------------------- workers
+
+@dataclass(frozen=True)
+class Batch:
+    """Work for one worker: documents, the stages to compute, where to write."""
+
+    docs: list[dict]
+    stages: tuple[str, ...]
+    versions: dict[str, str]
+    cache: str
+    data_dir: str
+    params: dict
+
+
+def _clean_batch(docs: list[dict], data_dir: str) -> pd.DataFrame:
+    from corpus_tools.clean import clean_text
+    from corpus_tools.resources import load_boilerplate_rules
+
+    rules = load_boilerplate_rules(data_dir)
+    frame = pd.DataFrame(docs)
+    frame["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(frame["text_raw"], frame["doc_id"])]
+    frame["published"] = pd.to_datetime(frame["published"].replace("", None), format="%Y-%m-%d")
+    return frame
+
+
+def _write_part(frame: pd.DataFrame, keys: list[str], directory: Path) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"part-{_sha(*keys)[:20]}.parquet"
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _METADATA_KEY: json.dumps(keys).encode()})
+    tmp = directory / f".{name}.{os.getpid()}.tmp"
+    pq.write_table(table, tmp)
+    tmp.replace(directory / name)
+    return str(directory / name)
+
+
+def process_batch(batch: Batch) -> list[tuple[str, str, int, float]]:
+    """Run the batch's stages on its documents and write one part file per stage.
+
+    Upstream stages a requested stage needs are computed in memory (not written) when they
+    are not themselves requested. Returns ``(stage, part file, documents, seconds)`` per
+    stage computed (``"clean"`` included), seconds being the time this worker spent on it.
+    """
+    started = time.perf_counter()
+    frame = _clean_batch(batch.docs, batch.data_dir)
+    written = [("clean", "", len(frame), time.perf_counter() - started)]
+    keys_by_doc = dict(zip(frame["doc_id"], frame[_KEY]))
+    done: dict[str, pd.DataFrame] = {}
+    needed: list[str] = []
+
+    def order(name: str) -> None:
+        for upstream in STAGES[name].needs:
+            order(upstream)
+        if name not in needed:
+            needed.append(name)
+
+    for name in batch.stages:
+        order(name)
+    data_dir = Path(batch.data_dir)
+    for name in needed:
+        started = time.perf_counter()
+        done[name] = STAGES[name].run(frame, done, data_dir, batch.params)
+        path = ""
+        if name in batch.stages:
+            result = done[name].assign(**{_KEY: done[name]["doc_id"].map(keys_by_doc)})
+            target = Path(batch.cache) / name / batch.versions[name]
+            path = _write_part(result, list(frame[_KEY]), target)
+        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started))
+    return written
+
+
+# ----------------------------------------------------------------------------- driver
+
+def _covered(cache: Path, stage: str, version: str) -> dict[str, Path]:
+    """Which document keys a stage version has stored, and in which part file."""
+    directory = cache / stage / version
+    found: dict[str, Path] = {}
+    if directory.is_dir():
+        for part in sorted(directory.glob("part-*.parquet")):
+            metadata = pq.read_schema(part).metadata or {}
+            for key in json.loads(metadata.get(_METADATA_KEY, b"[]")):
+                found.setdefault(key, part)
+    return found
+
+
+@dataclass
+class Processed:
+    """The result of :func:`process`: documents computed per stage, worker seconds per stage
+    (``clean`` included), and access to every stage's table."""
+
+    docs: pd.DataFrame
+    cache: Path
+    versions: dict[str, str]
+    computed: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def table(self, stage: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The stage's rows for these documents, in corpus order, as the direct call gives them."""
+        if stage not in self.versions:
+            raise CorpusError(f"stage {stage!r} was not processed; process(..., stages=[{stage!r}, ...])")
+        covered = _covered(self.cache, stage, self.versions[stage])
+        wanted = list(self.docs[_KEY])
+        missing = [k for k in wanted if k not in covered]
+        if missing:
+            raise CorpusError(f"{len(missing)} document(s) are not in the cache for stage {stage!r}; run process() again")
+        parts = sorted({covered[k] for k in wanted})
+        read_columns = None if columns is None else [*columns, _KEY]
+        frames = [pq.read_table(p, columns=read_columns).to_pandas() for p in parts]
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            schema_frame = pq.read_table(parts[0], columns=read_columns).to_pandas() if parts else pd.DataFrame(columns=read_columns or [_KEY])
+            return schema_frame.drop(columns=_KEY).iloc[0:0].reset_index(drop=True)
+        rows = pd.concat(frames, ignore_index=True)
+        position = {k: i for i, k in enumerate(wanted)}
+        rows = rows[rows[_KEY].isin(position)]
+        rows = rows.assign(_pos=rows[_KEY].map(position)).sort_values("_pos", kind="stable")
+        return rows.drop(columns=[_KEY, "_pos"]).reset_index(drop=True)
+
+
+def _batches(todo: pd.DataFrame, size: int) -> list[list[dict]]:
+    records = todo[[*DOC_COLUMNS, _KEY]].to_dict("records")
+    return [records[i : i + size] for i in range(0, len(records), size)]
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="doc", desc="processing", disable=not enabled, leave=False)
+
+
+def process(corpus: pd.DataFrame, stages: Sequence[str] | None = None, *, cache: Path | str | None = None,
+            scheduler: str = "auto", workers: int | None = None, address: str | None = None,
+            batch_size: int = BATCH_SIZE, data_dir: Path | str | None = None, params: dict | None = None,
+            progress: bool = False) -> Processed:
+    """Process every document through ``stages`` (all by default), computing only what the
+    cache lacks; return a :class:`Processed` to read the tables from.
+
+    ``corpus`` is a table with ``doc_id, text_raw, published, meeting_id`` (the result of
+    :func:`corpus_tools.load_corpus` or :func:`read_articles`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corpus_tools.corpus import load_corpus
+    >>> corpus = load_corpus()
+    >>> cache = tempfile.mkdtemp()
+    >>> first = process(corpus, ["tokens"], cache=cache, scheduler="serial")
+    >>> first.computed, process(corpus, ["tokens"], cache=cache).computed
+    ({'tokens': 5}, {'tokens': 0})
+    >>> first.table("tokens").equals(__import__("corpus_tools").tokens(__import__("corpus_tools").sentences(corpus)))
+    True
+    """
+    if scheduler not in SCHEDULERS:
+        raise CorpusError(f"unknown scheduler {scheduler!r}; choose one of {', '.join(SCHEDULERS)}")
+    stages = tuple(stages) if stages is not None else tuple(STAGES)
+    directory = _data_dir(data_dir).resolve()
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    versions = stage_versions(stages, data_dir=directory, params=params)
+    root = _cache_dir(cache).resolve()
+    docs = articles_from_corpus(corpus)
+    if docs["doc_id"].duplicated().any():
+        raise CorpusError(f"doc_id {docs['doc_id'][docs['doc_id'].duplicated()].iloc[0]!r} appears twice; ids must be unique")
+    missing = {name: set(docs[_KEY]) - set(_covered(root, name, versions[name])) for name in stages}
+    todo_keys = set().union(*missing.values()) if missing else set()
+    todo = docs[docs[_KEY].isin(todo_keys)]
+    computed = {name: 0 for name in stages}
+    seconds: dict[str, float] = {}
+    if len(todo):
+        tasks = []
+        for records in _batches(todo, batch_size):
+            keys = {r[_KEY] for r in records}
+            wanted = tuple(name for name in stages if keys & missing[name])
+            tasks.append(Batch(records, wanted, versions, str(root), str(directory), params))
+        mode = scheduler
+        if mode == "auto":
+            mode = "processes" if len(docs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1 else "serial"
+        for name, _path, n, spent in _execute(tasks, mode, workers, address, progress):
+            if name in computed:
+                computed[name] += n
+            seconds[name] = seconds.get(name, 0.0) + spent
+    return Processed(docs, root, versions, computed, seconds)
+
+
+def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | None, progress: bool) -> list[tuple[str, str, int, float]]:
+    total = sum(len(t.docs) for t in tasks)
+    bar = _progress(total, progress)
+    results: list[tuple[str, str, int, float]] = []
+    try:
+        if mode == "serial":
+            for task in tasks:
+                results += process_batch(task)
+                bar.update(len(task.docs))
+        elif mode == "processes":
+            with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+                for task, written in zip(tasks, pool.map(process_batch, tasks)):
+                    results += written
+                    bar.update(len(task.docs))
+        else:
+            results = _execute_dask(tasks, workers, address)
+            bar.update(total)
+    finally:
+        bar.close()
+    return results
+
+
+def _execute_dask(tasks: list[Batch], workers: int | None, address: str | None) -> list[tuple[str, str, int, float]]:
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    cluster = None if address else LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                 processes=True, dashboard_address=None)
+    try:
+        with Client(address or cluster) as client:
+            bag = db.from_sequence(tasks, npartitions=len(tasks))
+            nested = bag.map(process_batch).compute(scheduler=client)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return [item for written in nested for item in written]

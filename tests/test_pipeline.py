@@ -1,0 +1,167 @@
+"""The cached, parallel and distributed pipeline gives the tables of the direct calls, and does
+no work twice."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pytest
+
+from corpus_tools import CorpusError, load_corpus, sentences, tokens
+from corpus_tools.pipeline import STAGES, articles_from_corpus, process, read_articles, stage_versions, term_counts
+from corpus_tools.sentiment import sentence_tone
+from corpus_tools.speakers import mentions
+
+AVAILABLE = [s for s in STAGES if s != "quotes"] + (["quotes"] if __import__("importlib").util.find_spec("corpus_tools.quotes") else [])
+
+
+def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every stage computed by calling the public functions on the whole corpus."""
+    sents = sentences(corpus)
+    toks = tokens(sents)
+    tables = {"sentences": sents, "tokens": toks, "term_counts": term_counts(toks),
+              "tone": sentence_tone(sents, "vader_adjusted"), "mentions": mentions(corpus)}
+    if "quotes" in AVAILABLE:
+        from corpus_tools.quotes import quotes
+
+        tables["quotes"] = quotes(corpus)
+    return tables
+
+
+@pytest.fixture(scope="module")
+def expected(corpus):
+    return direct(corpus)
+
+
+def assert_same(processed, expected):
+    for stage in AVAILABLE:
+        pd.testing.assert_frame_equal(processed.table(stage), expected[stage], obj=stage)
+
+
+def test_serial_cache_equals_direct_calls_and_rerun_does_nothing(corpus, expected, tmp_path, monkeypatch):
+    first = process(corpus, AVAILABLE, cache=tmp_path, scheduler="serial")
+    assert first.computed == {s: 5 for s in AVAILABLE}
+    assert_same(first, expected)
+    # a rerun with nothing changed does no text processing at all
+    for name, stage in STAGES.items():
+        monkeypatch.setitem(STAGES, name, dataclasses.replace(stage, run=lambda *a: pytest.fail("processed again")))
+    again = process(corpus, AVAILABLE, cache=tmp_path, scheduler="serial")
+    assert again.computed == {s: 0 for s in AVAILABLE}
+    assert_same(again, expected)
+
+
+@pytest.mark.slow
+def test_process_pool_equals_direct_calls(corpus, expected, tmp_path):
+    result = process(corpus, AVAILABLE, cache=tmp_path, scheduler="processes", workers=2, batch_size=2)
+    assert result.computed == {s: 5 for s in AVAILABLE}
+    assert_same(result, expected)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_of_two_workers_equals_direct_calls(corpus, expected, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        result = process(corpus, AVAILABLE, cache=tmp_path, scheduler="dask", address=cluster.scheduler_address, batch_size=2)
+    assert result.computed == {s: 5 for s in AVAILABLE}
+    assert_same(result, expected)
+
+
+def test_adding_one_article_processes_one_article(corpus, tmp_path):
+    process(corpus.iloc[:4], ["tokens", "tone"], cache=tmp_path, scheduler="serial")
+    result = process(corpus, ["tokens", "tone"], cache=tmp_path, scheduler="serial")
+    assert result.computed == {"tokens": 1, "tone": 1}
+    pd.testing.assert_frame_equal(result.table("tokens"), tokens(sentences(corpus)))
+
+
+def test_changing_a_resource_invalidates_exactly_what_depends_on_it(tmp_data, tmp_path):
+    corpus = load_corpus(tmp_data)
+    stages = ["sentences", "tokens", "term_counts", "tone", "mentions"]
+    process(corpus, stages, cache=tmp_path, scheduler="serial", data_dir=tmp_data)
+    with (tmp_data / "stopwords_en.txt").open("a") as handle:
+        handle.write("ceasefire\n")
+    result = process(corpus, stages, cache=tmp_path, scheduler="serial", data_dir=tmp_data)
+    assert result.computed == {"sentences": 0, "tokens": 5, "term_counts": 5, "tone": 0, "mentions": 0}
+    assert result.table("tokens").query("lower == 'ceasefire'")["is_stop"].all()
+    with (tmp_data / "lexicons" / "domain_overrides.csv").open("a") as handle:
+        handle.write("stalling,-1.0,test entry\n")
+    result = process(corpus, stages, cache=tmp_path, scheduler="serial", data_dir=tmp_data)
+    assert result.computed == {"sentences": 0, "tokens": 0, "term_counts": 0, "tone": 5, "mentions": 0}
+    with (tmp_data / "boilerplate.csv").open("a") as handle:
+        handle.write("ad,line,ADVERTISEMENT,,an advert line\n")
+    result = process(corpus, stages, cache=tmp_path, scheduler="serial", data_dir=tmp_data)
+    assert result.computed == {s: 5 for s in stages}
+
+
+def test_versions_follow_parameters_and_dependencies():
+    base = stage_versions(["tone", "tokens"])
+    other = stage_versions(["tone", "tokens"], params={"tone_method": "afinn"})
+    assert base["tokens"] == other["tokens"] and base["tone"] != other["tone"]
+    assert base["sentences"] == other["sentences"]
+    with pytest.raises(CorpusError, match="unknown stage 'lemmas'"):
+        stage_versions(["lemmas"])
+
+
+def test_documents_without_rows_count_as_processed(tmp_path):
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text_raw": ["No quotes here.", "Nor here."],
+                           "published": ["", ""], "meeting_id": ["", ""]})
+    first = process(corpus, ["mentions"], cache=tmp_path, scheduler="serial")
+    assert first.table("mentions").empty and first.computed == {"mentions": 2}
+    assert process(corpus, ["mentions"], cache=tmp_path, scheduler="serial").computed == {"mentions": 0}
+
+
+def test_term_counts_add_up_to_word_counts(corpus, expected):
+    counts = expected["term_counts"]
+    assert counts.groupby("doc_id")["n"].sum().tolist() == corpus["n_words"].tolist()
+    assert counts.columns.tolist() == ["doc_id", "term", "n", "is_stop"]
+    assert not counts.duplicated(["doc_id", "term"]).any()
+    first_doc = counts[counts["doc_id"] == corpus.loc[0, "doc_id"]]
+    assert first_doc.iloc[0].tolist()[1:3] == ["the", 39]
+
+
+def test_read_articles_from_jsonl_and_parquet(tmp_path, corpus):
+    path = tmp_path / "a.jsonl"
+    lines = [{"doc_id": d, "text": t, "outlet": o, "published": "2025-03-27"} for d, t, o in
+             zip(corpus["doc_id"], corpus["text_raw"], corpus["outlet"])]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n\n")
+    articles = read_articles(path)
+    assert articles["doc_id"].tolist() == corpus["doc_id"].tolist()
+    articles.rename(columns={"text_raw": "text"}).to_parquet(tmp_path / "a.parquet")
+    pd.testing.assert_frame_equal(read_articles(tmp_path / "a.parquet"), articles)
+    result = process(articles, ["tokens"], cache=tmp_path / "c", scheduler="serial")
+    assert len(result.table("tokens")) == len(tokens(sentences(corpus)))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"doc_id": "a", "text": "x"}\n{"doc_id": "a", "text": "y"}\n', "line 2: doc_id 'a' repeats line 1"),
+        ('{"doc_id": "a", "text": "x"}\n{"doc_id": "b"\n', "line 2: not valid JSON"),
+        ('{"doc_id": "a", "text": "  "}\n', r"line 1 \(doc_id 'a'\): text is missing or empty"),
+        ('{"text": "x"}\n', "line 1: doc_id is missing"),
+        ('{"doc_id": "a", "text": "x", "published": "27.3.2025"}\n', "published '27.3.2025' is not YYYY-MM-DD"),
+        ('["a", "x"]\n', "must be a JSON object"),
+    ],
+)
+def test_bad_article_files_name_the_line(tmp_path, content, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(CorpusError, match=message):
+        read_articles(path)
+
+
+def test_errors(tmp_path, corpus):
+    with pytest.raises(CorpusError, match="unknown scheduler"):
+        process(corpus, ["tokens"], cache=tmp_path, scheduler="threads")
+    result = process(corpus, ["tokens"], cache=tmp_path, scheduler="serial")
+    with pytest.raises(CorpusError, match="stage 'tone' was not processed"):
+        result.table("tone")
+    with pytest.raises(CorpusError, match="unknown format"):
+        (tmp_path / "a.csv").write_text("x")
+        read_articles(tmp_path / "a.csv")
+    doubled = pd.concat([corpus.iloc[:1], corpus.iloc[:1]])
+    with pytest.raises(CorpusError, match="appears twice"):
+        process(doubled, ["tokens"], cache=tmp_path)
+    assert articles_from_corpus(corpus)["published"].tolist()[3] == ""
