@@ -1,4 +1,5 @@
-"""The ``corpus-tools`` command: ``report``, ``check``, ``info``, ``add``, ``add-meeting``, ``new-notebook``.
+"""The ``corpus-tools`` command: ``report``, ``check``, ``info``, ``add``, ``add-meeting``, ``new-notebook``,
+``process``.
 
 Run ``corpus-tools --help`` or ``corpus-tools COMMAND --help``.
 """
@@ -76,7 +77,21 @@ def _cmd_add(args: argparse.Namespace) -> int:
         new_meeting=tuple(args.new_meeting) if args.new_meeting else None, data_dir=args.data_dir,
     )
     print(f"added {row['doc_id']}: data/raw/{row['file']} ({row['outlet']}, {row['published'] or 'date unknown'}, {row['meeting_id'] or 'no meeting'})")
+    _print_unknown_speakers(row["doc_id"], args.data_dir)
     return 0
+
+
+def _print_unknown_speakers(doc_id: str, data_dir: str | None) -> None:
+    """After ``add``: the speakers of the new article that data/actors.csv does not know."""
+    from corpus_tools.corpus import load_corpus
+    from corpus_tools.quotes import candidate_speakers, indirect_speech, quotes
+
+    corpus = load_corpus(data_dir)
+    new = corpus[corpus["doc_id"] == doc_id]
+    candidates = candidate_speakers(quotes(new, data_dir=data_dir), indirect_speech(new, data_dir=data_dir))
+    for name in candidates["speaker"].drop_duplicates():
+        surname = name.split()[-1]
+        print(f"unknown speaker: {name}; to track them, add to data/actors.csv: {name},person,,,,other,{surname}")
 
 
 def _cmd_add_meeting(args: argparse.Namespace) -> int:
@@ -92,6 +107,22 @@ def _cmd_new_notebook(args: argparse.Namespace) -> int:
 
     path = new_notebook(args.name)
     print(f"created {path}; `make reports` will run it")
+    return 0
+
+
+def _cmd_process(args: argparse.Namespace) -> int:
+    import time
+
+    from corpus_tools.corpus import load_corpus
+    from corpus_tools.pipeline import STAGES, process, read_articles
+
+    articles = read_articles(args.input) if args.input else load_corpus(args.data_dir)
+    started = time.perf_counter()
+    result = process(articles, args.stages or list(STAGES), cache=args.cache, scheduler=args.scheduler,
+                     workers=args.workers, address=args.address, data_dir=args.data_dir, progress=True)
+    seconds = time.perf_counter() - started
+    done = ", ".join(f"{stage} {n}" for stage, n in result.computed.items())
+    print(f"{len(articles)} documents in {seconds:.1f} s; processed now: {done}; cache {result.cache}")
     return 0
 
 
@@ -141,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     meeting.add_argument("--description", default="")
     meeting.set_defaults(func=_cmd_add_meeting)
 
+    proc = sub.add_parser("process", help="process every document into the cache (sentences, tokens, tone, mentions, quotes)")
+    proc.add_argument("--input", default=None, help="a .jsonl or .parquet file of articles instead of data/ (doc_id, text, ...)")
+    proc.add_argument("--stages", nargs="+", default=None, help="only these stages (default: all)")
+    proc.add_argument("--scheduler", default="auto", choices=["auto", "serial", "processes", "dask"],
+                      help="auto: a process pool for large corpora; dask: a distributed cluster (--address) or a LocalCluster")
+    proc.add_argument("--address", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    proc.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    proc.add_argument("--cache", default=None, help="cache directory (default: .cache/ or $CORPUS_TOOLS_CACHE)")
+    proc.set_defaults(func=_cmd_process)
+
     new = sub.add_parser("new-notebook", help="start a new analysis notebook from notebooks/TEMPLATE.ipynb")
     new.add_argument("name", help="NN_name or just name (the next free number is used)")
     new.set_defaults(func=_cmd_new_notebook)
@@ -150,13 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``corpus-tools``; returns the exit code."""
     args = build_parser().parse_args(argv)
-    warnings.simplefilter("always", CorpusWarning)
-    warnings.formatwarning = lambda message, category, *rest: f"warning: {message}\n"
-    try:
-        return args.func(args)
-    except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():  # restores the warning machinery afterwards
+        warnings.simplefilter("always", CorpusWarning)
+        warnings.showwarning = lambda message, *rest: print(message, file=sys.stderr)
+        try:
+            return args.func(args)
+        except CorpusError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":

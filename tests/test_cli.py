@@ -67,3 +67,19 @@ def test_add_missing_file_is_a_clear_error(tmp_data, tmp_path, capsys):
 def test_add_meeting_command(tmp_data, capsys):
     assert main(["--data-dir", str(tmp_data), "add-meeting", "london-2026-03-02", "--date", "2026-03-02", "--place", "London"]) == 0
     assert "added meeting london-2026-03-02" in capsys.readouterr().out
+
+
+def test_add_prints_unknown_speakers_with_the_line_to_add(tmp_data, tmp_path, capsys):
+    article = tmp_path / "new.txt"
+    article.write_text("“We will rebuild the ports,” said Ana Kowalczyk, the Polish deputy minister.", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_data), "add", str(article), "--outlet", "Example Post"]) == 0
+    out = capsys.readouterr().out
+    assert "unknown speaker: Ana Kowalczyk; to track them, add to data/actors.csv: Ana Kowalczyk,person,,,,other,Kowalczyk" in out
+
+
+def test_process_fills_the_cache_then_has_nothing_to_do(tmp_path, capsys):
+    cache = str(tmp_path / "cache")
+    assert main(["process", "--stages", "tokens", "tone", "--scheduler", "serial", "--cache", cache]) == 0
+    assert "processed now: tokens 5, tone 5" in capsys.readouterr().out
+    assert main(["process", "--stages", "tokens", "tone", "--cache", cache]) == 0
+    assert "processed now: tokens 0, tone 0" in capsys.readouterr().out
