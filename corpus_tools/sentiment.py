@@ -720,6 +720,30 @@ def failure_cases(gold: pd.DataFrame, method: str = "vader", *, split: str | Non
     return wrong[["doc_id", "sent_no", "sentence", "gold", "predicted", "compound"]].reset_index(drop=True)
 
 
+def paired_comparison(gold: pd.DataFrame, method_a: str = "vader", method_b: str = "vader_adjusted", *,
+                      split: str | None = "test", data_dir: Path | str | None = None,
+                      cache: Path | str | None = None) -> dict[str, float]:
+    """Compare two methods sentence by sentence on the gold: how many sentences only ``a``
+    gets right, how many only ``b``, and the exact McNemar p-value (two-sided binomial test on
+    those discordant sentences), a check that a gain is more than luck.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"doc_id": "a", "sent_no": [1, 2], "split": "test", "label": ["neutral", "negative"],
+    ...                      "sentence": ["The United States met.", "War."]})
+    >>> paired_comparison(gold)
+    {'n': 2, 'only_a_right': 0, 'only_b_right': 1, 'p_value': 1.0}
+    """
+    from scipy.stats import binomtest
+
+    a = evaluate(gold, method_a, split=split, data_dir=data_dir, cache=cache).predictions
+    b = evaluate(gold, method_b, split=split, data_dir=data_dir, cache=cache).predictions
+    right_a, right_b = a["gold"] == a["predicted"], b["gold"] == b["predicted"]
+    only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
+    p_value = float(binomtest(only_a, only_a + only_b, 0.5).pvalue) if only_a + only_b else 1.0
+    return {"n": len(a), "only_a_right": only_a, "only_b_right": only_b, "p_value": p_value}
+
+
 def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, data_dir: Path | str | None = None,
                      cache: Path | str | None = None) -> pd.DataFrame:
     """Agreement between each pair of methods on the corpus sentences (no gold needed):
