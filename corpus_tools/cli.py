@@ -6,6 +6,7 @@ Run ``corpus-tools --help`` or ``corpus-tools COMMAND --help``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -21,7 +22,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise CorpusError(f"no notebook to run declares the parameter(s) {', '.join(unknown)}; declared: {', '.join(sorted(declared))}")
-    results = run_reports(args.only, args.output_dir, parameters, data_dir=args.data_dir, notebooks=args.notebooks_dir)
+    results = run_reports(args.only, args.output_dir, parameters, data_dir=args.data_dir, notebooks=args.notebooks_dir,
+                          force=args.force, jobs=args.jobs)
     failed = [r for r in results if not r.ok]
     print(f"{len(results) - len(failed)} of {len(results)} notebooks ok; reports in {args.output_dir or 'reports/'}")
     for r in failed:
@@ -142,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks (number or name)")
     report.add_argument("--output-dir", default=None, help="where to write the reports (default: reports/)")
     report.add_argument("--notebooks-dir", default=None, help="where the numbered notebooks are (default: notebooks/)")
+    report.add_argument("--force", action="store_true", help="rerun notebooks even when nothing they depend on changed")
+    report.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once (default: 2 on 2+ cores)")
     report.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="pass a parameter to the notebooks that declare it (a Python literal or a string)")
     report.set_defaults(func=_cmd_report)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import re
+import contextlib
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,15 +321,14 @@ def run_notebook(path: Path | str, output_dir: Path | str | None = None, paramet
     path = Path(path)
     stem = path.stem
     output_dir = reports_dir(output_dir).resolve()
-    staging = output_dir / ".staging" / stem
     started = time.perf_counter()
-    params = {"data_dir": str(_data_dir(data_dir).resolve()), "output_dir": str(staging), **(parameters or {})}
     try:
         check_parameters(path, {k: v for k, v in (parameters or {}).items()})
     except CorpusError as exc:
         return NotebookResult(stem, False, 0.0, str(exc))
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    (output_dir / ".staging").mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{stem}-", dir=output_dir / ".staging"))  # private to this run
+    params = {"data_dir": str(_data_dir(data_dir).resolve()), "output_dir": str(staging), **(parameters or {})}
     try:
         pm.execute_notebook(
             str(path), str(staging / f"{stem}.ipynb"), parameters=params, cwd=str(path.parent),
@@ -420,31 +422,107 @@ Tables behind every figure are in <a href="tables/">tables/</a>.</p>
     return target
 
 
+FINGERPRINTS = ".fingerprints.json"
+_FINGERPRINT_PACKAGES = ("corpus_tools", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "nltk",
+                         "vaderSentiment", "afinn", "papermill", "nbconvert", "pyarrow")
+
+
+def notebook_fingerprint(path: Path | str, parameters: dict[str, Any] | None = None,
+                         data_dir: Path | str | None = None) -> str:
+    """A hash of everything a notebook's report depends on: the notebook, its parameters, the
+    files of ``data/`` (the manifest stands for the raw files, whose checksums it holds), the
+    package's source and the versions of the packages it runs on.
+
+    Examples
+    --------
+    >>> a = notebook_fingerprint(notebooks_dir() / "00_corpus_overview.ipynb")
+    >>> a == notebook_fingerprint(notebooks_dir() / "00_corpus_overview.ipynb", {"top_n": 3})
+    False
+    """
+    from hashlib import sha256
+    from importlib.metadata import version
+
+    h = sha256()
+
+    def feed(label: str, content: bytes) -> None:
+        h.update(label.encode() + b"\0" + sha256(content).digest())
+
+    feed("notebook", Path(path).read_bytes())
+    feed("parameters", json.dumps(parameters or {}, sort_keys=True, default=str).encode())
+    directory = _data_dir(data_dir)
+    for file in sorted(directory.rglob("*")):
+        relative = file.relative_to(directory)
+        if file.is_file() and relative.parts[0] != "raw":
+            feed(f"data/{relative.as_posix()}", file.read_bytes())
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        feed(f"code/{file.name}", file.read_bytes())
+    feed("versions", " ".join(f"{name}=={version(name)}" for name in _FINGERPRINT_PACKAGES).encode())
+    return h.hexdigest()
+
+
+def _read_fingerprints(output_dir: Path) -> dict[str, str]:
+    path = output_dir / FINGERPRINTS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _write_fingerprints(output_dir: Path, fingerprints: dict[str, str]) -> None:
+    path = output_dir / FINGERPRINTS
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(dict(sorted(fingerprints.items())), indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
 def run_reports(only: list[str] | None = None, output_dir: Path | str | None = None,
                 parameters: dict[str, Any] | None = None, *, data_dir: Path | str | None = None,
-                notebooks: Path | str | None = None,
+                notebooks: Path | str | None = None, force: bool = False, jobs: int = 1,
                 progress: Callable[[str], None] | None = None) -> list[NotebookResult]:
     """Run every numbered notebook (or those in ``only``), publish each, and rebuild the index.
 
     Parameters given apply to every notebook that declares them; ``data_dir`` and
-    ``output_dir`` go to all. Returns one :class:`NotebookResult` per notebook.
+    ``output_dir`` go to all. A notebook whose :func:`notebook_fingerprint` matches its last
+    successful run (recorded in ``reports/.fingerprints.json``) and whose page exists is not
+    run again, unless ``force``. ``jobs`` notebooks run at once (each in its own kernel).
+    Returns one :class:`NotebookResult` per notebook, in notebook order.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     books = discover_notebooks(notebooks, only)
     output_dir = reports_dir(output_dir)
-    results = []
-    for i, path in enumerate(books, start=1):
+    output_dir.mkdir(parents=True, exist_ok=True)
+    fingerprints = _read_fingerprints(output_dir)
+    planned = []
+    for path in books:
         declared = notebook_parameters(path)
         own = {k: v for k, v in (parameters or {}).items() if k in declared}
-        say(f"[{i}/{len(books)}] {path.stem} ...")
-        result = run_notebook(path, output_dir, own, data_dir=data_dir)
-        say(f"[{i}/{len(books)}] {path.stem} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)"
-            + ("" if result.ok else f"\n    {result.message}"))
-        results.append(result)
-    build_index(output_dir, notebooks, data_dir=data_dir)
-    shutil.rmtree(Path(output_dir) / ".staging", ignore_errors=True)
-    return results
+        planned.append((path, own, notebook_fingerprint(path, own, data_dir)))
 
+    def one(item: tuple[Path, dict, str]) -> NotebookResult:
+        path, own, fingerprint = item
+        label = f"[{books.index(path) + 1}/{len(books)}] {path.stem}"
+        if not force and fingerprints.get(path.stem) == fingerprint and (output_dir / f"{path.stem}.html").exists():
+            say(f"{label} up to date (nothing it depends on changed; --force reruns it)")
+            return NotebookResult(path.stem, True, 0.0, "up to date")
+        say(f"{label} ...")
+        result = run_notebook(path, output_dir, own, data_dir=data_dir)
+        say(f"{label} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)" + ("" if result.ok else f"\n    {result.message}"))
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(one, planned))
+    for (path, _, fingerprint), result in zip(planned, results):
+        if result.ok:
+            fingerprints[path.stem] = fingerprint
+        else:
+            fingerprints.pop(path.stem, None)
+    _write_fingerprints(output_dir, fingerprints)
+    build_index(output_dir, notebooks, data_dir=data_dir)
+    with contextlib.suppress(OSError):
+        (Path(output_dir) / ".staging").rmdir()  # only when no other run is using it
+    return results
 
 
 def new_notebook(name: str, directory: Path | str | None = None) -> Path:

@@ -181,3 +181,40 @@ def test_template_notebook_runs_as_a_new_analysis(tmp_path):
     assert (tmp_path / "out" / "figures" / "00_lengths.png").is_file()
     html = (tmp_path / "out" / "00_first_try.html").read_text()
     assert "ct-provenance" in html and "manifest" in html
+
+
+@pytest.mark.slow
+def test_unchanged_notebooks_are_not_run_again_until_something_changes(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"))
+    make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02"))
+    out = tmp_path / "out"
+    first = run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
+    assert [r.message for r in first] == ["", ""] and all(r.ok for r in first)
+    again = run_reports(output_dir=out, notebooks=folder, progress=lambda line: None)
+    assert [r.message for r in again] == ["up to date", "up to date"]
+    # a parameter, a notebook edit or --force each cause a rerun of what they touch
+    assert [r.message for r in run_reports(output_dir=out, parameters={"n_rows": 4}, notebooks=folder, progress=lambda l: None)] == ["", ""]
+    make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02") + "\n# edited")
+    assert [r.message for r in run_reports(output_dir=out, parameters={"n_rows": 4}, notebooks=folder, progress=lambda l: None)] == ["up to date", ""]
+    assert [r.message for r in run_reports(output_dir=out, parameters={"n_rows": 4}, notebooks=folder, force=True, progress=lambda l: None)] == ["", ""]
+    assert json_keys(out / ".fingerprints.json") == ["01_good", "02_other"]
+
+
+def json_keys(path):
+    import json
+
+    return sorted(json.loads(path.read_text()))
+
+
+def test_fingerprint_follows_data(tmp_data):
+    from corpus_tools.paths import notebooks_dir
+    from corpus_tools.reports import notebook_fingerprint
+
+    path = notebooks_dir() / "00_corpus_overview.ipynb"
+    before = notebook_fingerprint(path, data_dir=tmp_data)
+    assert notebook_fingerprint(path, data_dir=tmp_data) == before
+    with (tmp_data / "stopwords_en.txt").open("a") as handle:
+        handle.write("ceasefire\n")
+    assert notebook_fingerprint(path, data_dir=tmp_data) != before
