@@ -1,26 +1,62 @@
 """corpus_tools: analyse news reports of diplomatic meetings.
 
-The public API, re-exported here::
+The public API, re-exported here (each function is documented, with an example, in its module)::
 
-    from corpus_tools import load_corpus, sentences, tokens
-    corpus = load_corpus()
-    toks = tokens(sentences(corpus))
+    import corpus_tools as ct
+    corpus = ct.load_corpus()                       # one row per document
+    toks = ct.tokens(ct.sentences(corpus))          # one row per sentence, then per token
+    ct.keyness.keyness(toks.merge(corpus[["doc_id", "meeting_id"]]), by="meeting_id", target="paris-2026-01-06")
+    ct.quotes.quotes(corpus)                        # one row per quotation, with its speaker
+    ct.sentence_tone(ct.sentences(corpus))          # one row per sentence, with its tone
+
+Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
+``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
+``quotes``, ``sentiment``, ``compare``, ``pipeline`` (cache, process pool, Dask),
+``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
+
+Three functions share their module's name and are not re-exported, so that the modules stay
+reachable: use ``ct.keyness.keyness``, ``ct.quotes.quotes`` and ``ct.readability.readability``
+(or ``from corpus_tools.quotes import quotes``).
 """
 from importlib.metadata import version as _version
 
 from corpus_tools.clean import clean_text, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
-from corpus_tools.corpus import check_corpus, cleaning_audit, corpus_summary, load_corpus, load_meetings
+from corpus_tools.concordance import dispersion, kwic
+from corpus_tools.corpus import (
+    add_article, add_meeting, check_corpus, cleaning_audit, corpus_summary, load_corpus, load_meetings,
+)
+from corpus_tools.diversity import lexical_diversity, mattr, mtld, ttr
 from corpus_tools.errors import CorpusError, CorpusWarning, Problem
+from corpus_tools import keyness, quotes, readability  # modules; see the note above
+from corpus_tools.keyness import log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
+from corpus_tools.pipeline import process, read_articles, term_counts
+from corpus_tools.quotes import (
+    attribution_errors, candidate_speakers, evaluate_quotes, indirect_speech, load_gold_quotes, share_of_voice,
+)
+from corpus_tools.readability import count_syllables, flesch_kincaid_grade, flesch_reading_ease
 from corpus_tools.resources import load_boilerplate_rules, load_stopwords
+from corpus_tools.sentiment import (
+    aggregate_tone, cohen_kappa, evaluate, failure_cases, load_sentiment_gold, macro_f1, method_agreement,
+    quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
+)
+from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
 from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
 __version__ = _version("corpus_tools")
 
 __all__ = [
     "CorpusError", "CorpusWarning", "Problem",
-    "cache_dir", "check_corpus", "clean_text", "cleaning_audit", "collapse_whitespace", "corpus_summary",
-    "data_dir", "load_boilerplate_rules", "load_corpus", "load_meetings", "load_stopwords", "lower_form",
-    "normalize_punctuation", "normalize_unicode", "project_root", "remove_boilerplate", "reports_dir",
-    "sentence_spans", "sentences", "tokens", "word_spans",
+    "add_article", "add_meeting", "aggregate_tone", "attribution_errors", "cache_dir", "candidate_speakers",
+    "check_corpus", "clean_text", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
+    "corpus_summary", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
+    "flesch_kincaid_grade", "flesch_reading_ease", "indirect_speech", "keyness", "kwic", "lexical_diversity",
+    "load_actors", "load_boilerplate_rules", "load_corpus", "load_gold_quotes", "load_meetings",
+    "load_sentiment_gold", "load_stopwords", "load_titles", "log_likelihood", "log_ratio", "lower_form", "macro_f1",
+    "mattr", "mention_counts", "mentions", "method_agreement", "mtld", "ngram_counts", "normalize_punctuation",
+    "normalize_unicode", "process", "project_root", "quote_vs_narration", "quotes", "read_articles", "readability",
+    "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
+    "sentences", "share_of_voice", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
+    "ttr", "validation_table", "vocabulary_size", "word_spans",
 ]

@@ -393,6 +393,31 @@ class Processed:
     computed: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """The sentences table (:func:`corpus_tools.sentences`)."""
+        return self.table("sentences")
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        """The tokens table (:func:`corpus_tools.tokens`)."""
+        return self.table("tokens")
+
+    @property
+    def tone(self) -> pd.DataFrame:
+        """Sentence tone with the ``tone_method`` parameter (:func:`corpus_tools.sentence_tone`)."""
+        return self.table("tone")
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """The mentions table (:func:`corpus_tools.mentions`)."""
+        return self.table("mentions")
+
+    @property
+    def quotes(self) -> pd.DataFrame:
+        """The quotes table (:func:`corpus_tools.quotes`)."""
+        return self.table("quotes")
+
     def table(self, stage: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The stage's rows for these documents, in corpus order, as the direct call gives them."""
         if stage not in self.versions:
