@@ -139,16 +139,36 @@ def resolve_title(title: str, when: date | str | pd.Timestamp | None, *, titles:
     ''
     """
     titles = load_titles(data_dir) if titles is None else titles
-    key = _title_key(title)
-    rows = titles[(titles["title"].map(_title_key) == key) & (titles["actor"] != "")]
-    if when is None or (not isinstance(when, str) and pd.isna(when)):
-        rows = rows[rows["valid_to"].isna()]
-        return rows["actor"].iloc[0] if len(rows) else ""
-    day = pd.Timestamp(when).date()
-    for row in rows.itertuples(index=False):
-        if (row.valid_from is None or pd.isna(row.valid_from) or row.valid_from <= day) and \
-                (row.valid_to is None or pd.isna(row.valid_to) or day < row.valid_to):
-            return row.actor
+    return _holder(_title_index(titles), _title_key(title), _as_day(when))
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _as_day(when) -> date | None:
+    return None if _missing(when) else pd.Timestamp(when).date()
+
+
+def _title_index(titles: pd.DataFrame) -> dict[str, list[tuple[date | None, date | None, str]]]:
+    """Title key -> ``(valid_from, valid_to, actor)`` in file order, for titles with a holder."""
+    index: dict[str, list[tuple[date | None, date | None, str]]] = {}
+    for row in titles.itertuples(index=False):
+        if row.actor:
+            valid_from = None if _missing(row.valid_from) else row.valid_from
+            valid_to = None if _missing(row.valid_to) else row.valid_to
+            index.setdefault(_title_key(row.title), []).append((valid_from, valid_to, row.actor))
+    return index
+
+
+def _holder(index: dict[str, list[tuple[date | None, date | None, str]]], key: str, day: date | None) -> str:
+    """Who held the title on ``day`` (the current holder when ``day`` is None)."""
+    for valid_from, valid_to, actor in index.get(key, ()):
+        if day is None:
+            if valid_to is None:
+                return actor
+        elif (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to):
+            return actor
     return ""
 
 
@@ -190,6 +210,7 @@ class Lexicon:
     name_info: dict  # surface -> (actor, how, type)
     titles: re.Pattern
     titles_df: pd.DataFrame
+    title_index: dict
     generic: frozenset
     actors: pd.DataFrame
 
@@ -217,7 +238,7 @@ def build_lexicon(actors: pd.DataFrame, titles: pd.DataFrame) -> Lexicon:
     title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
                           + r")(?![\w])", re.IGNORECASE)
     generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
-    return Lexicon(names, info, title_re, titles, generic, actors)
+    return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors)
 
 
 def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = False) -> list[dict]:
@@ -235,11 +256,12 @@ def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = Fals
         actor, how, kind = lexicon.name_info[m.group(1)]
         found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
     titles = [t for t in lexicon.titles.finditer(text)]
+    day = _as_day(when)
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:
         key = _title_key(t.group(2))
-        holder = resolve_title(key, when, titles=lexicon.titles_df) if key not in lexicon.generic else ""
+        holder = _holder(lexicon.title_index, key, day) if key not in lexicon.generic else ""
         after = re.match(r"(,?\s+)", text[t.end():])
         nxt = None
         if after:
