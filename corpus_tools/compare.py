@@ -1,0 +1,812 @@
+"""Comparing reports: the same meeting across outlets, and one meeting against another.
+
+Everything here builds on the tables of the other modules (tokens, quotes, mentions, tone) and
+calls their helpers rather than repeating them:
+
+* **Similarity** (:func:`similarity_matrix`, :func:`similarity_pairs`): cosine of TF-IDF
+  vectors of content words (sublinear term frequency by default; ``sublinear_tf=False`` gives
+  the weights of :func:`corpus_tools.vocabulary.tfidf_terms`) and the Jaccard index of the sets
+  of content words.
+* **Shared quotations** (:func:`quote_groups`, :func:`quote_sharing`, :func:`left_out_quotes`,
+  :func:`speaker_coverage`): quotations from :func:`corpus_tools.quotes.quotes` compared across
+  reports after normalising quote marks, case, whitespace and square-bracketed insertions.
+  Two quotations are the same (or a close variant: trimmed, another translation, other marks)
+  when at least ``min_overlap`` (0.8) of the shorter one's tokens align, in order, with the
+  longer one (``difflib.SequenceMatcher`` on the token lists) *and* they share a contiguous run
+  of at least ``min_tokens`` (3) tokens. "now is not the time" inside "There was complete
+  clarity that now is not the time to lift sanctions" aligns 5 of 5 tokens: the same quotation.
+  Quoted names of actors ("coalition of the willing") are names, not quotations, and are left out.
+* **Text reuse** (:func:`text_reuse`): every maximal run of at least ``min_tokens`` identical
+  word tokens (case-folded, punctuation and quote marks skipped) shared by two reports, found
+  through k-token shingles so reordered passages are found too.
+* **Facts and figures** (:func:`facts`, :func:`fact_coverage`): numbers with their unit and
+  qualifier, read with the word lists of ``data/fact_units.csv`` (see its README), and a key
+  ("30 day ceasefire", "27 heads of state") under which the same figure in two reports matches.
+* **Contrasts** (:func:`contrast_terms`, :func:`outlet_contrasts`, :func:`meeting_pairs`,
+  :func:`meeting_changes`, :func:`actor_changes`): keyness (:func:`corpus_tools.keyness.keyness`)
+  and mentions / share of voice between reports of one meeting and between meetings.
+* **Cards** (:func:`article_cards`): one row per report summing the above up.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.keyness import KEYNESS_COLUMNS, keyness
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.quotes import share_of_voice
+from corpus_tools.resources import load_stopwords, read_table
+from corpus_tools.sentiment import aggregate_tone
+from corpus_tools.speakers import load_actors
+from corpus_tools.vocabulary import check_tokens, term_frequencies, tfidf_terms
+
+FACT_COLUMNS = ["doc_id", "sent_id", "fact", "value", "unit", "qualifier", "key", "context"]
+FACT_UNIT_KINDS = ("number", "scale", "currency", "percent", "unit", "qualifier", "month")
+REUSE_COLUMNS = ["doc_a", "doc_b", "start_a", "start_b", "n_tokens", "text_a", "text_b"]
+GROUP_COLUMNS = ["group_id", "doc_id", "quote_id", "outlet", "meeting_id", "kind", "speaker", "actor",
+                 "group_speaker", "n_docs", "overlap", "text"]
+CARD_COLUMNS = ["doc_id", "outlet", "published", "meeting_id", "n_words", "top_terms", "speakers_quoted", "n_quotes",
+                "mean_compound", "n_facts", "facts"]
+
+_WORD = re.compile(r"\w+(?:['-]\w+)*")
+_QUOTE_CHARS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']")
+
+
+def _labels(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _with_docs(df: pd.DataFrame, corpus: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``df`` with the corpus columns it lacks (outlet, meeting_id ...) merged on doc_id."""
+    missing = [c for c in columns if c not in df.columns]
+    if not missing:
+        return df
+    absent = [c for c in missing if c not in corpus.columns]
+    if absent:
+        raise CorpusError(f"the corpus table lacks {', '.join(absent)}; load it with corpus_tools.load_corpus()")
+    return df.merge(corpus[["doc_id", *missing]], on="doc_id", how="left", validate="many_to_one")
+
+
+# ---------------------------------------------------------------------------------------------
+# similarity
+
+
+def similarity_matrix(toks: pd.DataFrame, measure: str = "cosine", *, sublinear_tf: bool = True) -> pd.DataFrame:
+    """Document × document similarity over content words (stopwords left out).
+
+    ``measure="cosine"``: the cosine of TF-IDF vectors (scikit-learn's ``TfidfTransformer``,
+    smoothed idf, rows of unit length, over the counts of
+    :func:`corpus_tools.vocabulary.term_frequencies`). With ``sublinear_tf=True`` (default) a
+    count ``tf`` weighs ``1 + ln(tf)``: without it a long report that repeats a few names (one
+    says "Macron" 20 times) is pulled toward any report that also repeats them, whatever else
+    they say; ``sublinear_tf=False`` gives the weights of
+    :func:`corpus_tools.vocabulary.tfidf_terms` exactly. ``"jaccard"``: shared distinct content
+    words over all distinct content words of the two documents. The diagonal is 1 (0 for a
+    document without content words). Index and columns are the sorted ``doc_id``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Troops and sanctions.", "Sanctions and talks."]})
+    >>> similarity_matrix(tokens(sentences(docs)), "jaccard").round(4).values.tolist()
+    [[1.0, 0.3333], [0.3333, 1.0]]
+    >>> similarity_matrix(tokens(sentences(docs))).round(4).values.tolist()  # idf 1 for sanctions, 1.405 else
+    [[1.0, 0.3361], [0.3361, 1.0]]
+    """
+    check_tokens(toks)
+    docs = sorted(toks["doc_id"].unique())
+    if measure == "cosine":
+        if sublinear_tf:
+            freqs = term_frequencies(toks)
+            counts = freqs.pivot_table(index="doc_id", columns="term", values="n", fill_value=0).reindex(index=docs, fill_value=0)
+            values = (TfidfTransformer(sublinear_tf=True).fit_transform(counts.to_numpy(dtype=float)).toarray()
+                      if counts.shape[1] else np.zeros((len(docs), 0)))
+        else:
+            weights = tfidf_terms(toks, top_n=None)
+            matrix = weights.pivot_table(index="doc_id", columns="term", values="tfidf", fill_value=0.0)
+            matrix = matrix.reindex(index=docs, fill_value=0.0)
+            values = matrix.to_numpy(dtype=float) if matrix.shape[1] else np.zeros((len(docs), 0))
+        sim = values @ values.T
+        np.fill_diagonal(sim, [1.0 if v.any() else 0.0 for v in values])
+    elif measure == "jaccard":
+        freqs = term_frequencies(toks)
+        sets = [set(freqs.loc[freqs["doc_id"] == d, "term"]) for d in docs]
+        sim = np.array([[len(a & b) / len(a | b) if a | b else 0.0 for b in sets] for a in sets]).reshape(len(docs), len(docs))
+    else:
+        raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    sim = np.clip(sim, 0.0, 1.0)
+    return pd.DataFrame(sim, index=pd.Index(docs, name="doc_id"), columns=pd.Index(docs, name="doc_id"))
+
+
+def similarity_pairs(toks: pd.DataFrame, corpus: pd.DataFrame | None = None, *, sublinear_tf: bool = True) -> pd.DataFrame:
+    """Every pair of documents once: ``doc_a, doc_b, cosine, jaccard``, most similar first.
+
+    ``cosine`` as in :func:`similarity_matrix` (``sublinear_tf`` passed on). With ``corpus``,
+    also ``meeting_a, meeting_b, same_meeting``. Sorted by ``cosine`` then
+    ``jaccard`` descending, then ``doc_a, doc_b``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"],
+    ...     "text": ["Troops and sanctions.", "Sanctions and talks.", "Sanctions, troops."]})
+    >>> similarity_pairs(tokens(sentences(docs)))[["doc_a", "doc_b", "jaccard"]].round(4).values.tolist()
+    [['a', 'c', 1.0], ['a', 'b', 0.3333], ['b', 'c', 0.3333]]
+    """
+    cos, jac = similarity_matrix(toks, "cosine", sublinear_tf=sublinear_tf), similarity_matrix(toks, "jaccard")
+    docs = list(cos.index)
+    rows = [(a, b, float(cos.loc[a, b]), float(jac.loc[a, b])) for i, a in enumerate(docs) for b in docs[i + 1:]]
+    out = pd.DataFrame(rows, columns=["doc_a", "doc_b", "cosine", "jaccard"]).astype({"cosine": float, "jaccard": float})
+    if corpus is not None:
+        meeting = corpus.set_index("doc_id")["meeting_id"]
+        out["meeting_a"] = out["doc_a"].map(meeting)
+        out["meeting_b"] = out["doc_b"].map(meeting)
+        out["same_meeting"] = (out["meeting_a"] == out["meeting_b"]) & out["meeting_a"].fillna("").ne("")
+    out = out.sort_values(["cosine", "jaccard", "doc_a", "doc_b"], ascending=[False, False, True, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# shared quotations
+
+
+def quote_tokens(text: str) -> list[str]:
+    """A quotation as comparable tokens: NFKC, lower case, quote marks and ``[insertions]``
+    removed, words (with inner apostrophes or hyphens) only.
+
+    Examples
+    --------
+    >>> quote_tokens("\\u201cThere have only been new conditions imposed [by Moscow],\\u201d")
+    ['there', 'have', 'only', 'been', 'new', 'conditions', 'imposed']
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    text = _QUOTE_CHARS.sub(lambda m: "'" if m.group() in "'\u2019" else " ", text)
+    return [w.strip("'") for w in _WORD.findall(text.lower()) if w.strip("'")]
+
+
+def quote_overlap(a: list[str], b: list[str]) -> tuple[float, int]:
+    """``(overlap, longest)`` of two token lists: the share of the shorter list's tokens that
+    align in order with the longer (``difflib.SequenceMatcher`` matching blocks), and the
+    longest contiguous run they share.
+
+    Examples
+    --------
+    >>> quote_overlap(["now", "is", "not", "the", "time"],
+    ...               "there was complete clarity that now is not the time to lift sanctions".split())
+    (1.0, 5)
+    >>> quote_overlap(["a", "lot", "of", "progress"], ["progress", "of", "a", "lot"])
+    (0.5, 2)
+    """
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not short:
+        return 0.0, 0
+    blocks = difflib.SequenceMatcher(None, short, long_, autojunk=False).get_matching_blocks()
+    return sum(bl.size for bl in blocks) / len(short), max((bl.size for bl in blocks), default=0)
+
+
+def _actor_names(data_dir: Path | str | None) -> set[str]:
+    actors = load_actors(data_dir)
+    names = set(actors["actor"])
+    for aliases in actors["aliases"]:
+        names.update(a.strip() for a in aliases.split("|") if a.strip())
+    return {" ".join(quote_tokens(n)) for n in names}
+
+
+def quote_groups(quotes_df: pd.DataFrame, corpus: pd.DataFrame, *, min_overlap: float = 0.8, min_tokens: int = 3,
+                 kinds: Iterable[str] = ("speech", "scare"), names: set[str] | None = None,
+                 data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Group the same quotation across reports: one row per quotation considered.
+
+    Quotations of the given ``kinds`` (default speech and scare quotes; headings never) are
+    compared pairwise across different reports with :func:`quote_overlap`: a pair matches when
+    ``overlap >= min_overlap`` and the longest shared run has at least ``min_tokens`` tokens;
+    a quotation shorter than ``min_tokens`` is too short to tell from a common phrase and is
+    never matched (it stays, exclusive). Matches are joined transitively into groups.
+    A quoted actor name (``names``: normalised names and aliases of ``data/actors.csv`` by
+    default) is not a quotation and is left out.
+
+    Returns ``group_id, doc_id, quote_id, outlet, meeting_id, kind, speaker, actor,
+    group_speaker, n_docs, overlap, text``: ``n_docs`` reports carry the group (1 = exclusive);
+    ``group_speaker`` is the speaker most members give (actor name first), so a quotation one
+    report leaves unattributed takes the speaker another report names; ``overlap`` is the
+    member's best overlap with a member of another report (NaN when exclusive). Groups are
+    numbered ``g001`` ... with shared groups first (most reports first), then in text order.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "meeting_id": ["m", "m"]})
+    >>> q = pd.DataFrame({"doc_id": ["a", "b", "b"], "quote_id": ["q01", "q01", "q02"], "kind": ["scare", "speech", "speech"],
+    ...     "speaker": ["", "Keir Starmer", "Keir Starmer"], "actor": ["", "Keir Starmer", "Keir Starmer"],
+    ...     "text": ["now is not the time", "There was clarity that now is not the time,", "Talks go on."]})
+    >>> quote_groups(q, corpus, names=set())[["group_id", "doc_id", "group_speaker", "n_docs"]].values.tolist()
+    [['g001', 'a', 'Keir Starmer', 2], ['g001', 'b', 'Keir Starmer', 2], ['g002', 'b', 'Keir Starmer', 1]]
+    """
+    names = _actor_names(data_dir) if names is None else names
+    q = quotes_df[quotes_df["kind"].isin(list(kinds))].copy()
+    q["_tokens"] = q["text"].map(quote_tokens)
+    q = q[q["_tokens"].map(len).gt(0) & ~q["_tokens"].map(" ".join).isin(names)]
+    q = _with_docs(q, corpus, ["outlet", "meeting_id"]).reset_index(drop=True)
+    if q.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in GROUP_COLUMNS})
+    parent = list(range(len(q)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    best = np.full(len(q), np.nan)
+    toks, docs = list(q["_tokens"]), list(q["doc_id"])
+    for i in range(len(q)):
+        for j in range(i + 1, len(q)):
+            if docs[i] == docs[j] or min(len(toks[i]), len(toks[j])) < min_tokens:
+                continue
+            overlap, longest = quote_overlap(toks[i], toks[j])
+            if overlap >= min_overlap and longest >= min_tokens:
+                parent[find(i)] = find(j)
+                best[i] = np.fmax(best[i], overlap)
+                best[j] = np.fmax(best[j], overlap)
+    q["_root"] = [find(i) for i in range(len(q))]
+    q["overlap"] = best
+    q["n_docs"] = q.groupby("_root")["doc_id"].transform("nunique").astype("int64")
+    who = q["actor"].where(q["actor"].fillna("") != "", q["speaker"]).fillna("")
+    speaker_of = {}
+    for root, names_ in who.groupby(q["_root"]):
+        counts = Counter(n for n in names_ if n)
+        speaker_of[root] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else ""
+    q["group_speaker"] = q["_root"].map(speaker_of)
+    q = q.sort_values(["doc_id", "quote_id"], kind="stable")
+    first = q.groupby("_root", sort=False).head(1).assign(_order=lambda d: range(len(d)))
+    order = first.sort_values(["n_docs", "_order"], ascending=[False, True], kind="stable")["_root"]
+    gid = {root: f"g{k:03d}" for k, root in enumerate(order, start=1)}
+    q["group_id"] = q["_root"].map(gid)
+    q = q.sort_values(["group_id", "doc_id", "quote_id"], kind="stable").reset_index(drop=True)
+    return q[GROUP_COLUMNS]
+
+
+def quote_sharing(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Per report: ``doc_id, outlet, meeting_id, n_speech, n_shared, n_exclusive, n_left_out``.
+
+    ``n_speech``: speech quotations considered; ``n_shared``: quotations (speech or quoted
+    phrase) that another report also carries; ``n_exclusive``: speech quotations no other
+    report carries; ``n_left_out``: groups with a speech quotation carried by another report
+    of the same meeting but not by this one (see :func:`left_out_quotes`). Every report of
+    ``corpus`` gets a row, zeros included (a report with no quotes).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g001", "g002"], "doc_id": ["a", "b", "b"], "kind": ["scare", "speech", "speech"],
+    ...                   "n_docs": [2, 2, 1], "meeting_id": ["m", "m", "m"]})
+    >>> quote_sharing(g, corpus)[["doc_id", "n_speech", "n_shared", "n_exclusive", "n_left_out"]].values.tolist()
+    [['a', 0, 1, 0, 1], ['b', 2, 1, 1, 0], ['c', 0, 0, 0, 2]]
+    """
+    docs = corpus[["doc_id", "outlet", "meeting_id"]].sort_values("doc_id", kind="stable").reset_index(drop=True)
+    g = groups
+    n_speech = g[g["kind"] == "speech"].groupby("doc_id").size()
+    n_shared = g[g["n_docs"] > 1].groupby("doc_id").size()
+    n_excl = g[(g["n_docs"] == 1) & (g["kind"] == "speech")].groupby("doc_id").size()
+    left = left_out_quotes(g, corpus).groupby("doc_id").size()
+    out = docs.assign(n_speech=docs["doc_id"].map(n_speech), n_shared=docs["doc_id"].map(n_shared),
+                      n_exclusive=docs["doc_id"].map(n_excl), n_left_out=docs["doc_id"].map(left))
+    cols = ["n_speech", "n_shared", "n_exclusive", "n_left_out"]
+    out[cols] = out[cols].fillna(0).astype("int64")
+    return out
+
+
+def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """What each report left out: quotations (groups with at least one speech member) carried
+    by other reports of the same meeting but not by this one.
+
+    Returns ``meeting_id, doc_id, outlet, group_id, group_speaker, quoted_in, text`` (``text``
+    from the first report carrying it, ``quoted_in`` the ``;``-joined doc_ids). A meeting with
+    one report has nothing left out.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "meeting_id": ["m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001"], "doc_id": ["b"], "kind": ["speech"], "meeting_id": ["m"],
+    ...                   "group_speaker": ["Keir Starmer"], "text": ["Talks go on."]})
+    >>> left_out_quotes(g, corpus)[["doc_id", "group_id", "quoted_in"]].values.tolist()
+    [['a', 'g001', 'b']]
+    """
+    columns = ["meeting_id", "doc_id", "outlet", "group_id", "group_speaker", "quoted_in", "text"]
+    g = groups.drop(columns=["outlet", "meeting_id"], errors="ignore").merge(
+        corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
+    speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
+    g = g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
+    rows = []
+    for (meeting, gid), part in g.groupby(["meeting_id", "group_id"], sort=True):
+        carriers = sorted(set(part["doc_id"]))
+        others = corpus[(corpus["meeting_id"] == meeting) & ~corpus["doc_id"].isin(carriers)]
+        first = part.sort_values("doc_id", kind="stable").iloc[0]
+        for doc in others.sort_values("doc_id").itertuples(index=False):
+            rows.append((meeting, doc.doc_id, doc.outlet, gid, first.get("group_speaker", ""), ";".join(carriers),
+                         first.get("text", "")))
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
+
+
+def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Which report of each meeting quoted whom (direct speech only), and whom it left out.
+
+    One row per meeting, speaker quoted by any of its reports, and report of that meeting:
+    ``meeting_id, speaker, doc_id, outlet, n_quotes, n_words, left_out`` (``left_out``: this
+    report gives the speaker no quote while another report of the meeting does). ``speaker``
+    is the actor's canonical name when known, else the phrase of the report.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "meeting_id": ["m", "m"]})
+    >>> q = pd.DataFrame({"doc_id": ["a"], "kind": ["speech"], "speaker": ["Starmer"], "actor": ["Keir Starmer"], "n_words": [5]})
+    >>> speaker_coverage(q, corpus)[["speaker", "doc_id", "n_quotes", "left_out"]].values.tolist()
+    [['Keir Starmer', 'a', 1, False], ['Keir Starmer', 'b', 0, True]]
+    """
+    columns = ["meeting_id", "speaker", "doc_id", "outlet", "n_quotes", "n_words", "left_out"]
+    speech = quotes_df[quotes_df["kind"] == "speech"]
+    speech = speech.assign(speaker=speech["actor"].where(speech["actor"].fillna("") != "", speech["speaker"]).replace("", "(unattributed)"))
+    speech = speech.drop(columns=["meeting_id", "outlet"], errors="ignore").merge(corpus[["doc_id", "meeting_id"]], on="doc_id")
+    counts = speech.groupby(["meeting_id", "speaker", "doc_id"]).agg(n_quotes=("n_words", "size"), n_words=("n_words", "sum"))
+    rows = []
+    for (meeting, speaker), _ in counts.groupby(level=["meeting_id", "speaker"]):
+        for doc in corpus[corpus["meeting_id"] == meeting].sort_values("doc_id").itertuples(index=False):
+            n, w = counts.loc[(meeting, speaker, doc.doc_id)] if (meeting, speaker, doc.doc_id) in counts.index else (0, 0)
+            rows.append((meeting, speaker, doc.doc_id, doc.outlet, int(n), int(w), int(n) == 0))
+    out = pd.DataFrame(rows, columns=columns).astype({"n_quotes": "int64", "n_words": "int64", "left_out": bool})
+    return out.sort_values(["meeting_id", "speaker", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# text reuse
+
+
+def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3) -> pd.DataFrame:
+    """Passages two reports share word for word, side by side.
+
+    Word tokens (anything with a letter or digit; punctuation and quote marks skipped) are
+    compared case-folded. Every maximal run of at least ``min_tokens`` identical tokens shared by
+    two reports is found (through ``min_tokens``-token shingles, so a passage moved elsewhere is
+    found too), keeping runs with at least ``min_content`` non-stopwords. Returns ``doc_a, doc_b,
+    start_a, start_b, n_tokens, text_a, text_b``: ``start_*`` is the ``token_id`` of the run's
+    first token, ``text_*`` the passage as written in each cleaned text. Sorted by ``doc_a,
+    doc_b``, ``n_tokens`` descending, ``start_a``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ['Now is "not the time" to lift sanctions, he said.',
+    ...                                                      "They agreed now is not the time to lift sanctions."]})
+    >>> text_reuse(tokens(sentences(docs)), docs)[["n_tokens", "text_a", "text_b"]].values.tolist()
+    [[8, 'Now is "not the time" to lift sanctions', 'now is not the time to lift sanctions']]
+    """
+    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+    text_of = corpus.set_index("doc_id")["text"]
+    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    seqs = {d: part for d, part in words.groupby("doc_id", sort=True)}
+    docs = sorted(seqs)
+    rows = []
+    for i, da in enumerate(docs):
+        a = seqs[da]
+        la, sa = list(a["lower"]), list(a["is_stop"].astype(bool))
+        for db in docs[i + 1:]:
+            b = seqs[db]
+            lb = list(b["lower"])
+            index: dict[tuple, list[int]] = {}
+            for j in range(len(lb) - min_tokens + 1):
+                index.setdefault(tuple(lb[j:j + min_tokens]), []).append(j)
+            for p in range(len(la) - min_tokens + 1):
+                for q in index.get(tuple(la[p:p + min_tokens]), []):
+                    if p and q and la[p - 1] == lb[q - 1]:
+                        continue  # not the start of a maximal run
+                    n = min_tokens
+                    while p + n < len(la) and q + n < len(lb) and la[p + n] == lb[q + n]:
+                        n += 1
+                    if sum(not s for s in sa[p:p + n]) < min_content:
+                        continue
+                    rows.append((da, db, int(a["token_id"].iloc[p]), int(b["token_id"].iloc[q]), n,
+                                 text_of[da][int(a["start"].iloc[p]):int(a["end"].iloc[p + n - 1])],
+                                 text_of[db][int(b["start"].iloc[q]):int(b["end"].iloc[q + n - 1])]))
+    out = pd.DataFrame(rows, columns=REUSE_COLUMNS).astype({"start_a": "int64", "start_b": "int64", "n_tokens": "int64"})
+    out = out.sort_values(["doc_a", "doc_b", "n_tokens", "start_a", "start_b"], ascending=[True, True, False, True, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# facts and figures
+
+
+def load_fact_units(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/fact_units.csv`` (``kind, word, value, canonical, note``), checked.
+
+    ``kind`` is one of number, scale, currency, percent, unit, qualifier, month; ``number`` and
+    ``scale`` rows need a numeric ``value``; ``word`` is lower-cased.
+
+    Examples
+    --------
+    >>> units = load_fact_units()
+    >>> units.set_index("word").loc["troops", "canonical"], float(units.set_index("word").loc["billion", "value"])
+    ('soldiers', 1000000000.0)
+    """
+    path = _data_dir(data_dir) / "fact_units.csv"
+    table = read_table(path, ["kind", "word", "value", "canonical"], what="fact units")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if row.kind not in FACT_UNIT_KINDS:
+            raise CorpusError(f"{path} line {line}: kind {row.kind!r} is not one of {', '.join(FACT_UNIT_KINDS)}")
+        if not row.word.strip():
+            raise CorpusError(f"{path} line {line}: word is empty; write the word or phrase as it appears")
+        if row.kind in ("number", "scale"):
+            try:
+                float(row.value)
+            except ValueError:
+                raise CorpusError(f"{path} line {line}: {row.kind} {row.word!r} needs a numeric value, not {row.value!r}") from None
+    table = table.assign(word=table["word"].str.strip().str.lower())
+    dupes = table[table.duplicated(["kind", "word"])]
+    if len(dupes):
+        raise CorpusError(f"{path}: the word {dupes['word'].iloc[0]!r} appears twice as {dupes['kind'].iloc[0]}; keep one row")
+    return table.reset_index(drop=True)
+
+
+def _format_value(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+class _FactReader:
+    """The compiled patterns of one fact-units table."""
+
+    def __init__(self, units: pd.DataFrame, stopwords: frozenset[str]):
+        by_kind = {k: part for k, part in units.groupby("kind")}
+
+        def mapping(kind: str, column: str) -> dict:
+            part = by_kind.get(kind, pd.DataFrame(columns=units.columns))
+            return dict(zip(part["word"], part[column]))
+
+        def alternation(words: Iterable[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or r"(?!)"
+
+        self.numbers = {w: float(v) for w, v in mapping("number", "value").items()}
+        self.scales = {w: float(v) for w, v in mapping("scale", "value").items()}
+        self.currencies = mapping("currency", "canonical")
+        self.percents = mapping("percent", "canonical")
+        self.units = mapping("unit", "canonical")
+        self.qualifiers = mapping("qualifier", "canonical")
+        self.months = set(mapping("month", "canonical"))
+        self.stop = stopwords
+        signs = "".join(re.escape(w) for w in self.currencies if len(w) == 1 and not w.isalnum())
+        multipliers = {**self.scales, **{w: v for w, v in self.numbers.items() if w in ("dozen",)}}
+        self.multipliers = multipliers
+        self.number_re = re.compile(
+            rf"(?<![\w.,])(?:(?P<sign>[{signs or '$'}])\s?)?(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+            rf"|(?<![\w-])(?P<spelled>{alternation(w for w in self.numbers if w != 'dozen')})(?![\w])", re.I)
+        self.multiplier_re = re.compile(rf"\s+(?P<m>{alternation(multipliers)})(?![\w])", re.I)
+        self.percent_re = re.compile(rf"\s?(?P<p>{alternation(w for w in self.percents if not w.isalpha())})"
+                                     rf"|\s+(?P<pw>{alternation(w for w in self.percents if w[0].isalpha())})(?![\w])", re.I)
+        self.hyphen_re = re.compile(r"-(?P<h>[A-Za-z]+)(?:\s+(?P<noun>[A-Za-z][\w-]*))?")
+        self.currency_word_re = re.compile(rf"\s+(?P<c>{alternation(w for w in self.currencies if w[0].isalpha())})(?![\w])", re.I)
+        self.qualifier_re = re.compile(rf"(?:^|[^\w])(?P<q>{alternation(self.qualifiers)})\s+$", re.I)
+        self.unit_phrases = sorted(((tuple(w.split()), c) for w, c in self.units.items()), key=lambda x: -len(x[0]))
+
+    def unit_after(self, text: str, pos: int, max_words: int = 3) -> tuple[str, int, bool]:
+        """(unit, end offset, listed) of the counted thing after ``pos``; ('', pos, False) if none."""
+        words = [(m.group(), m.start() + pos, m.end() + pos) for m in re.finditer(r"[A-Za-z][\w'-]*|[^\w\s]", text[pos:pos + 120])]
+        head = None
+        for i in range(min(max_words, len(words))):
+            for phrase, canonical in self.unit_phrases:
+                got = [w[0].lower() for w in words[i:i + len(phrase)]]
+                if tuple(got) == phrase:
+                    return canonical, words[i + len(phrase) - 1][2], True
+            word = words[i][0]
+            if not word[0].isalpha() or word.lower() in self.stop:
+                break
+            head = (word.lower(), words[i][2])
+        return (head[0], head[1], False) if head else ("", pos, False)
+
+    def read(self, text: str) -> list[dict]:
+        found = []
+        for m in self.number_re.finditer(text):
+            start, end = m.start(), m.end()
+            spelled = m.group("spelled")
+            value = self.numbers[spelled.lower()] if spelled else float(m.group("digits").replace(",", ""))
+            before = re.findall(r"[A-Za-z]+", text[max(0, start - 12):start])
+            after = re.match(r"\s*([A-Za-z]+)", text[end:])
+            if (before and before[-1].lower() in self.months) or (after and after.group(1).lower() in self.months):
+                continue  # a date ("March 20", "28 February")
+            unit, noun, strong = "", "", False
+            mult = self.multiplier_re.match(text, end)
+            if mult:
+                value *= self.multipliers[mult.group("m").lower()]
+                end, strong = mult.end(), True
+            currency = self.currencies.get(m.group("sign") or "", "")
+            pct = self.percent_re.match(text, end)
+            hyphen = self.hyphen_re.match(text, end)
+            cword = self.currency_word_re.match(text, end)
+            if pct:
+                unit, end, strong = "percent", pct.end(), True
+            elif currency:
+                unit, strong = currency, True
+            elif cword:
+                unit, end, strong = self.currencies[cword.group("c").lower()], cword.end(), True
+            elif hyphen:
+                word = hyphen.group("h").lower()
+                if word not in self.units and spelled:
+                    continue
+                unit, strong = self.units.get(word, word), True
+                end = hyphen.end("h")
+                if hyphen.group("noun") and hyphen.group("noun").lower() not in self.stop:
+                    noun, end = hyphen.group("noun").lower(), hyphen.end("noun")
+            else:
+                unit, unit_end, listed = self.unit_after(text, end)
+                is_year = (not spelled and re.fullmatch(r"(19|20)\d\d", m.group("digits")) is not None and not m.group("sign"))
+                if (spelled and not listed and not strong) or (is_year and not listed):
+                    continue
+                end = unit_end if unit else end
+            q = self.qualifier_re.search(text[max(0, start - 30):start])
+            qualifier = self.qualifiers[q.group("q").lower()] if q else ""
+            first = start - (len(text[max(0, start - 30):start]) - q.start("q")) if q else start
+            key = " ".join(x for x in (_format_value(value), unit, noun) if x)
+            found.append({"fact": text[first:end].strip(), "value": value, "unit": unit, "qualifier": qualifier,
+                          "key": key, "start": first, "end": end})
+        return found
+
+
+def facts(corpus_or_sentences: pd.DataFrame, *, units: pd.DataFrame | None = None,
+          data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Numbers, amounts and counts in each report: ``doc_id, sent_id, fact, value, unit,
+    qualifier, key, context``.
+
+    Read sentence by sentence (give the corpus or the table of :func:`corpus_tools.sentences`)
+    with the words of ``data/fact_units.csv``:
+
+    * a number in digits ("30,000", "$2", "20%") or a spelled-out number ("two", "a dozen"),
+      multiplied by a following scale ("billion") or "dozen" ("two dozen" = 24);
+    * its unit: a percent sign or word; a currency (sign before, word after); a hyphenated unit
+      ("30-day ceasefire": unit ``day``, the noun after it kept in the key); else a listed unit
+      within the next three words ("27 heads of state", "30 European leaders"), mapped to its
+      canonical form ("troops" → soldiers); else, for digits, the last of up to three words
+      after it before a stopword or punctuation ("30 senior military strategists");
+    * its qualifier before it ("more than", "up to": canonical form in ``qualifier``).
+
+    Skipped: a number beside a month name (a date), a four-digit year with no listed unit
+    after it, a spelled-out number with no listed unit ("one aggressor"), numbers glued to
+    letters ("G7"). ``value`` is the number with its scale; ``key`` is ``value unit [noun]``
+    (qualifier left out, so "more than 30 leaders" and "30 leaders" match); ``context`` is the
+    sentence.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Up to 30,000 troops, $2 billion and a 30-day ceasefire, "
+    ...     "said more than two dozen heads of state on March 20, 2025."]})
+    >>> facts(docs)[["fact", "value", "unit", "qualifier", "key"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Up to 30,000 troops', 30000.0, 'soldiers', 'up to', '30,000 soldiers'],
+     ['$2 billion', 2000000000.0, 'USD', '', '2,000,000,000 USD'],
+     ['30-day ceasefire', 30.0, 'day', '', '30 day ceasefire'],
+     ['more than two dozen heads of state', 24.0, 'heads of state', 'more than', '24 heads of state']]
+    """
+    from corpus_tools.tokens import sentences as _sentences
+
+    sents = corpus_or_sentences if "sent_id" in corpus_or_sentences.columns else _sentences(corpus_or_sentences, data_dir=data_dir)
+    reader = _FactReader(load_fact_units(data_dir) if units is None else units, load_stopwords(data_dir))
+    rows = []
+    for doc_id, sent_id, text in zip(sents["doc_id"], sents["sent_id"], sents["text"]):
+        for f in reader.read(text):
+            rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **f, "context": " ".join(text.split())})
+    out = pd.DataFrame(rows, columns=FACT_COLUMNS + ["start"])
+    out = out.astype({"sent_id": "int64", "value": float})
+    return out.sort_values(["doc_id", "sent_id", "start"], kind="stable").reset_index(drop=True)[FACT_COLUMNS]
+
+
+def fact_coverage(facts_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Which report states which fact: one row per fact ``key``, one column per ``doc_id``
+    (times the report states it, 0 if never), then ``n_reports``.
+
+    Every report of ``corpus`` has a column, so a report with no facts shows as all zeros.
+    Sorted by ``n_reports`` descending, then ``key``.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"]})
+    >>> f = pd.DataFrame({"doc_id": ["a", "b", "b"], "key": ["30 day ceasefire", "30 day ceasefire", "35 countries"]})
+    >>> fact_coverage(f, corpus).values.tolist()
+    [['30 day ceasefire', 1, 1, 0, 2], ['35 countries', 0, 1, 0, 1]]
+    """
+    docs = sorted(corpus["doc_id"])
+    table = pd.crosstab(facts_df["key"], facts_df["doc_id"]).reindex(columns=docs, fill_value=0)
+    table = table.astype("int64")
+    table["n_reports"] = (table[docs] > 0).sum(axis=1).astype("int64")
+    table = table.reset_index().rename_axis(columns=None)
+    return table.sort_values(["n_reports", "key"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# contrasts
+
+
+def contrast_terms(toks: pd.DataFrame, corpus: pd.DataFrame, *, by: str, target: str | Iterable[str],
+                   reference: str | Iterable[str] | None = None, min_freq: int = 1) -> pd.DataFrame:
+    """Keyness (:func:`corpus_tools.keyness.keyness`) of ``target`` against ``reference``
+    groups of a corpus column (``outlet``, ``meeting_id``, ``doc_id``), with ``side`` naming
+    the group each term leans to (the ``;``-joined target or reference values; "rest" when
+    ``reference`` is None).
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b"], "lower": ["scholz", "troops", "merz"],
+    ...                      "is_stop": False, "is_alpha": True})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "meeting_id": ["m1", "m2"]})
+    >>> contrast_terms(toks, corpus, by="meeting_id", target="m2", reference="m1")[["term", "side"]].values.tolist()
+    [['merz', 'm2'], ['scholz', 'm1'], ['troops', 'm1']]
+    """
+    merged = _with_docs(toks, corpus, [by])
+    key = keyness(merged, target, by=by, reference=reference, min_freq=min_freq)
+    t_label = ";".join(map(str, _labels(target)))
+    r_label = ";".join(map(str, _labels(reference))) if reference is not None else "rest"
+    return key.assign(side=np.where(key["key"] == "target", t_label, r_label))
+
+
+def outlet_contrasts(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_freq: int = 2, top_n: int | None = 10) -> pd.DataFrame:
+    """For each meeting with two or more reports: the terms each report uses more than the
+    other reports of that meeting (keyness, ``key == "target"`` only, ``top_n`` per report).
+
+    Returns ``meeting_id, doc_id, outlet`` and the keyness columns. A meeting with one report
+    has nothing to contrast and gives no rows.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c"], "lower": ["troops", "troops", "talks", "talks", "x"],
+    ...                      "is_stop": False, "is_alpha": True})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "n"]})
+    >>> outlet_contrasts(toks, corpus)[["meeting_id", "doc_id", "term", "n_target"]].values.tolist()
+    [['m', 'a', 'troops', 2], ['m', 'b', 'talks', 2]]
+    """
+    merged = _with_docs(toks, corpus, ["meeting_id"])
+    frames = []
+    for meeting, docs in corpus.groupby("meeting_id", sort=True)["doc_id"]:
+        present = sorted(set(docs) & set(merged.loc[merged["is_alpha"].astype(bool), "doc_id"]))
+        if len(present) < 2:
+            continue
+        part = merged[merged["meeting_id"] == meeting]
+        for doc in present:
+            key = keyness(part, doc, by="doc_id", min_freq=min_freq)
+            key = key[key["key"] == "target"]
+            key = key.head(top_n) if top_n is not None else key
+            frames.append(key.assign(meeting_id=meeting, doc_id=doc))
+    columns = ["meeting_id", "doc_id", "outlet", *KEYNESS_COLUMNS]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.concat(frames, ignore_index=True).merge(corpus[["doc_id", "outlet"]], on="doc_id", how="left")
+    return out[columns]
+
+
+def meeting_pairs(corpus: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive meetings (by date) that both have reports: ``earlier, later, earlier_date,
+    later_date, days``.
+
+    Examples
+    --------
+    >>> meetings = pd.DataFrame({"meeting_id": ["m1", "m2", "m3"], "date": pd.to_datetime(["2025-03-20", "2025-03-27", "2026-01-06"])})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "meeting_id": ["m1", "m3"]})
+    >>> meeting_pairs(corpus, meetings)[["earlier", "later", "days"]].values.tolist()
+    [['m1', 'm3', 292]]
+    """
+    covered = meetings[meetings["meeting_id"].isin(set(corpus["meeting_id"]))]
+    covered = covered.assign(date=pd.to_datetime(covered["date"])).sort_values(["date", "meeting_id"], kind="stable")
+    ids, dates = list(covered["meeting_id"]), list(covered["date"])
+    rows = [(ids[i], ids[i + 1], dates[i], dates[i + 1], int((dates[i + 1] - dates[i]).days)) for i in range(len(ids) - 1)]
+    return pd.DataFrame(rows, columns=["earlier", "later", "earlier_date", "later_date", "days"]).astype({"days": "int64"})
+
+
+def meeting_changes(toks: pd.DataFrame, corpus: pd.DataFrame, earlier: str | Iterable[str], later: str | Iterable[str],
+                    *, min_freq: int = 2) -> pd.DataFrame:
+    """Terms that rose and fell from the reports of ``earlier`` to those of ``later``:
+    :func:`contrast_terms` with ``later`` as target, and ``change`` = ``rose`` / ``fell``.
+
+    Returns ``earlier, later, term, change`` and the other keyness columns, most significant first.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["a"] * 2 + ["b"] * 2, "lower": ["scholz", "troops", "merz", "troops"],
+    ...                      "is_stop": False, "is_alpha": True})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "meeting_id": ["m1", "m2"]})
+    >>> meeting_changes(toks, corpus, "m1", "m2", min_freq=1)[["term", "change"]].values.tolist()
+    [['merz', 'rose'], ['scholz', 'fell'], ['troops', 'rose']]
+    """
+    key = contrast_terms(toks, corpus, by="meeting_id", target=later, reference=earlier, min_freq=min_freq)
+    key = key.assign(earlier=";".join(_labels(earlier)), later=";".join(_labels(later)),
+                     change=np.where(key["key"] == "target", "rose", "fell"))
+    return key[["earlier", "later", "term", "change", *KEYNESS_COLUMNS[1:]]]
+
+
+def actor_changes(mentions_df: pd.DataFrame, quotes_df: pd.DataFrame, corpus: pd.DataFrame,
+                  earlier: str | Iterable[str], later: str | Iterable[str]) -> pd.DataFrame:
+    """People (and countries, organisations) who appeared, left or stayed between meetings.
+
+    Mentions come from :func:`corpus_tools.speakers.mentions`, voice from
+    :func:`corpus_tools.quotes.share_of_voice` (direct speech). Returns ``actor, mentions_earlier,
+    mentions_later, quotes_earlier, quotes_later, voice_earlier, voice_later, change``:
+    ``voice_*`` is the actor's share of quoted words in those reports; ``change`` is
+    ``appeared`` (absent before: no mention, no quote), ``left`` (absent after) or ``stayed``.
+    Sorted appeared, left, stayed, then by mentions in both, then name.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "meeting_id": ["m1", "m2"]})
+    >>> m = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "actor": ["Olaf Scholz", "Russia", "Friedrich Merz", "Russia"]})
+    >>> q = pd.DataFrame({"doc_id": ["b"], "kind": ["speech"], "speaker": ["Merz"], "actor": ["Friedrich Merz"], "n_words": [7]})
+    >>> actor_changes(m, q, corpus, "m1", "m2")[["actor", "quotes_later", "voice_later", "change"]].values.tolist()
+    [['Friedrich Merz', 1, 1.0, 'appeared'], ['Olaf Scholz', 0, 0.0, 'left'], ['Russia', 0, 0.0, 'stayed']]
+    """
+    sides = {"earlier": _labels(earlier), "later": _labels(later)}
+    frames = []
+    for side, ids in sides.items():
+        docs = set(corpus.loc[corpus["meeting_id"].isin(ids), "doc_id"])
+        m = mentions_df[mentions_df["doc_id"].isin(docs)].groupby("actor").size().rename(f"mentions_{side}")
+        q = quotes_df[quotes_df["doc_id"].isin(docs) & (quotes_df["kind"] == "speech") & quotes_df["actor"].fillna("").ne("")]
+        voice = share_of_voice(quotes_df[quotes_df["doc_id"].isin(docs)]).query("actor != ''").groupby("actor")
+        frames += [m, q.groupby("actor").size().rename(f"quotes_{side}"), voice["share"].sum().rename(f"voice_{side}")]
+    columns = ["mentions_earlier", "mentions_later", "quotes_earlier", "quotes_later", "voice_earlier", "voice_later"]
+    out = pd.concat(frames, axis=1).reindex(columns=columns).fillna(0)
+    out.index.name = "actor"
+    out = out.reset_index().astype({c: "int64" for c in columns[:4]})
+    before = out["mentions_earlier"] + out["quotes_earlier"] > 0
+    after = out["mentions_later"] + out["quotes_later"] > 0
+    out["change"] = np.select([~before & after, before & ~after], ["appeared", "left"], "stayed")
+    order = out["change"].map({"appeared": 0, "left": 1, "stayed": 2})
+    total = out["mentions_earlier"] + out["mentions_later"]
+    out = out.assign(_o=order, _t=total).sort_values(["_o", "_t", "actor"], ascending=[True, False, True], kind="stable")
+    return out.drop(columns=["_o", "_t"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# cards
+
+
+def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFrame, tone: pd.DataFrame,
+                  facts_df: pd.DataFrame, *, top_n: int = 5) -> pd.DataFrame:
+    """One row per report: ``doc_id, outlet, published, meeting_id, n_words, top_terms,
+    speakers_quoted, n_quotes, mean_compound, n_facts, facts``.
+
+    ``top_terms``: the ``top_n`` most distinctive terms by TF-IDF
+    (:func:`corpus_tools.vocabulary.tfidf_terms`); ``speakers_quoted``: speakers of direct
+    speech with their number of quotes, most quoted first; ``mean_compound``: the mean sentence
+    compound of ``tone`` (:func:`corpus_tools.sentiment.aggregate_tone`); ``facts``: the fact
+    keys of :func:`facts`, ``;``-joined in text order.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "published": [pd.Timestamp("2025-03-27")],
+    ...     "meeting_id": ["m"], "n_words": [5], "text": ["Troops, troops and 35 countries."]})
+    >>> q = pd.DataFrame(columns=["doc_id", "kind", "speaker", "actor", "n_words"])
+    >>> tone = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "compound": [0.0], "label": ["neutral"], "n_words": [5]})
+    >>> card = article_cards(corpus, tokens(sentences(corpus)), q, tone, facts(corpus), top_n=2)
+    >>> card[["top_terms", "speakers_quoted", "n_quotes", "facts"]].values.tolist()
+    [['troops, countries', '', 0, '35 countries']]
+    """
+    terms = tfidf_terms(toks, top_n=top_n).groupby("doc_id")["term"].agg(", ".join)
+    speech = quotes_df[quotes_df["kind"] == "speech"]
+    who = speech["actor"].where(speech["actor"].fillna("") != "", speech["speaker"]).replace("", "(unattributed)")
+    counts = speech.assign(who=who).groupby(["doc_id", "who"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["doc_id", "n", "who"], ascending=[True, False, True], kind="stable")
+    speakers = counts.groupby("doc_id").apply(lambda d: ", ".join(f"{w} ({n})" for w, n in zip(d["who"], d["n"])),
+                                              include_groups=False).astype(object) if len(counts) else pd.Series(dtype=object)
+    mean_tone = aggregate_tone(tone).set_index("doc_id")["mean_compound"] if len(tone) else pd.Series(dtype=float)
+    keys = facts_df.drop_duplicates(["doc_id", "key"]).groupby("doc_id")["key"]
+    cards = corpus[["doc_id", "outlet", "published", "meeting_id", "n_words"]].sort_values("doc_id", kind="stable").copy()
+    cards["top_terms"] = cards["doc_id"].map(terms).astype(object).fillna("")
+    cards["speakers_quoted"] = cards["doc_id"].map(speakers).astype(object).fillna("")
+    cards["n_quotes"] = cards["doc_id"].map(speech.groupby("doc_id").size()).fillna(0).astype("int64")
+    cards["mean_compound"] = cards["doc_id"].map(mean_tone).astype(float)
+    cards["n_facts"] = cards["doc_id"].map(keys.size()).fillna(0).astype("int64")
+    cards["facts"] = cards["doc_id"].map(keys.agg("; ".join)).astype(object).fillna("")
+    return cards[CARD_COLUMNS].reset_index(drop=True)
