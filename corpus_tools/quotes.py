@@ -39,7 +39,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table
-from corpus_tools.speakers import build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -200,9 +200,10 @@ class _Doc:
         self.verb_re = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
         genders = dict(zip(actors["actor"], actors["gender"]))
         self.candidates: list[_Candidate] = []
-        places = [(m["start"], m["end"]) for m in find_mentions(text, lexicon, when, places=True)]
-        for m in find_mentions(text, lexicon, when):
-            if self.masked[m["start"]] == MASK:
+        found = find_mentions(text, lexicon, when, places=True)
+        places = [(m["start"], m["end"]) for m in found]
+        for m in found:
+            if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
             kind = m["type"]
             self.candidates.append(_Candidate(m["start"], m["end"], m["actor"], m["actor"], kind,
