@@ -156,6 +156,32 @@ def similarity_pairs(toks: pd.DataFrame, corpus: pd.DataFrame | None = None, *, 
     return out.reset_index(drop=True)
 
 
+def nearest_reports(matrix: pd.DataFrame, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each report's most similar other report in a :func:`similarity_matrix`:
+    ``doc_id, nearest, similarity`` (ties go to the first ``doc_id``), and with ``corpus``
+    ``meeting_id, nearest_meeting, same_meeting``. A corpus of one report gives no rows.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, .2, .5], [.2, 1, .1], [.5, .1, 1]], index=list("abc"), columns=list("abc"))
+    >>> nearest_reports(m).values.tolist()
+    [['a', 'c', 0.5], ['b', 'a', 0.2], ['c', 'a', 0.5]]
+    """
+    rows = []
+    for doc in matrix.index:
+        others = matrix.loc[doc].drop(doc)
+        if len(others):
+            best = others.astype(float).idxmax()
+            rows.append((doc, best, float(others[best])))
+    out = pd.DataFrame(rows, columns=["doc_id", "nearest", "similarity"]).astype({"similarity": float})
+    if corpus is not None:
+        meeting = corpus.set_index("doc_id")["meeting_id"]
+        out["meeting_id"] = out["doc_id"].map(meeting)
+        out["nearest_meeting"] = out["nearest"].map(meeting)
+        out["same_meeting"] = (out["meeting_id"] == out["nearest_meeting"]) & out["meeting_id"].fillna("").ne("")
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # shared quotations
 
@@ -732,7 +758,7 @@ def actor_changes(mentions_df: pd.DataFrame, quotes_df: pd.DataFrame, corpus: pd
     """People (and countries, organisations) who appeared, left or stayed between meetings.
 
     Mentions come from :func:`corpus_tools.speakers.mentions`, voice from
-    :func:`corpus_tools.quotes.share_of_voice` (direct speech). Returns ``actor, mentions_earlier,
+    :func:`corpus_tools.quotes.share_of_voice` (direct speech). Returns ``earlier, later, actor, mentions_earlier,
     mentions_later, quotes_earlier, quotes_later, voice_earlier, voice_later, change``:
     ``voice_*`` is the actor's share of quoted words in those reports; ``change`` is
     ``appeared`` (absent before: no mention, no quote), ``left`` (absent after) or ``stayed``.
@@ -764,7 +790,38 @@ def actor_changes(mentions_df: pd.DataFrame, quotes_df: pd.DataFrame, corpus: pd
     order = out["change"].map({"appeared": 0, "left": 1, "stayed": 2})
     total = out["mentions_earlier"] + out["mentions_later"]
     out = out.assign(_o=order, _t=total).sort_values(["_o", "_t", "actor"], ascending=[True, False, True], kind="stable")
-    return out.drop(columns=["_o", "_t"]).reset_index(drop=True)
+    out = out.drop(columns=["_o", "_t"]).reset_index(drop=True)
+    out.insert(0, "later", ";".join(sides["later"]))
+    out.insert(0, "earlier", ";".join(sides["earlier"]))
+    return out
+
+
+def changes_between_meetings(toks: pd.DataFrame, mentions_df: pd.DataFrame, quotes_df: pd.DataFrame,
+                             corpus: pd.DataFrame, meetings: pd.DataFrame, *, min_freq: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`meeting_changes` and :func:`actor_changes` for every pair of consecutive meetings
+    of :func:`meeting_pairs`, stacked: ``(terms, actors)``. With fewer than two meetings
+    covered both tables are empty (with their columns).
+
+    Examples
+    --------
+    >>> meetings = pd.DataFrame({"meeting_id": ["m1", "m2"], "date": pd.to_datetime(["2025-03-27", "2026-01-06"])})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "meeting_id": ["m1", "m2"]})
+    >>> toks = pd.DataFrame({"doc_id": ["a", "b"], "lower": ["scholz", "merz"], "is_stop": False, "is_alpha": True})
+    >>> m = pd.DataFrame({"doc_id": ["a", "b"], "actor": ["Olaf Scholz", "Friedrich Merz"]})
+    >>> q = pd.DataFrame(columns=["doc_id", "kind", "speaker", "actor", "n_words"])
+    >>> terms, actors = changes_between_meetings(toks, m, q, corpus, meetings, min_freq=1)
+    >>> terms[["term", "change"]].values.tolist(), actors[["actor", "change"]].values.tolist()
+    ([['merz', 'rose'], ['scholz', 'fell']], [['Friedrich Merz', 'appeared'], ['Olaf Scholz', 'left']])
+    """
+    pairs = meeting_pairs(corpus, meetings)
+    terms = [meeting_changes(toks, corpus, a, b, min_freq=min_freq) for a, b in zip(pairs["earlier"], pairs["later"])]
+    actors = [actor_changes(mentions_df, quotes_df, corpus, a, b) for a, b in zip(pairs["earlier"], pairs["later"])]
+    term_cols = ["earlier", "later", "term", "change", *KEYNESS_COLUMNS[1:]]
+    actor_cols = ["earlier", "later", "actor", "mentions_earlier", "mentions_later", "quotes_earlier", "quotes_later",
+                  "voice_earlier", "voice_later", "change"]
+    empty = lambda cols: pd.DataFrame({c: pd.Series(dtype=object) for c in cols})  # noqa: E731
+    return (pd.concat(terms, ignore_index=True) if terms else empty(term_cols),
+            pd.concat(actors, ignore_index=True) if actors else empty(actor_cols))
 
 
 # ---------------------------------------------------------------------------------------------

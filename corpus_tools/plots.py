@@ -516,3 +516,143 @@ def share_of_voice_groups(share: pd.DataFrame, group: str, *, top_n: int = 6, ti
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def similarity_heatmap(matrix: pd.DataFrame, *, labels: dict[str, str] | None = None,
+                       title: str = "Similarity between reports") -> Figure:
+    """Heatmap of a document × document similarity matrix
+    (:func:`corpus_tools.compare.similarity_matrix`), values written in the cells; the diagonal
+    (always 1) is left blank so the colour scale shows the pairs.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1.0, 0.3], [0.3, 1.0]], index=["a", "b"], columns=["a", "b"])
+    >>> fig = similarity_heatmap(m)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['0.30', '0.30']
+    """
+    import numpy as np
+
+    values = matrix.to_numpy(dtype=float).copy()
+    np.fill_diagonal(values, np.nan)
+    names = [(labels or {}).get(d, d) for d in matrix.index]
+    fig, ax = plt.subplots(figsize=(0.9 * len(matrix) + 3.6, 0.7 * len(matrix) + 1.8))
+    vmax = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    for i in range(len(matrix)):
+        for j in range(len(matrix)):
+            if i != j:
+                v = values[i, j]
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 * vmax else "black")
+    ax.set_xticks(range(len(matrix)), names, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(matrix)), names, fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def quote_sharing_bars(sharing: pd.DataFrame, *, labels: dict[str, str] | None = None,
+                       title: str = "Quotations each report shares, keeps to itself, and leaves out") -> Figure:
+    """Grouped horizontal bars per report from :func:`corpus_tools.compare.quote_sharing`:
+    quotations shared with another report, speech quotations no other report carries, and
+    quotations other reports of the same meeting carry but this one leaves out.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"doc_id": ["a", "b"], "n_shared": [1, 1], "n_exclusive": [0, 3], "n_left_out": [3, 0]})
+    >>> sorted(int(p.get_width()) for p in quote_sharing_bars(s).axes[0].patches)
+    [0, 0, 1, 1, 3, 3]
+    """
+    df = sharing.sort_values("doc_id", ascending=False, kind="stable").reset_index(drop=True)
+    parts = [("n_shared", "shared with another report", PALETTE[2]), ("n_exclusive", "exclusive (speech)", PALETTE[0]),
+             ("n_left_out", "left out (carried by another report of the meeting)", "#bbbbbb")]
+    fig, ax = plt.subplots(figsize=(9, 0.75 * len(df) + 1.6))
+    height = 0.26
+    for k, (column, name, color) in enumerate(parts):
+        ys = [y + (1 - k) * height for y in range(len(df))]
+        ax.barh(ys, df[column], height=height, color=color, label=name)
+        for y, n in zip(ys, df[column]):
+            ax.text(n, y, f" {n}", va="center", fontsize=7)
+    ax.set_yticks(range(len(df)), [(labels or {}).get(d, d) for d in df["doc_id"]], fontsize=8)
+    ax.set_xlabel("quotations")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def fact_coverage_grid(coverage: pd.DataFrame, *, labels: dict[str, str] | None = None,
+                       title: str = "Which report states which figure") -> Figure:
+    """A dot grid of :func:`corpus_tools.compare.fact_coverage`: one row per fact key, one
+    column per report, a filled dot (with the count when above 1) where the report states it;
+    facts stated by two or more reports are written in bold.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"key": ["30 day ceasefire", "35 countries"], "a": [1, 0], "b": [1, 2], "n_reports": [2, 1]})
+    >>> fig = fact_coverage_grid(cov)
+    >>> len(fig.axes[0].collections[0].get_offsets()), [t.get_text() for t in fig.axes[0].texts]
+    (3, ['2'])
+    """
+    docs = [c for c in coverage.columns if c not in ("key", "n_reports")]
+    fig, ax = plt.subplots(figsize=(1.1 * len(docs) + 3.6, 0.34 * len(coverage) + 1.8))
+    xs, ys = [], []
+    for i, row in enumerate(coverage.itertuples(index=False)):
+        for j, doc in enumerate(docs):
+            n = int(getattr(row, doc) if doc.isidentifier() else row[coverage.columns.get_loc(doc)])
+            if n:
+                xs.append(j)
+                ys.append(i)
+                if n > 1:
+                    ax.text(j + 0.18, i, str(n), va="center", fontsize=7)
+    ax.scatter(xs, ys, s=70, color=PALETTE[0])
+    ax.set_xticks(range(len(docs)), [(labels or {}).get(d, d) for d in docs], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(coverage)), coverage["key"], fontsize=8)
+    for tick, n in zip(ax.get_yticklabels(), coverage["n_reports"]):
+        tick.set_fontweight("bold" if n > 1 else "normal")
+    ax.set_xlim(-0.5, len(docs) - 0.5)
+    ax.set_ylim(len(coverage) - 0.5, -0.5)
+    ax.grid(color="#eee")
+    ax.set_axisbelow(True)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def meeting_change_bars(changes: pd.DataFrame, *, top_n: int = 10, value: str = "log_ratio") -> Figure:
+    """What changed between meetings: one panel per (``earlier``, ``later``) pair of
+    :func:`corpus_tools.compare.meeting_changes`, the ``top_n`` terms that rose (right, blue)
+    and fell (left, orange) by G2, bar length ``value`` (log ratio by default).
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"earlier": ["m1", "m1"], "later": ["m2", "m2"], "term": ["merz", "scholz"],
+    ...                    "change": ["rose", "fell"], "log_ratio": [2.0, -1.5], "g2": [5.0, 4.0]})
+    >>> fig = meeting_change_bars(ch)
+    >>> sorted(float(p.get_width()) for p in fig.axes[0].patches), fig.axes[0].get_title()
+    ([-1.5, 2.0], 'm1 → m2')
+    """
+    pairs = list(dict.fromkeys(zip(changes["earlier"], changes["later"])))
+    n_rows = max(min(top_n, len(g)) for _, g in changes.groupby("change")) * 2 if len(changes) else 1
+    fig, axes = plt.subplots(1, max(len(pairs), 1), figsize=(6 * max(len(pairs), 1), 0.28 * n_rows + 1.8), squeeze=False)
+    for ax, (earlier, later) in zip(axes[0], pairs):
+        part = changes[(changes["earlier"] == earlier) & (changes["later"] == later)]
+        rose = part[part["change"] == "rose"].sort_values("g2", ascending=False, kind="stable").head(top_n)
+        fell = part[part["change"] == "fell"].sort_values("g2", ascending=False, kind="stable").head(top_n)
+        rows = pd.concat([rose, fell.iloc[::-1]])
+        y = list(range(len(rows)))[::-1]
+        ax.barh(y, rows[value], color=[PALETTE[0] if c == "rose" else PALETTE[1] for c in rows["change"]])
+        for yi, term, v in zip(y, rows["term"], rows[value]):
+            ax.text(0, yi, f" {term} ", ha="right" if v > 0 else "left", va="center", fontsize=8)
+        ax.axvline(0, color="#333", lw=0.8)
+        lim = max(abs(rows[value]).max() if len(rows) else 1, 1) * 1.15
+        ax.set_xlim(-lim, lim)
+        ax.set_yticks([])
+        ax.set_xlabel(f"{value.replace('_', ' ')}  (← fell | rose →)", fontsize=9)
+        ax.set_title(f"{earlier} → {later}", fontsize=10)
+        ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.suptitle("Terms that rose and fell from one meeting's reports to the next")
+    fig.tight_layout()
+    return fig
