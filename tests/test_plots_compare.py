@@ -1,9 +1,17 @@
 """Tests of the comparison figures in corpus_tools.plots."""
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
+import pytest
 
 from corpus_tools import plots
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def test_similarity_heatmap_writes_off_diagonal_values_with_labels():
