@@ -19,6 +19,14 @@ def test_tour_of_the_helpers_runs(capsys, tmp_path, monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert blocks, "the tour has a python block"
     monkeypatch.setenv("CORPUS_TOOLS_CACHE", str(tmp_path / "cache"))
-    exec(compile("\n".join(blocks), str(README), "exec"), {})
+    import pandas as pd
+
+    options = ["display.width", "display.max_columns", "display.max_colwidth"]
+    saved = [pd.get_option(o) for o in options]
+    try:
+        exec(compile("\n".join(blocks), str(README), "exec"), {})
+    finally:  # the tour sets display options; other tests must not see them
+        for option, value in zip(options, saved):
+            pd.set_option(option, value)
     out = capsys.readouterr().out
     assert "security guarantees" in out and "Emmanuel Macron" in out
