@@ -373,6 +373,20 @@ def notebook_summary(path: Path | str) -> dict[str, str]:
     return {"title": Path(path).stem, "question": ""}
 
 
+def key_figure(path: Path | str) -> str:
+    """The figure a notebook names as its key figure (``metadata.corpus_tools.key_figure``), or "".
+
+    The index shows it as the report's thumbnail; without it, the first figure by name.
+
+    Examples
+    --------
+    >>> key_figure(notebooks_dir() / "02_sentiment.ipynb")
+    '02_tone_arc'
+    """
+    nb = nbformat.read(str(path), as_version=4)
+    return str(nb.metadata.get("corpus_tools", {}).get("key_figure", ""))
+
+
 def build_index(output_dir: Path | str | None = None, notebooks: Path | str | None = None,
                 *, data_dir: Path | str | None = None) -> Path:
     """Write ``reports/index.html``: one card per published report, with its question, a
@@ -393,6 +407,8 @@ def build_index(output_dir: Path | str | None = None, notebooks: Path | str | No
         nb_path = source / f"{page.stem}.ipynb"
         summary = notebook_summary(nb_path) if nb_path.exists() else {"title": page.stem, "question": ""}
         figures = sorted((output_dir / "figures").glob(f"{page.stem[:3]}*.png"))
+        key = key_figure(nb_path) if nb_path.exists() else ""
+        figures = [f for f in figures if f.stem == key] or figures
         thumb = f'<img src="figures/{html.escape(figures[0].name)}" alt="key figure of {html.escape(summary["title"])}">' if figures else ""
         cards.append(
             f'<a class="card" href="{html.escape(page.name)}"><h2>{html.escape(page.stem[:2])} · {html.escape(summary["title"])}</h2>'
@@ -557,6 +573,9 @@ def new_notebook(name: str, directory: Path | str | None = None) -> Path:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = cell.source.replace('"NN_', f'"{number}_')
+    settings = nb.metadata.get("corpus_tools", {})
+    if str(settings.get("key_figure", "")).startswith("NN_"):
+        settings["key_figure"] = number + settings["key_figure"][2:]
     target = directory / f"{number}_{stem}.ipynb"
     with target.open("x", encoding="utf-8") as handle:
         nbformat.write(nb, handle)

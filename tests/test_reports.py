@@ -160,7 +160,8 @@ def test_new_notebook_takes_the_next_number_and_runs(tmp_path):
     assert path.name == "05_media_frames.ipynb"
     nb = nbformat.read(str(path), as_version=4)
     assert nb.cells[0].source.startswith("# Media frames")
-    assert '"05_top_words"' in "".join(c.source for c in nb.cells)
+    assert "\"05_top_words\"" in "".join(c.source for c in nb.cells)
+    assert nb.metadata["corpus_tools"]["key_figure"] == "05_lengths"
     assert new_notebook("09_other", folder).name == "09_other.ipynb"
     with pytest.raises(CorpusError, match="number 05 is taken"):
         new_notebook("05_again", folder)
@@ -218,3 +219,16 @@ def test_fingerprint_follows_data(tmp_data):
     with (tmp_data / "stopwords_en.txt").open("a") as handle:
         handle.write("ceasefire\n")
     assert notebook_fingerprint(path, data_dir=tmp_data) != before
+
+
+def test_index_thumbnail_is_the_notebooks_key_figure(books, tmp_path):
+    path = books / "01_good.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata["corpus_tools"] = {"key_figure": "01_b"}
+    nbformat.write(nb, str(path))
+    out = tmp_path / "r"
+    (out / "figures").mkdir(parents=True)
+    (out / "01_good.html").write_text("<html></html>")
+    for name in ("01_a.png", "01_b.png"):
+        (out / "figures" / name).write_bytes(b"")
+    assert 'src="figures/01_b.png"' in build_index(out, books).read_text()
