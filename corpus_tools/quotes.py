@@ -33,13 +33,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table
-from corpus_tools.speakers import _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -419,6 +420,26 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
             and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
 
+def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actors: pd.DataFrame | None,
+                        titles: pd.DataFrame | None) -> tuple[Lexicon, Iterator[tuple[list[tuple[int, int]], _Doc]]]:
+    """The lexicon, and each document prepared for attribution with its sentence spans."""
+    from corpus_tools.tokens import sentence_spans
+
+    directory = _data_dir(data_dir)
+    actors = load_actors(directory) if actors is None else actors
+    titles = load_titles(directory) if titles is None else titles
+    lexicon = build_lexicon(actors, titles)
+    cues, stop = load_speech_cues(directory), load_stopwords(directory)
+    dates = document_dates(corpus, directory)
+
+    def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
+        for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+            spans = sentence_spans(text, data_dir=directory)
+            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans)
+
+    return lexicon, documents()
+
+
 def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: pd.DataFrame | None = None,
            titles: pd.DataFrame | None = None, max_scare_words: int = 5) -> pd.DataFrame:
     """One row per quoted passage, with its speaker.
@@ -438,19 +459,11 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
     >>> quotes(corpus)[["text", "speaker", "how_attributed", "kind"]].values.tolist()
     [['We are not there yet,', 'Marta Kowalczyk', 'verb-after', 'speech'], ['Talks go on.', 'Marta Kowalczyk', 'continuation', 'speech'], ['peace plan', '', '', 'scare']]
     """
-    from corpus_tools.tokens import sentence_spans
-
-    directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
+    lexicon, documents = _prepared_documents(corpus, data_dir, actors, titles)
     names = {_norm(n) for n in lexicon.name_info}
-    cues, stop = load_speech_cues(directory), load_stopwords(directory)
-    dates = document_dates(corpus, directory)
     rows = []
-    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        spans_s = sentence_spans(text, data_dir=directory)
-        doc = _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans_s)
+    for spans_s, doc in documents:
+        doc_id, text = doc.doc_id, doc.text
         done: list[dict] = []
         scare_terms: set[str] = set()
         for n, span in enumerate(doc.spans, start=1):
@@ -519,18 +532,10 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     >>> indirect_speech(corpus)[["speaker", "verb", "text"]].values.tolist()
     [['Emmanuel Macron', 'said', 'the force would deter Russia.'], ['Ihor Zhovkva', 'noted', 'troops were ready.']]
     """
-    from corpus_tools.tokens import sentence_spans
-
-    directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
-    cues, stop = load_speech_cues(directory), load_stopwords(directory)
-    dates = document_dates(corpus, directory)
+    _, documents = _prepared_documents(corpus, data_dir, actors, titles)
     rows = []
-    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        spans_s = sentence_spans(text, data_dir=directory)
-        doc = _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans_s)
+    for spans_s, doc in documents:
+        doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
             for m in re.finditer(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+", doc.masked[a:b]):
                 v_at = a + m.start()

@@ -26,7 +26,7 @@ Methods (the ``method`` argument everywhere):
 The VADER lexicon without downloads
 -----------------------------------
 NLTK's analyzer reads its lexicon through ``nltk.data.load``, which (NLTK 3.10) only opens
-files inside a directory on ``nltk.data.path``; ``nltk.download`` is never called here. The
+files inside a directory on ``nltk.data.path``; NLTK's downloader is never called here. The
 lexicon is taken from the installed ``vaderSentiment`` package (``vaderSentiment/
 vader_lexicon.txt``, MIT licence) and copied, at first use, to
 ``<cache_dir>/nltk_data/sentiment/vader_lexicon/vader_lexicon.txt`` (``.cache/`` by default,
