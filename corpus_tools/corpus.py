@@ -7,6 +7,7 @@ that cause it and what to do; :func:`check_corpus` lists them all at once.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from corpus_tools.clean import AUDIT_COLUMNS, clean_text
-from corpus_tools.errors import CorpusError, CorpusWarning, Problem
+from corpus_tools.errors import CorpusError, CorpusWarning, Problem, display_path
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_boilerplate_rules, read_table
 
@@ -101,6 +102,11 @@ def _check_meetings(directory: Path) -> tuple[pd.DataFrame | None, list[Problem]
     return meetings, problems
 
 
+def _shown(problems: list[Problem], directory: Path) -> list[Problem]:
+    """Name files relative to the folder holding ``data/`` (``data/corpus.csv``), as a reader sees them."""
+    return [dataclasses.replace(p, file=display_path(p.file, directory.parent)) for p in problems]
+
+
 def check_corpus(data_dir: Path | str | None = None) -> list[Problem]:
     """Validate manifest, raw files and meetings; return every problem found (empty if none).
 
@@ -121,7 +127,7 @@ def check_corpus(data_dir: Path | str | None = None) -> list[Problem]:
         manifest = read_table(manifest_path, REQUIRED_MANIFEST_COLUMNS, what="manifest")
     except CorpusError as exc:
         hint = " (or add articles with `corpus-tools add`)" if not manifest_path.exists() else ""
-        return [Problem("error", str(manifest_path), str(exc).removeprefix(f"{manifest_path}: ") + hint), *problems]
+        return _shown([Problem("error", str(manifest_path), str(exc).removeprefix(f"{manifest_path}: ") + hint), *problems], directory)
     raw = directory / "raw"
     seen_ids: dict[str, int] = {}
     seen_texts: dict[str, tuple[int, str]] = {}
@@ -148,7 +154,7 @@ def check_corpus(data_dir: Path | str | None = None) -> list[Problem]:
         listed.add(row.file)
         path = raw / row.file
         if Path(row.file).name != row.file or not path.is_file():
-            problems.append(Problem("error", m, f"{where}: file {row.file!r} is not in {raw}; copy the article there or fix the name", line))
+            problems.append(Problem("error", m, f"{where}: file {row.file!r} is not in {display_path(raw, directory.parent)}; copy the article there or fix the name", line))
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -172,7 +178,7 @@ def check_corpus(data_dir: Path | str | None = None) -> list[Problem]:
         for path in sorted(raw.iterdir()):
             if path.is_file() and path.name not in listed and not path.name.startswith("."):
                 problems.append(Problem("warning", str(path), f"has no row in {manifest_path.name}; it is ignored. Add it with `corpus-tools add` or move it out of data/raw/"))
-    return problems
+    return _shown(problems, directory)
 
 
 def _raise_or_warn(problems: list[Problem]) -> None:
@@ -193,8 +199,9 @@ def load_meetings(data_dir: Path | str | None = None) -> pd.DataFrame:
     >>> load_meetings()["meeting_id"].tolist()
     ['brussels-2025-03-20', 'paris-2025-03-27', 'paris-2026-01-06']
     """
-    meetings, problems = _check_meetings(_data_dir(data_dir))
-    _raise_or_warn(problems)
+    directory = _data_dir(data_dir)
+    meetings, problems = _check_meetings(directory)
+    _raise_or_warn(_shown(problems, directory))
     meetings = meetings.assign(date=pd.to_datetime(meetings["date"], format="%Y-%m-%d"))
     return meetings.sort_values(["date", "meeting_id"]).reset_index(drop=True)
 

@@ -34,7 +34,6 @@ from corpus_tools.paths import notebooks_dir, reports_dir
 
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_-]+\.ipynb$")
 FLOAT_FORMAT = "%.6g"
-STANDARD_PARAMETERS = ("data_dir", "output_dir")
 
 
 def save_table(df: pd.DataFrame, output_dir: str | Path, name: str) -> Path:
