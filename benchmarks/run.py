@@ -8,7 +8,8 @@ For each size (articles from ``benchmarks/synthetic.py``, seeded) it prints:
 - a naive baseline in this same process on the same documents (or the first
   ``--baseline-max`` of them, scaled): NLTK Punkt sentences, NLTK Treebank words and NLTK
   VADER per sentence, one document at a time;
-- peak memory (RSS) of this process and of the largest worker.
+- peak memory (RSS) of this process (which holds the articles) and of the largest worker
+  (workers start from a fork server, so they do not count the driver's pages).
 
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
 
@@ -17,7 +18,9 @@ Figures go to standard output; nothing is timed in the test suite.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,19 +28,14 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic import synthetic_articles, write_jsonl  # noqa: E402
-
-from corpus_tools.pipeline import STAGES, process, read_articles  # noqa: E402
-from corpus_tools.tokens import word_spans  # noqa: E402
+from corpus_tools.pipeline import STAGES, process, read_articles
+from corpus_tools.tokens import word_spans
 
 
-def peak_rss_mib() -> tuple[float, float]:
-    """Peak RSS of this process and of its largest finished child, in MiB (Linux: KiB units)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, children
+def peak_rss_mib() -> float:
+    """Peak RSS of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def count_words(texts: pd.Series) -> int:
@@ -65,8 +63,8 @@ def naive_baseline(texts: list[str]) -> float:
 
 def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path) -> None:
     path = data / f"synthetic-{n}.jsonl"
-    if not path.exists():
-        write_jsonl(synthetic_articles(n), path)
+    if not path.exists():  # generated in another process, so its memory is not counted here
+        subprocess.run([sys.executable, str(Path(__file__).with_name("synthetic.py")), str(n), str(path)], check=True)
     articles = read_articles(path)
     words = count_words(articles["text_raw"])
     print(f"\n== {n:,} articles, {words:,} words ({path})")
@@ -83,6 +81,8 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
         rerun = time.perf_counter() - started
         assert not any(again.computed.values())
         print(f"unchanged rerun: {rerun:.2f} s (nothing processed)")
+        print(f"peak RSS: this process {peak_rss_mib():,.0f} MiB (articles in memory), largest worker "
+              f"{result.worker_peak_rss_mib:,.0f} MiB, {workers or os.cpu_count()} workers")
     sample = articles["text_raw"].iloc[:baseline_max].tolist()
     spent = naive_baseline(sample)
     scale = n / len(sample)
@@ -90,8 +90,6 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
     print(f"naive baseline on {len(sample):,} of the documents: {spent:.1f} s -> {base_wall:.1f} s for all, "
           f"{n / base_wall:8.1f} docs/s  {words / base_wall:10,.0f} words/s")
     print(f"ratio pipeline / baseline throughput: {base_wall / wall:.2f}x")
-    own, children = peak_rss_mib()
-    print(f"peak RSS: this process {own:,.0f} MiB, largest worker {children:,.0f} MiB")
 
 
 def main(argv: list[str] | None = None) -> int:

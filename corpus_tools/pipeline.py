@@ -29,10 +29,13 @@ system on a real cluster).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
+import resource
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version as _package_version
@@ -333,16 +336,24 @@ def _write_part(frame: pd.DataFrame, keys: list[str], directory: Path) -> str:
     return str(directory / name)
 
 
-def process_batch(batch: Batch) -> list[tuple[str, str, int, float]]:
+Written = tuple[str, str, int, float, float]
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def process_batch(batch: Batch) -> list[Written]:
     """Run the batch's stages on its documents and write one part file per stage.
 
     Upstream stages a requested stage needs are computed in memory (not written) when they
-    are not themselves requested. Returns ``(stage, part file, documents, seconds)`` per
-    stage computed (``"clean"`` included), seconds being the time this worker spent on it.
+    are not themselves requested. Returns ``(stage, part file, documents, seconds, peak RSS
+    MiB)`` per stage computed (``"clean"`` included): seconds this worker spent on the stage,
+    and the worker's peak memory so far.
     """
     started = time.perf_counter()
     frame = _clean_batch(batch.docs, batch.data_dir)
-    written = [("clean", "", len(frame), time.perf_counter() - started)]
+    written = [("clean", "", len(frame), time.perf_counter() - started, _peak_rss_mib())]
     keys_by_doc = dict(zip(frame["doc_id"], frame[_KEY]))
     done: dict[str, pd.DataFrame] = {}
     needed: list[str] = []
@@ -364,7 +375,7 @@ def process_batch(batch: Batch) -> list[tuple[str, str, int, float]]:
             result = done[name].assign(**{_KEY: done[name]["doc_id"].map(keys_by_doc)})
             target = Path(batch.cache) / name / batch.versions[name]
             path = _write_part(result, list(frame[_KEY]), target)
-        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started))
+        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started, _peak_rss_mib()))
     return written
 
 
@@ -385,13 +396,14 @@ def _covered(cache: Path, stage: str, version: str) -> dict[str, Path]:
 @dataclass
 class Processed:
     """The result of :func:`process`: documents computed per stage, worker seconds per stage
-    (``clean`` included), and access to every stage's table."""
+    (``clean`` included), the largest worker's peak memory, and access to every stage's table."""
 
     docs: pd.DataFrame
     cache: Path
     versions: dict[str, str]
     computed: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    worker_peak_rss_mib: float = 0.0
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -498,27 +510,27 @@ def process(corpus: pd.DataFrame, stages: Sequence[str] | None = None, *, cache:
         mode = scheduler
         if mode == "auto":
             mode = "processes" if len(docs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1 else "serial"
-        for name, _path, n, spent in _execute(tasks, mode, workers, address, progress):
+        peak = 0.0
+        for name, _path, n, spent, rss in _execute(tasks, mode, workers, address, progress):
             if name in computed:
                 computed[name] += n
             seconds[name] = seconds.get(name, 0.0) + spent
+            peak = max(peak, rss)
+        return Processed(docs, root, versions, computed, seconds, peak)
     return Processed(docs, root, versions, computed, seconds)
 
 
-def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | None, progress: bool) -> list[tuple[str, str, int, float]]:
+def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | None, progress: bool) -> list[Written]:
     total = sum(len(t.docs) for t in tasks)
     bar = _progress(total, progress)
-    results: list[tuple[str, str, int, float]] = []
+    results: list[Written] = []
     try:
         if mode == "serial":
             for task in tasks:
                 results += process_batch(task)
                 bar.update(len(task.docs))
         elif mode == "processes":
-            with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-                for task, written in zip(tasks, pool.map(process_batch, tasks)):
-                    results += written
-                    bar.update(len(task.docs))
+            results = _execute_pool(tasks, workers or os.cpu_count() or 1, bar)
         else:
             results = _execute_dask(tasks, workers, address)
             bar.update(total)
@@ -527,7 +539,29 @@ def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | 
     return results
 
 
-def _execute_dask(tasks: list[Batch], workers: int | None, address: str | None) -> list[tuple[str, str, int, float]]:
+def _execute_pool(tasks: list[Batch], workers: int, bar) -> list[Written]:
+    """Run the batches on a local process pool, keeping only a few batches in flight.
+
+    Workers start from a fork server, so they do not inherit (and count) the driver's memory;
+    at most two batches per worker are pickled and queued at a time.
+    """
+    results: list[Written] = []
+    queue = iter(tasks)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = {pool.submit(process_batch, task): len(task.docs) for task in itertools.islice(queue, 2 * workers)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                results += future.result()
+                bar.update(pending.pop(future))
+                task = next(queue, None)
+                if task is not None:
+                    pending[pool.submit(process_batch, task)] = len(task.docs)
+    return results
+
+
+def _execute_dask(tasks: list[Batch], workers: int | None, address: str | None) -> list[Written]:
     import dask.bag as db
     from distributed import Client, LocalCluster
 
