@@ -26,7 +26,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from corpus_tools.errors import CorpusError
-from corpus_tools.vocabulary import check_tokens
+from corpus_tools.vocabulary import word_counts
 
 ZERO_CORRECTION = 0.5
 KEYNESS_COLUMNS = ["term", "n_target", "n_reference", "per_10k_target", "per_10k_reference", "g2", "p_value",
@@ -75,6 +75,7 @@ def keyness(toks: pd.DataFrame, target: str | Iterable[str], *, by: str = "doc_i
     """Compare the terms of the ``target`` group(s) of column ``by`` with the ``reference``
     (default: every other group).
 
+    ``toks`` is a tokens table or a counts table (:func:`corpus_tools.vocabulary.word_counts`).
     ``by`` is any column of ``toks``: ``doc_id``, or ``outlet``/``meeting_id`` after merging
     them from the corpus (``toks.merge(corpus[["doc_id", "outlet"]], on="doc_id")``). Terms are
     ``lower`` forms of word tokens; stopwords are left out of the rows (not of the token
@@ -93,9 +94,8 @@ def keyness(toks: pd.DataFrame, target: str | Iterable[str], *, by: str = "doc_i
     >>> keyness(toks, "a", min_freq=1)[["term", "n_target", "n_reference", "key"]].values.tolist()
     [['troops', 3, 0, 'target'], ['sanctions', 0, 3, 'reference'], ['talks', 1, 1, 'target']]
     """
-    check_tokens(toks, ["lower", "is_stop", "is_alpha", by])
     targets = [target] if isinstance(target, str) else list(target)
-    words = toks[toks["is_alpha"].astype(bool)]
+    words = word_counts(toks, [by])
     present = set(words[by].dropna().unique())
     missing = [t for t in targets if t not in present]
     if missing or not targets:
@@ -107,12 +107,12 @@ def keyness(toks: pd.DataFrame, target: str | Iterable[str], *, by: str = "doc_i
     else:
         refs = [reference] if isinstance(reference, str) else list(reference)
         in_reference = words[by].isin(refs) & ~in_target
-    c, d = int(in_target.sum()), int(in_reference.sum())
+    c, d = int(words.loc[in_target, "n"].sum()), int(words.loc[in_reference, "n"].sum())
     if d == 0:
         raise CorpusError(f"keyness reference group of {by!r} has no words; give other values in reference=")
     side = pd.Series(np.where(in_target, "n_target", "n_reference"), index=words.index)
-    kept = (in_target | in_reference) & (stopwords | ~words["is_stop"].astype(bool))
-    counts = (words[kept].assign(_side=side[kept]).groupby(["lower", "_side"]).size().unstack("_side", fill_value=0)
+    kept = (in_target | in_reference) & (stopwords | ~words["is_stop"])
+    counts = (words[kept].assign(_side=side[kept]).groupby(["term", "_side"])["n"].sum().unstack("_side", fill_value=0)
               .reindex(columns=["n_target", "n_reference"], fill_value=0).rename_axis(index="term", columns=None))
     counts = counts[counts["n_target"] + counts["n_reference"] >= min_freq].reset_index()
     a, b = counts["n_target"].to_numpy(), counts["n_reference"].to_numpy()

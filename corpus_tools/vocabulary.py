@@ -60,8 +60,40 @@ def _words(toks: pd.DataFrame) -> pd.DataFrame:
     return toks[toks["is_alpha"].astype(bool)]
 
 
+def word_counts(toks: pd.DataFrame, keys: Sequence[str] = ("doc_id",)) -> pd.DataFrame:
+    """Counts of word terms per group: ``*keys, term, is_stop, n``.
+
+    ``toks`` is a tokens table (one row per token; word tokens are counted by ``lower``) or
+    a counts table with ``term, n, is_stop`` (one row per document and term, as
+    :func:`corpus_tools.term_counts` and the pipeline's ``term_counts`` stage give), so that
+    frequencies, keyness and TF-IDF of a large corpus never need every token at once.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["a", "a", "a"], "lower": ["peace", "the", "peace"],
+    ...                      "is_stop": [False, True, False], "is_alpha": True})
+    >>> word_counts(toks).values.tolist()
+    [['a', 'peace', False, 2], ['a', 'the', True, 1]]
+    >>> word_counts(pd.DataFrame({"doc_id": ["a"], "term": ["peace"], "n": [2], "is_stop": [False]})).values.tolist()
+    [['a', 'peace', False, 2]]
+    """
+    keys = list(keys)
+    if {"term", "n", "is_stop"} <= set(toks.columns) and "lower" not in toks.columns:
+        missing = [k for k in keys if k not in toks.columns]
+        if missing:
+            raise CorpusError(f"the counts table lacks {', '.join(missing)}; merge it from the corpus first")
+        frame = toks
+    else:
+        check_tokens(toks, ["lower", "is_stop", "is_alpha", *keys])
+        frame = _words(toks).rename(columns={"lower": "term"}).assign(n=1)
+    frame = frame.assign(is_stop=frame["is_stop"].astype(bool))
+    return frame.groupby([*keys, "term", "is_stop"], sort=True)["n"].sum().astype("int64").reset_index()
+
+
 def term_frequencies(toks: pd.DataFrame, *, by: str | None = "doc_id", stopwords: bool = False) -> pd.DataFrame:
     """Count terms per group (default per document) or, with ``by=None``, for the corpus.
+
+    ``toks`` is a tokens table or a counts table (see :func:`word_counts`).
 
     Returns ``doc_id`` (or the ``by`` column), ``term, n, per_10k``. ``per_10k`` is the count
     per 10,000 word tokens of the group, stopwords included in the denominator, so the rate
@@ -78,16 +110,15 @@ def term_frequencies(toks: pd.DataFrame, *, by: str | None = "doc_id", stopwords
     >>> term_frequencies(tokens(sentences(docs)), by=None, stopwords=True)["term"].tolist()
     ['troops', 'US', 'told', 'us']
     """
-    check_tokens(toks, ["lower", "is_stop", "is_alpha"] + ([by] if by else []))
-    words = _words(toks)
     keys = [by] if by else []
-    totals = words.groupby(keys).size() if by else pd.Series({None: len(words)})
-    kept = words if stopwords else words[~words["is_stop"].astype(bool)]
-    counts = kept.groupby(keys + ["lower"]).size().rename("n").reset_index().rename(columns={"lower": "term"})
+    words = word_counts(toks, keys)
+    totals = words.groupby(keys)["n"].sum() if by else None
+    kept = words if stopwords else words[~words["is_stop"]]
+    counts = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
     if counts.empty:
         return pd.DataFrame({**({by: pd.Series(dtype=object)} if by else {}), "term": pd.Series(dtype=object),
                              "n": pd.Series(dtype="int64"), "per_10k": pd.Series(dtype=float)})
-    total = counts[by].map(totals) if by else float(len(words))
+    total = counts[by].map(totals) if by else float(words["n"].sum())
     counts["per_10k"] = counts["n"] / total * 10_000
     counts = counts.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable")
     return counts.reset_index(drop=True)

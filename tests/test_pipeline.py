@@ -165,3 +165,18 @@ def test_errors(tmp_path, corpus):
     with pytest.raises(CorpusError, match="appears twice"):
         process(doubled, ["tokens"], cache=tmp_path)
     assert articles_from_corpus(corpus)["published"].tolist()[3] == ""
+
+
+def test_corpus_statistics_from_counts_equal_those_from_tokens(corpus, expected):
+    """Frequencies, keyness and TF-IDF computed from the small per-document counts table (what
+    a large corpus keeps) equal those computed from every token."""
+    from corpus_tools.keyness import keyness
+    from corpus_tools.vocabulary import term_frequencies, tfidf_terms
+
+    meta = corpus[["doc_id", "meeting_id"]]
+    toks, counts = expected["tokens"].merge(meta, on="doc_id"), expected["term_counts"].merge(meta, on="doc_id")
+    for by in ("doc_id", "meeting_id", None):
+        pd.testing.assert_frame_equal(term_frequencies(counts, by=by), term_frequencies(toks, by=by))
+    pd.testing.assert_frame_equal(keyness(counts, "paris-2026-01-06", by="meeting_id"),
+                                  keyness(toks, "paris-2026-01-06", by="meeting_id"))
+    pd.testing.assert_frame_equal(tfidf_terms(counts, top_n=None), tfidf_terms(toks, top_n=None))
