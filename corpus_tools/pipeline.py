@@ -441,11 +441,10 @@ class Processed:
             raise CorpusError(f"{len(missing)} document(s) are not in the cache for stage {stage!r}; run process() again")
         parts = sorted({covered[k] for k in wanted})
         read_columns = None if columns is None else [*columns, _KEY]
-        frames = [pq.read_table(p, columns=read_columns).to_pandas() for p in parts]
-        frames = [f for f in frames if len(f)]
+        tables = [pq.read_table(p, columns=read_columns).to_pandas() for p in parts]
+        frames = [f for f in tables if len(f)] or tables[:1]  # an empty part still carries the columns
         if not frames:
-            schema_frame = pq.read_table(parts[0], columns=read_columns).to_pandas() if parts else pd.DataFrame(columns=read_columns or [_KEY])
-            return schema_frame.drop(columns=_KEY).iloc[0:0].reset_index(drop=True)
+            return pd.DataFrame(columns=list(columns or []))
         rows = pd.concat(frames, ignore_index=True)
         position = {k: i for i, k in enumerate(wanted)}
         rows = rows[rows[_KEY].isin(position)]

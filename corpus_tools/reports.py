@@ -401,8 +401,8 @@ def build_index(output_dir: Path | str | None = None, notebooks: Path | str | No
     output_dir = reports_dir(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     cards = []
+    source = Path(notebooks) if notebooks else notebooks_dir()
     for page in sorted(output_dir.glob("[0-9][0-9]_*.html")):
-        source = Path(notebooks) if notebooks else notebooks_dir()
         nb_path = source / f"{page.stem}.ipynb"
         summary = notebook_summary(nb_path) if nb_path.exists() else {"title": page.stem, "question": ""}
         figures = sorted((output_dir / "figures").glob(f"{page.stem[:3]}*.png"))
