@@ -152,12 +152,16 @@ def save_figure(fig: Figure, output_dir: str | Path, name: str, *, dpi: int = DP
     path = Path(output_dir) / "figures" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    for _ in range(3):
+    for attempt in range(3):
         with Image.open(path) as image:
             width, height = image.size
-        scale = min(MAX_WIDTH_PX / width, MAX_HEIGHT_PX / height)
-        if scale >= 1:
-            break
+            scale = min(MAX_WIDTH_PX / width, MAX_HEIGHT_PX / height)
+            if scale >= 1:
+                break
+            if attempt == 2:  # text that does not shrink with the resolution: scale the pixels
+                image.resize((min(int(width * scale), MAX_WIDTH_PX), min(int(height * scale), MAX_HEIGHT_PX)),
+                             Image.LANCZOS).save(path)
+                break
         dpi = math.floor(dpi * scale * 0.98 * 100) / 100
         fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return path
@@ -303,7 +307,10 @@ def _coverage_timeline(meetings: pd.DataFrame, corpus: pd.DataFrame, colors: dic
         undated = int(mine.sum() - published[mine].notna().sum())
         extra = f", {undated} undated" if undated else ""
         ax.set_title(f"{row.place} {row.date:%d %b %Y}: {int(mine.sum())} reports{extra}", fontsize=9, loc="left")
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
+        first = min([row.date, *days.index]) - pd.Timedelta(days=1)
+        last = max([row.date, *days.index]) + pd.Timedelta(days=1)
+        ax.set_xlim(first, last)
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, math.ceil((last - first).days / 5))))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
         ax.tick_params(labelsize=8)
         ax.set_ylabel("reports per day", fontsize=8)
