@@ -3,7 +3,7 @@ copy of the project with 300 synthetic articles added (from ``benchmarks/synthet
 over 40 outlets and the three meetings), and every figure they save is at most
 2,000 x 3,000 px, drawn by outlet, meeting and time rather than per report.
 
-Slow (several minutes on two cores): run it alone with ``.venv/bin/pytest -m scale``."""
+Slow (several minutes on two cores), so it runs only when asked for: ``.venv/bin/pytest -m scale``."""
 from __future__ import annotations
 
 import csv
