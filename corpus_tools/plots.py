@@ -1113,7 +1113,7 @@ def quote_sharing_bars(sharing: pd.DataFrame, *, labels: dict[str, str] | None =
             ax.set_xlabel("quotations per report", fontsize=8)
             ax.spines[["top", "right"]].set_visible(False)
         axes[0, 0].set_yticks(range(len(order)), [f"{g} ({int((df[by] == g).sum())})" for g in order], fontsize=8)
-        note = _pool_note(len(sizes), top_groups, by, "reports")
+        note = _pool_note(len(sizes), len(order) - (_other(by) in order), by, "reports")
         fig.suptitle(_title(f"Quotations each report shares, keeps to itself, and leaves out, by {_unit(by)} "
                             f"({len(df)} reports; reports in brackets)", "", note), fontsize=11)
         fig.tight_layout()

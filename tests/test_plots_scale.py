@@ -205,3 +205,15 @@ def test_save_figure_shrinks_an_oversized_figure(tmp_path):
     width, height = Image.open(plots.save_figure(fig, tmp_path, "99_huge")).size
     assert width <= plots.MAX_WIDTH_PX and height <= plots.MAX_HEIGHT_PX
     assert max(width / plots.MAX_WIDTH_PX, height / plots.MAX_HEIGHT_PX) > 0.9  # shrunk to fit, not to a thumbnail
+
+
+def test_one_group_more_than_top_groups_is_drawn_not_pooled():
+    data = synthetic_tables(300)
+    outlets = data["corpus"]["outlet"].value_counts().index[:6]
+    corpus = data["corpus"][data["corpus"]["outlet"].isin(outlets)]
+    tone = data["tone"][data["tone"]["doc_id"].isin(corpus["doc_id"])]
+    fig = plots.tone_distribution(tone, corpus, "outlet", top_groups=5)
+    assert sorted(_labels(fig.axes[0])) == sorted(outlets) and "pooled" not in fig.texts[0].get_text()
+    sharing = data["sharing"][data["sharing"]["outlet"].isin(outlets)]
+    fig = plots.quote_sharing_bars(sharing, top_groups=5)
+    assert len(_labels(fig.axes[0])) == 6 and "pooled" not in fig.texts[0].get_text()
