@@ -12,15 +12,6 @@ from corpus_tools import data_dir, load_corpus, sentences, tokens
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Figures made by a test are closed after it, so memory stays flat over the suite."""
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 @pytest.fixture(scope="session")
 def corpus() -> pd.DataFrame:
     """The five-article seed corpus, loaded and cleaned once."""
