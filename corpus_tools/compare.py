@@ -1107,7 +1107,8 @@ def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFr
     speakers_quoted, n_quotes, mean_compound, n_facts, facts``.
 
     ``top_terms``: the ``top_n`` most distinctive terms by TF-IDF
-    (:func:`corpus_tools.vocabulary.tfidf_terms`); ``speakers_quoted``: speakers of direct
+    (:func:`corpus_tools.vocabulary.tfidf_terms`; ``toks`` may be the per-document counts
+    table of the ``term_counts`` stage); ``speakers_quoted``: speakers of direct
     speech with their number of quotes, most quoted first; ``mean_compound``: the mean sentence
     compound of ``tone`` (:func:`corpus_tools.sentiment.aggregate_tone`); ``facts``: the fact
     keys of :func:`facts`, ``;``-joined in text order.
@@ -1128,8 +1129,8 @@ def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFr
     who = speech["actor"].where(speech["actor"].fillna("") != "", speech["speaker"]).replace("", "(unattributed)")
     counts = speech.assign(who=who).groupby(["doc_id", "who"]).size().rename("n").reset_index()
     counts = counts.sort_values(["doc_id", "n", "who"], ascending=[True, False, True], kind="stable")
-    speakers = counts.groupby("doc_id").apply(lambda d: ", ".join(f"{w} ({n})" for w, n in zip(d["who"], d["n"])),
-                                              include_groups=False).astype(object) if len(counts) else pd.Series(dtype=object)
+    labels = counts["who"].astype(str) + " (" + counts["n"].astype(str) + ")"
+    speakers = labels.groupby(counts["doc_id"]).agg(", ".join).astype(object) if len(counts) else pd.Series(dtype=object)
     mean_tone = aggregate_tone(tone).set_index("doc_id")["mean_compound"] if len(tone) else pd.Series(dtype=float)
     keys = facts_df.drop_duplicates(["doc_id", "key"]).groupby("doc_id")["key"]
     cards = corpus[["doc_id", "outlet", "published", "meeting_id", "n_words"]].sort_values("doc_id", kind="stable").copy()

@@ -269,3 +269,47 @@ def test_a_few_hundred_articles_run_in_seconds_and_bounded_memory(tmp_path):
     sample = quotes[quotes["kind"].isin(["speech", "scare"])].head(60)
     toks_q, docs_q = [cp.quote_tokens(t) for t in sample["text"]], list(sample["doc_id"])
     assert set(cp._quote_matches(toks_q, docs_q, min_overlap=0.8, min_tokens=3)) == reference_quote_matches(toks_q, docs_q)
+
+
+def test_left_out_and_speaker_coverage_equal_the_loops_over_the_corpus(case):
+    corpus, _, quotes = case
+    groups = cp.quote_groups(quotes, corpus)
+    # left out: for each meeting and group, every report of the meeting not carrying it
+    g = groups.drop(columns=["outlet", "meeting_id"]).merge(corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
+    g = g[g["group_id"].isin(set(g.loc[g["kind"] == "speech", "group_id"])) & g["meeting_id"].fillna("").ne("")]
+    rows = []
+    for (meeting, gid), part in g.groupby(["meeting_id", "group_id"], sort=True):
+        carriers = sorted(set(part["doc_id"]))
+        first = part.sort_values("doc_id", kind="stable").iloc[0]
+        others = corpus[(corpus["meeting_id"] == meeting) & ~corpus["doc_id"].isin(carriers)].sort_values("doc_id")
+        rows += [(meeting, d, o, gid, first["group_speaker"], ";".join(carriers), first["text"])
+                 for d, o in zip(others["doc_id"], others["outlet"])]
+    expected = pd.DataFrame(rows, columns=["meeting_id", "doc_id", "outlet", "group_id", "group_speaker", "quoted_in", "text"])
+    expected = expected.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(cp.left_out_quotes(groups, corpus), expected)
+    # speaker coverage: each report of the meeting, with its quotes of each speaker (0 = left out)
+    coverage = cp.speaker_coverage(quotes, corpus).set_index(["meeting_id", "speaker", "doc_id"])
+    speech = quotes[quotes["kind"] == "speech"].merge(corpus[["doc_id", "meeting_id"]], on="doc_id")
+    who = speech["actor"].where(speech["actor"] != "", speech["speaker"]).replace("", "(unattributed)")
+    counted = speech.assign(who=who).groupby(["meeting_id", "who", "doc_id"])["n_words"].agg(["size", "sum"])
+    n_rows = 0
+    for (meeting, speaker), _ in counted.groupby(level=[0, 1]):
+        for doc in sorted(corpus.loc[corpus["meeting_id"] == meeting, "doc_id"]):
+            n, w = counted.loc[(meeting, speaker, doc)] if (meeting, speaker, doc) in counted.index else (0, 0)
+            assert tuple(coverage.loc[(meeting, speaker, doc), ["n_quotes", "n_words", "left_out"]]) == (n, w, n == 0)
+            n_rows += 1
+    assert n_rows == len(coverage) > 0
+
+
+def test_article_cards_from_counts_equal_those_from_tokens(small):
+    from corpus_tools.sentiment import sentence_tone
+    from corpus_tools.tokens import sentences
+
+    corpus, toks, counts, quotes = small
+    sents = sentences(corpus)
+    corpus = corpus.assign(n_words=corpus["doc_id"].map(counts.groupby("doc_id")["n"].sum()), published=pd.Timestamp("2025-03-27"))
+    tone, found = sentence_tone(sents), cp.facts(sents)
+    cards = cp.article_cards(corpus, counts, quotes, tone, found)
+    pd.testing.assert_frame_equal(cards, cp.article_cards(corpus, toks, quotes, tone, found))
+    speech = quotes[quotes["kind"] == "speech"]
+    assert cards["n_quotes"].tolist() == [int((speech["doc_id"] == d).sum()) for d in cards["doc_id"]]
