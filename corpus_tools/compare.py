@@ -409,63 +409,101 @@ def _actor_names(data_dir: Path | str | None) -> set[str]:
     return {" ".join(quote_tokens(n)) for n in names}
 
 
-def _quote_matches(toks: list[list[str]], docs: list, *, min_overlap: float, min_tokens: int
-                   ) -> Iterable[tuple[int, int, float]]:
-    """The matching pairs ``(i, j, overlap)`` (``i < j``, different documents) among
-    quotations, as comparing every pair with :func:`quote_overlap` would find them, found
-    through blocking.
+def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_tokens: int
+                 ) -> tuple[list[int], np.ndarray]:
+    """What comparing every pair of quotations (from different documents) with
+    :func:`quote_overlap` gives, found through blocking: ``(root, best)``, each quotation's
+    group (an index of a quotation of its group) and its best overlap with a matching
+    quotation of another document (NaN when none).
 
-    A match shares a run of ``min_tokens`` tokens, so only quotations sharing a
-    ``min_tokens``-token shingle are candidates (an index shingle -> texts); identical texts
-    are compared once. For each pair of distinct texts that match, every pair of their
-    quotations from different documents matches with that overlap (the overlap is computed
-    in the orientation the pairwise loop would use when the two texts are as long, since
-    ``difflib`` need not be symmetric then).
+    A match shares a run of ``min_tokens`` tokens, so only distinct texts sharing a
+    ``min_tokens``-token shingle are candidates (an index shingle -> texts), and only those
+    whose bags of tokens could align ``min_overlap`` of the shorter (an upper bound of the
+    overlap). Candidates are compared most promising first, and a pair already in one group
+    whose bound cannot raise any member's best overlap is not compared at all. Two matching
+    texts join all their quotations when they come from two documents or more (the same text
+    in two documents matches itself, overlap 1). ``difflib`` need not be symmetric for two
+    texts of equal length: then the overlap is taken in the order the pairwise loop used,
+    quotation by quotation.
     """
+    parent = list(range(len(toks)))
+    best = np.full(len(toks), np.nan)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
     texts: dict[tuple, list[int]] = {}
     for i, t in enumerate(toks):
         if len(t) >= min_tokens:
             texts.setdefault(tuple(t), []).append(i)
     unique = list(texts)
+    members = [texts[t] for t in unique]
+    doc_sets = [{docs[i] for i in m} for m in members]
+    if min_overlap <= 1.0:  # the same text in two documents: overlap 1, the whole text shared
+        for m, ds in zip(members, doc_sets):
+            if len(ds) > 1:
+                for i in m:
+                    union(m[0], i)
+                    best[i] = 1.0
     index: dict[tuple, list[int]] = {}
     for u, t in enumerate(unique):
         for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
             index.setdefault(shingle, []).append(u)
-    candidates = set()
-    for members in index.values():
-        candidates.update((a, b) for x, a in enumerate(members) for b in members[x + 1:])
+    bags = [Counter(t) for t in unique]
+    candidates: dict[tuple[int, int], float] = {}
+    for group in index.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1:]:
+                if (a, b) in candidates or len(doc_sets[a] | doc_sets[b]) < 2:
+                    continue
+                small, large = (bags[a], bags[b]) if len(bags[a]) <= len(bags[b]) else (bags[b], bags[a])
+                shared = sum(min(n, large.get(w, 0)) for w, n in small.items())
+                candidates[(a, b)] = shared / min(len(unique[a]), len(unique[b]))
+    lowest = [np.nanmin(best[m]) if not np.isnan(best[m]).any() else -1.0 for m in members]
 
-    def matches(a: list[str], b: list[str]) -> tuple[bool, float]:
-        overlap, longest = quote_overlap(a, b)
+    def matches(a: tuple, b: tuple) -> tuple[bool, float]:
+        overlap, longest = quote_overlap(list(a), list(b))
         return overlap >= min_overlap and longest >= min_tokens, overlap
 
-    for t in unique:  # the same text in two documents: overlap 1, the whole text shared
-        members = texts[t] if min_overlap <= 1.0 else []
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if docs[i] != docs[j]:
-                    yield i, j, 1.0
-    for a, b in sorted(candidates):
+    def raise_best(u: int, partner: int, overlap: float) -> None:
+        for i in members[u]:
+            if doc_sets[partner] - {docs[i]}:
+                best[i] = np.fmax(best[i], overlap)
+        lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
+
+    for (a, b), bound in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
+        if bound < min_overlap:
+            continue
+        if bound <= lowest[a] and bound <= lowest[b] and find(members[a][0]) == find(members[b][0]):
+            continue  # cannot change a group or raise a best overlap
         ta, tb = unique[a], unique[b]
-        first_a, first_b = texts[ta][0], texts[tb][0]
-        forward = matches(list(ta), list(tb)) if first_a < first_b or len(ta) != len(tb) else None
-        backward = matches(list(tb), list(ta)) if first_b < first_a or len(ta) != len(tb) else None
         if len(ta) != len(tb):
-            backward = forward
-        for i in texts[ta]:
-            for j in texts[tb]:
+            ok, overlap = matches(ta, tb)
+            if ok:
+                for i in members[a] + members[b]:
+                    union(members[a][0], i)
+                raise_best(a, b, overlap)
+                raise_best(b, a, overlap)
+            continue
+        forward, backward = matches(ta, tb), matches(tb, ta)
+        for i in members[a]:
+            for j in members[b]:
                 if docs[i] == docs[j]:
                     continue
-                if i < j:
-                    forward = forward or matches(list(ta), list(tb))
-                    ok, overlap = forward
-                    if ok:
-                        yield i, j, overlap
-                else:
-                    backward = backward or matches(list(tb), list(ta))
-                    ok, overlap = backward
-                    if ok:
-                        yield j, i, overlap
+                ok, overlap = forward if i < j else backward
+                if ok:
+                    union(i, j)
+                    best[i] = np.fmax(best[i], overlap)
+                    best[j] = np.fmax(best[j], overlap)
+        for u in (a, b):
+            lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
+    return [find(i) for i in range(len(toks))], best
 
 
 def quote_groups(quotes_df: pd.DataFrame, corpus: pd.DataFrame, *, min_overlap: float = 0.8, min_tokens: int = 3,
@@ -506,21 +544,8 @@ def quote_groups(quotes_df: pd.DataFrame, corpus: pd.DataFrame, *, min_overlap: 
     q = _with_docs(q, corpus, ["outlet", "meeting_id"]).reset_index(drop=True)
     if q.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in GROUP_COLUMNS})
-    parent = list(range(len(q)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    best = np.full(len(q), np.nan)
-    toks, docs = list(q["_tokens"]), list(q["doc_id"])
-    for i, j, overlap in _quote_matches(toks, docs, min_overlap=min_overlap, min_tokens=min_tokens):
-        parent[find(i)] = find(j)
-        best[i] = np.fmax(best[i], overlap)
-        best[j] = np.fmax(best[j], overlap)
-    q["_root"] = [find(i) for i in range(len(q))]
+    roots, best = _quote_links(list(q["_tokens"]), list(q["doc_id"]), min_overlap=min_overlap, min_tokens=min_tokens)
+    q["_root"] = roots
     q["overlap"] = best
     q["n_docs"] = q.groupby("_root")["doc_id"].transform("nunique").astype("int64")
     who = q["actor"].where(q["actor"].fillna("") != "", q["speaker"]).fillna("")

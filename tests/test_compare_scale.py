@@ -3,7 +3,6 @@ all-pairs loops gave (on the five articles and on synthetic articles), and a few
 synthetic articles run in seconds and bounded memory."""
 from __future__ import annotations
 
-import difflib
 import sys
 import time
 import tracemalloc
@@ -88,17 +87,37 @@ def reference_text_reuse(toks, corpus, min_tokens=6, min_content=3):
     return out.reset_index(drop=True)
 
 
-def reference_quote_matches(toks, docs, min_overlap=0.8, min_tokens=3):
-    """Every pair of quotations compared, as quote_groups did before blocking."""
-    found = set()
+def reference_quote_links(toks, docs, min_overlap=0.8, min_tokens=3):
+    """Every pair of quotations compared, as quote_groups did before blocking: the groups (a
+    partition of the quotations) and each quotation's best overlap."""
+    parent, best = list(range(len(toks))), np.full(len(toks), np.nan)
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
     for i in range(len(toks)):
         for j in range(i + 1, len(toks)):
             if docs[i] == docs[j] or min(len(toks[i]), len(toks[j])) < min_tokens:
                 continue
             overlap, longest = cp.quote_overlap(toks[i], toks[j])
             if overlap >= min_overlap and longest >= min_tokens:
-                found.add((i, j, overlap))
-    return found
+                parent[find(i)] = find(j)
+                best[i], best[j] = np.fmax(best[i], overlap), np.fmax(best[j], overlap)
+    return partition([find(i) for i in range(len(toks))]), best
+
+
+def partition(roots):
+    groups = {}
+    for i, r in enumerate(roots):
+        groups.setdefault(r, set()).add(i)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def fast_quote_links(toks, docs, min_overlap=0.8, min_tokens=3):
+    roots, best = cp._quote_links(toks, docs, min_overlap=min_overlap, min_tokens=min_tokens)
+    return partition(roots), best
 
 
 def reference_cosine(toks):
@@ -124,14 +143,16 @@ def test_text_reuse_equals_the_pairwise_loop(case):
                                       reference_text_reuse(toks, corpus, min_tokens, min_content))
 
 
-def test_quote_matches_equal_every_pair_compared(case):
+def test_quote_groups_equal_every_pair_compared(case):
     _, _, quotes = case
     speech = quotes[quotes["kind"].isin(["speech", "scare"])]
     toks, docs = [cp.quote_tokens(t) for t in speech["text"]], list(speech["doc_id"])
     for min_overlap, min_tokens in ((0.8, 3), (0.5, 2)):
-        fast = set(cp._quote_matches(toks, docs, min_overlap=min_overlap, min_tokens=min_tokens))
-        assert fast == reference_quote_matches(toks, docs, min_overlap, min_tokens)
-    assert len(fast) > 0
+        groups, best = fast_quote_links(toks, docs, min_overlap, min_tokens)
+        expected_groups, expected_best = reference_quote_links(toks, docs, min_overlap, min_tokens)
+        assert groups == expected_groups
+        np.testing.assert_array_equal(best, expected_best)
+        assert max(len(g) for g in groups) > 2 and np.isfinite(best).sum() >= 6  # something matched
 
 
 def test_similarity_matrix_equals_the_dense_computation_to_the_bit(case):
@@ -268,7 +289,10 @@ def test_a_few_hundred_articles_run_in_seconds_and_bounded_memory(tmp_path):
     # the quote blocking is exact here too, on a sample of 60 quotations
     sample = quotes[quotes["kind"].isin(["speech", "scare"])].head(60)
     toks_q, docs_q = [cp.quote_tokens(t) for t in sample["text"]], list(sample["doc_id"])
-    assert set(cp._quote_matches(toks_q, docs_q, min_overlap=0.8, min_tokens=3)) == reference_quote_matches(toks_q, docs_q)
+    groups_q, best_q = fast_quote_links(toks_q, docs_q)
+    expected_q, expected_best_q = reference_quote_links(toks_q, docs_q)
+    assert groups_q == expected_q
+    np.testing.assert_array_equal(best_q, expected_best_q)
 
 
 def test_left_out_and_speaker_coverage_equal_the_loops_over_the_corpus(case):
