@@ -614,18 +614,22 @@ def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
         corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
     speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
     g = g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
-    rows = []
-    reports = {m: list(zip(part["doc_id"], part["outlet"]))
-               for m, part in corpus.sort_values("doc_id", kind="stable").groupby("meeting_id", sort=False)}
-    for (meeting, gid), part in g.groupby(["meeting_id", "group_id"], sort=True):
-        carriers = sorted(set(part["doc_id"]))
-        carried = set(carriers)
-        first = part.sort_values("doc_id", kind="stable").iloc[0]
-        for doc_id, outlet in reports.get(meeting, []):
-            if doc_id not in carried:
-                rows.append((meeting, doc_id, outlet, gid, first.get("group_speaker", ""), ";".join(carriers),
-                             first.get("text", "")))
-    out = pd.DataFrame(rows, columns=columns)
+    g = g.assign(_row=np.arange(len(g)))
+    if g.empty:
+        return pd.DataFrame(columns=columns)
+    first = g.sort_values(["meeting_id", "group_id", "doc_id", "_row"], kind="stable").drop_duplicates(["meeting_id", "group_id"])
+    first = first.assign(group_speaker=first["group_speaker"] if "group_speaker" in first else "",
+                         text=first["text"] if "text" in first else "")
+    carriers = g.groupby(["meeting_id", "group_id"], sort=False)["doc_id"].agg(lambda d: ";".join(sorted(set(d))))
+    first = first[["meeting_id", "group_id", "group_speaker", "text"]].merge(
+        carriers.rename("quoted_in").reset_index(), on=["meeting_id", "group_id"])
+    reports = corpus[["meeting_id", "doc_id", "outlet"]].dropna(subset=["meeting_id"])
+    out = first.merge(reports, on="meeting_id")
+    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates().assign(_carried=True)
+    out = out.merge(carried, on=["meeting_id", "group_id", "doc_id"], how="left")
+    out = out[out["_carried"].isna()][columns]
+    if out.empty:
+        return pd.DataFrame(columns=columns)
     return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
 
 
