@@ -666,7 +666,8 @@ def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFr
 # text reuse
 
 
-def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3) -> pd.DataFrame:
+def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
+               text: bool = True) -> pd.DataFrame:
     """Passages two reports share word for word, side by side.
 
     Word tokens (anything with a letter or digit; punctuation and quote marks skipped) are
@@ -675,7 +676,8 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     found too), keeping runs with at least ``min_content`` non-stopwords. The shingles go
     into one index (shingle -> occurrences): only reports sharing a shingle are compared, and
     only where a run starts (the words before the two occurrences differ), so the cost
-    follows the text actually shared, not the number of pairs of reports. Returns ``doc_a, doc_b,
+    follows the text actually shared, not the number of pairs of reports. ``text=False``
+    leaves out ``text_a, text_b`` (most of the table's memory when reports share much). Returns ``doc_a, doc_b,
     start_a, start_b, n_tokens, text_a, text_b``: ``start_*`` is the ``token_id`` of the run's
     first token, ``text_*`` the passage as written in each cleaned text. Sorted by ``doc_a,
     doc_b``, ``n_tokens`` descending, ``start_a``.
@@ -741,15 +743,17 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     cum_content = np.concatenate([[0], np.cumsum(content)])
     keep = cum_content[i + n] - cum_content[i] >= min_content
     i, j, n = i[keep], j[keep], n[keep]
+    # the table's order (doc_a, doc_b, longest first, start_a, start_b), on the integer arrays
+    order = np.lexsort((token_ids[j], token_ids[i], -n, doc_no[j], doc_no[i]))
+    i, j, n = i[order], j[order], n[order]
     names = np.asarray(docs, dtype=object)
     doc_a, doc_b = names[doc_no[i]], names[doc_no[j]]
-    text_a = [text_of[d][s:e] for d, s, e in zip(doc_a, starts[i].tolist(), ends[i + n - 1].tolist())]
-    text_b = [text_of[d][s:e] for d, s, e in zip(doc_b, starts[j].tolist(), ends[j + n - 1].tolist())]
-    rows = {"doc_a": doc_a, "doc_b": doc_b, "start_a": token_ids[i], "start_b": token_ids[j], "n_tokens": n,
-            "text_a": text_a, "text_b": text_b} if len(i) else []
-    out = pd.DataFrame(rows, columns=REUSE_COLUMNS).astype(columns_ok)
-    out = out.sort_values(["doc_a", "doc_b", "n_tokens", "start_a", "start_b"], ascending=[True, True, False, True, True], kind="stable")
-    return out.reset_index(drop=True)
+    columns = REUSE_COLUMNS if text else REUSE_COLUMNS[:5]
+    rows = {"doc_a": doc_a, "doc_b": doc_b, "start_a": token_ids[i], "start_b": token_ids[j], "n_tokens": n}
+    if text:
+        rows["text_a"] = [text_of[d][s:e] for d, s, e in zip(doc_a, starts[i].tolist(), ends[i + n - 1].tolist())]
+        rows["text_b"] = [text_of[d][s:e] for d, s, e in zip(doc_b, starts[j].tolist(), ends[j + n - 1].tolist())]
+    return pd.DataFrame(rows if len(i) else [], columns=columns).astype(columns_ok)
 
 
 # ---------------------------------------------------------------------------------------------

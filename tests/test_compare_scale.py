@@ -337,3 +337,10 @@ def test_article_cards_from_counts_equal_those_from_tokens(small):
     pd.testing.assert_frame_equal(cards, cp.article_cards(corpus, toks, quotes, tone, found))
     speech = quotes[quotes["kind"] == "speech"]
     assert cards["n_quotes"].tolist() == [int((speech["doc_id"] == d).sum()) for d in cards["doc_id"]]
+
+
+def test_text_reuse_without_the_passages(small):
+    corpus, toks, _, _ = small
+    full = cp.text_reuse(toks, corpus)
+    pd.testing.assert_frame_equal(cp.text_reuse(toks, corpus, text=False), full[cp.REUSE_COLUMNS[:5]])
+    assert len(full) > 100
