@@ -15,6 +15,7 @@ sentences, seeded, with outlets drawn from ``--outlets`` names and meetings from
 
     .venv/bin/python benchmarks/reports.py --sizes 0 300        # 5 and 305 articles
     .venv/bin/python benchmarks/reports.py --sizes 1000 --keep /tmp/bench
+    .venv/bin/python benchmarks/reports.py --sizes 0 --source /path/to/baseline .   # baseline, then this
 
 Timings on a shared machine are noisy: compare sizes measured in the same run.
 """
@@ -43,14 +44,14 @@ from synthetic import synthetic_articles  # noqa: E402
 PROGRESS = re.compile(r"^\[\d+/\d+\] (?P<name>\S+) (?P<state>ok|FAILED|STOPPED)(?: \((?P<seconds>[\d.]+) s\))?")
 
 
-def scratch_project(target: Path, n: int, outlets: int, seed: int = 2025) -> Path:
-    """A copy of the project with ``n`` synthetic articles added to the seed corpus."""
+def scratch_project(target: Path, n: int, outlets: int, seed: int = 2025, source: Path = ROOT) -> Path:
+    """A copy of the project at ``source`` with ``n`` synthetic articles added to the seed corpus."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copy(ROOT / "pyproject.toml", target)
+    shutil.copy(source / "pyproject.toml", target)
     for folder in ("data", "notebooks", "corpus_tools"):
-        shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
     manifest = target / "data" / "corpus.csv"
     rows = pd.read_csv(manifest, dtype=str, keep_default_na=False)
     names = [f"Synthetic Outlet {i:02d}" for i in range(outlets)]
@@ -138,15 +139,15 @@ def slowest_cells(executed: Path, top: int = 2) -> str:
     return "; ".join(f"cell {n} `{first}` {s:.1f} s" for s, n, first in sorted(timed, reverse=True)[:top])
 
 
-def run(n: int, outlets: int, keep: Path | None) -> list[dict]:
+def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT) -> list[dict]:
     base = keep or Path(tempfile.mkdtemp(prefix="ct-bench-"))
-    project = scratch_project(base / f"n{n}", n, outlets)
+    project = scratch_project(base / f"n{n}", n, outlets, source=source)
     env = {**os.environ, "PYTHONPATH": str(project), "CORPUS_TOOLS_ROOT": str(project),
            "CORPUS_TOOLS_CACHE": str(project / ".cache")}
     env.pop("CORPUS_TOOLS_DATA", None)
     cli = [sys.executable, "-m", "corpus_tools.cli"]
     documents = len(pd.read_csv(project / "data" / "corpus.csv"))
-    print(f"\n== {documents:,} articles ({n:,} synthetic, {outlets} synthetic outlets) in {project}", flush=True)
+    print(f"\n== {documents:,} articles ({n:,} synthetic, {outlets} synthetic outlets) in {project}, code of {source}", flush=True)
     started = time.perf_counter()
     subprocess.run([*cli, "process"], cwd=project, env=env, check=True, capture_output=True, text=True)
     print(f"pipeline (corpus-tools process, fresh cache): {time.perf_counter() - started:.1f} s", flush=True)
@@ -193,9 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 300], help="synthetic articles added to the seed corpus")
     parser.add_argument("--outlets", type=int, default=40, help="synthetic outlet names the articles are spread over")
     parser.add_argument("--keep", type=Path, default=None, help="keep the scratch projects under this folder")
+    parser.add_argument("--source", type=Path, nargs="+", default=[ROOT],
+                        help="project checkouts whose code, data and notebooks are measured (a baseline first)")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        run(n, args.outlets, args.keep)
+        for number, source in enumerate(args.source):
+            keep = args.keep / f"source{number}" if args.keep else None
+            run(n, args.outlets, keep, source.resolve())
     return 0
 
 
