@@ -24,7 +24,8 @@ from importlib.metadata import version as _version
 
 from corpus_tools.clean import clean_text, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
 from corpus_tools.compare import (
-    article_cards, fact_coverage, meeting_changes, quote_groups, similarity_matrix, similarity_pairs, text_reuse,
+    article_cards, fact_coverage, meeting_changes, nearest_neighbours, quote_groups, similarity_matrix, similarity_order,
+    similarity_pairs, text_reuse,
 )
 from corpus_tools.concordance import dispersion, kwic
 from corpus_tools.corpus import (
@@ -33,7 +34,7 @@ from corpus_tools.corpus import (
 from corpus_tools.diversity import lexical_diversity, mattr, mtld, ttr
 from corpus_tools.errors import CorpusError, CorpusWarning, Problem
 from corpus_tools import compare, keyness, quotes, readability  # modules; see the note above
-from corpus_tools.keyness import log_likelihood, log_ratio
+from corpus_tools.keyness import group_keyness, log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
 from corpus_tools.pipeline import process, read_articles, term_counts
 from corpus_tools.quotes import (
@@ -55,10 +56,10 @@ __version__ = _version("corpus_tools")
 __all__ = [
     "CorpusError", "CorpusWarning", "Problem",
     "add_article", "add_meeting", "aggregate_tone", "article_cards", "fact_coverage", "meeting_changes",
-    "quote_groups", "similarity_matrix", "similarity_pairs", "text_reuse", "attribution_errors", "cache_dir", "candidate_speakers",
+    "nearest_neighbours", "quote_groups", "similarity_matrix", "similarity_order", "similarity_pairs", "text_reuse", "attribution_errors", "cache_dir", "candidate_speakers",
     "check_corpus", "clean_text", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
     "corpus_summary", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
-    "flesch_kincaid_grade", "flesch_reading_ease", "indirect_speech", "keyness", "kwic", "lexical_diversity",
+    "flesch_kincaid_grade", "flesch_reading_ease", "group_keyness", "indirect_speech", "keyness", "kwic", "lexical_diversity",
     "load_actors", "load_boilerplate_rules", "load_corpus", "load_gold_quotes", "load_meetings",
     "load_sentiment_gold", "load_stopwords", "load_titles", "log_likelihood", "log_ratio", "lower_form", "macro_f1",
     "mattr", "mention_counts", "mentions", "method_agreement", "mtld", "ngram_counts", "normalize_punctuation",

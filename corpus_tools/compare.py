@@ -39,16 +39,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from corpus_tools.errors import CorpusError
-from corpus_tools.keyness import KEYNESS_COLUMNS, keyness
+from corpus_tools.keyness import KEYNESS_COLUMNS, _group_keyness, keyness
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.quotes import share_of_voice
 from corpus_tools.resources import load_stopwords, read_table
 from corpus_tools.sentiment import aggregate_tone
 from corpus_tools.speakers import load_actors
-from corpus_tools.vocabulary import check_tokens, term_frequencies, tfidf_terms
+from corpus_tools.vocabulary import check_tokens, tfidf_terms, word_counts
 
 FACT_COLUMNS = ["doc_id", "sent_id", "fact", "value", "unit", "qualifier", "key", "context"]
 FACT_UNIT_KINDS = ("number", "scale", "currency", "percent", "unit", "qualifier", "month")
@@ -81,7 +82,56 @@ def _with_docs(df: pd.DataFrame, corpus: pd.DataFrame, columns: Iterable[str]) -
 # similarity
 
 
-def similarity_matrix(toks: pd.DataFrame, measure: str = "cosine", *, sublinear_tf: bool = True) -> pd.DataFrame:
+MAX_MATRIX_DOCS = 1000
+NEIGHBOUR_COLUMNS = ["doc_id", "neighbour", "rank", "cosine", "same_meeting", "same_outlet"]
+
+
+def _too_many(n: int, max_docs: int | None, what: str) -> None:
+    if max_docs is not None and n > max_docs:
+        raise CorpusError(
+            f"{what} of {n:,} documents would hold {n * n:,} cells (more than max_docs={max_docs:,} documents); "
+            "use corpus_tools.compare.nearest_neighbours (top-k neighbours of each report, linear in the corpus), "
+            "similarity_order (a clustered order), or similarity_matrix(..., by='outlet') instead, "
+            "or raise max_docs")
+
+
+def _content_counts(toks: pd.DataFrame, by: str = "doc_id", *, all_groups: bool = True
+                    ) -> tuple[list, np.ndarray, sparse.csr_matrix]:
+    """``(groups, terms, counts)``: sorted groups (all groups of ``toks``, or only those with
+    content words), sorted content terms, and the sparse group x term count matrix.
+
+    ``toks`` is a tokens table or the per-document counts table (``term_counts`` stage)."""
+    words = word_counts(toks, [by])
+    groups = sorted(words[by].dropna().unique()) if all_groups else None
+    kept = words[~words["is_stop"] & words[by].notna()]
+    if groups is None:
+        groups = sorted(kept[by].unique())
+    row_of = pd.Index(groups)
+    cols, terms = pd.factorize(kept["term"], sort=True)
+    matrix = sparse.csr_matrix((kept["n"].to_numpy(dtype=float), (row_of.get_indexer(kept[by]), cols)),
+                               shape=(len(groups), len(terms)))
+    return groups, np.asarray(terms), matrix
+
+
+def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True) -> tuple[list, sparse.csr_matrix]:
+    """Sorted groups and their TF-IDF rows (unit length; an empty group is a zero row).
+
+    With ``sublinear_tf=False`` the idf counts only groups with content words, as
+    :func:`corpus_tools.vocabulary.tfidf_terms` does."""
+    groups, _, counts = _content_counts(toks, by)
+    if not counts.shape[1]:
+        return groups, sparse.csr_matrix((len(groups), 0))
+    if sublinear_tf:
+        return groups, TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    present = np.flatnonzero(counts.getnnz(axis=1))
+    weights = TfidfTransformer().fit_transform(counts[present]).tocsr()
+    full = sparse.lil_matrix(counts.shape)
+    full[present] = weights
+    return groups, full.tocsr()
+
+
+def similarity_matrix(toks: pd.DataFrame, measure: str = "cosine", *, sublinear_tf: bool = True, by: str = "doc_id",
+                      max_docs: int | None = MAX_MATRIX_DOCS) -> pd.DataFrame:
     """Document × document similarity over content words (stopwords left out).
 
     ``measure="cosine"``: the cosine of TF-IDF vectors (scikit-learn's ``TfidfTransformer``,
@@ -94,6 +144,12 @@ def similarity_matrix(toks: pd.DataFrame, measure: str = "cosine", *, sublinear_
     words over all distinct content words of the two documents. The diagonal is 1 (0 for a
     document without content words). Index and columns are the sorted ``doc_id``.
 
+    ``toks`` is a tokens table or the per-document counts table (``term_counts`` stage).
+    ``by`` compares groups instead of documents (``"outlet"``, ``"meeting_id"``: a column of
+    ``toks``; the counts of a group's reports are summed). The matrix has N² cells: above
+    ``max_docs`` rows it is refused with a :class:`CorpusError` pointing to
+    :func:`nearest_neighbours` and :func:`similarity_order` (``None`` lifts the bound).
+
     Examples
     --------
     >>> from corpus_tools.tokens import sentences, tokens
@@ -103,37 +159,36 @@ def similarity_matrix(toks: pd.DataFrame, measure: str = "cosine", *, sublinear_
     >>> similarity_matrix(tokens(sentences(docs))).round(4).values.tolist()  # idf 1 for sanctions, 1.405 else
     [[1.0, 0.3361], [0.3361, 1.0]]
     """
-    check_tokens(toks)
-    docs = sorted(toks["doc_id"].unique())
-    if measure == "cosine":
-        if sublinear_tf:
-            freqs = term_frequencies(toks)
-            counts = freqs.pivot_table(index="doc_id", columns="term", values="n", fill_value=0).reindex(index=docs, fill_value=0)
-            values = (TfidfTransformer(sublinear_tf=True).fit_transform(counts.to_numpy(dtype=float)).toarray()
-                      if counts.shape[1] else np.zeros((len(docs), 0)))
-        else:
-            weights = tfidf_terms(toks, top_n=None)
-            matrix = weights.pivot_table(index="doc_id", columns="term", values="tfidf", fill_value=0.0)
-            matrix = matrix.reindex(index=docs, fill_value=0.0)
-            values = matrix.to_numpy(dtype=float) if matrix.shape[1] else np.zeros((len(docs), 0))
-        sim = values @ values.T
-        np.fill_diagonal(sim, [1.0 if v.any() else 0.0 for v in values])
-    elif measure == "jaccard":
-        freqs = term_frequencies(toks)
-        sets = [set(freqs.loc[freqs["doc_id"] == d, "term"]) for d in docs]
-        sim = np.array([[len(a & b) / len(a | b) if a | b else 0.0 for b in sets] for a in sets]).reshape(len(docs), len(docs))
-    else:
+    check_tokens(toks, ["doc_id", "is_stop", by] + (["lower", "is_alpha"] if "term" not in toks.columns else []))
+    if measure not in ("cosine", "jaccard"):
         raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    n_groups = toks[by].nunique()
+    _too_many(n_groups, max_docs, "a similarity matrix")
+    if measure == "cosine":
+        docs, values = _tfidf(toks, by, sublinear_tf=sublinear_tf)
+        dense = values.toarray()
+        sim = dense @ dense.T
+        np.fill_diagonal(sim, [1.0 if v.any() else 0.0 for v in dense])
+    else:
+        docs, _, counts = _content_counts(toks, by)
+        present = (counts > 0).astype(np.int64)
+        inter = (present @ present.T).toarray()
+        sizes = np.asarray(present.sum(axis=1)).ravel()
+        union = sizes[:, None] + sizes[None, :] - inter
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sim = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
     sim = np.clip(sim, 0.0, 1.0)
-    return pd.DataFrame(sim, index=pd.Index(docs, name="doc_id"), columns=pd.Index(docs, name="doc_id"))
+    return pd.DataFrame(sim, index=pd.Index(docs, name=by), columns=pd.Index(docs, name=by))
 
 
-def similarity_pairs(toks: pd.DataFrame, corpus: pd.DataFrame | None = None, *, sublinear_tf: bool = True) -> pd.DataFrame:
+def similarity_pairs(toks: pd.DataFrame, corpus: pd.DataFrame | None = None, *, sublinear_tf: bool = True,
+                     max_docs: int | None = MAX_MATRIX_DOCS) -> pd.DataFrame:
     """Every pair of documents once: ``doc_a, doc_b, cosine, jaccard``, most similar first.
 
     ``cosine`` as in :func:`similarity_matrix` (``sublinear_tf`` passed on). With ``corpus``,
     also ``meeting_a, meeting_b, same_meeting``. Sorted by ``cosine`` then
-    ``jaccard`` descending, then ``doc_a, doc_b``.
+    ``jaccard`` descending, then ``doc_a, doc_b``. N documents give N (N - 1) / 2 rows: above
+    ``max_docs`` documents it is refused (see :func:`nearest_neighbours` for large corpora).
 
     Examples
     --------
@@ -143,10 +198,12 @@ def similarity_pairs(toks: pd.DataFrame, corpus: pd.DataFrame | None = None, *, 
     >>> similarity_pairs(tokens(sentences(docs)))[["doc_a", "doc_b", "jaccard"]].round(4).values.tolist()
     [['a', 'c', 1.0], ['a', 'b', 0.3333], ['b', 'c', 0.3333]]
     """
-    cos, jac = similarity_matrix(toks, "cosine", sublinear_tf=sublinear_tf), similarity_matrix(toks, "jaccard")
-    docs = list(cos.index)
-    rows = [(a, b, float(cos.loc[a, b]), float(jac.loc[a, b])) for i, a in enumerate(docs) for b in docs[i + 1:]]
-    out = pd.DataFrame(rows, columns=["doc_a", "doc_b", "cosine", "jaccard"]).astype({"cosine": float, "jaccard": float})
+    _too_many(toks["doc_id"].nunique(), max_docs, "the similarity pairs")
+    cos, jac = similarity_matrix(toks, "cosine", sublinear_tf=sublinear_tf, max_docs=None), similarity_matrix(toks, "jaccard", max_docs=None)
+    docs = np.asarray(cos.index, dtype=object)
+    i, j = np.triu_indices(len(docs), k=1)
+    out = pd.DataFrame({"doc_a": docs[i], "doc_b": docs[j], "cosine": cos.to_numpy()[i, j], "jaccard": jac.to_numpy()[i, j]},
+                       columns=["doc_a", "doc_b", "cosine", "jaccard"]).astype({"cosine": float, "jaccard": float})
     if corpus is not None:
         meeting = corpus.set_index("doc_id")["meeting_id"]
         out["meeting_a"] = out["doc_a"].map(meeting)
@@ -160,6 +217,7 @@ def nearest_reports(matrix: pd.DataFrame, corpus: pd.DataFrame | None = None) ->
     """Each report's most similar other report in a :func:`similarity_matrix`:
     ``doc_id, nearest, similarity`` (ties go to the first ``doc_id``), and with ``corpus``
     ``meeting_id, nearest_meeting, same_meeting``. A corpus of one report gives no rows.
+    For a large corpus use :func:`nearest_neighbours`, which needs no matrix.
 
     Examples
     --------
@@ -167,12 +225,14 @@ def nearest_reports(matrix: pd.DataFrame, corpus: pd.DataFrame | None = None) ->
     >>> nearest_reports(m).values.tolist()
     [['a', 'c', 0.5], ['b', 'a', 0.2], ['c', 'a', 0.5]]
     """
+    values = matrix.to_numpy(dtype=float, copy=True)
+    columns = list(matrix.columns)
     rows = []
-    for doc in matrix.index:
-        others = matrix.loc[doc].drop(doc)
-        if len(others):
-            best = others.astype(float).idxmax()
-            rows.append((doc, best, float(others[best])))
+    if len(columns) > 1:
+        own = matrix.columns.get_indexer(matrix.index)
+        values[np.arange(len(values))[own >= 0], own[own >= 0]] = -np.inf
+        best = values.argmax(axis=1)
+        rows = [(doc, columns[b], float(values[i, b])) for i, (doc, b) in enumerate(zip(matrix.index, best))]
     out = pd.DataFrame(rows, columns=["doc_id", "nearest", "similarity"]).astype({"similarity": float})
     if corpus is not None:
         meeting = corpus.set_index("doc_id")["meeting_id"]
@@ -180,6 +240,126 @@ def nearest_reports(matrix: pd.DataFrame, corpus: pd.DataFrame | None = None) ->
         out["nearest_meeting"] = out["nearest"].map(meeting)
         out["same_meeting"] = (out["meeting_id"] == out["nearest_meeting"]) & out["meeting_id"].fillna("").ne("")
     return out
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    return (a == b) & a.fillna("").astype(str).ne("")
+
+
+def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, sublinear_tf: bool = True,
+                       block_cells: int = 4_000_000) -> pd.DataFrame:
+    """The ``k`` most similar other reports of each report, without an N × N matrix.
+
+    Cosine of the TF-IDF vectors of :func:`similarity_matrix` (the same numbers, to the last
+    bits of rounding), computed as sparse products of blocks of rows against the corpus (a
+    block holds at most ``block_cells`` similarities, about 32 MB), keeping each row's top
+    ``k``: memory grows with the corpus, not with its square. A neighbour shares at least one
+    content word (cosine > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
+    the per-document counts table (``term_counts`` stage).
+
+    Returns ``doc_id, neighbour, rank, cosine, same_meeting, same_outlet`` sorted by
+    ``doc_id`` and ``rank`` (1 = nearest); ``same_*`` is true when both reports have the same,
+    known, meeting or outlet.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"], "meeting_id": ["m", "m", "n"],
+    ...     "text": ["Troops and sanctions.", "Sanctions and talks.", "Sanctions, troops."]})
+    >>> nearest_neighbours(tokens(sentences(docs)), docs, k=1).round(4).values.tolist()  # b: a and c tie, a first
+    [['a', 'c', 1, 1.0, False, True], ['b', 'a', 1, 0.3119, True, False], ['c', 'a', 1, 1.0, False, True]]
+    """
+    if k < 1:
+        raise CorpusError(f"k must be at least 1, got {k}")
+    docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+    n = len(docs)
+    block = max(1, min(n, block_cells // max(n, 1)))
+    transposed = values.T.tocsc()
+    found_doc, found_nb, found_rank, found_cos = [], [], [], []
+    for start in range(0, n, block):
+        sims = (values[start:start + block] @ transposed).toarray()
+        sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
+        for r, row in enumerate(sims):
+            positive = np.flatnonzero(row > 0)
+            if not len(positive):
+                continue
+            if len(positive) > k:
+                kth = np.partition(row[positive], len(positive) - k)[len(positive) - k]
+                positive = positive[row[positive] >= kth]
+            chosen = positive[np.lexsort((positive, -row[positive]))][:k]
+            found_doc += [docs[start + r]] * len(chosen)
+            found_nb += [docs[c] for c in chosen]
+            found_rank += list(range(1, len(chosen) + 1))
+            found_cos += list(np.minimum(row[chosen], 1.0))
+    out = pd.DataFrame({"doc_id": pd.Series(found_doc, dtype=object), "neighbour": pd.Series(found_nb, dtype=object),
+                        "rank": pd.Series(found_rank, dtype="int64"), "cosine": pd.Series(found_cos, dtype=float)})
+    for column, name in (("meeting_id", "same_meeting"), ("outlet", "same_outlet")):
+        if column not in corpus.columns:
+            raise CorpusError(f"the corpus table lacks {column}; load it with corpus_tools.load_corpus()")
+        value = corpus.set_index("doc_id")[column]
+        out[name] = _same(out["doc_id"].map(value), out["neighbour"].map(value)).astype(bool)
+    return out[NEIGHBOUR_COLUMNS]
+
+
+def similarity_order(toks: pd.DataFrame, *, by: str = "doc_id", n_clusters: int = 12, n_components: int = 50,
+                     max_exact: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """A clustered order of documents (or groups, ``by="outlet"``) by TF-IDF similarity, for
+    a heatmap whose similar reports sit side by side.
+
+    The TF-IDF rows of :func:`similarity_matrix` are projected on ``n_components`` dimensions
+    (truncated SVD, seeded) and normalised. Up to ``max_exact`` rows, average-linkage
+    hierarchical clustering on their cosine distances (scipy) gives the order of its
+    dendrogram's leaves and ``n_clusters`` flat clusters; above, k-means (seeded) makes the
+    clusters, ordered by the hierarchical clustering of their centres, with each cluster's
+    members nearest its centre first, so memory stays linear in the corpus. Rows without
+    content words come last, in cluster 0.
+
+    Returns ``<by>, order, cluster`` sorted by ``order`` (0 first).
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "text": ["Troops and sanctions.", "Talks in Paris.",
+    ...     "Sanctions, troops.", "Paris talks went on."]})
+    >>> similarity_order(tokens(sentences(docs)), n_clusters=2).values.tolist()
+    [['a', 0, 1], ['c', 1, 1], ['b', 2, 2], ['d', 3, 2]]
+    """
+    from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    check_tokens(toks, ["is_stop", by])
+    groups, values = _tfidf(toks, by)
+    present = np.flatnonzero(values.getnnz(axis=1))
+    empty = np.setdiff1d(np.arange(len(groups)), present)
+    x = values[present]
+    if x.shape[0] > 2 and min(x.shape) > n_components + 1:
+        x = normalize(TruncatedSVD(n_components=n_components, random_state=seed).fit_transform(x))
+    else:
+        x = x.toarray()
+    clusters = np.ones(len(present), dtype=np.int64)
+    if len(present) <= 2:
+        order = np.arange(len(present))
+    elif len(present) <= max_exact:
+        tree = linkage(x, method="average", metric="cosine")
+        order = leaves_list(tree)
+        clusters = fcluster(tree, t=n_clusters, criterion="maxclust").astype(np.int64)
+    else:
+        from sklearn.cluster import MiniBatchKMeans
+
+        km = MiniBatchKMeans(n_clusters=n_clusters, random_state=seed, n_init=3).fit(x)
+        centres = normalize(km.cluster_centers_)
+        rank = np.empty(n_clusters, dtype=np.int64)
+        rank[leaves_list(linkage(centres, method="average", metric="cosine"))] = np.arange(n_clusters)
+        closeness = np.einsum("ij,ij->i", x, centres[km.labels_])
+        order = np.lexsort((np.arange(len(present)), -closeness, rank[km.labels_]))
+        clusters = rank[km.labels_] + 1
+    # number the clusters in the order they first appear
+    first_seen = {c: i + 1 for i, c in enumerate(pd.unique(clusters[order]))}
+    rows = [groups[i] for i in present[order]] + [groups[i] for i in empty]
+    labels = [first_seen[c] for c in clusters[order]] + [0] * len(empty)
+    return pd.DataFrame({by: pd.Series(rows, dtype=object), "order": np.arange(len(rows), dtype=np.int64),
+                         "cluster": pd.Series(labels, dtype="int64")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,13 +409,112 @@ def _actor_names(data_dir: Path | str | None) -> set[str]:
     return {" ".join(quote_tokens(n)) for n in names}
 
 
+def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_tokens: int
+                 ) -> tuple[list[int], np.ndarray]:
+    """What comparing every pair of quotations (from different documents) with
+    :func:`quote_overlap` gives, found through blocking: ``(root, best)``, each quotation's
+    group (an index of a quotation of its group) and its best overlap with a matching
+    quotation of another document (NaN when none).
+
+    A match shares a run of ``min_tokens`` tokens, so only distinct texts sharing a
+    ``min_tokens``-token shingle are candidates (an index shingle -> texts), and only those
+    whose bags of tokens could align ``min_overlap`` of the shorter (an upper bound of the
+    overlap). Candidates are compared most promising first, and a pair already in one group
+    whose bound cannot raise any member's best overlap is not compared at all. Two matching
+    texts join all their quotations when they come from two documents or more (the same text
+    in two documents matches itself, overlap 1). ``difflib`` need not be symmetric for two
+    texts of equal length: then the overlap is taken in the order the pairwise loop used,
+    quotation by quotation.
+    """
+    parent = list(range(len(toks)))
+    best = np.full(len(toks), np.nan)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(i)] = find(j)
+
+    texts: dict[tuple, list[int]] = {}
+    for i, t in enumerate(toks):
+        if len(t) >= min_tokens:
+            texts.setdefault(tuple(t), []).append(i)
+    unique = list(texts)
+    members = [texts[t] for t in unique]
+    doc_sets = [{docs[i] for i in m} for m in members]
+    if min_overlap <= 1.0:  # the same text in two documents: overlap 1, the whole text shared
+        for m, ds in zip(members, doc_sets):
+            if len(ds) > 1:
+                for i in m:
+                    union(m[0], i)
+                    best[i] = 1.0
+    index: dict[tuple, list[int]] = {}
+    for u, t in enumerate(unique):
+        for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
+            index.setdefault(shingle, []).append(u)
+    bags = [Counter(t) for t in unique]
+    candidates: dict[tuple[int, int], float] = {}
+    for group in index.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1:]:
+                if (a, b) in candidates or len(doc_sets[a] | doc_sets[b]) < 2:
+                    continue
+                small, large = (bags[a], bags[b]) if len(bags[a]) <= len(bags[b]) else (bags[b], bags[a])
+                shared = sum(min(n, large.get(w, 0)) for w, n in small.items())
+                candidates[(a, b)] = shared / min(len(unique[a]), len(unique[b]))
+    lowest = [np.nanmin(best[m]) if not np.isnan(best[m]).any() else -1.0 for m in members]
+
+    def matches(a: tuple, b: tuple) -> tuple[bool, float]:
+        overlap, longest = quote_overlap(list(a), list(b))
+        return overlap >= min_overlap and longest >= min_tokens, overlap
+
+    def raise_best(u: int, partner: int, overlap: float) -> None:
+        for i in members[u]:
+            if doc_sets[partner] - {docs[i]}:
+                best[i] = np.fmax(best[i], overlap)
+        lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
+
+    for (a, b), bound in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
+        if bound < min_overlap:
+            continue
+        if bound <= lowest[a] and bound <= lowest[b] and find(members[a][0]) == find(members[b][0]):
+            continue  # cannot change a group or raise a best overlap
+        ta, tb = unique[a], unique[b]
+        if len(ta) != len(tb):
+            ok, overlap = matches(ta, tb)
+            if ok:
+                for i in members[a] + members[b]:
+                    union(members[a][0], i)
+                raise_best(a, b, overlap)
+                raise_best(b, a, overlap)
+            continue
+        forward, backward = matches(ta, tb), matches(tb, ta)
+        for i in members[a]:
+            for j in members[b]:
+                if docs[i] == docs[j]:
+                    continue
+                ok, overlap = forward if i < j else backward
+                if ok:
+                    union(i, j)
+                    best[i] = np.fmax(best[i], overlap)
+                    best[j] = np.fmax(best[j], overlap)
+        for u in (a, b):
+            lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
+    return [find(i) for i in range(len(toks))], best
+
+
 def quote_groups(quotes_df: pd.DataFrame, corpus: pd.DataFrame, *, min_overlap: float = 0.8, min_tokens: int = 3,
                  kinds: Iterable[str] = ("speech", "scare"), names: set[str] | None = None,
                  data_dir: Path | str | None = None) -> pd.DataFrame:
     """Group the same quotation across reports: one row per quotation considered.
 
     Quotations of the given ``kinds`` (default speech and scare quotes; headings never) are
-    compared pairwise across different reports with :func:`quote_overlap`: a pair matches when
+    compared across different reports with :func:`quote_overlap` (only those sharing a run
+    of ``min_tokens`` tokens, found through an index of token shingles, and each distinct
+    text once, so the cost follows the quotations shared, not every pair): a pair matches when
     ``overlap >= min_overlap`` and the longest shared run has at least ``min_tokens`` tokens;
     a quotation shorter than ``min_tokens`` is too short to tell from a common phrase and is
     never matched (it stays, exclusive). Matches are joined transitively into groups.
@@ -265,26 +544,8 @@ def quote_groups(quotes_df: pd.DataFrame, corpus: pd.DataFrame, *, min_overlap: 
     q = _with_docs(q, corpus, ["outlet", "meeting_id"]).reset_index(drop=True)
     if q.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in GROUP_COLUMNS})
-    parent = list(range(len(q)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    best = np.full(len(q), np.nan)
-    toks, docs = list(q["_tokens"]), list(q["doc_id"])
-    for i in range(len(q)):
-        for j in range(i + 1, len(q)):
-            if docs[i] == docs[j] or min(len(toks[i]), len(toks[j])) < min_tokens:
-                continue
-            overlap, longest = quote_overlap(toks[i], toks[j])
-            if overlap >= min_overlap and longest >= min_tokens:
-                parent[find(i)] = find(j)
-                best[i] = np.fmax(best[i], overlap)
-                best[j] = np.fmax(best[j], overlap)
-    q["_root"] = [find(i) for i in range(len(q))]
+    roots, best = _quote_links(list(q["_tokens"]), list(q["doc_id"]), min_overlap=min_overlap, min_tokens=min_tokens)
+    q["_root"] = roots
     q["overlap"] = best
     q["n_docs"] = q.groupby("_root")["doc_id"].transform("nunique").astype("int64")
     who = q["actor"].where(q["actor"].fillna("") != "", q["speaker"]).fillna("")
@@ -353,15 +614,22 @@ def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
         corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
     speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
     g = g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
-    rows = []
-    for (meeting, gid), part in g.groupby(["meeting_id", "group_id"], sort=True):
-        carriers = sorted(set(part["doc_id"]))
-        others = corpus[(corpus["meeting_id"] == meeting) & ~corpus["doc_id"].isin(carriers)]
-        first = part.sort_values("doc_id", kind="stable").iloc[0]
-        for doc in others.sort_values("doc_id").itertuples(index=False):
-            rows.append((meeting, doc.doc_id, doc.outlet, gid, first.get("group_speaker", ""), ";".join(carriers),
-                         first.get("text", "")))
-    out = pd.DataFrame(rows, columns=columns)
+    g = g.assign(_row=np.arange(len(g)))
+    if g.empty:
+        return pd.DataFrame(columns=columns)
+    first = g.sort_values(["meeting_id", "group_id", "doc_id", "_row"], kind="stable").drop_duplicates(["meeting_id", "group_id"])
+    first = first.assign(group_speaker=first["group_speaker"] if "group_speaker" in first else "",
+                         text=first["text"] if "text" in first else "")
+    carriers = g.groupby(["meeting_id", "group_id"], sort=False)["doc_id"].agg(lambda d: ";".join(sorted(set(d))))
+    first = first[["meeting_id", "group_id", "group_speaker", "text"]].merge(
+        carriers.rename("quoted_in").reset_index(), on=["meeting_id", "group_id"])
+    reports = corpus[["meeting_id", "doc_id", "outlet"]].dropna(subset=["meeting_id"])
+    out = first.merge(reports, on="meeting_id")
+    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates().assign(_carried=True)
+    out = out.merge(carried, on=["meeting_id", "group_id", "doc_id"], how="left")
+    out = out[out["_carried"].isna()][columns]
+    if out.empty:
+        return pd.DataFrame(columns=columns)
     return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
 
 
@@ -385,12 +653,12 @@ def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFr
     speech = speech.assign(speaker=speech["actor"].where(speech["actor"].fillna("") != "", speech["speaker"]).replace("", "(unattributed)"))
     speech = speech.drop(columns=["meeting_id", "outlet"], errors="ignore").merge(corpus[["doc_id", "meeting_id"]], on="doc_id")
     counts = speech.groupby(["meeting_id", "speaker", "doc_id"]).agg(n_quotes=("n_words", "size"), n_words=("n_words", "sum"))
-    rows = []
-    for (meeting, speaker), _ in counts.groupby(level=["meeting_id", "speaker"]):
-        for doc in corpus[corpus["meeting_id"] == meeting].sort_values("doc_id").itertuples(index=False):
-            n, w = counts.loc[(meeting, speaker, doc.doc_id)] if (meeting, speaker, doc.doc_id) in counts.index else (0, 0)
-            rows.append((meeting, speaker, doc.doc_id, doc.outlet, int(n), int(w), int(n) == 0))
-    out = pd.DataFrame(rows, columns=columns).astype({"n_quotes": "int64", "n_words": "int64", "left_out": bool})
+    pairs = counts.reset_index()[["meeting_id", "speaker"]].drop_duplicates()
+    reports = corpus[["meeting_id", "doc_id", "outlet"]].dropna(subset=["meeting_id"])
+    out = pairs.merge(reports, on="meeting_id").merge(counts.reset_index(), on=["meeting_id", "speaker", "doc_id"], how="left")
+    out = out.fillna({"n_quotes": 0, "n_words": 0}).astype({"n_quotes": "int64", "n_words": "int64"})
+    out["left_out"] = (out["n_quotes"] == 0).astype(bool)
+    out = out.reindex(columns=columns).astype({"n_quotes": "int64", "n_words": "int64", "left_out": bool})
     return out.sort_values(["meeting_id", "speaker", "doc_id"], kind="stable").reset_index(drop=True)
 
 
@@ -398,13 +666,18 @@ def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFr
 # text reuse
 
 
-def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3) -> pd.DataFrame:
+def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
+               text: bool = True) -> pd.DataFrame:
     """Passages two reports share word for word, side by side.
 
     Word tokens (anything with a letter or digit; punctuation and quote marks skipped) are
     compared case-folded. Every maximal run of at least ``min_tokens`` identical tokens shared by
     two reports is found (through ``min_tokens``-token shingles, so a passage moved elsewhere is
-    found too), keeping runs with at least ``min_content`` non-stopwords. Returns ``doc_a, doc_b,
+    found too), keeping runs with at least ``min_content`` non-stopwords. The shingles go
+    into one index (shingle -> occurrences): only reports sharing a shingle are compared, and
+    only where a run starts (the words before the two occurrences differ), so the cost
+    follows the text actually shared, not the number of pairs of reports. ``text=False``
+    leaves out ``text_a, text_b`` (most of the table's memory when reports share much). Returns ``doc_a, doc_b,
     start_a, start_b, n_tokens, text_a, text_b``: ``start_*`` is the ``token_id`` of the run's
     first token, ``text_*`` the passage as written in each cleaned text. Sorted by ``doc_a,
     doc_b``, ``n_tokens`` descending, ``start_a``.
@@ -418,35 +691,69 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     [[8, 'Now is "not the time" to lift sanctions', 'now is not the time to lift sanctions']]
     """
     check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
-    text_of = corpus.set_index("doc_id")["text"]
+    text_of = dict(zip(corpus["doc_id"], corpus["text"]))
     words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
-    seqs = {d: part for d, part in words.groupby("doc_id", sort=True)}
-    docs = sorted(seqs)
-    rows = []
-    for i, da in enumerate(docs):
-        a = seqs[da]
-        la, sa = list(a["lower"]), list(a["is_stop"].astype(bool))
-        for db in docs[i + 1:]:
-            b = seqs[db]
-            lb = list(b["lower"])
-            index: dict[tuple, list[int]] = {}
-            for j in range(len(lb) - min_tokens + 1):
-                index.setdefault(tuple(lb[j:j + min_tokens]), []).append(j)
-            for p in range(len(la) - min_tokens + 1):
-                for q in index.get(tuple(la[p:p + min_tokens]), []):
-                    if p and q and la[p - 1] == lb[q - 1]:
-                        continue  # not the start of a maximal run
-                    n = min_tokens
-                    while p + n < len(la) and q + n < len(lb) and la[p + n] == lb[q + n]:
-                        n += 1
-                    if sum(not s for s in sa[p:p + n]) < min_content:
-                        continue
-                    rows.append((da, db, int(a["token_id"].iloc[p]), int(b["token_id"].iloc[q]), n,
-                                 text_of[da][int(a["start"].iloc[p]):int(a["end"].iloc[p + n - 1])],
-                                 text_of[db][int(b["start"].iloc[q]):int(b["end"].iloc[q + n - 1])]))
-    out = pd.DataFrame(rows, columns=REUSE_COLUMNS).astype({"start_a": "int64", "start_b": "int64", "n_tokens": "int64"})
-    out = out.sort_values(["doc_a", "doc_b", "n_tokens", "start_a", "start_b"], ascending=[True, True, False, True, True], kind="stable")
-    return out.reset_index(drop=True)
+    columns_ok = {"start_a": "int64", "start_b": "int64", "n_tokens": "int64"}
+    docs = sorted(words["doc_id"].unique())
+    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
+    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
+    token_ids = words["token_id"].to_numpy(np.int64)
+    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
+    first = np.searchsorted(doc_no, np.arange(len(docs)))  # each document's first row (words are sorted by doc)
+    position = np.arange(len(ids)) - first[doc_no] if len(ids) else np.zeros(0, np.int64)
+    length = np.bincount(doc_no, minlength=len(docs))
+    found_i, found_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    # shingles: every window of min_tokens words inside one document, given an exact id
+    ok = position + min_tokens <= length[doc_no] if len(ids) else np.zeros(0, bool)
+    at = np.flatnonzero(ok)
+    if len(at) and min_tokens > 0:
+        windows = np.lib.stride_tricks.sliding_window_view(np.append(ids, np.zeros(min_tokens, np.int64)), min_tokens)[at]
+        _, shingle = np.unique(windows, axis=0, return_inverse=True)
+        shingle = shingle.ravel()
+        # the word before each occurrence: a pair of occurrences whose previous words are equal
+        # is inside a longer shared run, not at its start (-1 - i: no previous word)
+        before = np.where(position[at] > 0, ids[at - 1], -1 - at)
+        shared = np.bincount(shingle)[shingle] > 1
+        at, shingle, before = at[shared], shingle[shared], before[shared]
+        order = np.lexsort((at, before, shingle))
+        at, shingle, before = at[order], shingle[order], before[order]
+        bounds = np.flatnonzero(np.diff(shingle)) + 1
+        for group, prev in zip(np.split(at, bounds), np.split(before, bounds)) if len(at) else ():
+            if prev[0] == prev[-1]:
+                continue  # every occurrence follows the same word: all inside longer runs
+            owner = doc_no[group]
+            if owner.min() == owner.max():
+                continue
+            x, y = np.triu_indices(len(group), k=1)
+            keep = (prev[x] != prev[y]) & (owner[x] != owner[y])
+            x, y = x[keep], y[keep]
+            swap = owner[x] > owner[y]
+            found_i.append(np.where(swap, group[y], group[x]))
+            found_j.append(np.where(swap, group[x], group[y]))
+    i, j = np.concatenate(found_i), np.concatenate(found_j)
+    # extend every run start as far as the two texts agree
+    n = np.full(len(i), min_tokens, dtype=np.int64)
+    end_i, end_j = first[doc_no[i]] + length[doc_no[i]], first[doc_no[j]] + length[doc_no[j]]
+    alive = np.arange(len(i))
+    while len(alive):
+        alive = alive[(i[alive] + n[alive] < end_i[alive]) & (j[alive] + n[alive] < end_j[alive])]
+        alive = alive[ids[i[alive] + n[alive]] == ids[j[alive] + n[alive]]]
+        n[alive] += 1
+    cum_content = np.concatenate([[0], np.cumsum(content)])
+    keep = cum_content[i + n] - cum_content[i] >= min_content
+    i, j, n = i[keep], j[keep], n[keep]
+    # the table's order (doc_a, doc_b, longest first, start_a, start_b), on the integer arrays
+    order = np.lexsort((token_ids[j], token_ids[i], -n, doc_no[j], doc_no[i]))
+    i, j, n = i[order], j[order], n[order]
+    names = np.asarray(docs, dtype=object)
+    doc_a, doc_b = names[doc_no[i]], names[doc_no[j]]
+    columns = REUSE_COLUMNS if text else REUSE_COLUMNS[:5]
+    rows = {"doc_a": doc_a, "doc_b": doc_b, "start_a": token_ids[i], "start_b": token_ids[j], "n_tokens": n}
+    if text:
+        rows["text_a"] = [text_of[d][s:e] for d, s, e in zip(doc_a, starts[i].tolist(), ends[i + n - 1].tolist())]
+        rows["text_b"] = [text_of[d][s:e] for d, s, e in zip(doc_b, starts[j].tolist(), ends[j + n - 1].tolist())]
+    return pd.DataFrame(rows if len(i) else [], columns=columns).astype(columns_ok)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -685,7 +992,9 @@ def outlet_contrasts(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_freq: int 
     other reports of that meeting (keyness, ``key == "target"`` only, ``top_n`` per report).
 
     Returns ``meeting_id, doc_id, outlet`` and the keyness columns. A meeting with one report
-    has nothing to contrast and gives no rows.
+    has nothing to contrast and gives no rows. ``toks`` is a tokens table or the per-document
+    counts table (``term_counts`` stage); the counts are read once
+    (:func:`corpus_tools.keyness.group_keyness`), so the cost is linear in the corpus.
 
     Examples
     --------
@@ -695,18 +1004,15 @@ def outlet_contrasts(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_freq: int 
     >>> outlet_contrasts(toks, corpus)[["meeting_id", "doc_id", "term", "n_target"]].values.tolist()
     [['m', 'a', 'troops', 2], ['m', 'b', 'talks', 2]]
     """
-    merged = _with_docs(toks, corpus, ["meeting_id"])
+    words = word_counts(toks, ["doc_id"])
+    meeting_of = corpus.drop_duplicates("doc_id").set_index("doc_id")["meeting_id"]
+    words = words.assign(meeting_id=words["doc_id"].map(meeting_of))
     frames = []
-    for meeting, docs in corpus.groupby("meeting_id", sort=True)["doc_id"]:
-        present = sorted(set(docs) & set(merged.loc[merged["is_alpha"].astype(bool), "doc_id"]))
-        if len(present) < 2:
+    for meeting, part in words[words["meeting_id"].notna()].groupby("meeting_id", sort=True):
+        if part["doc_id"].nunique() < 2:
             continue
-        part = merged[merged["meeting_id"] == meeting]
-        for doc in present:
-            key = keyness(part, doc, by="doc_id", min_freq=min_freq)
-            key = key[key["key"] == "target"]
-            key = key.head(top_n) if top_n is not None else key
-            frames.append(key.assign(meeting_id=meeting, doc_id=doc))
+        key = _group_keyness(part, "doc_id", min_freq=min_freq, stopwords=False, key="target", top_n=top_n)
+        frames.append(key.assign(meeting_id=meeting))
     columns = ["meeting_id", "doc_id", "outlet", *KEYNESS_COLUMNS]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -834,7 +1140,8 @@ def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFr
     speakers_quoted, n_quotes, mean_compound, n_facts, facts``.
 
     ``top_terms``: the ``top_n`` most distinctive terms by TF-IDF
-    (:func:`corpus_tools.vocabulary.tfidf_terms`); ``speakers_quoted``: speakers of direct
+    (:func:`corpus_tools.vocabulary.tfidf_terms`; ``toks`` may be the per-document counts
+    table of the ``term_counts`` stage); ``speakers_quoted``: speakers of direct
     speech with their number of quotes, most quoted first; ``mean_compound``: the mean sentence
     compound of ``tone`` (:func:`corpus_tools.sentiment.aggregate_tone`); ``facts``: the fact
     keys of :func:`facts`, ``;``-joined in text order.
@@ -855,8 +1162,8 @@ def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFr
     who = speech["actor"].where(speech["actor"].fillna("") != "", speech["speaker"]).replace("", "(unattributed)")
     counts = speech.assign(who=who).groupby(["doc_id", "who"]).size().rename("n").reset_index()
     counts = counts.sort_values(["doc_id", "n", "who"], ascending=[True, False, True], kind="stable")
-    speakers = counts.groupby("doc_id").apply(lambda d: ", ".join(f"{w} ({n})" for w, n in zip(d["who"], d["n"])),
-                                              include_groups=False).astype(object) if len(counts) else pd.Series(dtype=object)
+    labels = counts["who"].astype(str) + " (" + counts["n"].astype(str) + ")"
+    speakers = labels.groupby(counts["doc_id"]).agg(", ".join).astype(object) if len(counts) else pd.Series(dtype=object)
     mean_tone = aggregate_tone(tone).set_index("doc_id")["mean_compound"] if len(tone) else pd.Series(dtype=float)
     keys = facts_df.drop_duplicates(["doc_id", "key"]).groupby("doc_id")["key"]
     cards = corpus[["doc_id", "outlet", "published", "meeting_id", "n_words"]].sort_values("doc_id", kind="stable").copy()

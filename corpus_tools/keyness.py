@@ -115,11 +115,88 @@ def keyness(toks: pd.DataFrame, target: str | Iterable[str], *, by: str = "doc_i
     counts = (words[kept].assign(_side=side[kept]).groupby(["term", "_side"])["n"].sum().unstack("_side", fill_value=0)
               .reindex(columns=["n_target", "n_reference"], fill_value=0).rename_axis(index="term", columns=None))
     counts = counts[counts["n_target"] + counts["n_reference"] >= min_freq].reset_index()
+    return _score(counts, c, d)
+
+
+def _score(counts: pd.DataFrame, c: int, d: int) -> pd.DataFrame:
+    """The keyness table of ``term, n_target, n_reference`` counts in corpora of ``c`` and ``d`` tokens."""
+    return _score_rows(counts, c, d, [])[KEYNESS_COLUMNS]
+
+
+def _score_rows(counts: pd.DataFrame, c, d, keys: list[str]) -> pd.DataFrame:
+    """:func:`_score` with ``c, d`` per row (arrays) and the rows sorted within ``keys`` groups."""
     a, b = counts["n_target"].to_numpy(), counts["n_reference"].to_numpy()
-    out = counts.astype({"n_target": "int64", "n_reference": "int64"}).assign(
+    out = counts[[*keys, "term", "n_target", "n_reference"]].astype({"n_target": "int64", "n_reference": "int64"}).assign(
         per_10k_target=a / c * 10_000, per_10k_reference=b / d * 10_000,
         g2=log_likelihood(a, b, c, d), log_ratio=log_ratio(a, b, c, d))
     out["p_value"] = chi2.sf(out["g2"], 1)
     out["key"] = np.where(a / c >= b / d, "target", "reference")
-    out = out.sort_values(["g2", "log_ratio", "term"], ascending=[False, False, True], kind="stable")
-    return out.reset_index(drop=True)[KEYNESS_COLUMNS]
+    out = out.sort_values([*keys, "g2", "log_ratio", "term"], ascending=[True] * len(keys) + [False, False, True], kind="stable")
+    return out.reset_index(drop=True)[[*keys, *KEYNESS_COLUMNS]]
+
+
+def group_keyness(toks: pd.DataFrame, by: str = "doc_id", *, min_freq: int = 3, stopwords: bool = False,
+                  key: str | None = "target", top_n: int | None = None) -> pd.DataFrame:
+    """:func:`keyness` of every group of column ``by`` against all the other groups, at once.
+
+    The same rows as ``keyness(toks, g, by=by, min_freq=min_freq)`` for each group ``g`` in
+    turn, but the word counts are read once and each group's table is computed from its own
+    counts and the corpus totals, so the cost grows with the corpus, not with groups x corpus.
+    ``key="target"`` (default) keeps the terms each group uses more than the rest (``None``:
+    all rows); ``top_n`` keeps the first rows of each group. ``toks`` is a tokens table or
+    a counts table (:func:`corpus_tools.vocabulary.word_counts`) with the ``by`` column.
+
+    Returns ``<by>`` and the keyness columns, groups in sorted order, each group's rows in
+    the order of :func:`keyness`.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": list("aaaabbbb"), "lower": ["troops"] * 3 + ["talks"] * 2 + ["sanctions"] * 3,
+    ...                      "is_stop": False, "is_alpha": True})
+    >>> group_keyness(toks, min_freq=1)[["doc_id", "term", "n_target", "n_reference"]].values.tolist()
+    [['a', 'troops', 3, 0], ['a', 'talks', 1, 1], ['b', 'sanctions', 3, 0], ['b', 'talks', 1, 1]]
+    """
+    if key not in ("target", "reference", None):
+        raise CorpusError(f"key must be 'target', 'reference' or None, got {key!r}")
+    return _group_keyness(word_counts(toks, [by]), by, min_freq=min_freq, stopwords=stopwords, key=key, top_n=top_n)
+
+
+def _group_keyness(words: pd.DataFrame, by: str, *, min_freq: int, stopwords: bool, key: str | None,
+                   top_n: int | None) -> pd.DataFrame:
+    """:func:`group_keyness` from a word-counts table ``by, term, is_stop, n``."""
+    words = words[words[by].notna()]
+    sizes = words.groupby(by, sort=True)["n"].sum()
+    total = int(sizes.sum())
+    kept = words if stopwords else words[~words["is_stop"]]
+    term_total = kept.groupby("term", sort=True)["n"].sum()
+    frequent = term_total[term_total >= min_freq]
+    if (sizes == total).any():
+        raise CorpusError(f"keyness reference group of {by!r} has no words; give other values in reference=")
+    if key == "target":  # a term a group never uses leans to the rest: each group's own terms suffice
+        own = kept[kept["term"].isin(frequent.index)].groupby([by, "term"], sort=True)["n"].sum().reset_index()
+        c = own[by].map(sizes).to_numpy()
+        own = own.rename(columns={"n": "n_target"}).assign(n_reference=own["term"].map(frequent).to_numpy() - own["n"].to_numpy())
+        table = _score_rows(own, c, total - c, [by])
+        table = table[table["key"] == key]
+        if top_n is not None:
+            table = table[table.groupby(by, sort=False).cumcount() < top_n]
+        return table.reset_index(drop=True)[[by, *KEYNESS_COLUMNS]]
+    frames = []
+    own_terms = dict(iter(kept.groupby(by, sort=True)))
+    for group, c in sizes.items():
+        c, d = int(c), total - int(c)
+        rows = own_terms.get(group, kept.iloc[:0])
+        own = rows.groupby("term", sort=True)["n"].sum()
+        terms = frequent.index
+        n_target = own.reindex(terms, fill_value=0).to_numpy()
+        table = _score(pd.DataFrame({"term": terms, "n_target": n_target,
+                                     "n_reference": frequent.reindex(terms).to_numpy() - n_target}), c, d)
+        if key is not None:
+            table = table[table["key"] == key]
+        if top_n is not None:
+            table = table.head(top_n)
+        frames.append(table.assign(**{by: group}))
+    columns = [by, *KEYNESS_COLUMNS]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]

@@ -431,23 +431,33 @@ class Processed:
         return self.table("quotes")
 
     def table(self, stage: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """The stage's rows for these documents, in corpus order, as the direct call gives them."""
+        """The stage's rows for these documents, in corpus order, as the direct call gives them.
+
+        Each document's rows come exactly once, from one part file: when several parts cover
+        a document (two corpora sharing a cache, two processes filling it at once), the
+        first part by file name is read for it and the others are ignored for it, so rows of
+        one document are never mixed from two parts.
+        """
         if stage not in self.versions:
             raise CorpusError(f"stage {stage!r} was not processed; process(..., stages=[{stage!r}, ...])")
-        covered = _covered(self.cache, stage, self.versions[stage])
+        covered = _covered(self.cache, stage, self.versions[stage])  # each key -> its first part by name
         wanted = list(self.docs[_KEY])
         missing = [k for k in wanted if k not in covered]
         if missing:
             raise CorpusError(f"{len(missing)} document(s) are not in the cache for stage {stage!r}; run process() again")
-        parts = sorted({covered[k] for k in wanted})
+        keys_of: dict[Path, set[str]] = {}
+        for key in wanted:
+            keys_of.setdefault(covered[key], set()).add(key)
         read_columns = None if columns is None else [*columns, _KEY]
-        tables = [pq.read_table(p, columns=read_columns).to_pandas() for p in parts]
+        tables = []
+        for part in sorted(keys_of):
+            rows = pq.read_table(part, columns=read_columns).to_pandas()
+            tables.append(rows[rows[_KEY].isin(keys_of[part])])
         frames = [f for f in tables if len(f)] or tables[:1]  # an empty part still carries the columns
         if not frames:
             return pd.DataFrame(columns=list(columns or []))
         rows = pd.concat(frames, ignore_index=True)
         position = {k: i for i, k in enumerate(wanted)}
-        rows = rows[rows[_KEY].isin(position)]
         rows = rows.assign(_pos=rows[_KEY].map(position)).sort_values("_pos", kind="stable")
         return rows.drop(columns=[_KEY, "_pos"]).reset_index(drop=True)
 

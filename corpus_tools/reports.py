@@ -13,10 +13,11 @@ which keep tables byte-reproducible (fixed float format, ``\\n`` line endings, n
 from __future__ import annotations
 
 import ast
+import contextlib
 import html
 import json
+import os
 import re
-import contextlib
 import shutil
 import sys
 import tempfile
@@ -29,8 +30,8 @@ import nbformat
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
+from corpus_tools.paths import ROOT_ENV, notebooks_dir, project_root, reports_dir
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.paths import notebooks_dir, reports_dir
 
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[A-Za-z0-9_-]+\.ipynb$")
 FLOAT_FORMAT = "%.6g"
@@ -214,6 +215,138 @@ class NotebookResult:
     seconds: float
     message: str = ""
     outputs: list[str] = field(default_factory=list)
+    fatal: bool = False  # the run cannot go on (the kernels import another corpus_tools): the rest are not run
+
+
+# ----------------------------------------------------------------------------- kernels
+
+KERNEL_NAME = "corpus-tools"
+_ENGINE = "corpus_tools"
+_KERNEL_NOISE = re.compile(
+    r"Kernel is running over TCP without encryption"  # ipykernel 7 on the default tcp transport
+    r"|^\s*$"
+)
+
+
+class KernelMismatch(CorpusError):
+    """The notebook kernel imports another ``corpus_tools``, or sees another project root,
+    than the command that started it."""
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment variables the runner gives each notebook kernel, on top of its own:
+    ``PYTHONPATH`` led by the folder this ``corpus_tools`` is imported from, and
+    ``CORPUS_TOOLS_ROOT`` set to this project's root, so that the kernel imports the same
+    package (code, data, cache) as the command, whatever else is installed or on the path.
+
+    Examples
+    --------
+    >>> env = kernel_environment()
+    >>> env["PYTHONPATH"].split(os.pathsep)[0] == str(Path(__file__).resolve().parent.parent)
+    True
+    >>> Path(env["CORPUS_TOOLS_ROOT"]) == project_root()
+    True
+    """
+    first = str(Path(__file__).resolve().parent.parent)
+    rest = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry and entry != first]
+    return {"PYTHONPATH": os.pathsep.join([first, *rest]), ROOT_ENV: str(project_root())}
+
+
+def _write_kernel_spec(directory: Path) -> Path:
+    """A kernel spec that starts this very Python (``sys.executable``), in ``directory``."""
+    spec = directory / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (corpus_tools)", "language": "python",
+    }), encoding="utf-8")
+    return directory
+
+
+_KERNEL_PROBE = {
+    "package": "__import__('corpus_tools').__file__",
+    "root": "str(__import__('corpus_tools.paths').paths.project_root())",
+}
+
+
+def _check_kernel(found: dict[str, Any]) -> None:
+    """Raise :class:`KernelMismatch` unless the kernel's answers to ``_KERNEL_PROBE`` (the
+    ``user_expressions`` of an execute reply) name this package file and project root."""
+    expected = {"package": str(Path(__file__).resolve().parent / "__init__.py"), "root": str(project_root())}
+    seen = {}
+    for name, reply in found.items():
+        if reply.get("status") == "ok":
+            seen[name] = str(Path(ast.literal_eval(reply["data"]["text/plain"])).resolve())
+        else:
+            seen[name] = f"<{reply.get('ename', 'error')}: {reply.get('evalue', '')}>"
+    if seen != expected:
+        here = project_root()
+        raise KernelMismatch(
+            f"the notebook kernel imports corpus_tools from {seen['package']} (project root {seen['root']}), "
+            f"but this command runs corpus_tools from {expected['package']} (project root {expected['root']}); "
+            f"the reports would not be those of this project. Run `make setup` in {here} and start the command "
+            f"from there ({here / '.venv' / 'bin' / 'corpus-tools'}); look for another corpus_tools on PYTHONPATH "
+            "or in IPython start-up files")
+
+
+def _engine_name() -> str:
+    """Register (once) the papermill engine whose kernels run this project's package."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_core.utils import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    if _ENGINE in papermill_engines._engines:
+        return _ENGINE
+
+    class ProjectKernelClient(PapermillNotebookClient):
+        """Starts the kernel from this Python with :func:`kernel_environment`, its start-up
+        output to a log file, and checks it imports this package before the first cell."""
+
+        def __init__(self, nb_man, *, kernel_dir: str, kernel_log, **kw):
+            super().__init__(nb_man, **kw)
+            self.ct_kernel_dir, self.ct_kernel_log = kernel_dir, kernel_log
+
+        def create_kernel_manager(self):
+            specs = KernelSpecManager(kernel_dirs=[str(_write_kernel_spec(Path(self.ct_kernel_dir)))])
+            self.kernel_name = KERNEL_NAME
+            self.km = self.kernel_manager_class(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, config=self.config)
+            return self.km
+
+        async def async_start_new_kernel(self, **kwargs):
+            kwargs.update(env={**os.environ, **kernel_environment()}, stdout=self.ct_kernel_log, stderr=self.ct_kernel_log)
+            await super().async_start_new_kernel(**kwargs)
+
+        start_new_kernel = run_sync(async_start_new_kernel)
+
+        def papermill_execute_cells(self):
+            msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=_KERNEL_PROBE)
+            reply = self.wait_for_reply(msg_id)
+            _check_kernel(reply["content"].get("user_expressions", {}))
+            super().papermill_execute_cells()
+
+    class ProjectEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            return ProjectKernelClient(nb_man, **final).execute()
+
+    papermill_engines.register(_ENGINE, ProjectEngine)
+    return _ENGINE
+
+
+def _kernel_said(log: Path) -> str:
+    """What the kernel printed outside its cells, start-up noise left out (last lines only)."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return ""
+    kept = [line for line in lines if not _KERNEL_NOISE.search(line)]
+    return " | ".join(kept[-8:])
 
 
 _PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -328,11 +461,14 @@ def run_notebook(path: Path | str, output_dir: Path | str | None = None, paramet
     (output_dir / ".staging").mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{stem}-", dir=output_dir / ".staging"))  # private to this run
     params = {"data_dir": str(_data_dir(data_dir).resolve()), "output_dir": str(staging), **(parameters or {})}
+    kernel_log = staging / ".kernel.log"
     try:
-        pm.execute_notebook(
-            str(path), str(staging / f"{stem}.ipynb"), parameters=params, cwd=str(path.parent),
-            kernel_name="python3", progress_bar=False, log_output=False,
-        )
+        with kernel_log.open("w", encoding="utf-8") as log:
+            pm.execute_notebook(
+                str(path), str(staging / f"{stem}.ipynb"), parameters=params, cwd=str(path.parent),
+                kernel_name="python3", progress_bar=False, log_output=False, engine_name=_engine_name(),
+                kernel_dir=str(staging / ".kernel"), kernel_log=log,
+            )
         nb = nbformat.read(str(staging / f"{stem}.ipynb"), as_version=4)
         shown = {**params, "output_dir": str(output_dir)}
         stamp = provenance(data_dir, shown)
@@ -341,12 +477,16 @@ def run_notebook(path: Path | str, output_dir: Path | str | None = None, paramet
         page = notebook_to_html(nb, footer=provenance_html(stamp))
         (staging / f"{stem}.html").write_text(page, encoding="utf-8")
         outputs = _publish(staging, output_dir, stem)
+    except KernelMismatch as exc:
+        return NotebookResult(stem, False, time.perf_counter() - started, f"{stem} not run: {exc}", fatal=True)
     except Exception as exc:  # a notebook may raise anything; report it and keep the old report
+        said = _kernel_said(kernel_log)
         failed = output_dir / ".failed"
         failed.mkdir(parents=True, exist_ok=True)
         if (staging / f"{stem}.ipynb").exists():
             shutil.copyfile(staging / f"{stem}.ipynb", failed / f"{stem}.ipynb")
         message = _failure_message(stem, exc, path) + f"; the executed notebook is in {failed / (stem + '.ipynb')}; the previous report is kept"
+        message += f"; the kernel printed: {said}" if said else ""
         return NotebookResult(stem, False, time.perf_counter() - started, message)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -500,6 +640,9 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
     ``output_dir`` go to all. A notebook whose :func:`notebook_fingerprint` matches its last
     successful run (recorded in ``reports/.fingerprints.json``) and whose page exists is not
     run again, unless ``force``. ``jobs`` notebooks run at once (each in its own kernel).
+    Kernels run this Python with :func:`kernel_environment`; when a kernel still imports
+    another ``corpus_tools`` or sees another project root, that notebook and the ones not yet
+    started are not run (``fatal``), and the message names both paths and the fix.
     Returns one :class:`NotebookResult` per notebook, in notebook order.
     """
     from concurrent.futures import ThreadPoolExecutor
@@ -515,14 +658,22 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
         own = {k: v for k, v in (parameters or {}).items() if k in declared}
         planned.append((path, own, notebook_fingerprint(path, own, data_dir)))
 
+    stopped: list[str] = []  # why the run stopped (a kernel importing another corpus_tools)
+
     def one(item: tuple[Path, dict, str]) -> NotebookResult:
         path, own, fingerprint = item
         label = f"[{books.index(path) + 1}/{len(books)}] {path.stem}"
         if not force and fingerprints.get(path.stem) == fingerprint and (output_dir / f"{path.stem}.html").exists():
             say(f"{label} up to date (nothing it depends on changed; --force reruns it)")
             return NotebookResult(path.stem, True, 0.0, "up to date")
+        if stopped:
+            return NotebookResult(path.stem, False, 0.0, f"{path.stem} not run: {stopped[0]}", fatal=True)
         say(f"{label} ...")
         result = run_notebook(path, output_dir, own, data_dir=data_dir)
+        if result.fatal:
+            stopped.append(result.message.split(": ", 1)[1])
+            say(f"{label} STOPPED\n    {result.message}")
+            return result
         say(f"{label} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)" + ("" if result.ok else f"\n    {result.message}"))
         return result
 

@@ -499,7 +499,8 @@ def quote_segments(sents: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Sequence
 
 def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = "vader", *, by: str | None = "doc_id",
                        corpus: pd.DataFrame | None = None, data_dir: Path | str | None = None,
-                       cache: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       cache: Path | str | None = None, segments: pd.DataFrame | None = None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tone of quoted speech vs the reporters' narration.
 
     Returns ``(segments, summary)``: every segment of :func:`quote_segments` with its scores,
@@ -507,6 +508,8 @@ def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = 
     ``n_sentences`` (here: segments), ``n_words``, ``mean_compound``, ``weighted_compound``
     and label shares. The length-weighted mean is the fairer comparison, because the short
     narration fragments around a quote ("he said") are neutral by construction.
+    ``segments``: the scored segments a previous call returned (same sentences, quotes and
+    method), summarised again by another ``by`` without scoring every segment again.
 
     Examples
     --------
@@ -516,12 +519,13 @@ def quote_vs_narration(sents: pd.DataFrame, quotes: pd.DataFrame, method: str = 
     >>> segments, summary = quote_vs_narration(sents, quotes)
     >>> segments[["part", "compound"]].values.tolist()
     [['quote', -0.7906], ['narration', 0.4588]]
-    >>> quote_vs_narration(sents, quotes, by=None)[1][["part", "n_words"]].values.tolist()
+    >>> quote_vs_narration(sents, quotes, by=None, segments=segments)[1][["part", "n_words"]].values.tolist()
     [['narration', 3], ['quote', 5]]
     """
-    segments = quote_segments(sents, quotes)
-    scores = score_texts(segments["text"], method, data_dir=data_dir, cache=cache)
-    segments = pd.concat([segments.reset_index(drop=True), scores], axis=1)
+    if segments is None:
+        segments = quote_segments(sents, quotes)
+        scores = score_texts(segments["text"], method, data_dir=data_dir, cache=cache)
+        segments = pd.concat([segments.reset_index(drop=True), scores], axis=1)
     if by is None:
         return segments, _summarise(segments, ["part"])
     df = _with_documents(segments, corpus, by)
@@ -745,9 +749,12 @@ def paired_comparison(gold: pd.DataFrame, method_a: str = "vader", method_b: str
 
 
 def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, data_dir: Path | str | None = None,
-                     cache: Path | str | None = None) -> pd.DataFrame:
+                     cache: Path | str | None = None, tones: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Agreement between each pair of methods on the corpus sentences (no gold needed):
     ``method_a, method_b, n, percent_agreement, kappa, correlation`` (Pearson, compounds).
+
+    ``tones``: the :func:`sentence_tone` tables of these sentences already computed, by
+    method, so that the sentences are not scored again (a method missing from it is scored).
 
     Examples
     --------
@@ -755,8 +762,13 @@ def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, d
     ...                       "text": ["A terrible war.", "Leaders met.", "A great success."]})
     >>> method_agreement(sents, ["vader", "afinn"])[["percent_agreement", "kappa"]].values.tolist()
     [[100.0, 1.0]]
+    >>> tones = {m: sentence_tone(sents, m) for m in ["vader", "afinn"]}
+    >>> method_agreement(sents, ["vader", "afinn"], tones=tones)[["percent_agreement", "kappa"]].values.tolist()
+    [[100.0, 1.0]]
     """
-    scored = {m: score_texts(sents["text"], m, data_dir=data_dir, cache=cache) for m in methods}
+    keys = sents[["doc_id", "sent_id"]].reset_index(drop=True) if tones else None
+    scored = {m: keys.merge(tones[m], on=["doc_id", "sent_id"], how="left", validate="one_to_one")
+              if tones and m in tones else score_texts(sents["text"], m, data_dir=data_dir, cache=cache) for m in methods}
     rows = []
     for i, a in enumerate(methods):
         for b in methods[i + 1:]:

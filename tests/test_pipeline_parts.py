@@ -1,0 +1,115 @@
+"""A document stored in more than one part file comes back once, from one part."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from corpus_tools import sentences, tokens
+from corpus_tools.pipeline import _KEY, _METADATA_KEY, _write_part, process, stage_versions
+from corpus_tools.sentiment import sentence_tone
+
+STAGES = ["tokens", "tone"]
+
+
+def part_keys(part: Path) -> list[str]:
+    """The document keys a part file lists as covered."""
+    return json.loads(pq.read_schema(part).metadata[_METADATA_KEY])
+
+
+def parts_by_key(cache: Path, stage: str) -> dict[str, list[Path]]:
+    """Every part file covering each document key, in name order."""
+    version = stage_versions([stage])[stage]
+    found: dict[str, list[Path]] = {}
+    for part in sorted((cache / stage / version).glob("part-*.parquet")):
+        for key in part_keys(part):
+            found.setdefault(key, []).append(part)
+    return found
+
+
+def test_a_document_in_two_parts_comes_back_once_from_the_first_part(corpus, tmp_path):
+    # two corpora, each processed into its own cache, then sharing one: documents 1-3 are in both
+    first, second = tmp_path / "first", tmp_path / "second"
+    process(corpus.iloc[:4], STAGES, cache=first, scheduler="serial")
+    process(corpus.iloc[1:], STAGES, cache=second, scheduler="serial")
+    for path in second.rglob("part-*.parquet"):
+        target = first / path.relative_to(second)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    covering = parts_by_key(first, "tone")
+    keys = process(corpus, STAGES, cache=first, scheduler="serial").docs[_KEY].tolist()
+    assert [len(covering[k]) for k in keys] == [1, 2, 2, 2, 1]
+    # mark every row of the later part (by name) so a row read from it would show
+    later = covering[keys[1]][1]
+    marked = pq.read_table(later).to_pandas().assign(compound=9.0)
+    assert Path(_write_part(marked, part_keys(later), later.parent)) == later  # same keys, same name
+
+    result = process(corpus, STAGES, cache=first, scheduler="serial")
+    assert result.computed == {"tokens": 0, "tone": 0}
+    tone = result.table("tone")
+    expected = sentence_tone(sentences(corpus), "vader_adjusted")
+    first_is_later = [covering[k][0] == later for k in keys]
+    assert not tone.duplicated(["doc_id", "sent_id"]).any()
+    assert tone["doc_id"].value_counts().sort_index().tolist() == expected["doc_id"].value_counts().sort_index().tolist()
+    for doc_id, from_later in zip(corpus["doc_id"], first_is_later):
+        compound = tone.loc[tone["doc_id"] == doc_id, "compound"]
+        if from_later:
+            assert compound.eq(9.0).all(), doc_id
+        else:
+            pd.testing.assert_series_equal(compound.reset_index(drop=True),
+                                           expected.loc[expected["doc_id"] == doc_id, "compound"].reset_index(drop=True))
+    pd.testing.assert_frame_equal(result.table("tokens"), tokens(sentences(corpus)))
+
+
+WORKER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from corpus_tools import load_corpus
+    from corpus_tools.pipeline import process
+
+    start, stop, cache, ready, go = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
+    corpus = load_corpus().iloc[start:stop]
+    ready.touch()
+    while not go.exists():
+        time.sleep(0.01)
+    result = process(corpus, ["tokens", "tone"], cache=cache, scheduler="serial", batch_size=2)
+    print(result.computed["tone"])
+""")
+
+
+def test_two_processes_filling_one_cache_at_once_give_each_row_once(corpus, tmp_path):
+    cache, go = tmp_path / "cache", tmp_path / "go"
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    runs = []
+    for name, (start, stop) in {"a": (0, 4), "b": (1, 5)}.items():
+        ready = tmp_path / f"ready-{name}"
+        runs.append((ready, subprocess.Popen([sys.executable, str(script), str(start), str(stop), str(cache), str(ready), str(go)],
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    deadline = time.monotonic() + 120
+    while not all(ready.exists() for ready, _ in runs):
+        assert time.monotonic() < deadline and all(p.poll() is None for _, p in runs), [p.communicate() for _, p in runs]
+        time.sleep(0.01)
+    go.touch()
+    outputs = [p.communicate(timeout=300) for _, p in runs]
+    assert [p.returncode for _, p in runs] == [0, 0], outputs
+    assert sum(int(out.split()[-1]) for out, _ in outputs) > 5  # both computed documents 1-3 (else nothing was shared)
+    covering = parts_by_key(cache, "tone")
+    assert max(len(parts) for parts in covering.values()) == 2
+
+    result = process(corpus, STAGES, cache=cache, scheduler="serial")
+    assert result.computed == {"tokens": 0, "tone": 0}
+    tone, toks = result.table("tone"), result.table("tokens")
+    assert not tone.duplicated(["doc_id", "sent_id"]).any()
+    assert not toks.duplicated(["doc_id", "token_id"]).any()
+    pd.testing.assert_frame_equal(tone, sentence_tone(sentences(corpus), "vader_adjusted"))
+    pd.testing.assert_frame_equal(toks, tokens(sentences(corpus)))
+    # the merge that failed in notebook 02 when rows came twice
+    tone.merge(toks[["doc_id", "sent_id"]].drop_duplicates(), on=["doc_id", "sent_id"], validate="one_to_one")
