@@ -11,7 +11,7 @@ The public API, re-exported here (each function is documented, with an example, 
 
 Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
 ``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
-``quotes``, ``sentiment``, ``compare``, ``pipeline`` (cache, process pool, Dask),
+``quotes``, ``sentiment``, ``vader`` (NLTK's VADER, fast), ``compare``, ``pipeline`` (cache, process pool, Dask),
 ``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
 
 Three functions share their module's name and are not re-exported, so that the modules stay
@@ -44,17 +44,18 @@ from corpus_tools.sentiment import (
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
 from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
-from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.tokens import count_words, lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.vader import ExactVader, vader_tokens
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
 __version__ = _version("corpus_tools")
 
 __all__ = [
-    "CorpusError", "CorpusWarning", "Problem",
+    "CorpusError", "CorpusWarning", "ExactVader", "Problem",
     "add_article", "add_meeting", "aggregate_tone", "article_cards", "fact_coverage", "meeting_changes",
     "quote_groups", "similarity_matrix", "similarity_pairs", "text_reuse", "attribution_errors", "cache_dir", "candidate_speakers",
     "check_corpus", "clean_text", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
-    "corpus_summary", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
+    "corpus_summary", "count_words", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
     "flesch_kincaid_grade", "flesch_reading_ease", "indirect_speech", "keyness", "kwic", "lexical_diversity",
     "load_actors", "load_boilerplate_rules", "load_corpus", "load_gold_quotes", "load_meetings",
     "load_sentiment_gold", "load_stopwords", "load_titles", "log_likelihood", "log_ratio", "lower_form", "macro_f1",
@@ -62,5 +63,5 @@ __all__ = [
     "normalize_unicode", "process", "project_root", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
-    "ttr", "validation_table", "vocabulary_size", "word_spans",
+    "ttr", "vader_tokens", "validation_table", "vocabulary_size", "word_spans",
 ]

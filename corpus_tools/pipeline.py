@@ -115,7 +115,7 @@ STAGES: dict[str, Stage] = {
         Stage("sentences", _run_sentences, (*_CLEANING, "tokens"), ("boilerplate.csv", "abbreviations.txt"), packages=("nltk",)),
         Stage("tokens", _run_tokens, ("tokens",), ("stopwords_en.txt",), needs=("sentences",)),
         Stage("term_counts", _run_term_counts, ("pipeline",), (), needs=("tokens",)),
-        Stage("tone", _run_tone, ("sentiment",), ("lexicons/domain_overrides.csv",), needs=("sentences",),
+        Stage("tone", _run_tone, ("sentiment", "vader", "tokens", "clean"), ("lexicons/domain_overrides.csv",), needs=("sentences",),
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _SPEAKER_DATA),
