@@ -363,12 +363,12 @@ class Batch:
 
 
 def _clean_batch(docs: list[dict], data_dir: str) -> pd.DataFrame:
-    from corpus_tools.clean import clean_text
+    from corpus_tools.clean import clean_texts
     from corpus_tools.resources import load_boilerplate_rules
 
     rules = load_boilerplate_rules(data_dir)
     frame = pd.DataFrame(docs)
-    frame["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(frame["text_raw"], frame["doc_id"])]
+    frame["text"] = clean_texts(list(frame["text_raw"]), rules)  # clean_text's texts, without the audit tables
     frame["published"] = pd.to_datetime(frame["published"].replace("", None), format="%Y-%m-%d")
     return frame
 

@@ -30,17 +30,20 @@ TOKEN_COLUMNS = ["doc_id", "sent_id", "token_id", "token", "lower", "is_stop", "
 
 _CLITIC = r"(?:['\u2019](?:[sSdDmM]|ve|re|ll|VE|RE|LL)|n['\u2019]t|N['\u2019]T)(?![^\W_])"
 _NOT_CLITIC = r"(?!(?:[sSdDmM]|ve|re|ll|VE|RE|LL)(?![^\W_]))"
-WORD_TOKEN_PATTERN = (
+TOKEN_PATTERN = (
     r"(?:[A-Za-z]\.){2,}(?![^\W_])"  # dotted abbreviations: U.S., U.K.
     r"|\$\d+(?:[.,]\d+)*"  # money: $2, $1,500.50
     r"|\d+(?:[.,]\d+)*(?:%|(?:-[^\W\d_]+)+)?"  # numbers: 30,000  20%  30-day
     r"|[^\W\d_]+?(?=n['\u2019]t(?![^\W_]))"  # the word before n't: do|n't
     r"|" + _CLITIC  # clitics: 's n't 've
     + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
+    r"|[^\w\s]"  # any other single symbol
 )
-TOKEN_PATTERN = WORD_TOKEN_PATTERN + r"|[^\w\s]"  # ... or any other single symbol
 _WORD_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
-_WORDS_ONLY = re.compile(WORD_TOKEN_PATTERN)
+_HAS_WORD = re.compile(r"[^\W_]")
+# the stretches between spaces and line breaks: no token crosses one, and the pattern reads
+# a space or a line break just as it reads the end of the text
+_CHUNK = re.compile(r"[^ \n]+")
 _CAPS_WORD = re.compile(r"[A-Z][A-Z.]+")
 _ALPHA_WORD = re.compile(r"[^\W\d_]+(?:[-'.\u2019][^\W\d_]*)*")
 _CLITIC_WORD = re.compile(_CLITIC)
@@ -53,11 +56,36 @@ class _ChunkWords(dict):
     def __missing__(self, chunk: str) -> int:
         if len(self) > 1_000_000:
             self.clear()
-        n = self[chunk] = len(_WORDS_ONLY.findall(chunk))
+        n = self[chunk] = sum(1 for start, end in _WORD_TOKENIZER.span_tokenize(chunk) if _HAS_WORD.search(chunk[start:end]))
         return n
 
 
 _CHUNK_WORDS = _ChunkWords()
+
+
+class _ChunkTokens(dict):
+    """Chunk -> its tokens ``(start, end, token, lower, is_stop, is_alpha)``, filled on demand."""
+
+    def __init__(self, stopwords: frozenset[str]):
+        super().__init__()
+        self.stopwords = stopwords
+
+    def __missing__(self, chunk: str) -> tuple:
+        if len(self) > 1_000_000:
+            self.clear()
+        rows = []
+        for start, end in _WORD_TOKENIZER.span_tokenize(chunk):
+            token = chunk[start:end]
+            lower = lower_form(token)
+            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
+            rows.append((start, end, token, lower, lower in self.stopwords, is_alpha))
+        found = self[chunk] = tuple(rows)
+        return found
+
+
+@lru_cache(maxsize=4)
+def _chunk_tokens(stopwords: frozenset[str]) -> _ChunkTokens:
+    return _ChunkTokens(stopwords)
 
 
 @lru_cache(maxsize=8)
@@ -100,10 +128,9 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 def count_words(text: str) -> int:
     """The number of tokens of :func:`word_spans` that hold a letter or a digit (words and numbers).
 
-    The token pattern without its last alternative (a single symbol): a symbol token is one
-    character long, so dropping it moves no other token. No token crosses white space and the
-    pattern looks neither behind nor past white space, so the text is counted chunk by chunk
-    (split on white space) and each distinct chunk is matched once per process.
+    No token crosses white space and the pattern looks neither behind nor past it, so the
+    text is counted chunk by chunk (split on white space, a character that is never part of a
+    word token) and each distinct chunk is tokenised once per process.
 
     Examples
     --------
@@ -149,7 +176,8 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     is_stop, is_alpha, start, end``.
 
     ``token_id`` counts from 1 within each document; ``start``/``end`` are offsets into the
-    document's clean text. ``is_alpha`` marks word tokens (letters, with inner hyphens or
+    document's clean text. No token crosses a space or a line break, so each distinct stretch
+    between them is tokenised once per process and remembered. ``is_alpha`` marks word tokens (letters, with inner hyphens or
     apostrophes allowed); ``is_stop`` marks stopwords of ``data/stopwords_en.txt`` by ``lower``.
 
     Examples
@@ -159,16 +187,17 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     [['The', 'the', True, True], ['US', 'US', False, True], ['told', 'told', False, True], ['us', 'us', True, True], [':', ':', False, False]]
     """
     stopwords = load_stopwords(data_dir)
+    memo = _chunk_tokens(frozenset(stopwords))
     rows = []
     counters: dict[str, int] = {}
+    chunks = _CHUNK.finditer
     for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
         n = counters.get(doc_id, 0)
-        for start, end in word_spans(text):
-            n += 1
-            token = text[start:end]
-            lower = lower_form(token)
-            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
-            rows.append((doc_id, sent_id, n, token, lower, lower in stopwords, is_alpha, offset + start, offset + end))
+        for chunk in chunks(text):
+            base = offset + chunk.start()
+            for start, end, token, lower, is_stop, is_alpha in memo[chunk.group()]:
+                n += 1
+                rows.append((doc_id, sent_id, n, token, lower, is_stop, is_alpha, base + start, base + end))
         counters[doc_id] = n
     table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
     return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -96,3 +98,51 @@ def test_empty_and_one_word_documents():
     toks = tokens(sents)
     assert toks[["token_id", "token", "lower"]].values.tolist() == [[1, "Ceasefire", "ceasefire"]]
     assert tokens(sentences(docs.iloc[:1])).empty
+
+
+# ------------------------------------------------------------------ the memoised tokenizer gives the same tables
+
+def _old_tokens(sents: pd.DataFrame) -> pd.DataFrame:
+    """tokens() as it was: the tokenizer on every sentence, every token classified afresh."""
+    from corpus_tools.resources import load_stopwords
+    from corpus_tools.tokens import _ALPHA_WORD, _CLITIC_WORD, TOKEN_COLUMNS
+
+    stopwords = load_stopwords()
+    rows, counters = [], {}
+    for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
+        n = counters.get(doc_id, 0)
+        for start, end in word_spans(text):
+            n += 1
+            token = text[start:end]
+            lower = lower_form(token)
+            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
+            rows.append((doc_id, sent_id, n, token, lower, lower in stopwords, is_alpha, offset + start, offset + end))
+        counters[doc_id] = n
+    table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+    return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+
+
+def _odd_sentences(n: int, seed: int = 5) -> pd.DataFrame:
+    import numpy as np
+
+    pieces = ["Zelensky", "'s", "’s", "can't", "don’t", "U.S.", "$2", "30,000", "20%", "30-day", "Franco-British", "O'Brien",
+              "ab\u0307cd", "\u0307x", "q\u0307", "x_y", "\x1c", "\u00a0", "\t", " ", " ", " ", "  ", "\n", "“", "”", ",", ".",
+              "US", "NATO", "the", "The", "—", "n't", "'", "e.g.", "2.5", "-", "ʼ", "١٢", "İstanbul"]
+    rng = np.random.default_rng(seed)
+    texts = ["".join(pieces[i] for i in rng.integers(len(pieces), size=int(rng.integers(1, 30)))) for _ in range(n)]
+    return pd.DataFrame({"doc_id": [f"d{i // 7}" for i in range(n)], "sent_id": [i % 7 + 1 for i in range(n)],
+                         "text": texts, "start": [3 * i for i in range(n)]})
+
+
+def test_tokens_equal_the_previous_implementation(corpus_sentences):
+    from corpus_tools.tokens import tokens as new_tokens
+
+    for sents in (corpus_sentences, _odd_sentences(20_000)):
+        pd.testing.assert_frame_equal(new_tokens(sents), _old_tokens(sents), check_exact=True)
+
+
+def test_count_words_counts_the_tokenizer_words(corpus_sentences):
+    from corpus_tools.tokens import count_words
+
+    for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
+        assert count_words(text) == sum(1 for a, b in word_spans(text) if re.search(r"[^\W_]", text[a:b])), repr(text)
