@@ -75,6 +75,7 @@ TONE_COLUMNS = ["doc_id", "sent_id", "neg", "neu", "pos", "compound", "label", "
 GOLD_COLUMNS = ["doc_id", "sent_no", "sentence", "label", "split", "notes"]
 OVERRIDE_COLUMNS = ["term", "valence", "justification"]
 SPLITS = ("tune", "test")
+MEMO_LIMIT = 200_000  # distinct chunks a scorer remembers before it starts afresh
 LEXICON_RESOURCE = "sentiment/vader_lexicon/vader_lexicon.txt"
 
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]|(?<![^\W\d_])['\u2018\u2019]|['\u2018\u2019](?![^\W\d_])")
@@ -235,11 +236,6 @@ class VaderScorer:
         """The analyzer's tokens of one white-space-free chunk of raw text (memoised), and as
         side effects its word count and whether a multiword override may start in it."""
         memo = self._memo
-        if len(memo) > 1_000_000:  # bound the memory on a corpus with an endless vocabulary
-            memo.clear()
-            self._words.clear()
-            self._spaced.clear()
-            self._phrase_chunks.clear()
         clean = _prepare_text(chunk)
         spaced = _QUOTE_MARKS.sub(r" \g<0> ", clean) if self.space_quotes else clean
         tokens = tuple(self.exact.tokens(spaced))
@@ -273,6 +269,9 @@ class VaderScorer:
         chunk_tokens = self._memo.__getitem__
         rows, counts = [], []
         for text in texts:
+            if len(self._memo) > MEMO_LIMIT:  # bound the memory on a corpus with an endless vocabulary
+                for memo in (self._memo, words_of, spaced_of, phrase_chunks):
+                    memo.clear()
             chunks = text.split()
             tokens = list(map(chunk_tokens, chunks))
             if "--" in text or not unicodedata.is_normalized("NFC", text):

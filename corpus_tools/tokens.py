@@ -25,6 +25,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from corpus_tools.resources import load_abbreviations, load_stopwords
 
+MEMO_LIMIT = 200_000  # distinct chunks remembered before the memo starts afresh
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "text", "start", "end"]
 TOKEN_COLUMNS = ["doc_id", "sent_id", "token_id", "token", "lower", "is_stop", "is_alpha", "start", "end"]
 
@@ -54,7 +55,7 @@ class _ChunkWords(dict):
     """White-space-free chunk -> its number of word tokens, filled on demand (a bounded memo)."""
 
     def __missing__(self, chunk: str) -> int:
-        if len(self) > 1_000_000:
+        if len(self) > MEMO_LIMIT:
             self.clear()
         n = self[chunk] = sum(1 for start, end in _WORD_TOKENIZER.span_tokenize(chunk) if _HAS_WORD.search(chunk[start:end]))
         return n
@@ -71,7 +72,7 @@ class _ChunkTokens(dict):
         self.stopwords = stopwords
 
     def __missing__(self, chunk: str) -> tuple:
-        if len(self) > 1_000_000:
+        if len(self) > MEMO_LIMIT:
             self.clear()
         rows = []
         for start, end in _WORD_TOKENIZER.span_tokenize(chunk):

@@ -52,6 +52,9 @@ import numpy as np
 __all__ = ["ExactVader", "STRIP_PATTERN", "vader_tokens"]
 
 
+MEMO_LIMIT = 200_000  # distinct tokens remembered before the memos start afresh
+
+
 def _constants():
     from nltk.sentiment.vader import VaderConstants
 
@@ -73,7 +76,7 @@ class _TokenCache(dict):
     """White-space token -> NLTK's token ("" for a one-character token, dropped), filled on demand."""
 
     def __missing__(self, token: str) -> str:
-        if len(self) > 1_000_000:  # bound the memory on a corpus with an endless vocabulary
+        if len(self) > MEMO_LIMIT:  # bound the memory on a corpus with an endless vocabulary
             self.clear()
         if len(token) < 2:
             kept = ""
@@ -254,6 +257,10 @@ class ExactVader:
         present = set(words)
         new = present - self._known
         if new:
+            if len(self._known) > MEMO_LIMIT:  # start afresh, and learn this sentence's tokens again
+                for memo in (self._known, self._hot, self._kind, self._upper, self._but, self._plain):
+                    memo.clear()
+                new = present
             self._learn(new)
         hot = present & self._hot.keys()
         if not hot:

@@ -254,3 +254,18 @@ def test_sentence_tone_table_unchanged(synthetic_sentences):
     assert tone["compound"].tolist() == want["compound"].tolist()
     assert tone["n_words"].tolist() == want["n_words"].tolist()
     assert math.isclose(tone["compound"].abs().sum(), want["compound"].abs().sum())
+
+
+def test_memos_that_start_afresh_give_the_same_scores(monkeypatch, synthetic_sentences):
+    import corpus_tools.sentiment as sentiment
+    import corpus_tools.vader as vader
+
+    texts = synthetic_sentences[:1500]
+    want = score_texts(texts, "vader_adjusted")
+    monkeypatch.setattr(vader, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(sentiment, "MEMO_LIMIT", 5)
+    sentiment._shared_scorer.cache_clear()
+    try:
+        pd.testing.assert_frame_equal(score_texts(texts, "vader_adjusted"), want, check_exact=True)
+    finally:
+        sentiment._shared_scorer.cache_clear()
