@@ -14,11 +14,14 @@ keep their case, so the country "US" never becomes the stopword "us".
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -65,7 +68,8 @@ _CHUNK_WORDS = _ChunkWords()
 
 
 class _ChunkTokens(dict):
-    """Chunk -> its tokens ``(start, end, token, lower, is_stop, is_alpha)``, filled on demand."""
+    """Chunk -> its tokens as columns ``(n, starts, ends, tokens, lowers, is_stop, is_alpha)``,
+    filled on demand."""
 
     def __init__(self, stopwords: frozenset[str]):
         super().__init__()
@@ -74,13 +78,14 @@ class _ChunkTokens(dict):
     def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        rows = []
-        for start, end in _WORD_TOKENIZER.span_tokenize(chunk):
-            token = chunk[start:end]
-            lower = lower_form(token)
-            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
-            rows.append((start, end, token, lower, lower in self.stopwords, is_alpha))
-        found = self[chunk] = tuple(rows)
+        spans = list(_WORD_TOKENIZER.span_tokenize(chunk))
+        tokens = tuple(chunk[start:end] for start, end in spans)
+        lowers = tuple(lower_form(t) for t in tokens)
+        found = self[chunk] = (
+            len(spans), tuple(s for s, _ in spans), tuple(e for _, e in spans), tokens, lowers,
+            tuple(lower in self.stopwords for lower in lowers),
+            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
+        )
         return found
 
 
@@ -178,7 +183,8 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
 
     ``token_id`` counts from 1 within each document; ``start``/``end`` are offsets into the
     document's clean text. No token crosses a space or a line break, so each distinct stretch
-    between them is tokenised once per process and remembered. ``is_alpha`` marks word tokens (letters, with inner hyphens or
+    between them is tokenised once per process and remembered, and the table is assembled
+    column by column. ``is_alpha`` marks word tokens (letters, with inner hyphens or
     apostrophes allowed); ``is_stop`` marks stopwords of ``data/stopwords_en.txt`` by ``lower``.
 
     Examples
@@ -188,17 +194,49 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     [['The', 'the', True, True], ['US', 'US', False, True], ['told', 'told', False, True], ['us', 'us', True, True], [':', ':', False, False]]
     """
     stopwords = load_stopwords(data_dir)
-    memo = _chunk_tokens(frozenset(stopwords))
-    rows = []
-    counters: dict[str, int] = {}
-    chunks = _CHUNK.finditer
-    for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
-        n = counters.get(doc_id, 0)
-        for chunk in chunks(text):
-            base = offset + chunk.start()
-            for start, end, token, lower, is_stop, is_alpha in memo[chunk.group()]:
-                n += 1
-                rows.append((doc_id, sent_id, n, token, lower, is_stop, is_alpha, base + start, base + end))
-        counters[doc_id] = n
-    table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
-    return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    memo = _chunk_tokens(frozenset(stopwords)).__getitem__
+    infos: list[tuple] = []  # per chunk: (n, starts, ends, tokens, lowers, is_stop, is_alpha)
+    lengths: list[int] = []  # per chunk: its length; chunks are separated by one space
+    firsts: list[int] = []  # per sentence: the index of its first chunk
+    fallback: dict[int, list[int]] = {}  # per sentence with a line break: the start of each chunk
+    for i, text in enumerate(sents["text"]):
+        firsts.append(len(infos))
+        if "\n" in text:
+            found = list(_CHUNK.finditer(text))
+            pieces = [m.group() for m in found] or [""]
+            fallback[i] = [m.start() for m in found] or [0]
+        else:
+            pieces = text.split(" ")
+        infos += map(memo, pieces)
+        lengths += map(len, pieces)
+    n_chunks = len(infos)
+    first = np.array(firsts, dtype=np.int64)
+    per_sentence = np.diff(np.append(first, n_chunks))
+    # where each chunk starts in its sentence: after the chunks before it and one space each
+    step = np.array(lengths, dtype=np.int64) + 1
+    within = np.cumsum(step) - step
+    within -= np.repeat(within[first] if n_chunks else within[:0], per_sentence)
+    for i, starts in fallback.items():
+        within[first[i]: first[i] + len(starts)] = starts
+    base = within + np.repeat(sents["start"].to_numpy(dtype=np.int64), per_sentence)
+    field = lambda k: itertools.chain.from_iterable(map(itemgetter(k), infos))  # noqa: E731
+    n_tokens = np.fromiter(map(itemgetter(0), infos), dtype=np.int64, count=n_chunks)
+    token_base = np.repeat(base, n_tokens)
+    total = int(n_tokens.sum())
+    if not total:
+        return pd.DataFrame([], columns=TOKEN_COLUMNS).astype(
+            {"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    per_sent_tokens = np.add.reduceat(n_tokens, first) if n_chunks else np.zeros(0, dtype=np.int64)
+    doc_ids = np.repeat(sents["doc_id"].to_numpy(), per_sent_tokens)
+    table = pd.DataFrame({
+        "doc_id": doc_ids,
+        "sent_id": np.repeat(sents["sent_id"].to_numpy(dtype=np.int64), per_sent_tokens),
+        "token_id": pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1,
+        "token": list(field(3)),
+        "lower": list(field(4)),
+        "is_stop": np.fromiter(field(5), dtype=bool, count=total),
+        "is_alpha": np.fromiter(field(6), dtype=bool, count=total),
+        "start": token_base + np.fromiter(field(1), dtype=np.int64, count=total),
+        "end": token_base + np.fromiter(field(2), dtype=np.int64, count=total),
+    }, columns=TOKEN_COLUMNS)
+    return table

@@ -146,3 +146,14 @@ def test_count_words_counts_the_tokenizer_words(corpus_sentences):
 
     for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
         assert count_words(text) == sum(1 for a, b in word_spans(text) if re.search(r"[^\W_]", text[a:b])), repr(text)
+
+
+@pytest.mark.parametrize("sents", [
+    pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [1, 2, 1], "text": ["", "  x  y ", "\n"], "start": [0, 1, 9]}),
+    pd.DataFrame({"doc_id": [7, 7, 8], "sent_id": [1, 2, 1], "text": ["A b.", "C\nd e\n", "f"], "start": [0, 5, 0]}),
+    pd.DataFrame({"doc_id": ["b", "a", "b"], "sent_id": [1, 1, 2], "text": ["One two.", "Three.", "Four five."], "start": [0, 0, 9]}),
+    pd.DataFrame({"doc_id": pd.Series([], dtype=str), "sent_id": pd.Series([], dtype="int64"),
+                  "text": pd.Series([], dtype=str), "start": pd.Series([], dtype="int64")}),
+], ids=["empty-and-blank", "int-ids-and-line-breaks", "interleaved-documents", "no-sentences"])
+def test_tokens_edge_cases_equal_the_previous_implementation(sents):
+    pd.testing.assert_frame_equal(tokens(sents), _old_tokens(sents), check_exact=True)
