@@ -273,7 +273,7 @@ class VaderScorer:
                 for memo in (self._memo, words_of, spaced_of, phrase_chunks):
                     memo.clear()
             chunks = text.split()
-            tokens = list(map(chunk_tokens, chunks))
+            tokens = list(map(chunk_tokens, chunks))  # also learns each new chunk's words and names
             if "--" in text or not unicodedata.is_normalized("NFC", text):
                 clean = _prepare_text(text)
                 rows.append(exact.scores(self.prepare(clean)))

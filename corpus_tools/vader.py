@@ -23,7 +23,8 @@ Every rule is NLTK's, including its quirks, which are reproduced rather than cor
 - boosters and dampeners ("very", "slightly") within three words scale the valence (x 0.95 at
   distance two, x 0.9 at three), stronger in capitals when some but not all words are capitals;
 - a negation (NLTK's ``NEGATE`` list, or any word containing ``n't``) within three words
-  multiplies by -0.74, only when the word in between is not itself a lexicon word;
+  multiplies by -0.74 ("not a good plan"); a booster or negation counts only if it is not
+  itself a lexicon word (NLTK looks each of the three words up in the lexicon first);
 - "never so good" / "never this good" multiply by 1.5 (1.25 at distance three), and, as NLTK
   writes the test, *any* "so" or "this" just before the word multiplies by 1.25 when the
   word three back is not a lexicon word ("this good" after two neutral words);
