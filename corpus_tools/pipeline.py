@@ -25,6 +25,13 @@ default for corpora of :data:`PARALLEL_THRESHOLD` documents or more); ``"dask"``
 ``distributed`` cluster at ``address``, or a ``LocalCluster`` when none is given, with the
 batches mapped by ``dask.bag``). Workers must see the same cache directory (a shared file
 system on a real cluster).
+
+Input: a corpus table, or the path of a JSON Lines or Parquet file of articles, which is
+streamed: the driver reads it in chunks (:func:`iter_articles`) and keeps, per document, only
+its id, date, meeting and cache key, so its memory does not grow with the texts. With Dask
+the driver does not read the texts at all: the workers read their own partitions
+(``dask.bag.read_text`` blocks of JSON Lines, ``dask.dataframe.read_parquet`` row groups; write
+Parquet files with row groups of a few hundred articles so that there are partitions to share).
 """
 from __future__ import annotations
 
