@@ -98,7 +98,13 @@ def _chunk_tokens(stopwords: frozenset[str]) -> _ChunkTokens:
 def _punkt(abbreviations: frozenset[str]) -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(abbreviations) | set(string.ascii_lowercase)
-    return PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params)
+    # Punkt asks, at every candidate end ("said. The", "U.S. forces"), whether that short context
+    # holds a sentence break: a pure function of the context with the parameters fixed, and
+    # the same contexts recur, so the answers are remembered (the instance attribute shadows
+    # the method; the splits are unchanged)
+    tokenizer.text_contains_sentbreak = lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak)
+    return tokenizer
 
 
 def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tuple[int, int]]:

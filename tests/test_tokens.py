@@ -157,3 +157,22 @@ def test_count_words_counts_the_tokenizer_words(corpus_sentences):
 ], ids=["empty-and-blank", "int-ids-and-line-breaks", "interleaved-documents", "no-sentences"])
 def test_tokens_edge_cases_equal_the_previous_implementation(sents):
     pd.testing.assert_frame_equal(tokens(sents), _old_tokens(sents), check_exact=True)
+
+
+def test_remembered_punkt_answers_split_as_a_fresh_punkt(corpus):
+    import string
+
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from corpus_tools.resources import load_abbreviations
+
+    params = PunktParameters()
+    params.abbrev_types = set(load_abbreviations()) | set(string.ascii_lowercase)
+    fresh = PunktSentenceTokenizer(params)
+    extra = ["He said. The U.S. had left. Gen. Smith agreed.", "“Now.” Then (it ended.) Next!", "a. b. c. D. E.",
+             "Mr. Macron met Mrs. May at 3 p.m. Tuesday. They left."]
+    texts = corpus["text"].tolist() + extra
+    for _ in range(2):  # the second pass answers from memory
+        for text in texts:
+            want = [(p.start() + a, p.start() + b) for p in re.finditer(r"[^\n]+", text) for a, b in fresh.span_tokenize(p.group())]
+            assert sentence_spans(text) == want
