@@ -4,8 +4,8 @@ For each size (articles from ``benchmarks/synthetic.py``, seeded) it prints:
 
 - the pipeline (all stages, a fresh cache, the process pool by default, the article file
   streamed): wall time, documents and words per second (words: :func:`corpus_tools.count_words`
-  of the raw texts), worker seconds per stage (cleaning included) with that stage's words per
-  second per core;
+  of the raw texts), worker seconds per stage (cleaning included; wall and CPU time, which
+  differ when other programs share the cores) with that stage's words per CPU-second;
 - an unchanged rerun (everything from the cache);
 - a naive baseline in this same process on the same documents (or the first
   ``--baseline-max`` of them, scaled): NLTK Punkt sentences, NLTK Treebank words and NLTK
@@ -154,9 +154,12 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
         wall = time.perf_counter() - started
         print(f"pipeline ({scheduler}, file streamed, all stages: {', '.join(STAGES)}): {wall:8.1f} s  "
               f"{n / wall:8.1f} docs/s  {words / wall:10,.0f} words/s")
-        total = sum(result.seconds.values())
+        total = sum(result.cpu_seconds.values())
         for stage, spent in result.seconds.items():
-            print(f"    stage {stage:<12} {spent:8.1f} worker-s ({100 * spent / total:4.1f}%)  {words / spent:10,.0f} words/s per core")
+            cpu = result.cpu_seconds[stage]
+            print(f"    stage {stage:<12} {spent:8.1f} worker-s  {cpu:8.1f} CPU-s ({100 * cpu / total:4.1f}%)  "
+                  f"{words / cpu:10,.0f} words/s per core (CPU)")
+        print(f"    all stages   {sum(result.seconds.values()):8.1f} worker-s  {total:8.1f} CPU-s")
         started = time.perf_counter()
         again = process(path, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)
         rerun = time.perf_counter() - started

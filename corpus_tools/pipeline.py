@@ -391,7 +391,7 @@ def _write_part(frame: pd.DataFrame, keys: list[str], directory: Path) -> str:
     return str(directory / name)
 
 
-Written = tuple[str, str, int, float, float]
+Written = tuple[str, str, int, float, float, float]
 
 
 def _peak_rss_mib() -> float:
@@ -402,13 +402,14 @@ def process_batch(batch: Batch) -> list[Written]:
     """Run the batch's stages on its documents and write one part file per stage.
 
     Upstream stages a requested stage needs are computed in memory (not written) when they
-    are not themselves requested. Returns ``(stage, part file, documents, seconds, peak RSS
-    MiB)`` per stage computed (``"clean"`` included): seconds this worker spent on the stage,
-    and the worker's peak memory so far.
+    are not themselves requested. Returns ``(stage, part file, documents, seconds, CPU
+    seconds, peak RSS MiB)`` per stage computed (``"clean"`` included): wall and CPU seconds
+    this worker spent on the stage (they differ when the machine is shared), and the worker's
+    peak memory so far.
     """
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     frame = _clean_batch(batch.docs, batch.data_dir)
-    written = [("clean", "", len(frame), time.perf_counter() - started, _peak_rss_mib())]
+    written = [("clean", "", len(frame), time.perf_counter() - started, time.process_time() - cpu, _peak_rss_mib())]
     keys_by_doc = dict(zip(frame["doc_id"], frame[_KEY]))
     done: dict[str, pd.DataFrame] = {}
     needed: list[str] = []
@@ -423,14 +424,15 @@ def process_batch(batch: Batch) -> list[Written]:
         order(name)
     data_dir = Path(batch.data_dir)
     for name in needed:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         done[name] = STAGES[name].run(frame, done, data_dir, batch.params)
         path = ""
         if name in batch.stages:
             result = done[name].assign(**{_KEY: done[name]["doc_id"].map(keys_by_doc)})
             target = Path(batch.cache) / name / batch.versions[name]
             path = _write_part(result, list(frame[_KEY]), target)
-        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started, _peak_rss_mib()))
+        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started, time.process_time() - cpu,
+                        _peak_rss_mib()))
     return written
 
 
@@ -451,7 +453,8 @@ def _covered(cache: Path, stage: str, version: str) -> dict[str, Path]:
 @dataclass
 class Processed:
     """The result of :func:`process`: documents computed per stage, worker seconds per stage
-    (``clean`` included), the largest worker's peak memory, and access to every stage's table."""
+    (``clean`` included; wall time in ``seconds``, CPU time in ``cpu_seconds``), the largest
+    worker's peak memory, and access to every stage's table."""
 
     docs: pd.DataFrame
     cache: Path
@@ -459,6 +462,7 @@ class Processed:
     computed: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     worker_peak_rss_mib: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -600,13 +604,15 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
         results = _execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks)) if tasks else []
     computed = {name: 0 for name in stages}
     seconds: dict[str, float] = {}
+    cpu_seconds: dict[str, float] = {}
     peak = 0.0
-    for name, _path, n, spent, rss in results:
+    for name, _path, n, spent, cpu, rss in results:
         if name in computed:
             computed[name] += n
         seconds[name] = seconds.get(name, 0.0) + spent
+        cpu_seconds[name] = cpu_seconds.get(name, 0.0) + cpu
         peak = max(peak, rss)
-    return Processed(docs, root, versions, computed, seconds, peak)
+    return Processed(docs, root, versions, computed, seconds, peak, cpu_seconds)
 
 
 def _execute(tasks: Iterable[Batch], mode: str, workers: int | None, address: str | None, progress: bool,
