@@ -45,7 +45,7 @@ import pandas as pd
 
 
 from corpus_tools.pipeline import STAGES, iter_articles, process, read_articles
-from corpus_tools.tokens import count_words, word_spans
+from corpus_tools.tokens import TOKEN_PATTERN, count_words
 
 
 def peak_rss_mib() -> float:
@@ -74,15 +74,18 @@ def naive_baseline(texts: list[str]) -> float:
 
 def previous_tone(texts: list[str], method: str = "vader_adjusted") -> pd.DataFrame:
     """The tone stage before corpus_tools.vader: NLTK's analyzer per sentence, words from the tokenizer."""
+    from nltk.tokenize import RegexpTokenizer
+
     from corpus_tools.sentiment import _HAS_WORD, _prepare_text, label_of, load_domain_overrides, vader_scorer
 
     overrides = load_domain_overrides() if method == "vader_adjusted" else None
     scorer = vader_scorer(overrides, space_quotes=method == "vader_adjusted")
+    tokenizer = RegexpTokenizer(TOKEN_PATTERN)
     rows = []
     for text in texts:
         text = _prepare_text(text)
         s = scorer.analyzer.polarity_scores(scorer.prepare(text))
-        n_words = sum(1 for a, b in word_spans(text) if _HAS_WORD.search(text[a:b]))
+        n_words = sum(1 for a, b in tokenizer.span_tokenize(text) if _HAS_WORD.search(text[a:b]))
         rows.append((s["neg"], s["neu"], s["pos"], s["compound"], label_of(s["compound"]), n_words))
     return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound", "label", "n_words"]).astype({"n_words": "int64"})
 

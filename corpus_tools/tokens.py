@@ -5,7 +5,8 @@ here, so it is given the abbreviations of ``data/abbreviations.txt`` (``U.S.``, 
 ``Gen.``, single-letter initials) and never splits inside a paragraph's abbreviation.
 Sentences never cross a paragraph break.
 
-Words come from one regular expression (NLTK's ``RegexpTokenizer``): numbers keep their
+Words come from one regular expression (compiled as NLTK's ``RegexpTokenizer`` compiles it,
+with the ``regex`` engine): numbers keep their
 commas and decimals (``30,000``), a dollar sign stays with its amount (``$2``), hyphenated
 words stay whole (``Franco-British``, ``30-day``), dotted abbreviations stay whole
 (``U.S.``), and clitics split as in the Penn Treebank (``Zelensky`` + ``'s``).
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from nltk.tokenize import RegexpTokenizer
+from nltk import redos
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from corpus_tools.resources import load_abbreviations, load_stopwords
@@ -43,7 +44,11 @@ TOKEN_PATTERN = (
     + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
     r"|[^\w\s]"  # any other single symbol
 )
-_WORD_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``)
+# and runs every match under a wall-clock timeout, a guard against hostile patterns that costs
+# more than the match itself on a short text. This is the same compilation (engine, flags) of
+# our own pattern, which cannot backtrack catastrophically, without the timeout: the same spans.
+_TOKEN_REGEX = redos.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL, timeout=None)
 _HAS_WORD = re.compile(r"[^\W_]")
 # the stretches between spaces and line breaks: no token crosses one, and the pattern reads
 # a space or a line break just as it reads the end of the text
@@ -60,7 +65,7 @@ class _ChunkWords(dict):
     def __missing__(self, chunk: str) -> int:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        n = self[chunk] = sum(1 for start, end in _WORD_TOKENIZER.span_tokenize(chunk) if _HAS_WORD.search(chunk[start:end]))
+        n = self[chunk] = sum(1 for m in _TOKEN_REGEX.finditer(chunk) if _HAS_WORD.search(m.group()))
         return n
 
 
@@ -78,7 +83,7 @@ class _ChunkTokens(dict):
     def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        spans = list(_WORD_TOKENIZER.span_tokenize(chunk))
+        spans = [m.span() for m in _TOKEN_REGEX.finditer(chunk)]
         tokens = tuple(chunk[start:end] for start, end in spans)
         lowers = tuple(lower_form(t) for t in tokens)
         found = self[chunk] = (
@@ -134,7 +139,7 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in word_spans(t)]
     ['Zelensky', "'s", '$2', 'billion', ',', '30,000', 'Franco-British', 'troops', ';', 'the', 'U.S.', 'ca', "n't", '.']
     """
-    return list(_WORD_TOKENIZER.span_tokenize(text))
+    return [m.span() for m in _TOKEN_REGEX.finditer(text)]
 
 
 def count_words(text: str) -> int:

@@ -2,8 +2,11 @@ import re
 
 import pandas as pd
 import pytest
+from nltk.tokenize import RegexpTokenizer
 
-from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.tokens import TOKEN_PATTERN, lower_form, sentence_spans, sentences, tokens, word_spans
+
+NLTK_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)  # the reference: NLTK's tokenizer, as tokens.py used it before
 
 
 def _sents(text: str) -> list[str]:
@@ -111,7 +114,7 @@ def _old_tokens(sents: pd.DataFrame) -> pd.DataFrame:
     rows, counters = [], {}
     for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
         n = counters.get(doc_id, 0)
-        for start, end in word_spans(text):
+        for start, end in NLTK_TOKENIZER.span_tokenize(text):
             n += 1
             token = text[start:end]
             lower = lower_form(token)
@@ -145,7 +148,13 @@ def test_count_words_counts_the_tokenizer_words(corpus_sentences):
     from corpus_tools.tokens import count_words
 
     for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
-        assert count_words(text) == sum(1 for a, b in word_spans(text) if re.search(r"[^\W_]", text[a:b])), repr(text)
+        want = sum(1 for a, b in NLTK_TOKENIZER.span_tokenize(text) if re.search(r"[^\W_]", text[a:b]))
+        assert count_words(text) == want, repr(text)
+
+
+def test_word_spans_are_nltk_regexp_tokenizer_spans(corpus_sentences):
+    for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
+        assert word_spans(text) == list(NLTK_TOKENIZER.span_tokenize(text)), repr(text)
 
 
 @pytest.mark.parametrize("sents", [

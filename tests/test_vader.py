@@ -25,16 +25,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from nltk.sentiment.vader import SentiText, VaderConstants
+from nltk.tokenize import RegexpTokenizer
 
 from corpus_tools.sentiment import (
     _HAS_WORD, _prepare_text, label_of, load_domain_overrides, score_texts, sentence_tone, vader_scorer,
 )
-from corpus_tools.tokens import count_words, sentences, word_spans
+from corpus_tools.tokens import TOKEN_PATTERN, count_words, sentences
 from corpus_tools.vader import ExactVader, vader_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 N_GENERATED = 100_000
 N_SYNTHETIC = 600
+NLTK_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)  # words were counted with it before
 
 
 def _synthetic_module():
@@ -149,7 +151,7 @@ def reference_score_texts(texts: list[str], method: str) -> pd.DataFrame:
     for text in texts:
         text = _prepare_text(text)
         s = scorer.analyzer.polarity_scores(scorer.prepare(text))
-        n_words = sum(1 for a, b in word_spans(text) if _HAS_WORD.search(text[a:b]))
+        n_words = sum(1 for a, b in NLTK_TOKENIZER.span_tokenize(text) if _HAS_WORD.search(text[a:b]))
         rows.append((s["neg"], s["neu"], s["pos"], s["compound"], label_of(s["compound"]), n_words))
     return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound", "label", "n_words"]).astype({"n_words": "int64"})
 
@@ -175,7 +177,7 @@ def test_tokens_strip_one_listed_mark_from_a_bare_word(text, tokens):
 def test_count_words_is_the_word_tokens_with_a_letter_or_digit(generated):
     for text in generated[:20_000]:
         clean = _prepare_text(text)
-        assert count_words(clean) == sum(1 for a, b in word_spans(clean) if _HAS_WORD.search(clean[a:b])), clean
+        assert count_words(clean) == sum(1 for a, b in NLTK_TOKENIZER.span_tokenize(clean) if _HAS_WORD.search(clean[a:b])), clean
 
 
 # ------------------------------------------------------------------ scores equal NLTK's
