@@ -591,7 +591,9 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
                     metas.append(_meta(docs))
                     yield from _tasks(docs, stages, covered, spec)
 
-            results = _execute(stream(), mode, workers, address, progress, None)
+            tasks = stream()
+            first = next(tasks, None)  # start no pool when the cache already has everything
+            results = _execute(itertools.chain([first], tasks), mode, workers, address, progress, None) if first else []
             docs = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=[*DOC_COLUMNS[:1], "published", "meeting_id", _KEY])
     else:
         docs = articles_from_corpus(corpus)
