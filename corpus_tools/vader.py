@@ -132,6 +132,7 @@ class ExactVader:
         self._b_incr, self._b_decr, self._c_incr, self._n_scalar = c.B_INCR, c.B_DECR, c.C_INCR, c.N_SCALAR
         self._known: set[str] = set()  # tokens already classified
         self._hot: dict[str, float] = {}  # token -> valence, for tokens whose lower form is a lexicon word, not a booster
+        self._hot_set: set[str] = set()  # the same tokens, as a set for intersections
         self._kind: set[str] = set()  # tokens whose lower form is "kind"
         self._upper: set[str] = set()  # tokens for which str.isupper() holds
         self._but: set[str] = set()  # tokens whose lower form is "but"
@@ -144,6 +145,7 @@ class ExactVader:
             lower = token.lower()
             if lower in lexicon and lower not in booster:
                 self._hot[token] = lexicon[lower]
+                self._hot_set.add(token)
             if lower == "kind":
                 self._kind.add(token)
             if token.isupper():
@@ -259,11 +261,11 @@ class ExactVader:
         new = present - self._known
         if new:
             if len(self._known) > MEMO_LIMIT:  # start afresh, and learn this sentence's tokens again
-                for memo in (self._known, self._hot, self._kind, self._upper, self._but, self._plain):
+                for memo in (self._known, self._hot, self._hot_set, self._kind, self._upper, self._but, self._plain):
                     memo.clear()
                 new = present
             self._learn(new)
-        hot = present & self._hot.keys()
+        hot = present & self._hot_set
         if not hot:
             return 0.0, 1.0, 0.0, 0.0  # every sentiment is 0: neu = n / n
         uppers = present & self._upper
