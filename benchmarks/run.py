@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", default="processes", choices=["serial", "processes", "dask"])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--baseline-max", type=int, default=5000, help="documents the baseline runs on (scaled to n)")
-    parser.add_argument("--tone-docs", type=int, default=500, help="articles whose sentences the old/new tone comparison runs on")
+    parser.add_argument("--tone-docs", type=int, default=2000, help="articles whose sentences the old/new tone comparison runs on")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "corpus_tools_bench")
     parser.add_argument("--check-vader", type=int, default=None, metavar="N",
                         help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
