@@ -20,7 +20,7 @@ reachable: use ``ct.keyness.keyness``, ``ct.quotes.quotes`` and ``ct.readability
 """
 from importlib.metadata import version as _version
 
-from corpus_tools.clean import clean_text, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
+from corpus_tools.clean import clean_text, clean_texts, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
 from corpus_tools.compare import (
     article_cards, fact_coverage, meeting_changes, quote_groups, similarity_matrix, similarity_pairs, text_reuse,
 )
@@ -33,7 +33,7 @@ from corpus_tools.errors import CorpusError, CorpusWarning, Problem
 from corpus_tools import compare, keyness, quotes, readability  # modules; see the note above
 from corpus_tools.keyness import log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
-from corpus_tools.pipeline import process, read_articles, term_counts
+from corpus_tools.pipeline import iter_articles, process, read_articles, term_counts
 from corpus_tools.quotes import (
     attribution_errors, candidate_speakers, evaluate_quotes, indirect_speech, load_gold_quotes, share_of_voice,
 )
@@ -54,9 +54,9 @@ __all__ = [
     "CorpusError", "CorpusWarning", "ExactVader", "Problem",
     "add_article", "add_meeting", "aggregate_tone", "article_cards", "fact_coverage", "meeting_changes",
     "quote_groups", "similarity_matrix", "similarity_pairs", "text_reuse", "attribution_errors", "cache_dir", "candidate_speakers",
-    "check_corpus", "clean_text", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
+    "check_corpus", "clean_text", "clean_texts", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
     "corpus_summary", "count_words", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
-    "flesch_kincaid_grade", "flesch_reading_ease", "indirect_speech", "keyness", "kwic", "lexical_diversity",
+    "flesch_kincaid_grade", "flesch_reading_ease", "indirect_speech", "iter_articles", "keyness", "kwic", "lexical_diversity",
     "load_actors", "load_boilerplate_rules", "load_corpus", "load_gold_quotes", "load_meetings",
     "load_sentiment_gold", "load_stopwords", "load_titles", "log_likelihood", "log_ratio", "lower_form", "macro_f1",
     "mattr", "mention_counts", "mentions", "method_agreement", "mtld", "ngram_counts", "normalize_punctuation",
