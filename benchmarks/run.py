@@ -2,22 +2,37 @@
 
 For each size (articles from ``benchmarks/synthetic.py``, seeded) it prints:
 
-- the pipeline (all stages, a fresh cache, the process pool by default): wall time, documents
-  and words per second, worker seconds per stage with that stage's words per second;
+- the pipeline (all stages, a fresh cache, the process pool by default, the article file
+  streamed): wall time, documents and words per second (words: :func:`corpus_tools.count_words`
+  of the raw texts), worker seconds per stage (cleaning included; wall and CPU time, which
+  differ when other programs share the cores) with that stage's words per CPU-second;
 - an unchanged rerun (everything from the cache);
 - a naive baseline in this same process on the same documents (or the first
   ``--baseline-max`` of them, scaled): NLTK Punkt sentences, NLTK Treebank words and NLTK
   VADER per sentence, one document at a time;
-- peak memory (RSS) of this process (which holds the articles) and of the largest worker
-  (workers start from a fork server, so they do not count the driver's pages).
+- peak memory (RSS) of this process, the driver, which streams the file (measured before
+  the baseline loads its sample), and of the largest worker (workers start from a fork
+  server, so they do not count the driver's pages);
+- the tone stage alone, old against new, on one core and the same sentences (the sentences
+  of the first ``--tone-docs`` articles): the previous implementation (NLTK's analyzer
+  sentence by sentence, word counts from the tokenizer) and :func:`corpus_tools.sentence_tone`
+  (:class:`corpus_tools.vader.ExactVader`), in words per second, after checking that both
+  give the same table.
 
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
+
+``--check-vader N`` instead compares :class:`corpus_tools.vader.ExactVader` with NLTK on every
+sentence of the N-article synthetic corpus, with and without the domain overrides, and
+prints the number of sentences whose scores differ (to 4 decimals):
+
+    .venv/bin/python benchmarks/run.py --check-vader 10000
 
 Figures go to standard output; nothing is timed in the test suite.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import subprocess
@@ -29,17 +44,13 @@ from pathlib import Path
 import pandas as pd
 
 
-from corpus_tools.pipeline import STAGES, process, read_articles
-from corpus_tools.tokens import word_spans
+from corpus_tools.pipeline import STAGES, iter_articles, process, read_articles
+from corpus_tools.tokens import TOKEN_PATTERN, count_words
 
 
 def peak_rss_mib() -> float:
     """Peak RSS of this process in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def count_words(texts: pd.Series) -> int:
-    return int(sum(sum(1 for s, e in word_spans(t) if t[s].isalnum()) for t in texts))
 
 
 def naive_baseline(texts: list[str]) -> float:
@@ -61,35 +72,113 @@ def naive_baseline(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path) -> None:
+def previous_tone(texts: list[str], method: str = "vader_adjusted") -> pd.DataFrame:
+    """The tone stage before corpus_tools.vader: NLTK's analyzer per sentence, words from the tokenizer."""
+    from nltk.tokenize import RegexpTokenizer
+
+    from corpus_tools.sentiment import _HAS_WORD, _prepare_text, label_of, load_domain_overrides, vader_scorer
+
+    overrides = load_domain_overrides() if method == "vader_adjusted" else None
+    scorer = vader_scorer(overrides, space_quotes=method == "vader_adjusted")
+    tokenizer = RegexpTokenizer(TOKEN_PATTERN)
+    rows = []
+    for text in texts:
+        text = _prepare_text(text)
+        s = scorer.analyzer.polarity_scores(scorer.prepare(text))
+        n_words = sum(1 for a, b in tokenizer.span_tokenize(text) if _HAS_WORD.search(text[a:b]))
+        rows.append((s["neg"], s["neu"], s["pos"], s["compound"], label_of(s["compound"]), n_words))
+    return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound", "label", "n_words"]).astype({"n_words": "int64"})
+
+
+def synthetic_path(n: int, data: Path) -> Path:
     path = data / f"synthetic-{n}.jsonl"
     if not path.exists():  # generated in another process, so its memory is not counted here
         subprocess.run([sys.executable, str(Path(__file__).with_name("synthetic.py")), str(n), str(path)], check=True)
-    articles = read_articles(path)
-    words = count_words(articles["text_raw"])
-    print(f"\n== {n:,} articles, {words:,} words ({path})")
+    return path
+
+
+def synthetic_sentences(articles: pd.DataFrame) -> pd.DataFrame:
+    """The sentences of the articles, cleaned as the pipeline cleans them."""
+    from corpus_tools.pipeline import _clean_batch, articles_from_corpus
+    from corpus_tools.tokens import sentences
+
+    data_dir = str(Path(__file__).resolve().parents[1] / "data")
+    docs = articles_from_corpus(articles)
+    parts = [sentences(_clean_batch(docs.iloc[i:i + 500].to_dict("records"), data_dir)) for i in range(0, len(docs), 500)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def tone_old_new(articles: pd.DataFrame) -> None:
+    """Words per second of the tone stage, previous implementation against the present one."""
+    from corpus_tools.sentiment import sentence_tone
+
+    sents = synthetic_sentences(articles)
+    started = time.process_time()
+    new = sentence_tone(sents, "vader_adjusted")
+    new_s = time.process_time() - started
+    started = time.process_time()
+    old = previous_tone(sents["text"].tolist())
+    old_s = time.process_time() - started
+    same = new[old.columns].reset_index(drop=True).equals(old)
+    words = int(old["n_words"].sum())
+    print(f"tone stage alone on {len(sents):,} sentences of {len(articles):,} articles ({words:,} words), one core, "
+          f"CPU seconds: previous {old_s:.1f} s = {words / old_s:,.0f} words/s; present {new_s:.1f} s = "
+          f"{words / new_s:,.0f} words/s; {old_s / new_s:.1f}x; same table: {same}")
+
+
+def check_vader(n: int, data: Path) -> int:
+    """Sentences of the n-article synthetic corpus whose ExactVader scores differ from NLTK's."""
+    from corpus_tools.sentiment import _prepare_text, load_domain_overrides, vader_scorer
+    from corpus_tools.vader import ExactVader
+
+    sents = synthetic_sentences(read_articles(synthetic_path(n, data)))
+    wrong = 0
+    for overrides in (None, load_domain_overrides()):
+        scorer = vader_scorer(overrides, space_quotes=overrides is not None)
+        exact = ExactVader(scorer.analyzer.lexicon)
+        differ = 0
+        for text in sents["text"]:
+            prepared = scorer.prepare(_prepare_text(text))
+            want, got = scorer.analyzer.polarity_scores(prepared), exact.polarity_scores(prepared)
+            differ += any(round(want[k], 4) != round(got[k], 4) for k in want)
+        label = "with" if overrides is not None else "without"
+        print(f"{n:,} articles, {len(sents):,} sentences, {label} the domain overrides: {differ} differ from NLTK")
+        wrong += differ
+    return wrong
+
+
+def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int) -> None:
+    path = synthetic_path(n, data)
+    words = sum(count_words(t) for chunk in iter_articles(path) for t in chunk["text_raw"])
+    print(f"\n== {n:,} articles, {words:,} words ({path}); machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
-        result = process(articles, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)
+        result = process(path, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)  # streamed
         wall = time.perf_counter() - started
-        print(f"pipeline ({scheduler}, all stages: {', '.join(STAGES)}): {wall:8.1f} s  "
+        print(f"pipeline ({scheduler}, file streamed, all stages: {', '.join(STAGES)}): {wall:8.1f} s  "
               f"{n / wall:8.1f} docs/s  {words / wall:10,.0f} words/s")
+        total = sum(result.cpu_seconds.values())
         for stage, spent in result.seconds.items():
-            print(f"    stage {stage:<12} {spent:8.1f} worker-s  {words / spent:10,.0f} words/s per core")
+            cpu = result.cpu_seconds[stage]
+            print(f"    stage {stage:<12} {spent:8.1f} worker-s  {cpu:8.1f} CPU-s ({100 * cpu / total:4.1f}%)  "
+                  f"{words / cpu:10,.0f} words/s per core (CPU)")
+        print(f"    all stages   {sum(result.seconds.values()):8.1f} worker-s  {total:8.1f} CPU-s")
         started = time.perf_counter()
-        again = process(articles, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)
+        again = process(path, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)
         rerun = time.perf_counter() - started
         assert not any(again.computed.values())
         print(f"unchanged rerun: {rerun:.2f} s (nothing processed)")
-        print(f"peak RSS: this process {peak_rss_mib():,.0f} MiB (articles in memory), largest worker "
+        print(f"peak RSS: driver {peak_rss_mib():,.0f} MiB (streams the file, keeps ids and keys), largest worker "
               f"{result.worker_peak_rss_mib:,.0f} MiB, {workers or os.cpu_count()} workers")
-    sample = articles["text_raw"].iloc[:baseline_max].tolist()
-    spent = naive_baseline(sample)
+    sample = pd.concat(itertools.islice(iter_articles(path, chunk_size=1000), -(-min(baseline_max, n) // 1000)),
+                       ignore_index=True).iloc[:baseline_max]
+    spent = naive_baseline(sample["text_raw"].tolist())
     scale = n / len(sample)
     base_wall = spent * scale
     print(f"naive baseline on {len(sample):,} of the documents: {spent:.1f} s -> {base_wall:.1f} s for all, "
           f"{n / base_wall:8.1f} docs/s  {words / base_wall:10,.0f} words/s")
     print(f"ratio pipeline / baseline throughput: {base_wall / wall:.2f}x")
+    tone_old_new(sample.iloc[:tone_docs])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,11 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", default="processes", choices=["serial", "processes", "dask"])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--baseline-max", type=int, default=5000, help="documents the baseline runs on (scaled to n)")
+    parser.add_argument("--tone-docs", type=int, default=2000, help="articles whose sentences the old/new tone comparison runs on")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "corpus_tools_bench")
+    parser.add_argument("--check-vader", type=int, default=None, metavar="N",
+                        help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
     args = parser.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
+    if args.check_vader:
+        return 1 if check_vader(args.check_vader, args.data) else 0
     for n in args.sizes:
-        run(n, args.scheduler, args.workers, args.baseline_max, args.data)
+        run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs)
     return 0
 
 

@@ -11,7 +11,7 @@ The public API, re-exported here (each function is documented, with an example, 
 
 Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
 ``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
-``quotes``, ``sentiment``, ``compare``, ``pipeline`` (cache, process pool, Dask),
+``quotes``, ``sentiment``, ``vader`` (NLTK's VADER, fast), ``compare``, ``pipeline`` (cache, process pool, Dask),
 ``plots`` (figures, drawn per report for few reports and by outlet, meeting and time for many),
 ``table_view`` (a saved table's head, row count and link for the report pages), ``reports``
 (the notebook runner), ``cli`` (``corpus-tools``).
@@ -22,7 +22,7 @@ reachable: use ``ct.keyness.keyness``, ``ct.quotes.quotes`` and ``ct.readability
 """
 from importlib.metadata import version as _version
 
-from corpus_tools.clean import clean_text, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
+from corpus_tools.clean import clean_text, clean_texts, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
 from corpus_tools.compare import (
     article_cards, fact_coverage, meeting_changes, nearest_neighbours, quote_groups, similarity_matrix, similarity_order,
     similarity_pairs, text_reuse,
@@ -36,7 +36,7 @@ from corpus_tools.errors import CorpusError, CorpusWarning, Problem
 from corpus_tools import compare, keyness, quotes, readability  # modules; see the note above
 from corpus_tools.keyness import group_keyness, log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
-from corpus_tools.pipeline import process, read_articles, term_counts
+from corpus_tools.pipeline import iter_articles, process, read_articles, term_counts
 from corpus_tools.quotes import (
     attribution_errors, candidate_speakers, evaluate_quotes, indirect_speech, load_gold_quotes, share_of_voice,
 )
@@ -48,23 +48,25 @@ from corpus_tools.sentiment import (
 )
 from corpus_tools.table_view import show_table
 from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
-from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.tokens import count_words, lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.vader import ExactVader, vader_tokens
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
 __version__ = _version("corpus_tools")
 
 __all__ = [
-    "CorpusError", "CorpusWarning", "Problem",
-    "add_article", "add_meeting", "aggregate_tone", "article_cards", "fact_coverage", "meeting_changes",
-    "nearest_neighbours", "quote_groups", "similarity_matrix", "similarity_order", "similarity_pairs", "text_reuse", "attribution_errors", "cache_dir", "candidate_speakers",
-    "check_corpus", "clean_text", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations",
-    "corpus_summary", "count_syllables", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "failure_cases",
-    "flesch_kincaid_grade", "flesch_reading_ease", "group_keyness", "indirect_speech", "keyness", "kwic", "lexical_diversity",
-    "load_actors", "load_boilerplate_rules", "load_corpus", "load_gold_quotes", "load_meetings",
-    "load_sentiment_gold", "load_stopwords", "load_titles", "log_likelihood", "log_ratio", "lower_form", "macro_f1",
-    "mattr", "mention_counts", "mentions", "method_agreement", "mtld", "ngram_counts", "normalize_punctuation",
-    "normalize_unicode", "process", "project_root", "quote_vs_narration", "quotes", "read_articles", "readability",
-    "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
-    "sentences", "share_of_voice", "show_table", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
-    "ttr", "validation_table", "vocabulary_size", "word_spans",
+    "CorpusError", "CorpusWarning", "ExactVader", "Problem", "add_article", "add_meeting", "aggregate_tone",
+    "article_cards", "cache_dir", "candidate_speakers", "check_corpus", "clean_text", "clean_texts",
+    "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations", "corpus_summary", "count_syllables",
+    "count_words", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "fact_coverage", "failure_cases",
+    "flesch_kincaid_grade", "flesch_reading_ease", "group_keyness", "indirect_speech", "iter_articles",
+    "keyness", "kwic", "lexical_diversity", "load_actors", "load_boilerplate_rules", "load_corpus",
+    "load_gold_quotes", "load_meetings", "load_sentiment_gold", "load_stopwords", "load_titles",
+    "log_likelihood", "log_ratio", "lower_form", "macro_f1", "mattr", "meeting_changes", "mention_counts",
+    "mentions", "method_agreement", "mtld", "nearest_neighbours", "ngram_counts", "normalize_punctuation",
+    "normalize_unicode", "process", "project_root", "quote_groups", "quote_vs_narration", "quotes",
+    "read_articles", "readability", "remove_boilerplate", "reports_dir", "resolve_title", "score_texts",
+    "sentence_spans", "sentence_tone", "share_of_voice", "show_table", "similarity_matrix", "similarity_order",
+    "similarity_pairs", "targeted_tone", "term_counts", "term_frequencies", "text_reuse", "tfidf_terms",
+    "tokens", "ttr", "vader_tokens", "validation_table", "vocabulary_size", "word_spans",
 ]

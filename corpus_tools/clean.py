@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,9 +23,11 @@ AUDIT_COLUMNS = ["doc_id", "rule_id", "kind", "line_start", "line_end", "col_sta
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W\d_])[\u2019\u02bc\u2032\u00b4`](?=[^\W\d_])")
-_SPACED_DASH = re.compile(r"(?<=\S) +(?:--|-|\u2013|\u2014|\u2015) +(?=\S)")
-_DOUBLE_HYPHEN = re.compile(r"(?<=\w)--(?=\w)")
+# Each pattern opens with a character, not a look-behind, so the engine can skip ahead to
+# the candidates; the look-behind, checked after that character, is the same condition.
+_APOSTROPHE_IN_WORD = re.compile(r"[\u2019\u02bc\u2032\u00b4`](?<=[^\W\d_][\u2019\u02bc\u2032\u00b4`])(?=[^\W\d_])")
+_SPACED_DASH = re.compile(r" (?<=\S ) *(?:--|-|\u2013|\u2014|\u2015) +(?=\S)")
+_DOUBLE_HYPHEN = re.compile(r"--(?<=\w--)(?=\w)")
 _HYPHENS = re.compile(r"[\u2010\u2011\u2212]")
 
 
@@ -105,10 +109,36 @@ def remove_boilerplate(text: str, rules: pd.DataFrame | None = None, *, doc_id: 
         from corpus_tools.resources import load_boilerplate_rules
 
         rules = load_boilerplate_rules()
+    kept, audit = _remove_boilerplate(text, _compiled_rules(rules), doc_id)
+    table = pd.DataFrame(audit, columns=AUDIT_COLUMNS)
+    table = table.sort_values(["doc_id", "line_start", "col_start"], kind="stable").reset_index(drop=True)
+    return kept, table
+
+
+def _compiled_rules(rules: pd.DataFrame) -> tuple:
+    """The rules as ``(rule, pattern, end pattern)``, compiled once per distinct rules table."""
+    key = tuple(tuple(row) for row in rules[["rule_id", "kind", "pattern", "end_pattern"]].itertuples(index=False, name=None))
+    return _compile_rules(key)
+
+
+@lru_cache(maxsize=16)
+def _compile_rules(key: tuple) -> tuple:
+    return tuple((_Rule(rule_id, kind, pattern, end), re.compile(pattern), re.compile(end or r"(?!)"))
+                 for rule_id, kind, pattern, end in key)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    rule_id: str
+    kind: str
+    pattern: str
+    end_pattern: str
+
+
+def _remove_boilerplate(text: str, compiled: tuple, doc_id: str) -> tuple[str, list[dict]]:
     lines = text.split("\n")
     removed = [False] * len(lines)
     audit: list[dict] = []
-    compiled = [(rule, re.compile(rule.pattern), re.compile(rule.end_pattern or r"(?!)")) for rule in rules.itertuples(index=False)]
     for rule, pattern, end_pattern in compiled:
         if rule.kind == "block":
             i = 0
@@ -134,9 +164,21 @@ def remove_boilerplate(text: str, rules: pd.DataFrame | None = None, *, doc_id: 
                     audit.append(_audit_row(doc_id, rule, i + 1, i + 1, match.start(), match.end(), match.group()))
                     lines[i] = line[: match.start()] + line[match.end() :]
     kept = "\n".join("" if gone else line for line, gone in zip(lines, removed))
-    table = pd.DataFrame(audit, columns=AUDIT_COLUMNS)
-    table = table.sort_values(["doc_id", "line_start", "col_start"], kind="stable").reset_index(drop=True)
-    return kept, table
+    return kept, audit
+
+
+def clean_texts(texts: list[str], rules: pd.DataFrame) -> list[str]:
+    """The clean texts of :func:`clean_text`, without building an audit table per text.
+
+    Examples
+    --------
+    >>> from corpus_tools.resources import load_boilerplate_rules
+    >>> clean_texts(["Read more\\nLeaders  met.", "Talks \u2013 ended."], load_boilerplate_rules())
+    ['Leaders met.', 'Talks — ended.']
+    """
+    compiled = _compiled_rules(rules)
+    return [collapse_whitespace(_remove_boilerplate(normalize_punctuation(normalize_unicode(t)), compiled, "")[0])
+            for t in texts]
 
 
 def clean_text(text: str, rules: pd.DataFrame | None = None, *, doc_id: str = "") -> tuple[str, pd.DataFrame]:

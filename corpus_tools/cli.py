@@ -116,15 +116,16 @@ def _cmd_process(args: argparse.Namespace) -> int:
     import time
 
     from corpus_tools.corpus import load_corpus
-    from corpus_tools.pipeline import STAGES, process, read_articles
+    from corpus_tools.pipeline import STAGES, process
 
-    articles = read_articles(args.input) if args.input else load_corpus(args.data_dir)
+    # a file is streamed in chunks (or read by the Dask workers themselves), never held whole
+    articles = args.input if args.input else load_corpus(args.data_dir)
     started = time.perf_counter()
     result = process(articles, args.stages or list(STAGES), cache=args.cache, scheduler=args.scheduler,
                      workers=args.workers, address=args.address, data_dir=args.data_dir, progress=True)
     seconds = time.perf_counter() - started
     done = ", ".join(f"{stage} {n}" for stage, n in result.computed.items())
-    print(f"{len(articles)} documents in {seconds:.1f} s; processed now: {done}; cache {result.cache}")
+    print(f"{len(result.docs)} documents in {seconds:.1f} s; processed now: {done}; cache {result.cache}")
     return 0
 
 
@@ -177,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     meeting.set_defaults(func=_cmd_add_meeting)
 
     proc = sub.add_parser("process", help="process every document into the cache (sentences, tokens, tone, mentions, quotes)")
-    proc.add_argument("--input", default=None, help="a .jsonl or .parquet file of articles instead of data/ (doc_id, text, ...)")
+    proc.add_argument("--input", default=None, help="a .jsonl or .parquet file of articles instead of data/ (doc_id, text, ...); "
+                      "read in chunks, or by the Dask workers with --scheduler dask")
     proc.add_argument("--stages", nargs="+", default=None, help="only these stages (default: all)")
     proc.add_argument("--scheduler", default="auto", choices=["auto", "serial", "processes", "dask"],
                       help="auto: a process pool for large corpora; dask: a distributed cluster (--address) or a LocalCluster")

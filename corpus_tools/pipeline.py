@@ -25,6 +25,13 @@ default for corpora of :data:`PARALLEL_THRESHOLD` documents or more); ``"dask"``
 ``distributed`` cluster at ``address``, or a ``LocalCluster`` when none is given, with the
 batches mapped by ``dask.bag``). Workers must see the same cache directory (a shared file
 system on a real cluster).
+
+Input: a corpus table, or the path of a JSON Lines or Parquet file of articles, which is
+streamed: the driver reads it in chunks (:func:`iter_articles`) and keeps, per document, only
+its id, date, meeting and cache key, so its memory does not grow with the texts. With Dask
+the driver does not read the texts at all: the workers read their own partitions
+(``dask.bag.read_text`` blocks of JSON Lines, ``dask.dataframe.read_parquet`` row groups; write
+Parquet files with row groups of a few hundred articles so that there are partitions to share).
 """
 from __future__ import annotations
 
@@ -40,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version as _package_version
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -115,7 +122,7 @@ STAGES: dict[str, Stage] = {
         Stage("sentences", _run_sentences, (*_CLEANING, "tokens"), ("boilerplate.csv", "abbreviations.txt"), packages=("nltk",)),
         Stage("tokens", _run_tokens, ("tokens",), ("stopwords_en.txt",), needs=("sentences",)),
         Stage("term_counts", _run_term_counts, ("pipeline",), (), needs=("tokens",)),
-        Stage("tone", _run_tone, ("sentiment",), ("lexicons/domain_overrides.csv",), needs=("sentences",),
+        Stage("tone", _run_tone, ("sentiment", "vader", "tokens", "clean"), ("lexicons/domain_overrides.csv",), needs=("sentences",),
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _SPEAKER_DATA),
@@ -234,48 +241,18 @@ def articles_from_corpus(corpus: pd.DataFrame) -> pd.DataFrame:
     return docs
 
 
-def read_articles(source: Path | str) -> pd.DataFrame:
-    """Read articles from a JSON Lines or Parquet file: one article per line/row with at least
-    ``doc_id`` and ``text`` (the raw text), and optionally ``outlet, url, published,
-    meeting_id, title``. Returns a corpus-like table with ``text_raw``; cleaning happens in
-    the pipeline. Errors name the line (JSONL) or row (Parquet) and the fix.
+ARTICLE_COLUMNS = ["doc_id", "outlet", "url", "published", "meeting_id", "title", "text_raw"]
+CHUNK_SIZE = 1000
 
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
-    >>> _ = path.write_text('{"doc_id": "x1", "text": "Leaders met.", "outlet": "Wire"}\\n')
-    >>> read_articles(path)[["doc_id", "text_raw", "outlet", "published"]].values.tolist()
-    [['x1', 'Leaders met.', 'Wire', '']]
-    """
-    source = Path(source)
-    if not source.is_file():
-        raise CorpusError(f"{source}: no such file; give a .jsonl or .parquet file of articles")
-    if source.suffix == ".parquet":
-        table = pd.read_parquet(source)
-        records = table.to_dict("records")
-        where = "row"
-        start = 0
-    elif source.suffix in (".jsonl", ".ndjson"):
-        records, where, start = [], "line", 1
-        with source.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{source} line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
-                if not isinstance(record, dict):
-                    raise CorpusError(f"{source} line {number}: each line must be a JSON object with doc_id and text")
-                record["_line"] = number
-                records.append(record)
-    else:
-        raise CorpusError(f"{source}: unknown format {source.suffix!r}; use .jsonl or .parquet")
-    seen: dict[str, int] = {}
+
+def _article_rows(records: Iterable[tuple[int, object]], source: Path, where: str,
+                  seen: dict[str, int]) -> list[dict]:
+    """Check and convert ``(line or row number, record)`` pairs; ``seen`` (doc_id -> number)
+    carries over from chunk to chunk so a repeated id is found across the whole file."""
     rows = []
-    for i, record in enumerate(records, start=start):
-        number = record.pop("_line", i)
+    for number, record in records:
+        if not isinstance(record, dict):
+            raise CorpusError(f"{source} {where} {number}: each {where} must be a JSON object with doc_id and text")
         doc_id, text = str(record.get("doc_id") or ""), record.get("text")
         if not doc_id:
             raise CorpusError(f"{source} {where} {number}: doc_id is missing or empty")
@@ -297,7 +274,85 @@ def read_articles(source: Path | str) -> pd.DataFrame:
             "published": published, "meeting_id": str(record.get("meeting_id") or ""),
             "title": str(record.get("title") or ""), "text_raw": text,
         })
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "url", "published", "meeting_id", "title", "text_raw"])
+    return rows
+
+
+def _json_records(lines: Iterable[tuple[int, str]], source: Path) -> Iterator[tuple[int, object]]:
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{source} line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
+
+
+def _source_format(source: Path) -> str:
+    if not source.is_file():
+        raise CorpusError(f"{source}: no such file; give a .jsonl or .parquet file of articles")
+    if source.suffix == ".parquet":
+        return "parquet"
+    if source.suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise CorpusError(f"{source}: unknown format {source.suffix!r}; use .jsonl or .parquet")
+
+
+def iter_articles(source: Path | str, *, chunk_size: int = CHUNK_SIZE) -> Iterator[pd.DataFrame]:
+    """Read articles from a JSON Lines or Parquet file in chunks of ``chunk_size`` articles, so
+    that memory holds one chunk, not the file; each chunk is a table as :func:`read_articles`
+    returns. JSON Lines are read line by line; Parquet batch by batch
+    (``pyarrow.parquet.ParquetFile.iter_batches``). Every article is checked as it is read,
+    and a ``doc_id`` that repeats an earlier one anywhere in the file is an error.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = path.write_text("".join(f'{{"doc_id": "x{i}", "text": "Leaders met."}}\\n' for i in range(5)))
+    >>> [chunk["doc_id"].tolist() for chunk in iter_articles(path, chunk_size=2)]
+    [['x0', 'x1'], ['x2', 'x3'], ['x4']]
+    """
+    source = Path(source)
+    kind = _source_format(source)
+    seen: dict[str, int] = {}
+    if kind == "parquet":
+        parquet = pq.ParquetFile(source)
+        start = 0
+        for batch in parquet.iter_batches(batch_size=chunk_size):
+            records = batch.to_pylist()
+            rows = _article_rows(enumerate(records, start=start), source, "row", seen)
+            start += len(records)
+            yield pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+        return
+    with source.open(encoding="utf-8") as handle:
+        records = _json_records(enumerate(handle, start=1), source)
+        while True:
+            chunk = list(itertools.islice(records, chunk_size))
+            if not chunk:
+                return
+            yield pd.DataFrame(_article_rows(chunk, source, "line", seen), columns=ARTICLE_COLUMNS)
+
+
+def read_articles(source: Path | str) -> pd.DataFrame:
+    """Read articles from a JSON Lines or Parquet file: one article per line/row with at least
+    ``doc_id`` and ``text`` (the raw text), and optionally ``outlet, url, published,
+    meeting_id, title``. Returns a corpus-like table with ``text_raw``; cleaning happens in
+    the pipeline. Errors name the line (JSONL) or row (Parquet) and the fix. For a file too
+    large for memory, :func:`iter_articles` reads it in chunks, and :func:`process` takes the
+    file's path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = path.write_text('{"doc_id": "x1", "text": "Leaders met.", "outlet": "Wire"}\\n')
+    >>> read_articles(path)[["doc_id", "text_raw", "outlet", "published"]].values.tolist()
+    [['x1', 'Leaders met.', 'Wire', '']]
+    """
+    chunks = list(iter_articles(source))
+    if not chunks:
+        return pd.DataFrame(columns=ARTICLE_COLUMNS)
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
 # ----------------------------------------------------------------------------- workers
@@ -315,12 +370,12 @@ class Batch:
 
 
 def _clean_batch(docs: list[dict], data_dir: str) -> pd.DataFrame:
-    from corpus_tools.clean import clean_text
+    from corpus_tools.clean import clean_texts
     from corpus_tools.resources import load_boilerplate_rules
 
     rules = load_boilerplate_rules(data_dir)
     frame = pd.DataFrame(docs)
-    frame["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(frame["text_raw"], frame["doc_id"])]
+    frame["text"] = clean_texts(list(frame["text_raw"]), rules)  # clean_text's texts, without the audit tables
     frame["published"] = pd.to_datetime(frame["published"].replace("", None), format="%Y-%m-%d")
     return frame
 
@@ -336,7 +391,7 @@ def _write_part(frame: pd.DataFrame, keys: list[str], directory: Path) -> str:
     return str(directory / name)
 
 
-Written = tuple[str, str, int, float, float]
+Written = tuple[str, str, int, float, float, float]
 
 
 def _peak_rss_mib() -> float:
@@ -347,13 +402,14 @@ def process_batch(batch: Batch) -> list[Written]:
     """Run the batch's stages on its documents and write one part file per stage.
 
     Upstream stages a requested stage needs are computed in memory (not written) when they
-    are not themselves requested. Returns ``(stage, part file, documents, seconds, peak RSS
-    MiB)`` per stage computed (``"clean"`` included): seconds this worker spent on the stage,
-    and the worker's peak memory so far.
+    are not themselves requested. Returns ``(stage, part file, documents, seconds, CPU
+    seconds, peak RSS MiB)`` per stage computed (``"clean"`` included): wall and CPU seconds
+    this worker spent on the stage (they differ when the machine is shared), and the worker's
+    peak memory so far.
     """
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     frame = _clean_batch(batch.docs, batch.data_dir)
-    written = [("clean", "", len(frame), time.perf_counter() - started, _peak_rss_mib())]
+    written = [("clean", "", len(frame), time.perf_counter() - started, time.process_time() - cpu, _peak_rss_mib())]
     keys_by_doc = dict(zip(frame["doc_id"], frame[_KEY]))
     done: dict[str, pd.DataFrame] = {}
     needed: list[str] = []
@@ -368,14 +424,15 @@ def process_batch(batch: Batch) -> list[Written]:
         order(name)
     data_dir = Path(batch.data_dir)
     for name in needed:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         done[name] = STAGES[name].run(frame, done, data_dir, batch.params)
         path = ""
         if name in batch.stages:
             result = done[name].assign(**{_KEY: done[name]["doc_id"].map(keys_by_doc)})
             target = Path(batch.cache) / name / batch.versions[name]
             path = _write_part(result, list(frame[_KEY]), target)
-        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started, _peak_rss_mib()))
+        written.append((name, path, len(frame) if path else 0, time.perf_counter() - started, time.process_time() - cpu,
+                        _peak_rss_mib()))
     return written
 
 
@@ -396,7 +453,8 @@ def _covered(cache: Path, stage: str, version: str) -> dict[str, Path]:
 @dataclass
 class Processed:
     """The result of :func:`process`: documents computed per stage, worker seconds per stage
-    (``clean`` included), the largest worker's peak memory, and access to every stage's table."""
+    (``clean`` included; wall time in ``seconds``, CPU time in ``cpu_seconds``), the largest
+    worker's peak memory, and access to every stage's table."""
 
     docs: pd.DataFrame
     cache: Path
@@ -404,6 +462,7 @@ class Processed:
     computed: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     worker_peak_rss_mib: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -467,13 +526,27 @@ def _batches(todo: pd.DataFrame, size: int) -> list[list[dict]]:
     return [records[i : i + size] for i in range(0, len(records), size)]
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int | None, enabled: bool):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="doc", desc="processing", disable=not enabled, leave=False)
 
 
-def process(corpus: pd.DataFrame, stages: Sequence[str] | None = None, *, cache: Path | str | None = None,
+def _tasks(docs: pd.DataFrame, stages: tuple[str, ...], covered: dict[str, set[str]], spec: dict) -> Iterator[Batch]:
+    """The batches of these documents that some stage has not stored yet."""
+    todo = docs[~pd.concat([docs[_KEY].isin(covered[name]) for name in stages], axis=1).all(axis=1)] if stages else docs[:0]
+    for records in _batches(todo, spec["batch_size"]):
+        keys = [r[_KEY] for r in records]
+        wanted = tuple(name for name in stages if any(k not in covered[name] for k in keys))
+        yield Batch(records, wanted, spec["versions"], spec["cache"], spec["data_dir"], spec["params"])
+
+
+def _meta(docs: pd.DataFrame) -> pd.DataFrame:
+    """What :class:`Processed` keeps of each document: no text."""
+    return docs[["doc_id", "published", "meeting_id", _KEY]]
+
+
+def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = None, *, cache: Path | str | None = None,
             scheduler: str = "auto", workers: int | None = None, address: str | None = None,
             batch_size: int = BATCH_SIZE, data_dir: Path | str | None = None, params: dict | None = None,
             progress: bool = False) -> Processed:
@@ -481,7 +554,13 @@ def process(corpus: pd.DataFrame, stages: Sequence[str] | None = None, *, cache:
     cache lacks; return a :class:`Processed` to read the tables from.
 
     ``corpus`` is a table with ``doc_id, text_raw, published, meeting_id`` (the result of
-    :func:`corpus_tools.load_corpus` or :func:`read_articles`).
+    :func:`corpus_tools.load_corpus` or :func:`read_articles`), or the path of a JSON Lines or
+    Parquet file of articles (as :func:`read_articles` reads). A file is streamed: the driver
+    reads it in chunks (:func:`iter_articles`) and keeps only each document's id, date,
+    meeting and key, so its memory does not grow with the texts; with ``scheduler="dask"``
+    the driver does not read the texts at all, the workers read their own partitions of the
+    file (``dask.bag.read_text`` for JSON Lines, ``dask.dataframe.read_parquet`` by row group
+    for Parquet). With ``"auto"``, a file is processed on the process pool.
 
     Examples
     --------
@@ -502,35 +581,54 @@ def process(corpus: pd.DataFrame, stages: Sequence[str] | None = None, *, cache:
     params = {**DEFAULT_PARAMS, **(params or {})}
     versions = stage_versions(stages, data_dir=directory, params=params)
     root = _cache_dir(cache).resolve()
-    docs = articles_from_corpus(corpus)
-    if docs["doc_id"].duplicated().any():
-        raise CorpusError(f"doc_id {docs['doc_id'][docs['doc_id'].duplicated()].iloc[0]!r} appears twice; ids must be unique")
-    missing = {name: set(docs[_KEY]) - set(_covered(root, name, versions[name])) for name in stages}
-    todo_keys = set().union(*missing.values()) if missing else set()
-    todo = docs[docs[_KEY].isin(todo_keys)]
-    computed = {name: 0 for name in stages}
-    seconds: dict[str, float] = {}
-    if len(todo):
-        tasks = []
-        for records in _batches(todo, batch_size):
-            keys = {r[_KEY] for r in records}
-            wanted = tuple(name for name in stages if keys & missing[name])
-            tasks.append(Batch(records, wanted, versions, str(root), str(directory), params))
+    covered = {name: set(_covered(root, name, versions[name])) for name in stages}
+    spec = {"versions": versions, "cache": str(root), "data_dir": str(directory), "params": params, "batch_size": batch_size}
+    streamed = isinstance(corpus, (str, os.PathLike))
+    if streamed:
+        source = Path(corpus)
+        mode = "processes" if scheduler == "auto" and (os.cpu_count() or 1) > 1 else scheduler
+        if mode == "auto":
+            mode = "serial"
+        if mode == "dask":
+            meta, results = _execute_dask_source(source, stages, covered, spec, workers, address)
+            docs = meta
+        else:
+            metas: list[pd.DataFrame] = []
+
+            def stream() -> Iterator[Batch]:
+                for chunk in iter_articles(source, chunk_size=max(batch_size, CHUNK_SIZE)):
+                    docs = articles_from_corpus(chunk)
+                    metas.append(_meta(docs))
+                    yield from _tasks(docs, stages, covered, spec)
+
+            tasks = stream()
+            first = next(tasks, None)  # start no pool when the cache already has everything
+            results = _execute(itertools.chain([first], tasks), mode, workers, address, progress, None) if first else []
+            docs = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=[*DOC_COLUMNS[:1], "published", "meeting_id", _KEY])
+    else:
+        docs = articles_from_corpus(corpus)
+        if docs["doc_id"].duplicated().any():
+            raise CorpusError(f"doc_id {docs['doc_id'][docs['doc_id'].duplicated()].iloc[0]!r} appears twice; ids must be unique")
+        tasks = list(_tasks(docs, stages, covered, spec))
         mode = scheduler
         if mode == "auto":
             mode = "processes" if len(docs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1 else "serial"
-        peak = 0.0
-        for name, _path, n, spent, rss in _execute(tasks, mode, workers, address, progress):
-            if name in computed:
-                computed[name] += n
-            seconds[name] = seconds.get(name, 0.0) + spent
-            peak = max(peak, rss)
-        return Processed(docs, root, versions, computed, seconds, peak)
-    return Processed(docs, root, versions, computed, seconds)
+        results = _execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks)) if tasks else []
+    computed = {name: 0 for name in stages}
+    seconds: dict[str, float] = {}
+    cpu_seconds: dict[str, float] = {}
+    peak = 0.0
+    for name, _path, n, spent, cpu, rss in results:
+        if name in computed:
+            computed[name] += n
+        seconds[name] = seconds.get(name, 0.0) + spent
+        cpu_seconds[name] = cpu_seconds.get(name, 0.0) + cpu
+        peak = max(peak, rss)
+    return Processed(docs, root, versions, computed, seconds, peak, cpu_seconds)
 
 
-def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | None, progress: bool) -> list[Written]:
-    total = sum(len(t.docs) for t in tasks)
+def _execute(tasks: Iterable[Batch], mode: str, workers: int | None, address: str | None, progress: bool,
+             total: int | None) -> list[Written]:
     bar = _progress(total, progress)
     results: list[Written] = []
     try:
@@ -541,14 +639,15 @@ def _execute(tasks: list[Batch], mode: str, workers: int | None, address: str | 
         elif mode == "processes":
             results = _execute_pool(tasks, workers or os.cpu_count() or 1, bar)
         else:
+            tasks = list(tasks)
             results = _execute_dask(tasks, workers, address)
-            bar.update(total)
+            bar.update(sum(len(t.docs) for t in tasks))
     finally:
         bar.close()
     return results
 
 
-def _execute_pool(tasks: list[Batch], workers: int, bar) -> list[Written]:
+def _execute_pool(tasks: Iterable[Batch], workers: int, bar) -> list[Written]:
     """Run the batches on a local process pool, keeping only a few batches in flight.
 
     Workers start from a fork server, so they do not inherit (and count) the driver's memory;
@@ -584,3 +683,72 @@ def _execute_dask(tasks: list[Batch], workers: int | None, address: str | None) 
         if cluster is not None:
             cluster.close()
     return [item for written in nested for item in written]
+
+
+def _process_partition(records: Iterable[tuple[object, object]], source: str, stages: tuple[str, ...],
+                       covered: dict[str, set[str]], spec: dict) -> tuple[dict, list[Written]]:
+    """On a Dask worker: check and key one partition's articles, process what the cache lacks."""
+    rows = _article_rows(records, Path(source), "record", {})
+    docs = articles_from_corpus(pd.DataFrame(rows, columns=ARTICLE_COLUMNS))
+    written: list[Written] = []
+    for task in _tasks(docs, stages, covered, spec):
+        written += process_batch(task)
+    return _meta(docs).to_dict("list"), written
+
+
+def _jsonl_partition(lines: Iterable[str], source: str, stages: tuple[str, ...], covered: dict[str, set[str]],
+                     spec: dict) -> list[tuple[dict, list[Written]]]:
+    records = _json_records(((None, line) for line in lines), Path(source))
+    return [_process_partition(records, source, stages, covered, spec)]
+
+
+def _parquet_partition(frame: pd.DataFrame, source: str, stages: tuple[str, ...], covered: dict[str, set[str]],
+                       spec: dict) -> tuple[dict, list[Written]]:
+    records = pa.Table.from_pandas(frame, preserve_index=False).to_pylist()  # nulls as None, as iter_articles reads them
+    return _process_partition(((None, r) for r in records), source, stages, covered, spec)
+
+
+def _jsonl_blocksize(source: Path, batch_size: int) -> int:
+    """Bytes per Dask partition: about ``batch_size`` articles, judged from the file's first MiB."""
+    with source.open("rb") as handle:
+        head = handle.read(1 << 20)
+    lines = max(head.count(b"\n"), 1)
+    return max(int(len(head) / lines * batch_size), 1 << 16)
+
+
+def _execute_dask_source(source: Path, stages: tuple[str, ...], covered: dict[str, set[str]], spec: dict,
+                         workers: int | None, address: str | None) -> tuple[pd.DataFrame, list[Written]]:
+    """Dask workers read their own partitions of the file and process them; only each document's
+    id, date, meeting and key, and the written part files, come back to the driver."""
+    import dask
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    kind = _source_format(source)
+    cluster = None if address else LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                 processes=True, dashboard_address=None)
+    try:
+        with Client(address or cluster) as client:
+            shared = client.scatter(covered, broadcast=True)
+            if kind == "jsonl":
+                bag = db.read_text(str(source), blocksize=_jsonl_blocksize(source, spec["batch_size"]), encoding="utf-8")
+                parts = bag.map_partitions(_jsonl_partition, str(source), stages, shared, spec).compute(scheduler=client)
+            else:
+                import dask.dataframe as dd
+
+                frame = dd.read_parquet(str(source), split_row_groups=True)
+                jobs = [dask.delayed(_parquet_partition)(part, str(source), stages, shared, spec) for part in frame.to_delayed()]
+                parts = list(dask.compute(*jobs, scheduler=client))
+    except CorpusError:
+        for _ in iter_articles(source):  # the same error, with its line or row number, from the driver
+            pass
+        raise
+    finally:
+        if cluster is not None:
+            cluster.close()
+    metas = [pd.DataFrame(meta) for meta, _ in parts]
+    docs = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=["doc_id", "published", "meeting_id", _KEY])
+    if docs["doc_id"].duplicated().any():
+        for _ in iter_articles(source):
+            pass
+    return docs, [item for _, written in parts for item in written]

@@ -5,7 +5,8 @@ here, so it is given the abbreviations of ``data/abbreviations.txt`` (``U.S.``, 
 ``Gen.``, single-letter initials) and never splits inside a paragraph's abbreviation.
 Sentences never cross a paragraph break.
 
-Words come from one regular expression (NLTK's ``RegexpTokenizer``): numbers keep their
+Words come from one regular expression (compiled as NLTK's ``RegexpTokenizer`` compiles it,
+with the ``regex`` engine): numbers keep their
 commas and decimals (``30,000``), a dollar sign stays with its amount (``$2``), hyphenated
 words stay whole (``Franco-British``, ``30-day``), dotted abbreviations stay whole
 (``U.S.``), and clitics split as in the Penn Treebank (``Zelensky`` + ``'s``).
@@ -14,17 +15,21 @@ keep their case, so the country "US" never becomes the stopword "us".
 """
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from nltk.tokenize import RegexpTokenizer
+from nltk import redos
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from corpus_tools.resources import load_abbreviations, load_stopwords
 
+MEMO_LIMIT = 200_000  # distinct chunks remembered before the memo starts afresh
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "text", "start", "end"]
 TOKEN_COLUMNS = ["doc_id", "sent_id", "token_id", "token", "lower", "is_stop", "is_alpha", "start", "end"]
 
@@ -39,18 +44,72 @@ TOKEN_PATTERN = (
     + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
     r"|[^\w\s]"  # any other single symbol
 )
-_WORD_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``)
+# and runs every match under a wall-clock timeout, a guard against hostile patterns that costs
+# more than the match itself on a short text. This is the same compilation (engine, flags) of
+# our own pattern, which cannot backtrack catastrophically, without the timeout: the same spans.
+_TOKEN_REGEX = redos.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL, timeout=None)
+_HAS_WORD = re.compile(r"[^\W_]")
+# the stretches between spaces and line breaks: no token crosses one, and the pattern reads
+# a space or a line break just as it reads the end of the text
+_CHUNK = re.compile(r"[^ \n]+")
 _CAPS_WORD = re.compile(r"[A-Z][A-Z.]+")
 _ALPHA_WORD = re.compile(r"[^\W\d_]+(?:[-'.\u2019][^\W\d_]*)*")
 _CLITIC_WORD = re.compile(_CLITIC)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
+class _ChunkWords(dict):
+    """White-space-free chunk -> its number of word tokens, filled on demand (a bounded memo)."""
+
+    def __missing__(self, chunk: str) -> int:
+        if len(self) > MEMO_LIMIT:
+            self.clear()
+        n = self[chunk] = sum(1 for m in _TOKEN_REGEX.finditer(chunk) if _HAS_WORD.search(m.group()))
+        return n
+
+
+_CHUNK_WORDS = _ChunkWords()
+
+
+class _ChunkTokens(dict):
+    """Chunk -> its tokens as columns ``(n, starts, ends, tokens, lowers, is_stop, is_alpha)``,
+    filled on demand."""
+
+    def __init__(self, stopwords: frozenset[str]):
+        super().__init__()
+        self.stopwords = stopwords
+
+    def __missing__(self, chunk: str) -> tuple:
+        if len(self) > MEMO_LIMIT:
+            self.clear()
+        spans = [m.span() for m in _TOKEN_REGEX.finditer(chunk)]
+        tokens = tuple(chunk[start:end] for start, end in spans)
+        lowers = tuple(lower_form(t) for t in tokens)
+        found = self[chunk] = (
+            len(spans), tuple(s for s, _ in spans), tuple(e for _, e in spans), tokens, lowers,
+            tuple(lower in self.stopwords for lower in lowers),
+            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
+        )
+        return found
+
+
+@lru_cache(maxsize=4)
+def _chunk_tokens(stopwords: frozenset[str]) -> _ChunkTokens:
+    return _ChunkTokens(stopwords)
+
+
 @lru_cache(maxsize=8)
 def _punkt(abbreviations: frozenset[str]) -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(abbreviations) | set(string.ascii_lowercase)
-    return PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params)
+    # Punkt asks, at every candidate end ("said. The", "U.S. forces"), whether that short context
+    # holds a sentence break: a pure function of the context with the parameters fixed, and
+    # the same contexts recur, so the answers are remembered (the instance attribute shadows
+    # the method; the splits are unchanged)
+    tokenizer.text_contains_sentbreak = lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak)
+    return tokenizer
 
 
 def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tuple[int, int]]:
@@ -80,7 +139,22 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in word_spans(t)]
     ['Zelensky', "'s", '$2', 'billion', ',', '30,000', 'Franco-British', 'troops', ';', 'the', 'U.S.', 'ca', "n't", '.']
     """
-    return list(_WORD_TOKENIZER.span_tokenize(text))
+    return [m.span() for m in _TOKEN_REGEX.finditer(text)]
+
+
+def count_words(text: str) -> int:
+    """The number of tokens of :func:`word_spans` that hold a letter or a digit (words and numbers).
+
+    No token crosses white space and the pattern looks neither behind nor past it, so the
+    text is counted chunk by chunk (split on white space, a character that is never part of a
+    word token) and each distinct chunk is tokenised once per process.
+
+    Examples
+    --------
+    >>> count_words("Zelensky's $2 billion, 30,000 troops; the U.S. can't.")
+    10
+    """
+    return sum(map(_CHUNK_WORDS.__getitem__, text.split()))
 
 
 def lower_form(token: str) -> str:
@@ -119,7 +193,9 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     is_stop, is_alpha, start, end``.
 
     ``token_id`` counts from 1 within each document; ``start``/``end`` are offsets into the
-    document's clean text. ``is_alpha`` marks word tokens (letters, with inner hyphens or
+    document's clean text. No token crosses a space or a line break, so each distinct stretch
+    between them is tokenised once per process and remembered, and the table is assembled
+    column by column. ``is_alpha`` marks word tokens (letters, with inner hyphens or
     apostrophes allowed); ``is_stop`` marks stopwords of ``data/stopwords_en.txt`` by ``lower``.
 
     Examples
@@ -129,16 +205,49 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     [['The', 'the', True, True], ['US', 'US', False, True], ['told', 'told', False, True], ['us', 'us', True, True], [':', ':', False, False]]
     """
     stopwords = load_stopwords(data_dir)
-    rows = []
-    counters: dict[str, int] = {}
-    for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
-        n = counters.get(doc_id, 0)
-        for start, end in word_spans(text):
-            n += 1
-            token = text[start:end]
-            lower = lower_form(token)
-            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
-            rows.append((doc_id, sent_id, n, token, lower, lower in stopwords, is_alpha, offset + start, offset + end))
-        counters[doc_id] = n
-    table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
-    return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    memo = _chunk_tokens(frozenset(stopwords)).__getitem__
+    infos: list[tuple] = []  # per chunk: (n, starts, ends, tokens, lowers, is_stop, is_alpha)
+    lengths: list[int] = []  # per chunk: its length; chunks are separated by one space
+    firsts: list[int] = []  # per sentence: the index of its first chunk
+    fallback: dict[int, list[int]] = {}  # per sentence with a line break: the start of each chunk
+    for i, text in enumerate(sents["text"]):
+        firsts.append(len(infos))
+        if "\n" in text:
+            found = list(_CHUNK.finditer(text))
+            pieces = [m.group() for m in found] or [""]
+            fallback[i] = [m.start() for m in found] or [0]
+        else:
+            pieces = text.split(" ")
+        infos += map(memo, pieces)
+        lengths += map(len, pieces)
+    n_chunks = len(infos)
+    first = np.array(firsts, dtype=np.int64)
+    per_sentence = np.diff(np.append(first, n_chunks))
+    # where each chunk starts in its sentence: after the chunks before it and one space each
+    step = np.array(lengths, dtype=np.int64) + 1
+    within = np.cumsum(step) - step
+    within -= np.repeat(within[first] if n_chunks else within[:0], per_sentence)
+    for i, starts in fallback.items():
+        within[first[i]: first[i] + len(starts)] = starts
+    base = within + np.repeat(sents["start"].to_numpy(dtype=np.int64), per_sentence)
+    field = lambda k: itertools.chain.from_iterable(map(itemgetter(k), infos))  # noqa: E731
+    n_tokens = np.fromiter(map(itemgetter(0), infos), dtype=np.int64, count=n_chunks)
+    token_base = np.repeat(base, n_tokens)
+    total = int(n_tokens.sum())
+    if not total:
+        return pd.DataFrame([], columns=TOKEN_COLUMNS).astype(
+            {"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    per_sent_tokens = np.add.reduceat(n_tokens, first) if n_chunks else np.zeros(0, dtype=np.int64)
+    doc_ids = np.repeat(sents["doc_id"].to_numpy(), per_sent_tokens)
+    table = pd.DataFrame({
+        "doc_id": doc_ids,
+        "sent_id": np.repeat(sents["sent_id"].to_numpy(dtype=np.int64), per_sent_tokens),
+        "token_id": pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1,
+        "token": list(field(3)),
+        "lower": list(field(4)),
+        "is_stop": np.fromiter(field(5), dtype=bool, count=total),
+        "is_alpha": np.fromiter(field(6), dtype=bool, count=total),
+        "start": token_base + np.fromiter(field(1), dtype=np.int64, count=total),
+        "end": token_base + np.fromiter(field(2), dtype=np.int64, count=total),
+    }, columns=TOKEN_COLUMNS)
+    return table

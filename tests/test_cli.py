@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from corpus_tools.cli import build_parser, main
@@ -83,3 +85,16 @@ def test_process_fills_the_cache_then_has_nothing_to_do(tmp_path, capsys):
     assert "processed now: tokens 5, tone 5" in capsys.readouterr().out
     assert main(["process", "--stages", "tokens", "tone", "--cache", cache]) == 0
     assert "processed now: tokens 0, tone 0" in capsys.readouterr().out
+
+
+def test_process_streams_an_article_file(tmp_path, capsys, corpus):
+    from corpus_tools.pipeline import articles_from_corpus
+
+    docs = articles_from_corpus(corpus)
+    path = tmp_path / "articles.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": d, "text": t}) + "\n" for d, t in zip(docs["doc_id"], docs["text_raw"])))
+    cache = str(tmp_path / "cache")
+    assert main(["process", "--input", str(path), "--stages", "tokens", "--scheduler", "serial", "--cache", cache]) == 0
+    assert "5 documents in" in capsys.readouterr().out
+    assert main(["process", "--input", str(path), "--stages", "tokens", "--scheduler", "serial", "--cache", cache]) == 0
+    assert "processed now: tokens 0" in capsys.readouterr().out

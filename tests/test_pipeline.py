@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from corpus_tools import CorpusError, load_corpus, sentences, tokens
-from corpus_tools.pipeline import STAGES, articles_from_corpus, process, read_articles, stage_versions, term_counts
+from corpus_tools.pipeline import (
+    STAGES, articles_from_corpus, iter_articles, process, read_articles, stage_versions, term_counts,
+)
 from corpus_tools.sentiment import sentence_tone
 from corpus_tools.speakers import mentions
 
@@ -180,3 +182,71 @@ def test_corpus_statistics_from_counts_equal_those_from_tokens(corpus, expected)
     pd.testing.assert_frame_equal(keyness(counts, "paris-2026-01-06", by="meeting_id"),
                                   keyness(toks, "paris-2026-01-06", by="meeting_id"))
     pd.testing.assert_frame_equal(tfidf_terms(counts, top_n=None), tfidf_terms(toks, top_n=None))
+
+
+# ------------------------------------------------------------------ streamed input
+
+
+def write_articles(corpus: pd.DataFrame, directory, kind: str):
+    """The corpus as an article file: JSON Lines, or Parquet with row groups of two articles."""
+    docs = articles_from_corpus(corpus)
+    frame = pd.DataFrame({"doc_id": docs["doc_id"], "text": docs["text_raw"], "published": docs["published"],
+                          "meeting_id": docs["meeting_id"], "outlet": corpus["outlet"].to_numpy()})
+    if kind == "jsonl":
+        path = directory / "articles.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in frame.to_dict("records")))
+    else:
+        path = directory / "articles.parquet"
+        frame.to_parquet(path, row_group_size=2)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_iter_articles_reads_in_chunks_what_read_articles_reads(corpus, tmp_path, kind):
+    path = write_articles(corpus, tmp_path, kind)
+    chunks = list(iter_articles(path, chunk_size=2))
+    assert [len(c) for c in chunks] == [2, 2, 1]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), read_articles(path))
+    assert read_articles(path)["doc_id"].tolist() == corpus["doc_id"].tolist()
+
+
+def test_a_repeated_id_in_a_later_chunk_names_both_lines(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"d{i % 3}", "text": "x"}) + "\n" for i in range(4)))
+    with pytest.raises(CorpusError, match="line 4: doc_id 'd0' repeats line 1"):
+        list(iter_articles(path, chunk_size=2))
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+@pytest.mark.parametrize("scheduler", ["serial", pytest.param("processes", marks=pytest.mark.slow)])
+def test_a_streamed_file_equals_direct_calls(corpus, expected, tmp_path, monkeypatch, kind, scheduler):
+    import corpus_tools.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 2)  # three chunks of the five articles
+    path = write_articles(corpus, tmp_path, kind)
+    result = process(path, AVAILABLE, cache=tmp_path / "cache", scheduler=scheduler, workers=2, batch_size=2)
+    assert result.computed == {s: 5 for s in AVAILABLE}
+    assert "text_raw" not in result.docs.columns  # the driver keeps no text
+    assert_same(result, expected)
+    again = process(path, AVAILABLE, cache=tmp_path / "cache", scheduler=scheduler)
+    assert again.computed == {s: 0 for s in AVAILABLE}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_dask_workers_read_their_own_partitions(corpus, expected, tmp_path, kind):
+    from distributed import LocalCluster
+
+    path = write_articles(corpus, tmp_path, kind)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        process(corpus.iloc[:2], ["tokens"], cache=tmp_path / "cache", scheduler="serial")  # two already cached
+        result = process(path, AVAILABLE, cache=tmp_path / "cache", scheduler="dask", address=cluster.scheduler_address,
+                         batch_size=2)
+        assert result.computed == {s: (3 if s in ("tokens",) else 5) for s in AVAILABLE}
+        assert "text_raw" not in result.docs.columns
+        assert_same(result, expected)
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(path.read_text() + json.dumps({"doc_id": corpus.loc[1, "doc_id"], "text": "again"}) + "\n"
+                       if kind == "jsonl" else '{"doc_id": "a", "text": "x"}\n{"doc_id": "a", "text": "y"}\n')
+        with pytest.raises(CorpusError, match="repeats line"):
+            process(bad, ["tokens"], cache=tmp_path / "cache2", scheduler="dask", address=cluster.scheduler_address)

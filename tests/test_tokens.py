@@ -1,7 +1,12 @@
+import re
+
 import pandas as pd
 import pytest
+from nltk.tokenize import RegexpTokenizer
 
-from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
+from corpus_tools.tokens import TOKEN_PATTERN, lower_form, sentence_spans, sentences, tokens, word_spans
+
+NLTK_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)  # the reference: NLTK's tokenizer, as tokens.py used it before
 
 
 def _sents(text: str) -> list[str]:
@@ -96,3 +101,87 @@ def test_empty_and_one_word_documents():
     toks = tokens(sents)
     assert toks[["token_id", "token", "lower"]].values.tolist() == [[1, "Ceasefire", "ceasefire"]]
     assert tokens(sentences(docs.iloc[:1])).empty
+
+
+# ------------------------------------------------------------------ the memoised tokenizer gives the same tables
+
+def _old_tokens(sents: pd.DataFrame) -> pd.DataFrame:
+    """tokens() as it was: the tokenizer on every sentence, every token classified afresh."""
+    from corpus_tools.resources import load_stopwords
+    from corpus_tools.tokens import _ALPHA_WORD, _CLITIC_WORD, TOKEN_COLUMNS
+
+    stopwords = load_stopwords()
+    rows, counters = [], {}
+    for doc_id, sent_id, text, offset in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
+        n = counters.get(doc_id, 0)
+        for start, end in NLTK_TOKENIZER.span_tokenize(text):
+            n += 1
+            token = text[start:end]
+            lower = lower_form(token)
+            is_alpha = bool(_ALPHA_WORD.fullmatch(token)) and not _CLITIC_WORD.fullmatch(token)
+            rows.append((doc_id, sent_id, n, token, lower, lower in stopwords, is_alpha, offset + start, offset + end))
+        counters[doc_id] = n
+    table = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+    return table.astype({"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+
+
+def _odd_sentences(n: int, seed: int = 5) -> pd.DataFrame:
+    import numpy as np
+
+    pieces = ["Zelensky", "'s", "’s", "can't", "don’t", "U.S.", "$2", "30,000", "20%", "30-day", "Franco-British", "O'Brien",
+              "ab\u0307cd", "\u0307x", "q\u0307", "x_y", "\x1c", "\u00a0", "\t", " ", " ", " ", "  ", "\n", "“", "”", ",", ".",
+              "US", "NATO", "the", "The", "—", "n't", "'", "e.g.", "2.5", "-", "ʼ", "١٢", "İstanbul"]
+    rng = np.random.default_rng(seed)
+    texts = ["".join(pieces[i] for i in rng.integers(len(pieces), size=int(rng.integers(1, 30)))) for _ in range(n)]
+    return pd.DataFrame({"doc_id": [f"d{i // 7}" for i in range(n)], "sent_id": [i % 7 + 1 for i in range(n)],
+                         "text": texts, "start": [3 * i for i in range(n)]})
+
+
+def test_tokens_equal_the_previous_implementation(corpus_sentences):
+    from corpus_tools.tokens import tokens as new_tokens
+
+    for sents in (corpus_sentences, _odd_sentences(20_000)):
+        pd.testing.assert_frame_equal(new_tokens(sents), _old_tokens(sents), check_exact=True)
+
+
+def test_count_words_counts_the_tokenizer_words(corpus_sentences):
+    from corpus_tools.tokens import count_words
+
+    for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
+        want = sum(1 for a, b in NLTK_TOKENIZER.span_tokenize(text) if re.search(r"[^\W_]", text[a:b]))
+        assert count_words(text) == want, repr(text)
+
+
+def test_word_spans_are_nltk_regexp_tokenizer_spans(corpus_sentences):
+    for text in corpus_sentences["text"].tolist() + _odd_sentences(20_000)["text"].tolist():
+        assert word_spans(text) == list(NLTK_TOKENIZER.span_tokenize(text)), repr(text)
+
+
+@pytest.mark.parametrize("sents", [
+    pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [1, 2, 1], "text": ["", "  x  y ", "\n"], "start": [0, 1, 9]}),
+    pd.DataFrame({"doc_id": [7, 7, 8], "sent_id": [1, 2, 1], "text": ["A b.", "C\nd e\n", "f"], "start": [0, 5, 0]}),
+    pd.DataFrame({"doc_id": ["b", "a", "b"], "sent_id": [1, 1, 2], "text": ["One two.", "Three.", "Four five."], "start": [0, 0, 9]}),
+    pd.DataFrame({"doc_id": pd.Series([], dtype=str), "sent_id": pd.Series([], dtype="int64"),
+                  "text": pd.Series([], dtype=str), "start": pd.Series([], dtype="int64")}),
+], ids=["empty-and-blank", "int-ids-and-line-breaks", "interleaved-documents", "no-sentences"])
+def test_tokens_edge_cases_equal_the_previous_implementation(sents):
+    pd.testing.assert_frame_equal(tokens(sents), _old_tokens(sents), check_exact=True)
+
+
+def test_remembered_punkt_answers_split_as_a_fresh_punkt(corpus):
+    import string
+
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from corpus_tools.resources import load_abbreviations
+
+    params = PunktParameters()
+    params.abbrev_types = set(load_abbreviations()) | set(string.ascii_lowercase)
+    fresh = PunktSentenceTokenizer(params)
+    extra = ["He said. The U.S. had left. Gen. Smith agreed.", "“Now.” Then (it ended.) Next!", "a. b. c. D. E.",
+             "Mr. Macron met Mrs. May at 3 p.m. Tuesday. They left."]
+    texts = corpus["text"].tolist() + extra
+    for _ in range(2):  # the second pass answers from memory
+        for text in texts:
+            want = [(p.start() + a, p.start() + b) for p in re.finditer(r"[^\n]+", text) for a, b in fresh.span_tokenize(p.group())]
+            assert sentence_spans(text) == want
