@@ -42,10 +42,11 @@ from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table
 from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
-QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb",
+QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
 INDIRECT_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "speaker_type"]
-CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name")
+CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label")
+STANCES = ("neutral", "assertive", "doubting", "conceding", "warning", "urging", "praising", "characterising")
 OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "\u201c\u201e\u00ab", "\u201d\u00bb", '"'
 OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "\u2018", "\u2019", "'"
 MASK = "\u2588"
@@ -72,6 +73,69 @@ def load_speech_cues(data_dir: Path | str | None = None) -> dict[str, frozenset[
         line = int(bad.index[0]) + 2
         raise CorpusError(f"{path} line {line}: kind {bad['kind'].iloc[0]!r} is not one of {', '.join(CUE_KINDS)}")
     return {k: frozenset(table.loc[table["kind"] == k, "cue"].str.strip()) for k in CUE_KINDS}
+
+
+def load_stances(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The stance of each reporting verb (``data/speech_cues.csv``, column ``stance``): ``verb, stance``.
+
+    Stances follow how reporting verbs frame a quotation (Bell 1991, *The Language of News
+    Media*; Caldas-Coulthard 1994): ``neutral`` (said, told, added), ``assertive`` (insisted,
+    stressed, vowed), ``doubting`` (claimed, alleged: the reporter keeps a distance),
+    ``conceding`` (admitted, acknowledged), ``warning`` (warned, cautioned), ``urging`` (urged,
+    called on), ``praising`` (hailed) and ``characterising`` (describing, calling).
+
+    Examples
+    --------
+    >>> st = load_stances().set_index("verb")["stance"]
+    >>> st["said"], st["insisted"], st["claimed"], st["admitted"]
+    ('neutral', 'assertive', 'doubting', 'conceding')
+    """
+    path = _data_dir(data_dir) / "speech_cues.csv"
+    table = read_table(path, ["cue", "kind", "stance"], what="speech cues")
+    verbs = table[table["kind"] == "reporting_verb"]
+    bad = verbs[~verbs["stance"].isin(STANCES)]
+    if len(bad):
+        line = int(bad.index[0]) + 2
+        raise CorpusError(f"{path} line {line}: stance {bad['stance'].iloc[0]!r} of a reporting verb is not one of "
+                          f"{', '.join(STANCES)}")
+    return verbs.rename(columns={"cue": "verb"})[["verb", "stance"]].drop_duplicates("verb").reset_index(drop=True)
+
+
+def term_key(text: str) -> str:
+    """A domain term or quoted passage reduced for matching: case, marks, hyphens, a leading
+    article and a final plural "s" removed.
+
+    Examples
+    --------
+    >>> term_key("The Coalition of the Willing"), term_key("boots-on-the-ground"), term_key("reassurance forces,")
+    ('coalition of the willing', 'boots on the ground', 'reassurance force')
+    """
+    key = _norm(text).replace("-", " ")
+    key = re.sub(r"^(?:the|a|an)\s+", "", " ".join(key.split()))
+    return re.sub(r"(?<=[a-z]{3})s$", "", key)
+
+
+def load_domain_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The domain's own terms (``data/domain_terms.csv``): ``term, variant, key``, one row per variant.
+
+    A quotation whose whole text is one of these terms (after :func:`term_key`) is a scare quote,
+    whoever's sentence it stands in: "the so-called 'coalition of willing'".
+
+    Examples
+    --------
+    >>> t = load_domain_terms()
+    >>> t.loc[t["variant"] == "coalition of willing", ["term", "key"]].values.tolist()
+    [['coalition of the willing', 'coalition of willing']]
+    """
+    path = _data_dir(data_dir) / "domain_terms.csv"
+    table = read_table(path, ["term", "variants"], what="domain terms")
+    rows = []
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if not row.term.strip():
+            raise CorpusError(f"{path} line {line}: term is empty")
+        for variant in [row.term, *[v for v in row.variants.split("|") if v.strip()]]:
+            rows.append({"term": row.term, "variant": variant.strip(), "key": term_key(variant)})
+    return pd.DataFrame(rows, columns=["term", "variant", "key"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,6 +231,140 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
 
 
 # ---------------------------------------------------------------------------------------------
+# word tables for coreference, compiled once per call
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Honorifics, country adjectives, leader nouns, institutions and cue words, compiled."""
+
+    honorifics: dict  # honorific -> (gender, name_part)
+    honorific_re: re.Pattern
+    demonyms: dict  # word -> country
+    nouns: dict  # lower-case leader noun -> role
+    dem_title_re: re.Pattern
+    of_title_re: re.Pattern
+    bare_title_re: re.Pattern
+    intro_before_re: re.Pattern
+    intro_after_re: re.Pattern
+    inst_name_re: re.Pattern
+    inst_names: dict  # variant -> (institution, country)
+    inst_noun_re: re.Pattern
+    inst_of_re: re.Pattern
+    inst_office_re: re.Pattern
+    inst_nouns: dict  # lower noun -> template
+    title_words: frozenset  # words stripped from the front of a capitalised run ("Polish Prime Minister")
+    particles: frozenset
+    domain_keys: frozenset
+    stances: dict
+    stance_verb_re: re.Pattern
+    label_re: re.Pattern
+    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+
+
+def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
+    from corpus_tools.speakers import (load_demonyms, load_honorifics, load_institutions, load_leader_nouns,
+                                       load_name_particles)
+
+    hon = load_honorifics(directory)
+    honorifics = {r.honorific: (r.gender, r.name_part) for r in hon.itertuples(index=False)}
+    particles = load_name_particles(directory)
+    dem = load_demonyms(directory)
+    demonyms = dict(zip(dem["word"], dem["country"]))
+    ln = load_leader_nouns(directory)
+    nouns = {n.lower(): r for n, r in zip(ln["noun"], ln["role"])}
+    inst = load_institutions(directory)
+    names = inst[inst["kind"] == "name"]
+    inst_names = {v: (i, c) for v, i, c in zip(names["variant"], names["institution"], names["country"])}
+    variants = set()
+    for v in inst_names:
+        variants.add(v)
+        if v.startswith("the "):
+            variants.add("The " + v[4:])
+    inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
+    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
+    pos = r"(?:'s|\u2019s)?"
+    name_tok = r"[A-Z][\w'\u2019-]*\w"
+    part = r"(?:(?:" + _alt(particles) + r")\s+)"
+    honorific_re = re.compile(r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
+                              + name_tok + r"){0,3})" + pos + r"(?![\w])")
+    title_words = set()
+    for w in list(nouns) + list(honorifics) + list(titles["title"]):
+        title_words.update(x.lower() for x in w.split())
+    title_words.update(x.lower() for w in demonyms for x in w.split())
+    title_words.update({"the", "former", "deputy", "acting", "outgoing", "new", "then", "vice", "of"})
+    stances = dict(zip(load_stances(directory)["verb"], load_stances(directory)["stance"]))
+    role_titles = []
+    for row in titles.itertuples(index=False):
+        if not row.actor:
+            continue
+        key = " ".join(row.title.replace("\u2019", "'").split())
+        m = re.fullmatch(r"(?:the )?(" + d + r")" + pos + r" (" + nn + r")", key, re.IGNORECASE) or None
+        country = role = ""
+        if m:
+            country = next((c for w, c in demonyms.items() if w.lower() == m.group(1).lower()), "")
+            role = nouns.get(" ".join(m.group(2).lower().split()), "")
+        else:
+            m = re.fullmatch(r"(" + nn + r") of (?:the )?(" + d + r")", key, re.IGNORECASE)
+            if m:
+                country = next((c for w, c in demonyms.items() if w.lower() == m.group(2).lower()), "")
+                role = nouns.get(" ".join(m.group(1).lower().split()), "")
+        if country and role:
+            role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
+    labels = _alt(cues["quote_label"])
+    return _Words(
+        honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
+        dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
+        of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w'\u2019-])"),
+        intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
+        intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
+                                  + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
+        inst_name_re=re.compile(r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_names=inst_names,
+        inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
+        inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
+                                  + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
+        inst_nouns=inst_nouns, title_words=frozenset(title_words), particles=particles,
+        domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
+        stance_verb_re=re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])"),
+        label_re=re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*"),
+        role_titles=role_titles)
+
+
+@dataclass
+class _Person:
+    name: str
+    actor: str
+    speaker_type: str
+    gender: str = ""
+    roles: set = None  # (country, role)
+    first: int = 0  # offset of the first mention
+
+    def keys(self, particles: frozenset) -> tuple[str, str]:
+        """(surname, first name): the surname keeps its particles ("De Wever", "von der Leyen")."""
+        words = self.name.split()
+        i = len(words) - 1
+        while i > 1 and words[i - 1] in particles:
+            i -= 1
+        return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+
+
+def _missing_date(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _role_match(query: str, held: str) -> bool:
+    return query == held or (query == "leader" and held in ("head_of_state", "head_of_government")) or \
+        (held == "leader" and query in ("head_of_state", "head_of_government"))
+
+
+# ---------------------------------------------------------------------------------------------
 # 2. speakers and attribution
 
 
@@ -186,8 +384,9 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]]):
-        self.doc_id, self.text = doc_id, text
+                 sentence_spans: list[tuple[int, int]], words: _Words):
+        self.doc_id, self.text, self.words = doc_id, text, words
+        self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
         self.spans = quote_spans(text)
         masked = list(text)
         for s in self.spans:
@@ -214,15 +413,232 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
+        self._add_institutions()
+        self._add_honorifics(lexicon, genders)
         taken = [(c.start, c.end) for c in self.candidates] + places
         for c in self._unknown_names(taken):
             if not any(a < c.end and c.start < b for a, b in taken):
                 self.candidates.append(c)
                 taken.append((c.start, c.end))
+        self.candidates.sort(key=lambda c: c.start)
+        self._corefer(lexicon, genders)
+        for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
+            self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
+
+    # -- institutions, honorifics, document-level coreference ---------------------------------
+    def _overlapping(self, a: int, b: int) -> list[_Candidate]:
+        return [c for c in self.candidates if c.start < b and a < c.end]
+
+    def _replace(self, new: _Candidate, *, keep_types: tuple[str, ...] = ()) -> bool:
+        """Put ``new`` in place of the candidates it overlaps, unless one of them is longer or kept."""
+        over = self._overlapping(new.start, new.end)
+        if any((c.speaker_type in keep_types and c.how != "title") or (c.end - c.start) > (new.end - new.start) for c in over):
+            return False
+        self.candidates = [c for c in self.candidates if c not in over] + [new]
+        return True
+
+    def _add_institutions(self) -> None:
+        """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
+        "the office of the Italian prime minister said" (speaker type ``group``)."""
+        w, masked, found = self.words, self.masked, []
+        for m in w.inst_name_re.finditer(masked):
+            variant = m.group(1)
+            key = "the " + variant[4:] if variant.startswith("The ") else variant
+            found.append((m.start(), m.end(), w.inst_names[key][0]))
+        for m in w.inst_noun_re.finditer(masked):
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
+        for m in w.inst_of_re.finditer(masked):
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
+        for m in w.inst_office_re.finditer(masked):
+            dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            role = w.nouns[" ".join(noun.lower().split())]
+            kind = "presidency" if role == "head_of_state" else "government"
+            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
+        for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
+            if masked[a] == MASK:
+                continue
+            possessive = masked[a:b].endswith(("'s", "\u2019s"))
+            self._replace(_Candidate(a, b, name, name, "group", "name", "", possessive), keep_types=("person", "unnamed"))
+
+    def _add_honorifics(self, lexicon, genders: dict) -> None:
+        """Honorific + name ("Mr Macron", "Sir Keir", "Mme Le Pen") as one candidate; resolved in :meth:`_corefer`."""
+        for m in self.words.honorific_re.finditer(self.masked):
+            name = m.group(2)
+            gender = self.words.honorifics[m.group(1)][0]
+            possessive = m.group(0).endswith(("'s", "\u2019s"))
+            known = lexicon.name_info.get(name)
+            if known and known[2] == "person":
+                c = _Candidate(m.start(), m.end(), known[0], known[0], "person", "name", genders.get(known[0], ""), possessive)
+            elif len(name.split()) >= 2:
+                continue  # "Prime Minister Donald Tusk": a full name, found with its title by _unknown_names
+            else:
+                c = _Candidate(m.start(), m.end(), name, "", "honorific", m.group(1), gender, possessive)
+            self._replace(c)
+
+    def _roles_at(self, country: str, role: str) -> str:
+        """The gazetteer's holder of a (country, role) on the document's date ("the U.K. leader")."""
+        for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
+            for c, r, valid_from, valid_to, actor in self.words.role_titles:
+                if c != country or r != queried:
+                    continue
+                if self.day is None:
+                    if _missing_date(valid_to):
+                        return actor
+                elif (_missing_date(valid_from) or valid_from <= self.day) and (_missing_date(valid_to) or self.day < valid_to):
+                    return actor
+        return ""
+
+    def _known_roles(self, actor: str) -> set:
+        roles = set()
+        for c, r, valid_from, valid_to, holder in self.words.role_titles:
+            if holder == actor and (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
+                                                         and (_missing_date(valid_to) or self.day < valid_to))):
+                roles.add((c, r))
+        return roles
+
+    def _intro_roles(self, c: _Candidate) -> set:
+        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
+        w, roles = self.words, set()
+        before = self.masked[max(0, c.start - 60):c.start]
+        m = w.intro_before_re.search(before)
+        if m:
+            roles.add((w.demonyms.get(m.group(1) or "", ""), w.nouns[" ".join(m.group(2).lower().split())]))
+        m = w.intro_after_re.match(self.masked[c.end:c.end + 80])
+        if m:
+            dem, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+            roles.add((w.demonyms.get(dem or "", ""), w.nouns[" ".join(noun.lower().split())]))
+        return roles
+
+    def _take_title_prefix(self, c: _Candidate) -> None:
+        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
+        m = self.words.intro_before_re.search(self.masked[max(0, c.start - 60):c.start])
+        if m and "," not in m.group(0):
+            start = c.start - len(m.group(0))
+            the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
+            start -= len(the.group(0)) if the else 0
+            if not any(o is not c and o.start < c.start and start < o.end for o in self.candidates):
+                c.start = start
+
+    def _corefer(self, lexicon, genders: dict) -> None:
+        """Document-level coreference for people.
+
+        Full names introduce people; surnames ("Tusk"), honorific + surname ("Mr Tusk", "Sir
+        Keir") and titles ("the Polish prime minister", "the PM", "the U.K. leader") met in the
+        same document resolve to them; titles no person of the document holds go to the
+        gazetteer's dated holder.
+        """
+        w = self.words
+        people: dict[str, _Person] = {}
+        for c in self.candidates:
+            if c.speaker_type == "person" and c.how != "title":
+                p = people.setdefault(c.actor, _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start))
+                p.roles |= self._intro_roles(c)
+                self._take_title_prefix(c)
+            elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
+                roles = self._intro_roles(c)
+                self._take_title_prefix(c)
+                earlier = next((p for p in people.values() if p.keys(w.particles)[0] == c.speaker and p.name != c.speaker), None)
+                if earlier is not None:  # "De Wever" after "Bart De Wever"
+                    c.speaker, c.actor, c.speaker_type, c.gender = earlier.name, earlier.actor, earlier.speaker_type, earlier.gender
+                    continue
+                p = people.get(c.speaker)
+                if p is None:
+                    p = people[c.speaker] = _Person(c.speaker, c.speaker, "unknown", "", set(), c.start)
+                p.roles |= roles
+                if roles:
+                    p.speaker_type = "person"
+        for c in self.candidates:  # a name introduced with a title is a person
+            if c.speaker_type == "unknown" and c.speaker in people:
+                c.actor, c.speaker_type = c.speaker, people[c.speaker].speaker_type
+        by_surname: dict[str, list[_Person]] = {}
+        by_first: dict[str, list[_Person]] = {}
+        for p in sorted(people.values(), key=lambda p: p.first):
+            surname, first = p.keys(w.particles)
+            by_surname.setdefault(surname, []).append(p)
+            by_first.setdefault(first, []).append(p)
+        # single names and honorifics
+        for c in list(self.candidates):
+            if c.speaker_type == "unknown" and len(c.speaker.split()) == 1 and c.speaker in by_surname:
+                p = by_surname[c.speaker][0]
+                c.speaker, c.actor, c.speaker_type, c.gender = p.name, p.actor, p.speaker_type, p.gender
+            elif c.speaker_type == "honorific":
+                part = w.honorifics[c.how][1]
+                tables = (by_first, by_surname) if part == "first_name" else (by_surname, by_first)
+                hit = next((t[c.speaker][0] for t in tables if c.speaker in t), None)
+                if hit is None:
+                    info = lexicon.name_info.get(c.speaker)
+                    if info and info[2] == "person":
+                        hit = _Person(info[0], info[0], "person", genders.get(info[0], ""))
+                    elif part == "first_name":
+                        actor = next((a for a in lexicon.actors.loc[lexicon.actors["type"] == "person", "actor"]
+                                      if a.split()[0] == c.speaker), "")
+                        hit = _Person(actor, actor, "person", genders.get(actor, "")) if actor else None
+                if hit is not None:
+                    c.speaker, c.actor, c.speaker_type, c.gender = hit.name, hit.actor, "person", hit.gender or c.gender
+                    if hit.name not in people:
+                        people[hit.name] = _Person(hit.name, hit.actor, "person", c.gender, self._known_roles(hit.actor), c.start)
+                    people[hit.name].speaker_type = "person"  # an honorific marks a person
+                else:
+                    written = self.text[c.start:c.end]
+                    c.speaker = written[:-2] if c.possessive else written
+                    c.speaker_type, c.how = "unknown", "name"
+                    c.actor = c.speaker if len(c.speaker.split()) >= 3 else ""
+                c.how = "name"
+        # surnames of people the document introduced, wherever they occur outside quotes
+        for surname, ps in by_surname.items():
+            if ps[0].actor in lexicon.name_info or " " in surname and False:
+                continue
+            if len(ps[0].name.split()) < 2:
+                continue
+            for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
+                if self._overlapping(m.start(), m.end()):
+                    continue
+                p = ps[0]
+                self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
+                                                  m.group(0).endswith(("'s", "\u2019s"))))
+        # titles
+        found = []
+        for m in w.dem_title_re.finditer(self.masked):
+            if re.match(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)", self.masked[m.end():]):
+                continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
+            found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
+        for m in w.of_title_re.finditer(self.masked):
+            found.append((m.start(), m.end(), w.demonyms[m.group(2)], w.nouns[" ".join(m.group(1).lower().split())]))
+        for m in w.bare_title_re.finditer(self.masked):
+            role = w.nouns[" ".join(m.group(1).lower().split())]
+            if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
+                continue
+            found.append((m.start(), m.end(), "", role))
+        ordered = sorted(self.candidates, key=lambda c: c.start)
+        for a, b, country, role in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
+            if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown") or (c.end - c.start) >= (b - a)
+                                             for c in self._overlapping(a, b)):
+                continue
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            holder = None
+            if country:
+                holders = [p for p in people.values() if any(c == country and _role_match(role, r) for c, r in p.roles)]
+                holder = min(holders, key=lambda p: (p.first > a, abs(p.first - a))) if holders else None
+                if holder is None:
+                    actor = self._roles_at(country, role)
+                    holder = _Person(actor, actor, "person", genders.get(actor, "")) if actor else None
+            else:
+                near = [c for c in ordered if c.speaker_type == "person" and c.actor in people
+                        and any(_role_match(role, r) for _, r in people[c.actor].roles)]
+                before = [c for c in near if c.start < a]
+                pick = before[-1] if before else (near[0] if near else None)
+                holder = people[pick.actor] if pick is not None else None
+            possessive = self.masked[a:b + 2].endswith(("'s", "\u2019s"))
+            if holder is not None:
+                self.candidates.append(_Candidate(a, b, holder.name, holder.actor, "person", "title", holder.gender, possessive))
+            else:
+                phrase = self.text[a:b]
+                phrase = phrase[:1].lower() + phrase[1:] if phrase[:4] == "The " else phrase
+                self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "name", "", possessive))
 
     def _unnamed(self) -> list[_Candidate]:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
@@ -240,6 +656,8 @@ class _Doc:
             if not words:
                 continue
             start = m.start() + phrase.index(words[0])
+            if re.match(r"\s+[A-Z][a-z]", self.masked[m.end():]) and not m.group(2):
+                continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             surface = self.text[start:m.end()]
             out.append(_Candidate(start, m.end(), surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
                                   "", "unnamed", "name"))
@@ -248,11 +666,15 @@ class _Doc:
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
         token = r"[A-Z][\w'\u2019.-]*[\w]"
-        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:de|da|van|von|der|del|al|bin|le|la)\s+)?" + token + r"){0,3})(?![\w-])",
+        particles = _alt(p for p in self.words.particles if p.islower())
+        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,5})(?![\w-])",
                              self.masked):
             words = m.group(1).split()
             offset = m.start()
-            while words and (words[0].lower() in self.stop or words[0].lower() in _PRONOUNS):
+            while words and not (words[0] in self.words.particles and len(words) > 1) and (
+                    words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
+                             or (words[0].lower() in self.words.title_words and len(words) > 1)
+                             or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
             if not words or any(w in self.cues["not_name"] for w in words):
@@ -267,7 +689,8 @@ class _Doc:
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
-                    not self.masked[max(0, start - 13):start].lower().startswith("according to"):
+                    not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
+                    not re.search(self.words.label_re.pattern + r"$", self.masked[max(0, start - 25):start]):
                 continue
             if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
                 name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
@@ -345,19 +768,26 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     s_start = max(s_start, para_start)
     s_end = min(s_end, para_end) if para_end >= 0 else s_end
     s_end = max(s_end, close_at)
-    # verb-after, directly
-    found = _speaker_verb_at(doc, close_at)
-    if found:
-        return found[0], found[1], "verb-after"
+    # verb-after, directly; a quotation closing its own sentence after an introduction
+    # ("Mr Macron said: \u201cEurope must act.\u201d Ms Kallas insisted ...") is not the next sentence's
     pre = doc.masked[s_start:open_at]
+    found = _speaker_verb_at(doc, close_at)
+    closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
+    if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
+        return found[0], found[1], "verb-after"
+    late = found
     # according to
     acc = re.search(r"(?i)according to\s+", doc.masked[s_start:s_end])
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.candidates if zone_start <= c.start < zone_start + 80 and c.end <= s_end
-                  and c.speaker_type not in ("pronoun",)), None)
+                  and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, "according to", "according-to"
+    # a label naming the speaker: "Quote from Macron: ...", "In the words of X, ...", "... Source: X"
+    found = _label_speaker(doc, s_start, s_end, open_at, close_at)
+    if found is not None:
+        return found, "", "label"
     # colon
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
@@ -394,14 +824,65 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     # continuation: a quote that is its own sentence
     outside = doc.masked[s_start:open_at] + doc.masked[close_at:s_end]
     if not re.search(r"\w", outside.replace(MASK, "")):
+        c = _stance_subject(doc, s_start)
+        if c is not None:
+            return c, "", "sentence-before"
         speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
         if speech and doc.text.count("\n\n", speech[-1]["end"], open_at) <= 1:
             return speech[-1]["_cand"], "", "continuation"
-        prev_sentence = doc.sentence_of(max(s_start - 1, 0))
+        prev_sentence = doc.sentence_of(_before_space(doc, s_start))
         c = doc.subject(*prev_sentence) if prev_sentence[0] < s_start else None
         if c is not None and c.speaker_type in ("person", "unknown"):
             return c, "", "continuation"
+    if late:
+        return late[0], late[1], "verb-after"
     return None, "", ""
+
+
+def _before_space(doc: _Doc, pos: int) -> int:
+    """The last non-space offset before ``pos`` (the end of the sentence before)."""
+    pos -= 1
+    while pos > 0 and doc.text[pos].isspace():
+        pos -= 1
+    return max(pos, 0)
+
+
+def _stance_subject(doc: _Doc, s_start: int) -> _Candidate | None:
+    """The speaker named in the sentence before a quotation standing alone, when that sentence
+    has no quotation of its own and its subject is followed by a verb of speaking or stance:
+    "Starmer echoed the call for a ceasefire. \u201cWe must seize this moment.\u201d"""
+    a, b = doc.sentence_of(_before_space(doc, s_start))
+    if a >= s_start or MASK in doc.masked[a:b]:
+        return None
+    c = doc.subject(a, b)
+    if c is None or c.speaker_type not in ("person", "unknown", "pronoun", "group"):
+        return None
+    verb = re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")", doc.masked[c.end:b])
+    if verb is None:
+        return None
+    return doc.resolve(c, c.start)
+
+
+def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: int) -> _Candidate | None:
+    """The speaker named by a label in the quote's sentence or paragraph, or in a "Source:" line
+    right after it: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the Élysée"."""
+    para_end = doc.text.find("\n", close_at)
+    para_end = len(doc.text) if para_end < 0 else para_end
+    after_end = doc.text.find("\n", para_end + 1)
+    after_end = len(doc.text) if after_end < 0 else after_end
+    zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
+    nxt = doc.text[para_end:after_end].strip()
+    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12:
+        zones.append((para_end, after_end))
+    for a, b in zones:
+        for m in doc.words.label_re.finditer(doc.masked, a, b):
+            pos = m.end()
+            if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
+                continue  # "sources said" is an unnamed source, not a label
+            c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
+            if c is not None:
+                return c
+    return None
 
 
 def _norm(text: str) -> str:
@@ -430,12 +911,13 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     titles = load_titles(directory) if titles is None else titles
     lexicon = build_lexicon(actors, titles)
     cues, stop = load_speech_cues(directory), load_stopwords(directory)
+    words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             spans = sentence_spans(text, data_dir=directory)
-            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans)
+            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
 
     return lexicon, documents()
 
@@ -471,8 +953,8 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
             key = _norm(qtext)
             n_words = len(re.findall(r"\w+(?:['-]\w+)*", qtext))
             row = {"doc_id": doc_id, "quote_id": f"q{n:02d}", "start": span["start"], "end": span["end"], "text": qtext,
-                   "speaker": "", "actor": "", "verb": "", "how_attributed": "", "speaker_type": "", "n_words": n_words,
-                   "_cand": None}
+                   "speaker": "", "actor": "", "verb": "", "stance": "", "how_attributed": "", "speaker_type": "",
+                   "n_words": n_words, "_cand": None, "_span": span}
             row["sent_id"] = next((i for i, (a, b) in enumerate(spans_s, start=1) if a <= span["start"] < b), len(spans_s))
             if _is_heading(doc, span["start"]):
                 row["kind"] = "heading"
@@ -486,11 +968,14 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
                            speaker_type=resolved.speaker_type if resolved.speaker_type != "pronoun" else "")
                 row["how_attributed"] = "pronoun" if resolved.how == "pronoun" and how != "continuation" else \
                     "title" if resolved.how == "title" and how != "continuation" else how
+            row["stance"] = doc.words.stances.get(row["verb"], "")
+            row["_span"] = span
             row["kind"] = "speech" if _is_speech(doc, span, key, n_words, resolved, names, scare_terms, max_scare_words) else "scare"
             if row["kind"] == "scare":
                 scare_terms.add(key)
-                row.update(speaker="", actor="", verb="", how_attributed="", speaker_type="", _cand=None)
+                row.update(speaker="", actor="", verb="", stance="", how_attributed="", speaker_type="", _cand=None)
             done.append(row)
+        _multi_paragraph(doc, done)
         rows.extend(done)
     out = pd.DataFrame(rows)
     if out.empty:
@@ -499,8 +984,28 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
 
 
+def _multi_paragraph(doc: _Doc, rows: list[dict]) -> None:
+    """A quotation over several paragraphs: each paragraph opens with a mark and only the last
+    closes, with the attribution ("\u201cWe came to work. \u00b6 \u201cAnd we will stay,\u201d she said.").
+    The open paragraphs take the speaker named at the end."""
+    for i in range(len(rows) - 2, -1, -1):
+        row, nxt = rows[i], rows[i + 1]
+        span, nspan = row["_span"], nxt["_span"]
+        if span["flag"] != "unclosed" or row["kind"] != "speech" or nxt["kind"] != "speech" or nxt["_cand"] is None:
+            continue
+        if row["how_attributed"] not in ("", "continuation") or nspan["open"] < 0:
+            continue
+        between = doc.text[span["end"]:nspan["open"]]
+        if between.strip() or "\n" not in between:
+            continue
+        row.update({k: nxt[k] for k in ("speaker", "actor", "speaker_type", "_cand")})
+        row.update(verb="", stance="", how_attributed="multi-paragraph")
+
+
 def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: set, scare_terms: set,
                max_scare_words: int) -> bool:
+    if term_key(doc.text[span["start"]:span["end"]]) in doc.words.domain_keys:
+        return False  # the domain's own term in marks: "the 'coalition of willing'"
     open_at = span["open"] if span["open"] >= 0 else span["start"]
     before = doc.masked[max(0, open_at - 20):open_at].lower().split()
     if before and before[-1] in doc.cues["label_cue"]:
