@@ -45,7 +45,8 @@ from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_da
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
 INDIRECT_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "speaker_type"]
-CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label")
+CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label",
+             "role_noun")
 STANCES = ("neutral", "assertive", "doubting", "conceding", "warning", "urging", "praising", "characterising")
 OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "\u201c\u201e\u00ab", "\u201d\u00bb", '"'
 OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "\u2018", "\u2019", "'"
@@ -181,6 +182,8 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
+        elif ch == "\u201d" and (i == a or text[i - 1].isspace() or text[i - 1] in "([") and i + 1 < b and text[i + 1].isalnum():
+            marks.append((i, "open"))  # Swedish and Finnish marks: the same \u201d opens and closes
         elif ch in CLOSE_DOUBLE:
             marks.append((i, "close"))
         elif ch == STRAIGHT_DOUBLE:
@@ -216,6 +219,12 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
     for i, direction in marks:
         if direction == "either":
             direction = "close" if open_at is not None else "open"
+        if open_at is not None and not strict:
+            opener = text[open_at]
+            if opener == "\u00ab" and text[i] not in "\u00ab\u00bb":
+                continue  # marks nested inside guillemets: \u00abWhat they call \u201eforce\u201c is ...\u00bb
+            if opener == "\u201e" and text[i] == "\u201c":
+                direction = "close"  # German and Central European marks: \u201e...\u201c
         if direction == "open":
             if open_at is not None and not strict:
                 spans.append({"start": open_at + 1, "end": i, "open": open_at, "close": -1, "flag": "unclosed"})
@@ -721,11 +730,32 @@ class _Doc:
             before = self.masked[a:c.start].split()
             if before and before[-1].lower().strip(",") in _PREPOSITIONS:
                 continue
+            if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
+                named = next((o for o in self.candidates if o.start > c.start and o.speaker_type in ("person", "unknown")
+                              and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
+                              and re.match(r"\s*,", self.masked[o.end:])), None)
+                if named is not None:
+                    return named
             return c
         return None
 
     def resolve(self, c: _Candidate, pos: int) -> _Candidate | None:
-        """Resolve a pronoun to the nearest person named before ``pos`` outside quotes."""
+        """Resolve a pronoun to the nearest person named before ``pos`` outside quotes, and a
+        definite role noun ("the diplomat noted", "the source added") to the nearest earlier
+        mention of the same source or, for a person's role, the nearest earlier person."""
+        if c.speaker_type == "unnamed":
+            m = re.fullmatch(r"(?:the|The)\s+([a-z]+)", c.speaker)
+            if m and m.group(1) in self.cues["source_noun"]:
+                earlier = [o for o in self.candidates if o.end <= c.start and c.start - o.end < 1500]
+                same = [o for o in earlier if o.speaker_type == "unnamed" and o is not c
+                        and re.search(r"(?<![\w])" + m.group(1) + r"(?![\w])", o.speaker)]
+                if same:
+                    return same[-1]
+                people = [o for o in earlier if o.speaker_type == "person" and not o.possessive]
+                if m.group(1) in self.cues["role_noun"] and people:
+                    p = people[-1]
+                    return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
+            return c
         if c.speaker_type != "pronoun":
             return c
         for other in reversed(self.candidates):
@@ -741,18 +771,31 @@ def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     return re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
 
 
+def _after_title_words(doc: _Doc, pos: int) -> _Candidate | None:
+    """A person named after a few words of title at ``pos``: "MEA spokesperson Randhir Jaiswal",
+    "Tory MP Richard Hawley" (the words before the name hold no verb or punctuation)."""
+    for c in doc.candidates:
+        if c.start <= pos or c.start > pos + 50:
+            continue
+        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[\w.'\u2019-]+\s+){1,4}", doc.masked[pos:c.start]) \
+                and not doc.verb_re.search(doc.masked[pos:c.start]):
+            return c
+        return None
+    return None
+
+
 def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     """``SPEAKER VERB`` or ``VERB SPEAKER`` starting at ``pos`` (after punctuation)."""
     lead = re.match(r"[ ,;\u2014\u2013-]*", doc.masked[pos:])
     pos += lead.end()
-    c = doc.candidate_at(pos)
+    c = doc.candidate_at(pos) or _after_title_words(doc, pos)
     if c is not None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
     m = re.match(doc.verb_re.pattern + r"\s+", doc.masked[pos:])
     if m:
-        c = doc.candidate_at(pos + m.end())
+        c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
         if c is not None and c.speaker_type != "pronoun" or (c is not None and m.group(1) != "said"):
             return c, m.group(1)
     return None
@@ -874,8 +917,12 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     nxt = doc.text[para_end:after_end].strip()
     if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12:
         zones.append((para_end, after_end))
-    for a, b in zones:
+    for n, (a, b) in enumerate(zones):
         for m in doc.words.label_re.finditer(doc.masked, a, b):
+            if n == 1 and not re.fullmatch(r"[\s,;.\u2014\u2013-]*", doc.masked[close_at:m.start()]):
+                continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
+            if m.group(0).strip().lower() == "so" and n != 1:
+                continue
             pos = m.end()
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
@@ -897,6 +944,8 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
     last = not doc.text[b:].strip() if b >= 0 else True
+    if a == 0 and not last and len(para.split()) <= 20 and not re.search(r"[.!?]$", bare):
+        return True  # the headline: the document's first line, with no closing full stop
     return (len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare) and not last
             and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
@@ -962,6 +1011,9 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
                 continue
             cand, verb, how = _attribute(doc, span, done)
             resolved = doc.resolve(cand, cand.start) if cand is not None else None
+            if resolved is not None and resolved.speaker_type == "country":  # "Russia has repeatedly said"
+                name = f"government of {resolved.actor}"
+                resolved = _Candidate(resolved.start, resolved.end, name, name, "group", resolved.how)
             if resolved is not None:
                 row["_cand"] = resolved
                 row.update(speaker=resolved.speaker, actor=resolved.actor, verb=verb,
@@ -1267,3 +1319,181 @@ def attribution_errors(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFr
                      "gold_speaker": "", "predicted_kind": p["kind"], "gold_kind": ""})
     out = pd.DataFrame(rows, columns=["doc_id", "error", "text", "predicted_speaker", "gold_speaker", "predicted_kind", "gold_kind"])
     return out.sort_values(["doc_id", "error", "text"], kind="stable").reset_index(drop=True)
+
+
+SUITE_COLUMNS = ["doc_id", "file", "style", "outlet", "published", "meeting_id", "split"]
+
+
+def load_style_suite(data_dir: Path | str | None = None, *, split: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The style suite (``data/annotations/style_suite/``): a corpus and its quote gold.
+
+    The texts are read and cleaned exactly as :func:`corpus_tools.corpus.load_corpus` reads the
+    real corpus (decoding, Unicode and punctuation normalisation, boilerplate rules, whitespace).
+    Returns ``(corpus, gold)``: the corpus has ``doc_id, file, style, outlet, published,
+    meeting_id, split, text_raw, text``; the gold has the columns of ``quotes_gold.csv``.
+    ``split`` (``"tune"`` or ``"test"``) keeps one half.
+
+    Examples
+    --------
+    >>> corpus, gold = load_style_suite(split="tune")
+    >>> sorted(set(corpus["split"])), len(corpus) >= 20, set(gold["doc_id"]) <= set(corpus["doc_id"])
+    (['tune'], True, True)
+    """
+    from corpus_tools.corpus import decode_article
+    from corpus_tools.clean import clean_text
+    from corpus_tools.resources import load_boilerplate_rules
+
+    directory = _data_dir(data_dir)
+    suite = directory / "annotations" / "style_suite"
+    manifest = read_table(suite / "manifest.csv", SUITE_COLUMNS, what="style suite manifest")
+    if split is not None:
+        if split not in set(manifest["split"]):
+            raise CorpusError(f"{suite / 'manifest.csv'}: no report has split {split!r}; use 'tune' or 'test'")
+        manifest = manifest[manifest["split"] == split]
+    corpus = manifest[SUITE_COLUMNS].copy().reset_index(drop=True)
+    rules = load_boilerplate_rules(directory)
+    raw = []
+    for line, name in zip(corpus.index, corpus["file"]):
+        path = suite / name
+        if not path.is_file():
+            raise CorpusError(f"{suite / 'manifest.csv'}: file {name!r} of {corpus.at[line, 'doc_id']} not found in {suite}")
+        raw.append(decode_article(path.read_bytes(), name))
+    corpus["published"] = pd.to_datetime(corpus["published"].replace("", None), format="%Y-%m-%d")
+    corpus["text_raw"] = raw
+    corpus["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(raw, corpus["doc_id"])]
+    gold = read_table(suite / "quotes_gold.csv", ["doc_id", "quote_id", "text", "kind", "speaker", "speaker_type", "construction"],
+                      what="style suite gold")
+    gold = gold[gold["doc_id"].isin(corpus["doc_id"])].reset_index(drop=True)
+    return corpus, gold
+
+
+def gold_sentences(gold: pd.DataFrame, corpus: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Series:
+    """The sentence (``sent_id``) of each gold quote in its cleaned document, found by reading order.
+
+    Each gold text is searched in the cleaned text (after the same normalisation as
+    :func:`match_quotes`) from the end of the previous quote of the document; 0 when not found.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["d"], "text": ["He said \u201cyes\u201d. Then \u201cno\u201d."]})
+    >>> gold = pd.DataFrame({"doc_id": ["d", "d"], "text": ["yes", "no"]})
+    >>> gold_sentences(gold, corpus).tolist()
+    [1, 2]
+    """
+    from corpus_tools.clean import normalize_punctuation, normalize_unicode
+    from corpus_tools.tokens import sentence_spans
+
+    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    spans = {d: sentence_spans(t, data_dir=data_dir) for d, t in texts.items()}
+    out, cursor = [], {}
+    for doc_id, text in zip(gold["doc_id"], gold["text"]):
+        doc = texts.get(doc_id, "")
+        needle = normalize_punctuation(normalize_unicode(text)).strip()
+        at = doc.find(needle, cursor.get(doc_id, 0)) if needle else -1
+        if at < 0 and needle:
+            at = doc.find(needle)
+        if at < 0:
+            out.append(0)
+            continue
+        cursor[doc_id] = at + len(needle)
+        out.append(next((i for i, (a, b) in enumerate(spans[doc_id], start=1) if a <= at < b), len(spans[doc_id])))
+    return pd.Series(out, index=gold.index, name="sent_id", dtype="int64")
+
+
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
+
+
+def evaluate_by_sentence(predicted: pd.DataFrame, gold: pd.DataFrame, corpus: pd.DataFrame, *,
+                         min_similarity: float = 0.8, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Quote F1, speaker accuracy and end-to-end F1 with quotes counted once per sentence and speaker.
+
+    A split quotation ("\u201cA,\u201d he said, \u201cB.\u201d") is one unit: units are
+    ``(doc_id, sent_id, speaker)`` on each side (speech only). Spans are matched as in
+    :func:`match_quotes`; a gold unit is *found* when one of its quotes is matched by a predicted
+    speech quote, and *right* when that quote's speaker is the gold speaker (:func:`same_speaker`).
+    ``quote`` scores found units (precision over predicted units that match a gold speech quote);
+    ``speaker_accuracy`` is right / found gold units; ``end_to_end`` scores right units. Each
+    measure carries a Wilson 95% interval of its recall (or accuracy).
+
+    Returns ``measure, n_predicted, n_gold, tp, precision, recall, f1, ci_low, ci_high``.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["d"], "text": ["\u201cA b,\u201d X said, \u201cc d.\u201d \u201cE f,\u201d Y said."]})
+    >>> p = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": [1, 1, 2], "text": ["A b,", "c d.", "E f,"],
+    ...                   "kind": ["speech"] * 3, "speaker": ["X", "X", "X"], "actor": ["", "", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["d"] * 3, "text": ["A b,", "c d.", "E f,"], "kind": ["speech"] * 3,
+    ...                   "speaker": ["X", "X", "Y"]})
+    >>> evaluate_by_sentence(p, g, corpus).set_index("measure")["tp"].to_dict()
+    {'quote': 2, 'speaker_accuracy': 1, 'end_to_end': 1}
+    """
+    gold = gold.assign(sent_id=gold_sentences(gold, corpus, data_dir=data_dir))
+    speech_g = gold[gold["kind"] == "speech"]
+    pred = predicted[predicted["kind"] == "speech"]
+    m = match_quotes(pred, speech_g, min_similarity=min_similarity)
+    who = pred["actor"].where(pred["actor"] != "", pred["speaker"])
+    g_unit = {j: (speech_g.at[j, "doc_id"], int(speech_g.at[j, "sent_id"]), _norm(speech_g.at[j, "speaker"])) for j in speech_g.index}
+    p_unit = {i: (pred.at[i, "doc_id"], int(pred.at[i, "sent_id"]), _norm(who.at[i])) for i in pred.index}
+    found, right, p_found, p_right = set(), set(), set(), set()
+    for i, j in zip(m["pred_index"], m["gold_index"]):
+        found.add(g_unit[j])
+        p_found.add(p_unit[i])
+        if same_speaker(who.at[i], speech_g.at[j, "speaker"]):
+            right.add(g_unit[j])
+            p_right.add(p_unit[i])
+    n_gold, n_pred = len(set(g_unit.values())), len(set(p_unit.values()))
+    rows = []
+    for measure, tp_g, tp_p, base in (("quote", found, p_found, n_gold), ("speaker_accuracy", right, p_right, len(found)),
+                                      ("end_to_end", right, p_right, n_gold)):
+        recall = len(tp_g) / base if base else 0.0
+        precision = len(tp_p) / n_pred if n_pred else 0.0
+        if measure == "speaker_accuracy":
+            precision = recall
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        low, high = _wilson(len(tp_g), base)
+        rows.append({"measure": measure, "n_predicted": n_pred if measure != "speaker_accuracy" else len(found),
+                     "n_gold": base, "tp": len(tp_g), "precision": round(precision, 4), "recall": round(recall, 4),
+                     "f1": round(f1, 4), "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def errors_by_construction(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_similarity: float = 0.8) -> pd.DataFrame:
+    """Per gold ``construction`` (style suite): gold speech quotes, found, right speaker, accuracy.
+
+    Columns: ``construction, n_gold, found, right, speaker_accuracy, ci_low, ci_high``, plus a
+    row ``scare_as_speech`` counting predicted speech matched to a gold scare or heading.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"doc_id": ["d", "d"], "text": ["a b c", "d e f"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X Y", "Q R"], "actor": ["", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["d", "d"], "text": ["a b c", "d e f"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X Y", "Z W"], "construction": ["plain", "title"]})
+    >>> errors_by_construction(p, g)[["construction", "found", "right"]].values.tolist()
+    [['plain', 1, 1], ['title', 1, 0], ['scare_as_speech', 0, 0]]
+    """
+    m = match_quotes(predicted, gold, min_similarity=min_similarity)
+    pred_of = dict(zip(m["gold_index"], m["pred_index"]))
+    rows = []
+    speech = gold[gold["kind"] == "speech"]
+    for construction, part in speech.groupby("construction", sort=True):
+        found = right = 0
+        for j in part.index:
+            i = pred_of.get(j)
+            if i is None or predicted.at[i, "kind"] != "speech":
+                continue
+            found += 1
+            right += same_speaker(predicted.at[i, "actor"] or predicted.at[i, "speaker"], gold.at[j, "speaker"])
+        low, high = _wilson(right, found)
+        rows.append({"construction": construction, "n_gold": len(part), "found": found, "right": int(right),
+                     "speaker_accuracy": round(right / found, 4) if found else float("nan"), "ci_low": low, "ci_high": high})
+    scare = sum(1 for j, i in pred_of.items() if gold.at[j, "kind"] != "speech" and predicted.at[i, "kind"] == "speech")
+    rows.append({"construction": "scare_as_speech", "n_gold": int((gold["kind"] != "speech").sum()), "found": scare, "right": 0,
+                 "speaker_accuracy": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")})
+    return pd.DataFrame(rows)
