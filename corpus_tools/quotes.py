@@ -395,6 +395,7 @@ class _Doc:
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
                  sentence_spans: list[tuple[int, int]], words: _Words):
         self.doc_id, self.text, self.words = doc_id, text, words
+        self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
         self.spans = quote_spans(text)
         masked = list(text)
@@ -467,9 +468,10 @@ class _Doc:
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
             found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
+        nouns = re.compile(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
         for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
-            if masked[a] == MASK:
-                continue
+            if masked[a] == MASK or nouns.match(masked, b):
+                continue  # "a No 10 spokesman", "a White House official": the source is unnamed
             possessive = masked[a:b].endswith(("'s", "\u2019s"))
             self._replace(_Candidate(a, b, name, name, "group", "name", "", possessive), keep_types=("person", "unnamed"))
 
@@ -571,8 +573,8 @@ class _Doc:
             by_first.setdefault(first, []).append(p)
         # single names and honorifics
         for c in list(self.candidates):
-            if c.speaker_type == "unknown" and len(c.speaker.split()) == 1 and c.speaker in by_surname:
-                p = by_surname[c.speaker][0]
+            if c.speaker_type == "unknown" and len(c.speaker.split()) == 1 and (c.speaker in by_surname or c.speaker in by_first):
+                p = (by_surname.get(c.speaker) or by_first[c.speaker])[0]  # "Lin" after "Lin Jian": family name first
                 c.speaker, c.actor, c.speaker_type, c.gender = p.name, p.actor, p.speaker_type, p.gender
             elif c.speaker_type == "honorific":
                 part = w.honorifics[c.how][1]
@@ -653,8 +655,8 @@ class _Doc:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
         mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
         pattern = re.compile(
-            r"(?<![\w-])((?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
-            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)?)")
+            r"(?<![\w-])((?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)?)")
         out = []
         for m in pattern.finditer(self.masked):
             phrase = m.group(0)
@@ -744,17 +746,19 @@ class _Doc:
         definite role noun ("the diplomat noted", "the source added") to the nearest earlier
         mention of the same source or, for a person's role, the nearest earlier person."""
         if c.speaker_type == "unnamed":
-            m = re.fullmatch(r"(?:the|The)\s+([a-z]+)", c.speaker)
+            m = re.fullmatch(r"(?:the|The)\s+(?:[A-Z][\w.'-]*\s+)?([A-Za-z]+)", c.speaker)
             if m and m.group(1) in self.cues["source_noun"]:
                 earlier = [o for o in self.candidates if o.end <= c.start and c.start - o.end < 1500]
                 same = [o for o in earlier if o.speaker_type == "unnamed" and o is not c
-                        and re.search(r"(?<![\w])" + m.group(1) + r"(?![\w])", o.speaker)]
+                        and re.search(r"(?<![\w])" + m.group(1) + r"(?![\w])", o.speaker) and not o.speaker.startswith(("the ", "The "))]
                 if same:
                     return same[-1]
-                people = [o for o in earlier if o.speaker_type == "person" and not o.possessive]
-                if m.group(1) in self.cues["role_noun"] and people:
-                    p = people[-1]
-                    return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
+                if m.group(1) in self.cues["role_noun"]:
+                    spoke = [p for p in self.speakers if p.start < c.start and c.start - p.end < 1500 and p.speaker_type == "person"]
+                    people = spoke or [o for o in earlier if o.speaker_type == "person" and not o.possessive]
+                    if people:
+                        p = people[-1]
+                        return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
             return c
         if c.speaker_type != "pronoun":
             return c
@@ -777,8 +781,9 @@ def _after_title_words(doc: _Doc, pos: int) -> _Candidate | None:
     for c in doc.candidates:
         if c.start <= pos or c.start > pos + 50:
             continue
-        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[\w.'\u2019-]+\s+){1,4}", doc.masked[pos:c.start]) \
-                and not doc.verb_re.search(doc.masked[pos:c.start]):
+        between = doc.masked[pos:c.start]
+        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,4}", between) \
+                and not doc.verb_re.search(between) and not any(w.lower() in doc.stop for w in between.split()):
             return c
         return None
     return None
@@ -927,6 +932,9 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
             c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
+            if c is None:
+                c = _after_title_words(doc, pos)
+                c = c if c is not None and c.end <= b else None
             if c is not None:
                 return c
     return None
@@ -1015,6 +1023,7 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
                 name = f"government of {resolved.actor}"
                 resolved = _Candidate(resolved.start, resolved.end, name, name, "group", resolved.how)
             if resolved is not None:
+                doc.speakers.append(resolved)
                 row["_cand"] = resolved
                 row.update(speaker=resolved.speaker, actor=resolved.actor, verb=verb,
                            speaker_type=resolved.speaker_type if resolved.speaker_type != "pronoun" else "")
