@@ -369,8 +369,7 @@ def _missing_date(value) -> bool:
 
 
 def _role_match(query: str, held: str) -> bool:
-    return query == held or (query == "leader" and held in ("head_of_state", "head_of_government")) or \
-        (held == "leader" and query in ("head_of_state", "head_of_government"))
+    return query == held or (query == "leader" and held in ("head_of_state", "head_of_government"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -762,6 +761,9 @@ class _Doc:
             return c
         if c.speaker_type != "pronoun":
             return c
+        subject = self._subject_antecedent(c, pos)
+        if subject is not None:
+            return _Candidate(c.start, c.end, subject.speaker, subject.actor, subject.speaker_type, "pronoun", subject.gender)
         for other in reversed(self.candidates):
             if other.start >= pos or other.speaker_type not in ("person", "unknown") or other.possessive:
                 continue
@@ -770,20 +772,43 @@ class _Doc:
             return _Candidate(c.start, c.end, other.speaker, other.actor, other.speaker_type, "pronoun", other.gender)
         return None
 
+    def _subject_antecedent(self, c: _Candidate, pos: int) -> _Candidate | None:
+        """Subject preference: a pronoun whose own sentence names nobody before it refers to the
+        subject of the sentence before ("Zelensky said he had discussed it with Fidan. The Turkish
+        diplomat, he said, had been \u201ca reliable partner\u201d": he is Zelensky, not Fidan)."""
+        a, _ = self.sentence_of(pos)
+        if any(o.speaker_type in ("person", "unknown") and a <= o.start < pos for o in self.candidates):
+            return None  # the nearest name in the same sentence decides, as before
+        pa, pb = self.sentence_of(_before_space(self, a))
+        if pa >= a:
+            return None
+        for o in self.candidates:
+            if o.start < pa or o.end > pb or o.possessive or o.speaker_type not in ("person", "unknown", "unnamed", "group"):
+                continue
+            before = self.masked[pa:o.start].split()
+            if before and before[-1].lower().strip(",") in _PREPOSITIONS:
+                continue
+            if o.speaker_type in ("unnamed", "group"):
+                return None
+            if c.gender and o.gender and o.gender != c.gender:
+                return None
+            return o
+        return None
+
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     return re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
 
 
-def _after_title_words(doc: _Doc, pos: int) -> _Candidate | None:
+def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
     """A person named after a few words of title at ``pos``: "MEA spokesperson Randhir Jaiswal",
     "Tory MP Richard Hawley" (the words before the name hold no verb or punctuation)."""
     for c in doc.candidates:
         if c.start <= pos or c.start > pos + 50:
             continue
         between = doc.masked[pos:c.start]
-        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,4}", between) \
-                and not doc.verb_re.search(between) and not any(w.lower() in doc.stop for w in between.split()):
+        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
+                and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
         return None
     return None
@@ -933,7 +958,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 continue  # "sources said" is an unnamed source, not a label
             c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
             if c is None:
-                c = _after_title_words(doc, pos)
+                c = _after_title_words(doc, pos, function_words=True)
                 c = c if c is not None and c.end <= b else None
             if c is not None:
                 return c
