@@ -257,6 +257,7 @@ class _Words:
     nouns: dict  # lower-case leader noun -> role
     dem_title_re: re.Pattern
     of_title_re: re.Pattern
+    of_country_re: re.Pattern  # ", of Estonia" after a name
     bare_title_re: re.Pattern
     intro_before_re: re.Pattern
     intro_after_re: re.Pattern
@@ -329,6 +330,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
         of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w'\u2019-])"),
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
@@ -516,7 +518,10 @@ class _Doc:
         before = self.masked[max(0, c.start - 60):c.start]
         m = w.intro_before_re.search(before)
         if m:
-            roles.add((w.demonyms.get(m.group(1) or "", ""), w.nouns[" ".join(m.group(2).lower().split())]))
+            country = w.demonyms.get(m.group(1) or "", "")
+            of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
+            country = w.demonyms.get(of.group(1), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
+            roles.add((country, w.nouns[" ".join(m.group(2).lower().split())]))
         m = w.intro_after_re.match(self.masked[c.end:c.end + 80])
         if m:
             dem, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
@@ -632,6 +637,9 @@ class _Doc:
             holder = None
             if country:
                 holders = [p for p in people.values() if any(c == country and _role_match(role, r) for c, r in p.roles)]
+                if not holders:  # "Prime Minister Kristen Michal ... the Estonian prime minister": one holder of the role
+                    loose = [p for p in people.values() if any(not c and _role_match(role, r) for c, r in p.roles)]
+                    holders = loose if len(loose) == 1 else []
                 holder = min(holders, key=lambda p: (p.first > a, abs(p.first - a))) if holders else None
                 if holder is None:
                     actor = self._roles_at(country, role)
@@ -808,6 +816,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
             continue
         between = doc.masked[pos:c.start]
         if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
+                and not re.search(r"[.!?]\s", between) \
                 and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
         return None
@@ -848,7 +857,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
     if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
         return found[0], found[1], "verb-after"
-    late = found
+    late = found if found and found[0].start < s_end else None
     # according to
     acc = re.search(r"(?i)according to\s+", doc.masked[s_start:s_end])
     if acc:
@@ -1145,8 +1154,12 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None = None) -> pd.DataFrame:
+def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None = None, *,
+                       data_dir: Path | str | None = None) -> pd.DataFrame:
     """Names that speak but are not in ``data/actors.csv``: ``speaker, doc_id, n_quotes, n_indirect``.
+
+    These are speakers of type ``unknown`` and people the document introduced with a title
+    ("Belgian Prime Minister Bart De Wever", type ``person``) whose name the gazetteer lacks.
 
     Examples
     --------
@@ -1156,10 +1169,20 @@ def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None
     [['Ana Gil', 'd1', 1, 0]]
     """
     frames = []
-    q = quotes_df[(quotes_df["speaker_type"] == "unknown") & (quotes_df["kind"] == "speech")]
+    known = None
+
+    def new_names(df: pd.DataFrame) -> pd.Series:
+        nonlocal known
+        unknown = df["speaker_type"] == "unknown"
+        if "actor" not in df or not (df["speaker_type"] == "person").any():
+            return unknown
+        known = set(load_actors(data_dir)["actor"]) if known is None else known
+        return unknown | ((df["speaker_type"] == "person") & ~df["actor"].isin(known) & (df["actor"] != ""))
+
+    q = quotes_df[new_names(quotes_df) & (quotes_df["kind"] == "speech")]
     frames.append(q.groupby(["speaker", "doc_id"]).size().rename("n_quotes"))
     if indirect_df is not None and len(indirect_df):
-        i = indirect_df[indirect_df["speaker_type"] == "unknown"]
+        i = indirect_df[new_names(indirect_df)]
         frames.append(i.groupby(["speaker", "doc_id"]).size().rename("n_indirect"))
     out = pd.concat(frames, axis=1).fillna(0).reset_index() if any(len(f) for f in frames) else \
         pd.DataFrame(columns=["speaker", "doc_id", "n_quotes", "n_indirect"])
@@ -1167,6 +1190,28 @@ def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None
         out[col] = out[col].astype("int64") if col in out else 0
     out = out[["speaker", "doc_id", "n_quotes", "n_indirect"]]
     return out.sort_values(["speaker", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def unresolved_references(quotes_df: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Speech rows whose speaker is still an honorific or a title, not a person: "Mr Tusk",
+    "the PM", "the Belgian leader" with no ``actor``. Share of voice should count none of them
+    when the document names the person; the rows left are people the document never names.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"doc_id": ["d"] * 3, "speaker": ["Mr Tusk", "the PM", "Keir Starmer"],
+    ...                   "actor": ["", "", "Keir Starmer"], "kind": ["speech"] * 3})
+    >>> unresolved_references(q)["speaker"].tolist()
+    ['Mr Tusk', 'the PM']
+    """
+    from corpus_tools.speakers import load_honorifics, load_leader_nouns
+
+    directory = _data_dir(data_dir)
+    honorifics = _alt(load_honorifics(directory)["honorific"])
+    nouns = _alt(load_leader_nouns(directory)["noun"])
+    pattern = re.compile(r"^(?:(?:" + honorifics + r")\s+\S+|(?:the\s+)?(?:\S+\s+){0,2}(?i:" + nouns + r"))$", re.IGNORECASE)
+    speech = quotes_df[(quotes_df["kind"] == "speech") & (quotes_df["actor"] == "")]
+    return speech[speech["speaker"].map(lambda x: bool(pattern.match(x.strip())))].reset_index(drop=True)
 
 
 def share_of_voice(quotes_df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
