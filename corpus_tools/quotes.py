@@ -663,7 +663,7 @@ class _Doc:
         mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
         pattern = re.compile(
             r"(?<![\w-])((?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
-            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)?)")
+            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
         out = []
         for m in pattern.finditer(self.masked):
             phrase = m.group(0)
@@ -674,7 +674,7 @@ class _Doc:
             if not words:
                 continue
             start = m.start() + phrase.index(words[0])
-            if re.match(r"\s+[A-Z][a-z]", self.masked[m.end():]) and not m.group(2):
+            if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             surface = self.text[start:m.end()]
             out.append(_Candidate(start, m.end(), surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
@@ -683,7 +683,7 @@ class _Doc:
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
-        token = r"[A-Z][\w'\u2019.-]*[\w]"
+        token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
         particles = _alt(p for p in self.words.particles if p.islower())
         for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,5})(?![\w-])",
                              self.masked):
@@ -691,7 +691,7 @@ class _Doc:
             offset = m.start()
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
                     words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
-                             or (words[0].lower() in self.words.title_words and len(words) > 1)
+                             or (re.sub(r"['\u2019]s$", "", words[0]).lower() in self.words.title_words and len(words) > 1)
                              or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
