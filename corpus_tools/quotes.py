@@ -413,9 +413,12 @@ class _Doc:
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         places = [(m["start"], m["end"]) for m in found]
+        name_next = re.compile(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
         for m in found:
             if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
+            if m["how"] == "title" and name_next.match(self.masked, m["end"]):
+                continue  # "Belgian Prime Minister Jan De Smet": the title of a name the gazetteer does not know
             kind = m["type"]
             self.candidates.append(_Candidate(m["start"], m["end"], m["actor"], m["actor"], kind,
                                               "title" if m["how"] == "title" else "name", genders.get(m["actor"], ""),
@@ -630,7 +633,8 @@ class _Doc:
             found.append((m.start(), m.end(), "", role))
         ordered = sorted(self.candidates, key=lambda c: c.start)
         for a, b, country, role in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
-            if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown") or (c.end - c.start) >= (b - a)
+            if self.masked[a] == MASK or any((c.speaker_type in ("person", "unknown") and c.how != "title")
+                                             or ((c.end - c.start) >= (b - a) and c.how != "title")
                                              for c in self._overlapping(a, b)):
                 continue
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
