@@ -267,6 +267,8 @@ class _Words:
     inst_of_re: re.Pattern
     inst_office_re: re.Pattern
     inst_nouns: dict  # lower noun -> template
+    office_re: re.Pattern  # "the President's Office" with no country
+    office_roles: dict  # lower noun -> role of the office holder
     title_words: frozenset  # words stripped from the front of a capitalised run ("Polish Prime Minister")
     particles: frozenset
     domain_keys: frozenset
@@ -297,6 +299,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
             variants.add("The " + v[4:])
     inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
     d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
+    office_roles = {n: ("head_of_state" if t.startswith("presidency") else "head_of_government")
+                    for n, t in inst_nouns.items() if t.startswith(("presidency", "government")) and n != "government"}
     pos = r"(?:'s|\u2019s)?"
     name_tok = r"[A-Z][\w'\u2019-]*\w"
     part = r"(?:(?:" + _alt(particles) + r")\s+)"
@@ -341,7 +345,9 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
                                   + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
-        inst_nouns=inst_nouns, title_words=frozenset(title_words), particles=particles,
+        inst_nouns=inst_nouns,
+        office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
+        office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
         stance_verb_re=re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])"),
         label_re=re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*"),
@@ -618,6 +624,21 @@ class _Doc:
                 p = ps[0]
                 self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
                                                   m.group(0).endswith(("'s", "\u2019s"))))
+        # offices with no country: "the President's Office said" is the office of the president the report is about
+        for m in w.office_re.finditer(self.masked):
+            a, b = m.span()
+            if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown", "group") or (c.end - c.start) > (b - a)
+                                             for c in self._overlapping(a, b)):
+                continue
+            role = w.office_roles[" ".join(m.group(1).lower().replace("\u2019", "'").split())]
+            near = [(c.start, r) for c in self.candidates if c.start < a and c.speaker_type == "person" and c.actor in people
+                    for r in people[c.actor].roles if r[1] == role and r[0]]
+            if not near:
+                continue
+            country = max(near)[1][0]
+            name = ("presidency of " if role == "head_of_state" else "government of ") + country
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
         # titles
         found = []
         for m in w.dem_title_re.finditer(self.masked):
@@ -671,6 +692,11 @@ class _Doc:
         out = []
         for m in pattern.finditer(self.masked):
             phrase = m.group(0)
+            cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
+            if cut:
+                phrase = " " * cut.end() + phrase[cut.end():]
+            if "\n" in phrase:
+                phrase = " " * (phrase.rindex("\n") + 1) + phrase[phrase.rindex("\n") + 1:]
             words = phrase.split()
             while words and words[0].lower() not in self.cues["source_modifier"] and words[0][:1].isupper() \
                     and words[0].lower() in self.stop:
@@ -689,7 +715,7 @@ class _Doc:
         out = []
         token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
         particles = _alt(p for p in self.words.particles if p.islower())
-        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,5})(?![\w-])",
+        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])",
                              self.masked):
             words = m.group(1).split()
             offset = m.start()
