@@ -835,7 +835,8 @@ class _Doc:
 
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
-    return re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
+    """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
+    return re.match(r"(?:,\s*\d{1,3},)?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
 
 
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
@@ -865,6 +866,8 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     m = re.match(doc.verb_re.pattern + r"\s+", doc.masked[pos:])
     if m:
         c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
+        if c is not None and c.possessive:  # "said Ukraine's Zelensky"
+            c = doc.candidate_at(c.end + 1) or c
         if c is not None and c.speaker_type != "pronoun" or (c is not None and m.group(1) != "said"):
             return c, m.group(1)
     return None
@@ -896,6 +899,12 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, "according to", "according-to"
+    # a dash and a name after the quotation, ending the paragraph: "\u201c...\u201d \u2014 Volodymyr Zelensky"
+    dash = re.match(r"[,.]?\s*[\u2014\u2013-]\s*", doc.masked[close_at:])
+    if dash:
+        c = doc.candidate_at(close_at + dash.end())
+        if c is not None and c.speaker_type != "pronoun" and re.match(r"[\s.]*(?:$|\n|,\s)", doc.masked[c.end:]):
+            return c, "", "label"
     # a label naming the speaker: "Quote from Macron: ...", "In the words of X, ...", "... Source: X"
     found = _label_speaker(doc, s_start, s_end, open_at, close_at)
     if found is not None:
