@@ -35,7 +35,9 @@ from corpus_tools.keyness import log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
 from corpus_tools.pipeline import process, read_articles, term_counts
 from corpus_tools.quotes import (
-    attribution_errors, candidate_speakers, evaluate_quotes, indirect_speech, load_gold_quotes, share_of_voice,
+    attribution_errors, candidate_speakers, errors_by_construction, evaluate_by_sentence, evaluate_quotes, evaluate_style_suite,
+    indirect_speech, load_domain_terms, load_gold_quotes, load_stances, load_style_suite, share_of_voice, stance_counts,
+    unresolved_references,
 )
 from corpus_tools.readability import count_syllables, flesch_kincaid_grade, flesch_reading_ease
 from corpus_tools.resources import load_boilerplate_rules, load_stopwords
@@ -43,7 +45,10 @@ from corpus_tools.sentiment import (
     aggregate_tone, cohen_kappa, evaluate, failure_cases, load_sentiment_gold, macro_f1, method_agreement,
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
-from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
+from corpus_tools.speakers import (
+    load_actors, load_demonyms, load_honorifics, load_institutions, load_leader_nouns, load_name_particles, load_titles,
+    mention_counts, mentions, resolve_title,
+)
 from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
@@ -63,4 +68,7 @@ __all__ = [
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
     "ttr", "validation_table", "vocabulary_size", "word_spans",
+    "errors_by_construction", "evaluate_by_sentence", "evaluate_style_suite", "load_demonyms", "load_domain_terms",
+    "load_honorifics", "load_institutions", "load_leader_nouns", "load_name_particles", "load_stances", "load_style_suite",
+    "stance_counts", "unresolved_references",
 ]

@@ -108,7 +108,9 @@ class Stage:
 
 
 _CLEANING = ("clean", "corpus")
-_SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt")
+_SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt",
+                 "stopwords_en.txt", "honorifics.csv", "name_particles.csv", "demonyms.csv", "leader_nouns.csv",
+                 "institutions.csv", "domain_terms.csv")
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [

@@ -1615,3 +1615,58 @@ def errors_by_construction(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_s
     rows.append({"construction": "scare_as_speech", "n_gold": int((gold["kind"] != "speech").sum()), "found": scare, "right": 0,
                  "speaker_accuracy": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")})
     return pd.DataFrame(rows)
+
+
+def evaluate_style_suite(predicted: pd.DataFrame, gold: pd.DataFrame, corpus: pd.DataFrame, *,
+                         min_similarity: float = 0.8, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """:func:`evaluate_by_sentence` on the whole style suite and on each ``split`` (tune, test).
+
+    Columns: ``split`` then those of :func:`evaluate_by_sentence`; ``split`` is ``all``,
+    ``tune`` or ``test``. The rules were tuned on ``tune`` only; ``test`` is the honest figure.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "split": ["tune", "test"],
+    ...                        "text": ["\u201cYes we can,\u201d X said.", "\u201cNo we cannot,\u201d Y said."]})
+    >>> p = pd.DataFrame({"doc_id": ["a", "b"], "sent_id": [1, 1], "text": ["Yes we can,", "No we cannot,"],
+    ...                   "kind": ["speech"] * 2, "speaker": ["X", "Q"], "actor": ["", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Yes we can,", "No we cannot,"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X", "Y"]})
+    >>> ev = evaluate_style_suite(p, g, corpus)
+    >>> ev[ev["measure"] == "speaker_accuracy"][["split", "tp", "n_gold"]].values.tolist()
+    [['all', 1, 2], ['tune', 1, 1], ['test', 0, 1]]
+    """
+    frames = []
+    for split in ("all", "tune", "test"):
+        docs = set(corpus["doc_id"]) if split == "all" else set(corpus.loc[corpus["split"] == split, "doc_id"])
+        if not docs:
+            continue
+        part = evaluate_by_sentence(predicted[predicted["doc_id"].isin(docs)], gold[gold["doc_id"].isin(docs)],
+                                    corpus[corpus["doc_id"].isin(docs)], min_similarity=min_similarity, data_dir=data_dir)
+        frames.append(part.assign(split=split))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["split"] + [c for c in out.columns if c != "split"]]
+
+
+def stance_counts(quotes_df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Speech quotes per reporting-verb stance within each ``by`` group, with shares.
+
+    Quotes with no reporting verb (continuations, labels, "according to") have stance
+    ``none``. Columns: ``*by, stance, n_quotes, share``; the speaker is ``actor`` when known,
+    else ``speaker``, in a column ``who`` when ``by`` names it.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"speaker": ["A", "A", "B"], "actor": ["A", "A", ""], "kind": ["speech"] * 3,
+    ...                   "stance": ["neutral", "assertive", ""]})
+    >>> stance_counts(q, by=["who"]).values.tolist()
+    [['A', 'assertive', 1, 0.5], ['A', 'neutral', 1, 0.5], ['B', 'none', 1, 1.0]]
+    """
+    by = list(by or [])
+    speech = quotes_df[quotes_df["kind"] == "speech"].copy()
+    speech["who"] = speech["actor"].where(speech["actor"] != "", speech["speaker"]).replace("", "(unattributed)")
+    speech["stance"] = speech["stance"].replace("", "none")
+    out = speech.groupby(by + ["stance"]).size().rename("n_quotes").reset_index()
+    totals = out.groupby(by)["n_quotes"].transform("sum") if by else out["n_quotes"].sum()
+    out["share"] = (out["n_quotes"] / totals).round(4)
+    return out.sort_values(by + ["stance"], kind="stable").reset_index(drop=True)
