@@ -1,30 +1,65 @@
 """Who is quoted: direct quotations, their speakers, indirect speech, and an evaluation.
 
 A rule-based attributor in the spirit of the Gender Gap Tracker's quote extractor, with no
-trained model:
+trained model. Every rule is a construction of news writing, named here with an invented example.
 
-1. **Spans.** Every passage between quotation marks (curly or straight, double; single marks
-   outside double quotes) in the cleaned text. A closing mark with no opening one at the start
-   of a paragraph opens the span at the paragraph start; an opening mark that is never closed
-   runs to the next opening mark or the paragraph end. Odd marks never raise.
-2. **Attribution**, first rule that fires: a speaker and reporting verb right after the quote
-   (``verb-after``: "..., Macron said" / "..., said Macron"); "according to X" in the same
-   sentence (``according-to``); a colon after a clause with a subject (``colon``); a reporting
-   verb before the quote in the same sentence with its subject (``verb-before``); a speaker and
-   verb later in the sentence (``verb-after``); a quote standing alone as its own sentence
-   takes the previous speech quote's speaker (``continuation``). A pronoun subject is resolved to
-   the nearest person named before it outside quotes, gender permitting (``pronoun``); a title
-   ("the French leader") by the document's date (``title``).
-3. **Kind.** ``speech``, ``scare`` (a quoted term: an actor's name such as "coalition of the
-   willing", a phrase after "so-called", a term the same report also uses without marks or
-   quoted before as a term, or a short quote with no speaker) or ``heading`` (a quote in a
-   headline or subheading). Only ``speech`` counts as voice.
+1. **Spans.** Every passage between quotation marks (curly, straight, guillemets, German
+   „...“, Swedish ”...”; single marks outside double quotes) in the cleaned text. Marks nested
+   inside guillemets belong to the outer quotation. A closing mark with no opening one at the
+   start of a paragraph opens the span at the paragraph start; an opening mark that is never
+   closed runs to the paragraph end. Odd marks never raise.
+2. **Attribution**, first rule that fires:
 
-Speakers: known actors (``data/actors.csv``) get their canonical name in ``actor``; unnamed
-sources ("sources from Kyiv", "a White House official") keep the phrase as written with
-``speaker_type = unnamed``; capitalised names the gazetteer does not know keep the name as
-written with ``actor`` empty and ``speaker_type = unknown`` (see :func:`candidate_speakers`).
-Cue words (reporting verbs, source nouns, label cues) live in ``data/speech_cues.csv``.
+   - ``verb-after``: "'We are ready,' Macron said" / "said Belgian Prime Minister Jan De Smet" /
+     "'...,' Mr Starmer, 62, said" / "'...,' MEA spokesperson Randhir Jaiswal stated" (a few
+     title words may stand before the name). A quotation that closes its own sentence after an
+     introduction ("Mr Macron said: '...' Ms Kallas insisted ...") is not the next sentence's.
+   - ``according-to``: "according to Elena Petrova", "According to him, '...'".
+   - ``label``: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the
+     Élysée", "„...“, so Merz.", "'...' — Volodymyr Zelensky", "«...». With these words the
+     President of the Council Giorgia Meloni opened ...".
+   - ``colon``: "Starmer told Zelensky: '...'" (the subject, not the addressee).
+   - ``verb-before``: "Juan Pérez warned that the plan was '...'", and participles: "Starmer spoke
+     to both leaders, describing the talks as '...'", "'...,' he said, describing Putin as '...'"
+     (the second span is still his), "Witkoff said Trump felt that '...'" (the reporting speaker).
+   - ``sentence-before``: a quotation standing alone after a sentence whose subject speaks or takes
+     a stance: "Starmer echoed the call for a ceasefire. 'We must seize this moment.'"
+   - ``continuation``: a quotation standing alone takes the previous speech quote's speaker.
+   - ``multi-paragraph``: "'We came to work. ¶ 'And we will stay,' she said." — the paragraphs
+     that open without closing take the speaker named at the end.
+
+3. **Who the speaker is** (document-level coreference for people):
+
+   - known actors (``data/actors.csv``) get their canonical name in ``actor``;
+   - honorifics (``data/honorifics.csv``): "Sir Keir" (given name), "Mr Macron", "Ms Kallas",
+     "Herr Merz", "PM Starmer", "EAM Jaishankar";
+   - people the report introduces: full name, surname ("De Smet", with particles), honorific +
+     surname, and titles introduced in the report ("Polish Prime Minister Marek Nowicki" ...
+     "the Polish prime minister", "Prime Minister Kristi Tamm of Estonia" ... "the Estonian prime
+     minister"); such a person gets ``actor`` = the full name and ``speaker_type = person``;
+   - country-adjective titles ("the U.K. leader", "the French head of state", "the Kremlin
+     chief") by ``data/demonyms.csv`` and ``data/leader_nouns.csv`` and the gazetteer's dated titles;
+     bare titles ("the PM", "the Head of State") by the nearest person named before in that role;
+   - pronouns: the nearest person in the same sentence, else the subject of the sentence before
+     ("Zelensky said he had met Fidan. The Turkish diplomat, he said, had been '...'": Zelensky);
+     role nouns ("the diplomat noted", "the Kremlin representative added") refer to the last speaker;
+   - institutions (``data/institutions.csv``, ``speaker_type = group``): "the Élysée said" ->
+     ``presidency of France``, "Downing Street" -> ``government of United Kingdom``, "the Ukrainian
+     Foreign Ministry" -> ``foreign ministry of Ukraine``, "the office of the Italian prime
+     minister" -> ``government of Italy``, "Russia has said" -> ``government of Russia``;
+   - unnamed sources ("sources from Kyiv", "a No 10 spokesman", "the joint statement") keep the
+     phrase as written with ``speaker_type = unnamed``; other capitalised names keep the name
+     (``speaker_type = unknown``, see :func:`candidate_speakers`).
+
+4. **Kind.** ``speech``, ``scare`` (a quoted term: one of the domain's terms in
+   ``data/domain_terms.csv`` with its variants, an actor's name, a phrase after "so-called", a term
+   the same report also uses without marks or quoted before, or a short quote with no speaker) or
+   ``heading`` (a quote in the headline or a subheading). Only ``speech`` counts as voice.
+5. **Stance** of the reporting verb (``data/speech_cues.csv``, column ``stance``): neutral,
+   assertive, doubting, conceding, warning, urging, praising, characterising.
+
+Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) live in
+``data/speech_cues.csv``; the word tables are compiled once per call of :func:`quotes`.
 """
 from __future__ import annotations
 
@@ -311,7 +346,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         title_words.update(x.lower() for x in w.split())
     title_words.update(x.lower() for w in demonyms for x in w.split())
     title_words.update({"the", "former", "deputy", "acting", "outgoing", "new", "then", "vice", "of"})
-    stances = dict(zip(load_stances(directory)["verb"], load_stances(directory)["stance"]))
+    stance_table = load_stances(directory)
+    stances = dict(zip(stance_table["verb"], stance_table["stance"]))
     role_titles = []
     for row in titles.itertuples(index=False):
         if not row.actor:
