@@ -691,7 +691,8 @@ class _Doc:
         ordered = sorted(self.candidates, key=lambda c: c.start)
         for a, b, country, role in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if self.masked[a] == MASK or any((c.speaker_type in ("person", "unknown") and c.how != "title")
-                                             or ((c.end - c.start) >= (b - a) and c.how != "title")
+                                             or ((c.end - c.start) > (b - a) and c.how != "title")
+                                             or ((c.end - c.start) == (b - a) and c.speaker_type != "unnamed")
                                              for c in self._overlapping(a, b)):
                 continue
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
@@ -711,13 +712,20 @@ class _Doc:
                 before = [c for c in near if c.start < a]
                 pick = before[-1] if before else (near[0] if near else None)
                 holder = people[pick.actor] if pick is not None else None
+                if holder is None:  # nobody named holds it: the one holder among the countries the report names
+                    countries = {c.actor for c in self.candidates if c.speaker_type == "country"}
+                    holders = {self._roles_at(country, role) for country in countries} - {""}
+                    holders = {h for h in holders if role in {r for _, r in self._known_roles(h)}}
+                    if len(holders) == 1:
+                        actor = holders.pop()
+                        holder = _Person(actor, actor, "person", genders.get(actor, ""))
             possessive = self.masked[a:b + 2].endswith(("'s", "\u2019s"))
             if holder is not None:
                 self.candidates.append(_Candidate(a, b, holder.name, holder.actor, "person", "title", holder.gender, possessive))
             else:
                 phrase = self.text[a:b]
                 phrase = phrase[:1].lower() + phrase[1:] if phrase[:4] == "The " else phrase
-                self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "name", "", possessive))
+                self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "title", "", possessive))
 
     def _unnamed(self) -> list[_Candidate]:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
@@ -863,7 +871,8 @@ class _Doc:
             if before and before[-1].lower().strip(",") in _PREPOSITIONS:
                 continue
             if o.speaker_type in ("unnamed", "group"):
-                return None
+                # "The Prime Minister reiterated the UK's support. He said: ..." (a title nobody in the report holds)
+                return o if o.how == "title" and o.speaker_type == "unnamed" else None
             if c.gender and o.gender and o.gender != c.gender:
                 return None
             return o

@@ -371,3 +371,26 @@ def test_style_suite_tune_half_has_no_unresolved_person_references(suite):
     corpus, _, predicted = suite
     tune = set(corpus.loc[corpus["split"] == "tune", "doc_id"])
     assert unresolved_references(predicted[predicted["doc_id"].isin(tune)]).empty
+
+
+def test_press_release_bare_title_and_pronoun_over_paragraphs():
+    text = ("PM call with President Zelenskyy: 17 March 2026\n\nThe Prime Minister spoke to President Zelenskyy this afternoon.\n\n"
+            "The Prime Minister reiterated the UK's unwavering support for Ukraine. He said:\n\n"
+            "“The UK will stand with Ukraine for as long as it takes.\n\n“We will not let Putin win.”")
+    rows = _rows(text, "2026-03-17")
+    assert [(r[2], r[4]) for r in rows] == [("Keir Starmer", "pronoun"), ("Keir Starmer", "continuation")]
+
+
+def test_ukrainian_agency_style_head_of_state_and_presidents_office():
+    text = ("President of Ukraine Volodymyr Zelenskyy took part in the meeting in Paris.\n\n"
+            "“We have a clear signal: Europe is ready,” the Head of State stressed.\n\n"
+            "The President's Office noted that “the work on the guarantees continues”.")
+    assert _speakers(text) == ["Volodymyr Zelensky", "presidency of Ukraine"]
+
+
+def test_broadsheet_honorifics_and_unnamed_no_10_source():
+    text = ("Sir Keir Starmer said Europe was at “a crossroads in our history”.\n\n"
+            "The prime minister told reporters: “We are not going to wait for Putin.”\n\n"
+            "A No 10 source said: “Nobody expects a deal this week.” "
+            "Ms Kallas, the EU's foreign policy chief, warned that Moscow was “playing for time with everyone”.")
+    assert _speakers(text) == ["Keir Starmer", "Keir Starmer", "", "Kaja Kallas"]
