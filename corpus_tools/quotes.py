@@ -692,7 +692,7 @@ class _Doc:
         for a, b, country, role in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if self.masked[a] == MASK or any((c.speaker_type in ("person", "unknown") and c.how != "title")
                                              or ((c.end - c.start) > (b - a) and c.how != "title")
-                                             or ((c.end - c.start) == (b - a) and c.speaker_type != "unnamed")
+                                             or ((c.end - c.start) == (b - a) and c.speaker_type != "unnamed" and c.how != "title")
                                              for c in self._overlapping(a, b)):
                 continue
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
