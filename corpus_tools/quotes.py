@@ -771,6 +771,11 @@ class _Doc:
                 words.pop(0)
             if not words or any(w in self.cues["not_name"] for w in words):
                 continue
+            titled = [i for i, w in enumerate(words[:-2]) if w.lower() in self.words.title_words and w[:1].isupper()]
+            if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
+                cut = titled[-1] + 1
+                offset = self.masked.index(words[cut], offset + sum(len(w) + 1 for w in words[:cut]) - 1)
+                words = words[cut:]
             start = offset
             end = m.end()
             if any(a < end and start < b for a, b in taken):
@@ -881,7 +886,8 @@ class _Doc:
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
-    return re.match(r"(?:,\s*\d{1,3},)?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
+    return re.match(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")",
+                    doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
 
 
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
