@@ -675,6 +675,26 @@ class _Doc:
             name = ("presidency of " if role == "head_of_state" else "government of ") + country
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
+        # a person's office: "Zelensky's office said", "Her office said" -> the presidency or government they lead
+        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])", self.masked):
+            a, b = m.span()
+            if m.group(1):
+                owner = self.resolve(_Candidate(a, a + len(m.group(1).strip()), m.group(1).strip().lower(), "", "pronoun", "pronoun",
+                                                "male" if m.group(1).lower().startswith("his") else "female"), a)
+            else:
+                owner = next((c for c in self.candidates if c.possessive and c.speaker_type == "person"
+                              and re.fullmatch(r"\s+", self.masked[c.end:a])), None)
+                a = owner.start if owner is not None else a
+            if owner is None or owner.actor not in people or self._overlapping(a, b) and not m.group(1) and \
+                    any(c is not owner and c.start < b and a < c.end for c in self.candidates):
+                continue
+            roles = [r for r in people[owner.actor].roles if r[0] and r[1] in ("head_of_state", "head_of_government")]
+            if not roles:
+                continue
+            country, role = sorted(roles)[0]
+            name = ("presidency of " if role == "head_of_state" else "government of ") + country
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
         # titles
         found = []
         for m in w.dem_title_re.finditer(self.masked):
@@ -731,7 +751,8 @@ class _Doc:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
         mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
         pattern = re.compile(
-            r"(?<![\w-])((?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
         out = []
         for m in pattern.finditer(self.masked):
@@ -766,6 +787,7 @@ class _Doc:
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
                     words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
                              or (re.sub(r"['\u2019]s$", "", words[0]).lower() in self.words.title_words and len(words) > 1)
+                             or (re.search(r"['\u2019]s$", words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
                              or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
