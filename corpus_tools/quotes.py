@@ -480,6 +480,8 @@ class _Doc:
         self._corefer(lexicon, genders)
         for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
+        for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
+            self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
         for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
@@ -870,6 +872,11 @@ class _Doc:
             return c
         if c.speaker_type != "pronoun":
             return c
+        if c.gender == "plural":  # "Sources in the President's Office said ... They added: '...'"
+            for other in reversed(self.candidates):
+                if other.start < pos and other.speaker_type in ("unnamed", "group") and pos - other.end < 600 and not other.possessive:
+                    return _Candidate(c.start, c.end, other.speaker, other.actor, other.speaker_type, "pronoun")
+            return None
         subject = self._subject_antecedent(c, pos)
         if subject is not None:
             return _Candidate(c.start, c.end, subject.speaker, subject.actor, subject.speaker_type, "pronoun", subject.gender)
