@@ -469,6 +469,9 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
+        for m in re.finditer(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", self.masked):  # tabloid: "the 47-year-old said"
+            if not self._overlapping(m.start(), m.end()):
+                self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
         self._add_honorifics(lexicon, genders)
         taken = [(c.start, c.end) for c in self.candidates] + places
@@ -855,6 +858,16 @@ class _Doc:
         """Resolve a pronoun to the nearest person named before ``pos`` outside quotes, and a
         definite role noun ("the diplomat noted", "the source added") to the nearest earlier
         mention of the same source or, for a person's role, the nearest earlier person."""
+        if c.speaker_type == "unnamed" and re.fullmatch(r"(?:the|The)\s+\d{2}-year-old", c.speaker):
+            subject = self._subject_antecedent(_Candidate(c.start, c.end, "he", "", "pronoun", "pronoun"), c.start)
+            if subject is not None and subject.speaker_type == "person":
+                return _Candidate(c.start, c.end, subject.speaker, subject.actor, subject.speaker_type, "title", subject.gender)
+            spoke = [p for p in self.speakers if p.start < c.start and p.speaker_type == "person"]
+            people = spoke or [o for o in self.candidates if o.end <= c.start and o.speaker_type == "person" and not o.possessive]
+            if people:
+                p = people[-1]
+                return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
+            return c
         if c.speaker_type == "unnamed":
             m = re.fullmatch(r"(?:the|The)\s+(?:[A-Z][\w.'-]*\s+)?([A-Za-z]+)", c.speaker)
             if m and m.group(1) in self.cues["source_noun"]:
@@ -992,17 +1005,32 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     # colon
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
+        if c is None:  # "Macron's message was clear: ..."
+            c = next((c for c in doc.candidates if s_start <= c.start < open_at and c.possessive
+                      and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
             return c, verb.group(1) if verb else "", "colon"
     # verb before
     verbs = list(doc.verb_re.finditer(pre))
+    passive = re.search(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+", pre)
+    if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
+        agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
+        if agent:
+            at = s_start + passive.start() + agent.end()
+            c = doc.candidate_at(at) or _after_title_words(doc, at)
+            if c is not None:
+                verb = doc.verb_re.search(pre[passive.start():])
+                return c, verb.group(1) if verb else "", "verb-before"
     if verbs:
         v = verbs[-1]
         v_at = s_start + v.start()
         c = None
         if not v.group(1).endswith("ing"):
             before = doc.masked[s_start:v_at]
+            who = re.search(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$", before)
+            if who:  # "... was welcomed by Starmer, who called it '...'": the relative pronoun's antecedent
+                before = before[:who.start()]
             trimmed = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
             trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", trimmed).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))

@@ -394,3 +394,27 @@ def test_broadsheet_honorifics_and_unnamed_no_10_source():
             "A No 10 source said: “Nobody expects a deal this week.” "
             "Ms Kallas, the EU's foreign policy chief, warned that Moscow was “playing for time with everyone”.")
     assert _speakers(text) == ["Keir Starmer", "Keir Starmer", "", "Kaja Kallas"]
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("The plan was described by Macron as “a guarantee of peace”.", ["Emmanuel Macron"]),
+    ("Italy's proposal was welcomed by Starmer, who called it “a useful contribution”.", ["Keir Starmer"]),
+    ("Macron's message was clear: “Europe must defend itself.”", ["Emmanuel Macron"]),
+    ("Starmer met Zelensky. “We are with you,” the 62-year-old said.", ["Keir Starmer"]),
+    ("Zelensky's office said the talks were “substantive”. Meloni spoke next. Her office said she was “satisfied with it”.",
+     ["presidency of Ukraine", "government of Italy"]),
+    ("Sources in the President's Office said the talks were “difficult”. They added: “Nothing has been agreed.”",
+     ["", ""]),
+    ("Prime Minister Jan Peeters (CD&V) said Belgium would “contribute with air policing”. "
+     "“We are a small but reliable ally,” Peeters (CD&V) added.", ["Jan Peeters", "Jan Peeters"]),
+    ("“We welcome the outcome,” said Japan's Chief Cabinet Secretary Yoshio Tanaka at a news conference.", ["Yoshio Tanaka"]),
+    ("Paris, 27 March.\n\n“Europe must be able to defend itself” — Emmanuel Macron", ["Emmanuel Macron"]),
+])
+def test_more_house_styles(text, speakers):
+    assert _speakers(text) == speakers
+
+
+def test_they_refers_to_the_unnamed_source():
+    rows = _rows("Sources in the President's Office said the talks were “difficult”. They added: “Nothing has been agreed.”")
+    assert [(r[1], r[3], r[4]) for r in rows] == [("Sources in the President's Office", "unnamed", "verb-before"),
+                                                  ("Sources in the President's Office", "unnamed", "pronoun")]
