@@ -1065,6 +1065,22 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             return c, "", "continuation"
     if late:
         return late[0], late[1], "verb-after"
+    # "For Macron, this is '...'": a sentence opened by "For" + a person
+    opener = re.match(r"\s*For\s+", doc.masked[s_start:open_at])
+    if opener:
+        c = doc.candidate_at(s_start + opener.end())
+        if c is not None and c.speaker_type in ("person", "unknown") and re.match(r"\s*,", doc.masked[c.end:]):
+            return c, "", "label"
+    # a fragment in a sentence whose subject is a pronoun for the last speaker of the paragraph:
+    # "A deployment he did not rule out, but it is '...'"
+    speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
+    if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
+        last = speech[-1]["_cand"]
+        for c in doc.candidates:
+            if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
+                r = doc.resolve(c, c.start)
+                if r is not None and r.actor and r.actor == last.actor:
+                    return last, "", "continuation"
     return None, "", ""
 
 
