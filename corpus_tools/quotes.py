@@ -64,6 +64,7 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -278,6 +279,9 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
 # word tables for coreference, compiled once per call
 
 
+_rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables are compiled once per process
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
@@ -450,12 +454,12 @@ class _Doc:
         self.sentences = sentence_spans
         self.cues, self.stop = cues, stop
         verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-        self.verb_re = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+        self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
         genders = dict(zip(actors["actor"], actors["gender"]))
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         places = [(m["start"], m["end"]) for m in found]
-        name_next = re.compile(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
+        name_next = _rx(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
         for m in found:
             if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
@@ -519,7 +523,7 @@ class _Doc:
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
             found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
-        nouns = re.compile(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
+        nouns = _rx(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
         for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if masked[a] == MASK or nouns.match(masked, b):
                 continue  # "a No 10 spokesman", "a White House official": the source is unnamed
@@ -703,7 +707,7 @@ class _Doc:
         # titles
         found = []
         for m in w.dem_title_re.finditer(self.masked):
-            if re.match(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)", self.masked[m.end():]):
+            if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
         for m in w.of_title_re.finditer(self.masked):
@@ -755,7 +759,7 @@ class _Doc:
     def _unnamed(self) -> list[_Candidate]:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
         mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
-        pattern = re.compile(
+        pattern = _rx(
             r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
@@ -785,8 +789,7 @@ class _Doc:
         out = []
         token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
         particles = _alt(p for p in self.words.particles if p.islower())
-        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])",
-                             self.masked):
+        for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
             words = m.group(1).split()
             offset = m.start()
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
@@ -809,7 +812,7 @@ class _Doc:
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
-                                            or (re.search(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$", self.masked[max(0, start - 30):start])
+                                            or (_rx(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$").search(self.masked[max(0, start - 30):start])
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
@@ -928,8 +931,7 @@ class _Doc:
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
-    return re.match(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")",
-                    doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
+    return _rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")").match(doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
 
 
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
@@ -956,7 +958,7 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = re.match(doc.verb_re.pattern + r"\s+", doc.masked[pos:])
+    m = _rx(doc.verb_re.pattern + r"\s+").match(doc.masked[pos:])
     if m:
         c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
@@ -1013,7 +1015,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             return c, verb.group(1) if verb else "", "colon"
     # verb before
     verbs = list(doc.verb_re.finditer(pre))
-    passive = re.search(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+", pre)
+    passive = _rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+").search(pre)
     if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
         agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
         if agent:
@@ -1102,7 +1104,7 @@ def _stance_subject(doc: _Doc, s_start: int) -> _Candidate | None:
     c = doc.subject(a, b)
     if c is None or c.speaker_type not in ("person", "unknown", "pronoun", "group"):
         return None
-    verb = re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")", doc.masked[c.end:b])
+    verb = _rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")").match(doc.masked[c.end:b])
     if verb is None:
         return None
     return doc.resolve(c, c.start)
@@ -1300,7 +1302,7 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
-            for m in re.finditer(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+", doc.masked[a:b]):
+            for m in _rx(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+").finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])
                 before = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", before).rstrip()
