@@ -278,6 +278,7 @@ def test_two_people_in_one_sentence(text, speakers):
     ("The Ukrainian Foreign Ministry said: “We welcome this step.”", "foreign ministry of Ukraine"),
     ("Ukraine's foreign ministry said it was “a good day for diplomacy”.", "foreign ministry of Ukraine"),
     ("Russia has repeatedly said it would treat foreign troops as “legitimate targets for our forces”.", "government of Russia"),
+    ("The Russian side said the proposals were “unacceptable for Moscow”.", "government of Russia"),
 ])
 def test_institutions_speak_as_groups(text, speaker):
     rows = _rows(text)
