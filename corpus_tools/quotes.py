@@ -82,7 +82,7 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speak
                  "how_attributed", "kind", "speaker_type", "n_words"]
 INDIRECT_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "speaker_type"]
 CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label",
-             "role_noun")
+             "role_noun", "document_noun")
 STANCES = ("neutral", "assertive", "doubting", "conceding", "warning", "urging", "praising", "characterising")
 OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "\u201c\u201e\u00ab", "\u201d\u00bb", '"'
 OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "\u2018", "\u2019", "'"
@@ -780,8 +780,11 @@ class _Doc:
             start = m.start() + phrase.index(words[0])
             if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
-            surface = self.text[start:m.end()]
-            out.append(_Candidate(start, m.end(), surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
+            end = m.end()
+            if m.group(2) and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
+                end = m.end(1)  # "A statement from Downing Street": the document speaks for Downing Street (see resolve)
+            surface = self.text[start:end]
+            out.append(_Candidate(start, end, surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
                                   "", "unnamed", "name"))
         return out
 
@@ -861,6 +864,15 @@ class _Doc:
         """Resolve a pronoun to the nearest person named before ``pos`` outside quotes, and a
         definite role noun ("the diplomat noted", "the source added") to the nearest earlier
         mention of the same source or, for a person's role, the nearest earlier person."""
+        if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in self.cues["document_noun"]:
+            by = re.match(r"\s+(?:from|by|of|issued\s+by)\s+", self.masked[c.end:])
+            if by:  # "a statement from the Élysée" speaks for the Élysée
+                owner = self.candidate_at(c.end + by.end())
+                if owner is not None and owner.speaker_type in ("group", "person", "unknown", "country"):
+                    if owner.speaker_type == "country":
+                        name = f"government of {owner.actor}"
+                        return _Candidate(owner.start, owner.end, name, name, "group", owner.how)
+                    return owner
         if c.speaker_type == "unnamed" and re.fullmatch(r"(?:the|The)\s+\d{2}-year-old", c.speaker):
             subject = self._subject_antecedent(_Candidate(c.start, c.end, "he", "", "pronoun", "pronoun"), c.start)
             if subject is not None and subject.speaker_type == "person":

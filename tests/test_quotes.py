@@ -279,6 +279,8 @@ def test_two_people_in_one_sentence(text, speakers):
     ("Ukraine's foreign ministry said it was “a good day for diplomacy”.", "foreign ministry of Ukraine"),
     ("Russia has repeatedly said it would treat foreign troops as “legitimate targets for our forces”.", "government of Russia"),
     ("The Russian side said the proposals were “unacceptable for Moscow”.", "government of Russia"),
+    ("A statement from Downing Street said the call was “warm and constructive”.", "government of United Kingdom"),
+    ("The allies agreed on “a robust package of guarantees”, according to a statement from the Élysée.", "presidency of France"),
 ])
 def test_institutions_speak_as_groups(text, speaker):
     rows = _rows(text)
