@@ -375,7 +375,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
         of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
-        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w'\u2019-])"),
+        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),

@@ -420,6 +420,7 @@ def test_broadsheet_honorifics_and_unnamed_no_10_source():
     ("The plan was described by Macron as “a guarantee of peace”.", ["Emmanuel Macron"]),
     ("Italy's proposal was welcomed by Starmer, who called it “a useful contribution”.", ["Keir Starmer"]),
     ("Macron's message was clear: “Europe must defend itself.”", ["Emmanuel Macron"]),
+    ("Sir Keir Starmer opened the call.\n\nThe PM's opening lines: “We meet at a decisive moment.”", ["Keir Starmer"]),
     ("Starmer met Zelensky. “We are with you,” the 62-year-old said.", ["Keir Starmer"]),
     ("Zelensky's office said the talks were “substantive”. Meloni spoke next. Her office said she was “satisfied with it”.",
      ["presidency of Ukraine", "government of Italy"]),
