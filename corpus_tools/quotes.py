@@ -1140,6 +1140,13 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
             if m.group(0).strip().lower() == "so" and n != 1:
                 continue
             pos = m.end()
+            pronoun = re.search(r"\b(he|his|she|her)\b", m.group(0).lower())
+            if pronoun:  # "In his words, '...'", "as she put it"
+                gender = "male" if pronoun.group(1) in ("he", "his") else "female"
+                c = doc.resolve(_Candidate(m.start(), m.end(), pronoun.group(1), "", "pronoun", "pronoun", gender), m.start())
+                if c is not None:
+                    return c
+                continue
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
             c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
