@@ -12,7 +12,9 @@ The public API, re-exported here (each function is documented, with an example, 
 Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
 ``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
 ``quotes``, ``sentiment``, ``compare``, ``pipeline`` (cache, process pool, Dask),
-``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
+``plots`` (figures, drawn per report for few reports and by outlet, meeting and time for many),
+``table_view`` (a saved table's head, row count and link for the report pages), ``reports``
+(the notebook runner), ``cli`` (``corpus-tools``).
 
 Three functions share their module's name and are not re-exported, so that the modules stay
 reachable: use ``ct.keyness.keyness``, ``ct.quotes.quotes`` and ``ct.readability.readability``
@@ -45,6 +47,7 @@ from corpus_tools.sentiment import (
     aggregate_tone, cohen_kappa, evaluate, failure_cases, load_sentiment_gold, macro_f1, method_agreement,
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
+from corpus_tools.table_view import show_table
 from corpus_tools.speakers import (
     load_actors, load_demonyms, load_honorifics, load_institutions, load_leader_nouns, load_name_particles, load_titles,
     mention_counts, mentions, resolve_title,
@@ -66,7 +69,7 @@ __all__ = [
     "mattr", "mention_counts", "mentions", "method_agreement", "mtld", "ngram_counts", "normalize_punctuation",
     "normalize_unicode", "process", "project_root", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
-    "sentences", "share_of_voice", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
+    "sentences", "share_of_voice", "show_table", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
     "ttr", "validation_table", "vocabulary_size", "word_spans",
     "errors_by_construction", "evaluate_by_sentence", "evaluate_style_suite", "load_demonyms", "load_domain_terms",
     "load_honorifics", "load_institutions", "load_leader_nouns", "load_name_particles", "load_stances", "load_style_suite",

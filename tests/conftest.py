@@ -12,15 +12,6 @@ from corpus_tools import data_dir, load_corpus, sentences, tokens
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    """Figures made by a test are closed after it, so memory stays flat over the suite."""
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 @pytest.fixture(scope="session")
 def corpus() -> pd.DataFrame:
     """The five-article seed corpus, loaded and cleaned once."""
@@ -48,3 +39,13 @@ def tmp_data(tmp_path: Path) -> Path:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file below ``directory`` with its bytes, to prove nothing changed."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``scale`` (minutes long) run only when asked for: ``pytest -m scale``."""
+    if "scale" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="a scale test: run it with `pytest -m scale`")
+    for item in items:
+        if "scale" in item.keywords:
+            item.add_marker(skip)
