@@ -38,7 +38,9 @@ from corpus_tools.keyness import group_keyness, log_likelihood, log_ratio
 from corpus_tools.paths import cache_dir, data_dir, project_root, reports_dir
 from corpus_tools.pipeline import iter_articles, process, read_articles, term_counts
 from corpus_tools.quotes import (
-    attribution_errors, candidate_speakers, evaluate_quotes, indirect_speech, load_gold_quotes, share_of_voice,
+    attribution_errors, candidate_speakers, errors_by_construction, evaluate_by_sentence, evaluate_quotes, evaluate_style_suite,
+    indirect_speech, load_domain_terms, load_gold_quotes, load_stances, load_style_suite, share_of_voice, stance_counts,
+    unresolved_references,
 )
 from corpus_tools.readability import count_syllables, flesch_kincaid_grade, flesch_reading_ease
 from corpus_tools.resources import load_boilerplate_rules, load_stopwords
@@ -47,26 +49,32 @@ from corpus_tools.sentiment import (
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
 from corpus_tools.table_view import show_table
-from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
 from corpus_tools.tokens import count_words, lower_form, sentence_spans, sentences, tokens, word_spans
 from corpus_tools.vader import ExactVader, vader_tokens
+from corpus_tools.speakers import (
+    load_actors, load_demonyms, load_honorifics, load_institutions, load_leader_nouns, load_name_particles, load_titles,
+    mention_counts, mentions, resolve_title,
+)
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
 __version__ = _version("corpus_tools")
 
 __all__ = [
     "CorpusError", "CorpusWarning", "ExactVader", "Problem", "add_article", "add_meeting", "aggregate_tone",
-    "article_cards", "cache_dir", "candidate_speakers", "check_corpus", "clean_text", "clean_texts",
-    "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations", "corpus_summary", "count_syllables",
-    "count_words", "data_dir", "dispersion", "evaluate", "evaluate_quotes", "fact_coverage", "failure_cases",
+    "article_cards", "attribution_errors", "cache_dir", "candidate_speakers", "check_corpus", "clean_text",
+    "clean_texts", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations", "corpus_summary",
+    "count_syllables", "count_words", "data_dir", "dispersion", "errors_by_construction", "evaluate",
+    "evaluate_by_sentence", "evaluate_quotes", "evaluate_style_suite", "fact_coverage", "failure_cases",
     "flesch_kincaid_grade", "flesch_reading_ease", "group_keyness", "indirect_speech", "iter_articles",
     "keyness", "kwic", "lexical_diversity", "load_actors", "load_boilerplate_rules", "load_corpus",
-    "load_gold_quotes", "load_meetings", "load_sentiment_gold", "load_stopwords", "load_titles",
-    "log_likelihood", "log_ratio", "lower_form", "macro_f1", "mattr", "meeting_changes", "mention_counts",
-    "mentions", "method_agreement", "mtld", "nearest_neighbours", "ngram_counts", "normalize_punctuation",
-    "normalize_unicode", "process", "project_root", "quote_groups", "quote_vs_narration", "quotes",
-    "read_articles", "readability", "remove_boilerplate", "reports_dir", "resolve_title", "score_texts",
-    "sentence_spans", "sentence_tone", "share_of_voice", "show_table", "similarity_matrix", "similarity_order",
-    "similarity_pairs", "targeted_tone", "term_counts", "term_frequencies", "text_reuse", "tfidf_terms",
-    "tokens", "ttr", "vader_tokens", "validation_table", "vocabulary_size", "word_spans",
+    "load_demonyms", "load_domain_terms", "load_gold_quotes", "load_honorifics", "load_institutions",
+    "load_leader_nouns", "load_meetings", "load_name_particles", "load_sentiment_gold", "load_stances",
+    "load_stopwords", "load_style_suite", "load_titles", "log_likelihood", "log_ratio", "lower_form",
+    "macro_f1", "mattr", "meeting_changes", "mention_counts", "mentions", "method_agreement", "mtld",
+    "nearest_neighbours", "ngram_counts", "normalize_punctuation", "normalize_unicode", "process",
+    "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
+    "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
+    "sentences", "share_of_voice", "show_table", "similarity_matrix", "similarity_order", "similarity_pairs",
+    "stance_counts", "targeted_tone", "term_counts", "term_frequencies", "text_reuse", "tfidf_terms", "tokens",
+    "ttr", "unresolved_references", "vader_tokens", "validation_table", "vocabulary_size", "word_spans",
 ]

@@ -116,6 +116,8 @@ class Stage:
 
 _CLEANING = ("clean", "corpus")
 _SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt")
+_QUOTE_DATA = (*_SPEAKER_DATA, "stopwords_en.txt", "honorifics.csv", "name_particles.csv", "demonyms.csv", "leader_nouns.csv",
+               "institutions.csv", "domain_terms.csv")
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
@@ -125,7 +127,7 @@ STAGES: dict[str, Stage] = {
         Stage("tone", _run_tone, ("sentiment", "vader", "tokens", "clean"), ("lexicons/domain_overrides.csv",), needs=("sentences",),
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
-        Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _SPEAKER_DATA),
+        Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
     ]
 }
 DEFAULT_PARAMS = {"tone_method": "vader_adjusted"}

@@ -1,34 +1,70 @@
 """Who is quoted: direct quotations, their speakers, indirect speech, and an evaluation.
 
 A rule-based attributor in the spirit of the Gender Gap Tracker's quote extractor, with no
-trained model:
+trained model. Every rule is a construction of news writing, named here with an invented example.
 
-1. **Spans.** Every passage between quotation marks (curly or straight, double; single marks
-   outside double quotes) in the cleaned text. A closing mark with no opening one at the start
-   of a paragraph opens the span at the paragraph start; an opening mark that is never closed
-   runs to the next opening mark or the paragraph end. Odd marks never raise.
-2. **Attribution**, first rule that fires: a speaker and reporting verb right after the quote
-   (``verb-after``: "..., Macron said" / "..., said Macron"); "according to X" in the same
-   sentence (``according-to``); a colon after a clause with a subject (``colon``); a reporting
-   verb before the quote in the same sentence with its subject (``verb-before``); a speaker and
-   verb later in the sentence (``verb-after``); a quote standing alone as its own sentence
-   takes the previous speech quote's speaker (``continuation``). A pronoun subject is resolved to
-   the nearest person named before it outside quotes, gender permitting (``pronoun``); a title
-   ("the French leader") by the document's date (``title``).
-3. **Kind.** ``speech``, ``scare`` (a quoted term: an actor's name such as "coalition of the
-   willing", a phrase after "so-called", a term the same report also uses without marks or
-   quoted before as a term, or a short quote with no speaker) or ``heading`` (a quote in a
-   headline or subheading). Only ``speech`` counts as voice.
+1. **Spans.** Every passage between quotation marks (curly, straight, guillemets, German
+   „...“, Swedish ”...”; single marks outside double quotes) in the cleaned text. Marks nested
+   inside guillemets belong to the outer quotation. A closing mark with no opening one at the
+   start of a paragraph opens the span at the paragraph start; an opening mark that is never
+   closed runs to the paragraph end. Odd marks never raise.
+2. **Attribution**, first rule that fires:
 
-Speakers: known actors (``data/actors.csv``) get their canonical name in ``actor``; unnamed
-sources ("sources from Kyiv", "a White House official") keep the phrase as written with
-``speaker_type = unnamed``; capitalised names the gazetteer does not know keep the name as
-written with ``actor`` empty and ``speaker_type = unknown`` (see :func:`candidate_speakers`).
-Cue words (reporting verbs, source nouns, label cues) live in ``data/speech_cues.csv``.
+   - ``verb-after``: "'We are ready,' Macron said" / "said Belgian Prime Minister Jan De Smet" /
+     "'...,' Mr Starmer, 62, said" / "'...,' MEA spokesperson Randhir Jaiswal stated" (a few
+     title words may stand before the name). A quotation that closes its own sentence after an
+     introduction ("Mr Macron said: '...' Ms Kallas insisted ...") is not the next sentence's.
+   - ``according-to``: "according to Elena Petrova", "According to him, '...'".
+   - ``label``: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the
+     Élysée", "„...“, so Merz.", "'...' — Volodymyr Zelensky", "«...». With these words the
+     President of the Council Giorgia Meloni opened ...".
+   - ``colon``: "Starmer told Zelensky: '...'" (the subject, not the addressee).
+   - ``verb-before``: "Juan Pérez warned that the plan was '...'", and participles: "Starmer spoke
+     to both leaders, describing the talks as '...'", "'...,' he said, describing Putin as '...'"
+     (the second span is still his), "Witkoff said Trump felt that '...'" (the reporting speaker).
+   - ``sentence-before``: a quotation standing alone after a sentence whose subject speaks or takes
+     a stance: "Starmer echoed the call for a ceasefire. 'We must seize this moment.'"
+   - ``continuation``: a quotation standing alone takes the previous speech quote's speaker.
+   - ``multi-paragraph``: "'We came to work. ¶ 'And we will stay,' she said." — the paragraphs
+     that open without closing take the speaker named at the end.
+
+3. **Who the speaker is** (document-level coreference for people):
+
+   - known actors (``data/actors.csv``) get their canonical name in ``actor``;
+   - honorifics (``data/honorifics.csv``): "Sir Keir" (given name), "Mr Macron", "Ms Kallas",
+     "Herr Merz", "PM Starmer", "EAM Jaishankar";
+   - people the report introduces: full name, surname ("De Smet", with particles), honorific +
+     surname, and titles introduced in the report ("Polish Prime Minister Marek Nowicki" ...
+     "the Polish prime minister", "Prime Minister Kristi Tamm of Estonia" ... "the Estonian prime
+     minister"); such a person gets ``actor`` = the full name and ``speaker_type = person``;
+   - country-adjective titles ("the U.K. leader", "the French head of state", "the Kremlin
+     chief") by ``data/demonyms.csv`` and ``data/leader_nouns.csv`` and the gazetteer's dated titles;
+     bare titles ("the PM", "the Head of State") by the nearest person named before in that role;
+   - pronouns: the nearest person in the same sentence, else the subject of the sentence before
+     ("Zelensky said he had met Fidan. The Turkish diplomat, he said, had been '...'": Zelensky);
+     role nouns ("the diplomat noted", "the Kremlin representative added") refer to the last speaker;
+   - institutions (``data/institutions.csv``, ``speaker_type = group``): "the Élysée said" ->
+     ``presidency of France``, "Downing Street" -> ``government of United Kingdom``, "the Ukrainian
+     Foreign Ministry" -> ``foreign ministry of Ukraine``, "the office of the Italian prime
+     minister" -> ``government of Italy``, "Russia has said" -> ``government of Russia``;
+   - unnamed sources ("sources from Kyiv", "a No 10 spokesman", "the joint statement") keep the
+     phrase as written with ``speaker_type = unnamed``; other capitalised names keep the name
+     (``speaker_type = unknown``, see :func:`candidate_speakers`).
+
+4. **Kind.** ``speech``, ``scare`` (a quoted term: one of the domain's terms in
+   ``data/domain_terms.csv`` with its variants, an actor's name, a phrase after "so-called", a term
+   the same report also uses without marks or quoted before, or a short quote with no speaker) or
+   ``heading`` (a quote in the headline or a subheading). Only ``speech`` counts as voice.
+5. **Stance** of the reporting verb (``data/speech_cues.csv``, column ``stance``): neutral,
+   assertive, doubting, conceding, warning, urging, praising, characterising.
+
+Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) live in
+``data/speech_cues.csv``; the word tables are compiled once per call of :func:`quotes`.
 """
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,10 +78,12 @@ from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table
 from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
-QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb",
+QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
 INDIRECT_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "speaker_type"]
-CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name")
+CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label",
+             "role_noun", "document_noun")
+STANCES = ("neutral", "assertive", "doubting", "conceding", "warning", "urging", "praising", "characterising")
 OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "\u201c\u201e\u00ab", "\u201d\u00bb", '"'
 OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "\u2018", "\u2019", "'"
 MASK = "\u2588"
@@ -72,6 +110,69 @@ def load_speech_cues(data_dir: Path | str | None = None) -> dict[str, frozenset[
         line = int(bad.index[0]) + 2
         raise CorpusError(f"{path} line {line}: kind {bad['kind'].iloc[0]!r} is not one of {', '.join(CUE_KINDS)}")
     return {k: frozenset(table.loc[table["kind"] == k, "cue"].str.strip()) for k in CUE_KINDS}
+
+
+def load_stances(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The stance of each reporting verb (``data/speech_cues.csv``, column ``stance``): ``verb, stance``.
+
+    Stances follow how reporting verbs frame a quotation (Bell 1991, *The Language of News
+    Media*; Caldas-Coulthard 1994): ``neutral`` (said, told, added), ``assertive`` (insisted,
+    stressed, vowed), ``doubting`` (claimed, alleged: the reporter keeps a distance),
+    ``conceding`` (admitted, acknowledged), ``warning`` (warned, cautioned), ``urging`` (urged,
+    called on), ``praising`` (hailed) and ``characterising`` (describing, calling).
+
+    Examples
+    --------
+    >>> st = load_stances().set_index("verb")["stance"]
+    >>> st["said"], st["insisted"], st["claimed"], st["admitted"]
+    ('neutral', 'assertive', 'doubting', 'conceding')
+    """
+    path = _data_dir(data_dir) / "speech_cues.csv"
+    table = read_table(path, ["cue", "kind", "stance"], what="speech cues")
+    verbs = table[table["kind"] == "reporting_verb"]
+    bad = verbs[~verbs["stance"].isin(STANCES)]
+    if len(bad):
+        line = int(bad.index[0]) + 2
+        raise CorpusError(f"{path} line {line}: stance {bad['stance'].iloc[0]!r} of a reporting verb is not one of "
+                          f"{', '.join(STANCES)}")
+    return verbs.rename(columns={"cue": "verb"})[["verb", "stance"]].drop_duplicates("verb").reset_index(drop=True)
+
+
+def term_key(text: str) -> str:
+    """A domain term or quoted passage reduced for matching: case, marks, hyphens, a leading
+    article and a final plural "s" removed.
+
+    Examples
+    --------
+    >>> term_key("The Coalition of the Willing"), term_key("boots-on-the-ground"), term_key("reassurance forces,")
+    ('coalition of the willing', 'boots on the ground', 'reassurance force')
+    """
+    key = _norm(text).replace("-", " ")
+    key = re.sub(r"^(?:the|a|an)\s+", "", " ".join(key.split()))
+    return re.sub(r"(?<=[a-z]{3})s$", "", key)
+
+
+def load_domain_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The domain's own terms (``data/domain_terms.csv``): ``term, variant, key``, one row per variant.
+
+    A quotation whose whole text is one of these terms (after :func:`term_key`) is a scare quote,
+    whoever's sentence it stands in: "the so-called 'coalition of willing'".
+
+    Examples
+    --------
+    >>> t = load_domain_terms()
+    >>> t.loc[t["variant"] == "coalition of willing", ["term", "key"]].values.tolist()
+    [['coalition of the willing', 'coalition of willing']]
+    """
+    path = _data_dir(data_dir) / "domain_terms.csv"
+    table = read_table(path, ["term", "variants"], what="domain terms")
+    rows = []
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if not row.term.strip():
+            raise CorpusError(f"{path} line {line}: term is empty")
+        for variant in [row.term, *[v for v in row.variants.split("|") if v.strip()]]:
+            rows.append({"term": row.term, "variant": variant.strip(), "key": term_key(variant)})
+    return pd.DataFrame(rows, columns=["term", "variant", "key"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +218,8 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
+        elif ch == "\u201d" and (i == a or text[i - 1].isspace() or text[i - 1] in "([") and i + 1 < b and text[i + 1].isalnum():
+            marks.append((i, "open"))  # Swedish and Finnish marks: the same \u201d opens and closes
         elif ch in CLOSE_DOUBLE:
             marks.append((i, "close"))
         elif ch == STRAIGHT_DOUBLE:
@@ -152,6 +255,12 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
     for i, direction in marks:
         if direction == "either":
             direction = "close" if open_at is not None else "open"
+        if open_at is not None and not strict:
+            opener = text[open_at]
+            if opener == "\u00ab" and text[i] not in "\u00ab\u00bb":
+                continue  # marks nested inside guillemets: \u00abWhat they call \u201eforce\u201c is ...\u00bb
+            if opener == "\u201e" and text[i] == "\u201c":
+                direction = "close"  # German and Central European marks: \u201e...\u201c
         if direction == "open":
             if open_at is not None and not strict:
                 spans.append({"start": open_at + 1, "end": i, "open": open_at, "close": -1, "flag": "unclosed"})
@@ -164,6 +273,151 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
     if open_at is not None and not strict:
         spans.append({"start": open_at + 1, "end": b, "open": open_at, "close": -1, "flag": "unclosed"})
     return spans
+
+
+# ---------------------------------------------------------------------------------------------
+# word tables for coreference, compiled once per call
+
+
+_rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables are compiled once per process
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Honorifics, country adjectives, leader nouns, institutions and cue words, compiled."""
+
+    honorifics: dict  # honorific -> (gender, name_part)
+    honorific_re: re.Pattern
+    demonyms: dict  # word -> country
+    nouns: dict  # lower-case leader noun -> role
+    dem_title_re: re.Pattern
+    of_title_re: re.Pattern
+    of_country_re: re.Pattern  # ", of Estonia" after a name
+    bare_title_re: re.Pattern
+    intro_before_re: re.Pattern
+    intro_after_re: re.Pattern
+    inst_name_re: re.Pattern
+    inst_names: dict  # variant -> (institution, country)
+    inst_noun_re: re.Pattern
+    inst_of_re: re.Pattern
+    inst_office_re: re.Pattern
+    inst_nouns: dict  # lower noun -> template
+    office_re: re.Pattern  # "the President's Office" with no country
+    office_roles: dict  # lower noun -> role of the office holder
+    title_words: frozenset  # words stripped from the front of a capitalised run ("Polish Prime Minister")
+    particles: frozenset
+    domain_keys: frozenset
+    stances: dict
+    stance_verb_re: re.Pattern
+    label_re: re.Pattern
+    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+
+
+def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
+    from corpus_tools.speakers import (load_demonyms, load_honorifics, load_institutions, load_leader_nouns,
+                                       load_name_particles)
+
+    hon = load_honorifics(directory)
+    honorifics = {r.honorific: (r.gender, r.name_part) for r in hon.itertuples(index=False)}
+    particles = load_name_particles(directory)
+    dem = load_demonyms(directory)
+    demonyms = dict(zip(dem["word"], dem["country"]))
+    ln = load_leader_nouns(directory)
+    nouns = {n.lower(): r for n, r in zip(ln["noun"], ln["role"])}
+    inst = load_institutions(directory)
+    names = inst[inst["kind"] == "name"]
+    inst_names = {v: (i, c) for v, i, c in zip(names["variant"], names["institution"], names["country"])}
+    variants = set()
+    for v in inst_names:
+        variants.add(v)
+        if v.startswith("the "):
+            variants.add("The " + v[4:])
+    inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
+    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
+    office_roles = {n: ("head_of_state" if t.startswith("presidency") else "head_of_government")
+                    for n, t in inst_nouns.items() if t.startswith(("presidency", "government")) and n != "government"}
+    pos = r"(?:'s|\u2019s)?"
+    name_tok = r"[A-Z][\w'\u2019-]*\w"
+    part = r"(?:(?:" + _alt(particles) + r")\s+)"
+    honorific_re = re.compile(r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
+                              + name_tok + r"){0,3})" + pos + r"(?![\w])")
+    title_words = set()
+    for w in list(nouns) + list(honorifics) + list(titles["title"]):
+        title_words.update(x.lower() for x in w.split())
+    title_words.update(x.lower() for w in demonyms for x in w.split())
+    title_words.update({"the", "former", "deputy", "acting", "outgoing", "new", "then", "vice", "of"})
+    stance_table = load_stances(directory)
+    stances = dict(zip(stance_table["verb"], stance_table["stance"]))
+    role_titles = []
+    for row in titles.itertuples(index=False):
+        if not row.actor:
+            continue
+        key = " ".join(row.title.replace("\u2019", "'").split())
+        m = re.fullmatch(r"(?:the )?(" + d + r")" + pos + r" (" + nn + r")", key, re.IGNORECASE) or None
+        country = role = ""
+        if m:
+            country = next((c for w, c in demonyms.items() if w.lower() == m.group(1).lower()), "")
+            role = nouns.get(" ".join(m.group(2).lower().split()), "")
+        else:
+            m = re.fullmatch(r"(" + nn + r") of (?:the )?(" + d + r")", key, re.IGNORECASE)
+            if m:
+                country = next((c for w, c in demonyms.items() if w.lower() == m.group(2).lower()), "")
+                role = nouns.get(" ".join(m.group(1).lower().split()), "")
+        if country and role:
+            role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
+    labels = _alt(cues["quote_label"])
+    return _Words(
+        honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
+        dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
+        of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
+        intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
+        intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
+                                  + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
+        inst_name_re=re.compile(r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_names=inst_names,
+        inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
+        inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
+                                  + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
+        inst_nouns=inst_nouns,
+        office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
+        office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
+        domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
+        stance_verb_re=re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])"),
+        label_re=re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*"),
+        role_titles=role_titles)
+
+
+@dataclass
+class _Person:
+    name: str
+    actor: str
+    speaker_type: str
+    gender: str = ""
+    roles: set = None  # (country, role)
+    first: int = 0  # offset of the first mention
+
+    def keys(self, particles: frozenset) -> tuple[str, str]:
+        """(surname, first name): the surname keeps its particles ("De Wever", "von der Leyen")."""
+        words = self.name.split()
+        i = len(words) - 1
+        while i > 1 and words[i - 1] in particles:
+            i -= 1
+        return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+
+
+def _missing_date(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _role_match(query: str, held: str) -> bool:
+    return query == held or (query == "leader" and held in ("head_of_state", "head_of_government"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +440,10 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]]):
-        self.doc_id, self.text = doc_id, text
+                 sentence_spans: list[tuple[int, int]], words: _Words):
+        self.doc_id, self.text, self.words = doc_id, text, words
+        self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
+        self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
         self.spans = quote_spans(text)
         masked = list(text)
         for s in self.spans:
@@ -198,14 +454,17 @@ class _Doc:
         self.sentences = sentence_spans
         self.cues, self.stop = cues, stop
         verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-        self.verb_re = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+        self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
         genders = dict(zip(actors["actor"], actors["gender"]))
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         places = [(m["start"], m["end"]) for m in found]
+        name_next = _rx(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
         for m in found:
             if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
+            if m["how"] == "title" and name_next.match(self.masked, m["end"]):
+                continue  # "Belgian Prime Minister Jan De Smet": the title of a name the gazetteer does not know
             kind = m["type"]
             self.candidates.append(_Candidate(m["start"], m["end"], m["actor"], m["actor"], kind,
                                               "title" if m["how"] == "title" else "name", genders.get(m["actor"], ""),
@@ -214,25 +473,304 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
+        for m in re.finditer(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", self.masked):  # tabloid: "the 47-year-old said"
+            if not self._overlapping(m.start(), m.end()):
+                self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
+        self._add_institutions()
+        self._add_honorifics(lexicon, genders)
         taken = [(c.start, c.end) for c in self.candidates] + places
         for c in self._unknown_names(taken):
             if not any(a < c.end and c.start < b for a, b in taken):
                 self.candidates.append(c)
                 taken.append((c.start, c.end))
+        self.candidates.sort(key=lambda c: c.start)
+        self._corefer(lexicon, genders)
+        for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
+            self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
+        for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
+            self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
         for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
 
+    # -- institutions, honorifics, document-level coreference ---------------------------------
+    def _overlapping(self, a: int, b: int) -> list[_Candidate]:
+        return [c for c in self.candidates if c.start < b and a < c.end]
+
+    def _replace(self, new: _Candidate, *, keep_types: tuple[str, ...] = ()) -> bool:
+        """Put ``new`` in place of the candidates it overlaps, unless one of them is longer or kept."""
+        over = self._overlapping(new.start, new.end)
+        if any((c.speaker_type in keep_types and c.how != "title") or (c.end - c.start) > (new.end - new.start) for c in over):
+            return False
+        self.candidates = [c for c in self.candidates if c not in over] + [new]
+        return True
+
+    def _add_institutions(self) -> None:
+        """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
+        "the office of the Italian prime minister said" (speaker type ``group``)."""
+        w, masked, found = self.words, self.masked, []
+        for m in w.inst_name_re.finditer(masked):
+            variant = m.group(1)
+            key = "the " + variant[4:] if variant.startswith("The ") else variant
+            found.append((m.start(), m.end(), w.inst_names[key][0]))
+        for m in w.inst_noun_re.finditer(masked):
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
+        for m in w.inst_of_re.finditer(masked):
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
+        for m in w.inst_office_re.finditer(masked):
+            dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            role = w.nouns[" ".join(noun.lower().split())]
+            kind = "presidency" if role == "head_of_state" else "government"
+            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
+        nouns = _rx(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
+        for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
+            if masked[a] == MASK or nouns.match(masked, b):
+                continue  # "a No 10 spokesman", "a White House official": the source is unnamed
+            possessive = masked[a:b].endswith(("'s", "\u2019s"))
+            self._replace(_Candidate(a, b, name, name, "group", "name", "", possessive), keep_types=("person", "unnamed"))
+
+    def _add_honorifics(self, lexicon, genders: dict) -> None:
+        """Honorific + name ("Mr Macron", "Sir Keir", "Mme Le Pen") as one candidate; resolved in :meth:`_corefer`."""
+        for m in self.words.honorific_re.finditer(self.masked):
+            name = m.group(2)
+            gender = self.words.honorifics[m.group(1)][0]
+            possessive = m.group(0).endswith(("'s", "\u2019s"))
+            known = lexicon.name_info.get(name)
+            if known and known[2] == "person":
+                c = _Candidate(m.start(), m.end(), known[0], known[0], "person", "name", genders.get(known[0], ""), possessive)
+            elif len(name.split()) >= 2:
+                continue  # "Prime Minister Donald Tusk": a full name, found with its title by _unknown_names
+            else:
+                c = _Candidate(m.start(), m.end(), name, "", "honorific", m.group(1), gender, possessive)
+            self._replace(c)
+
+    def _roles_at(self, country: str, role: str) -> str:
+        """The gazetteer's holder of a (country, role) on the document's date ("the U.K. leader")."""
+        for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
+            for c, r, valid_from, valid_to, actor in self.words.role_titles:
+                if c != country or r != queried:
+                    continue
+                if self.day is None:
+                    if _missing_date(valid_to):
+                        return actor
+                elif (_missing_date(valid_from) or valid_from <= self.day) and (_missing_date(valid_to) or self.day < valid_to):
+                    return actor
+        return ""
+
+    def _known_roles(self, actor: str) -> set:
+        roles = set()
+        for c, r, valid_from, valid_to, holder in self.words.role_titles:
+            if holder == actor and (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
+                                                         and (_missing_date(valid_to) or self.day < valid_to))):
+                roles.add((c, r))
+        return roles
+
+    def _intro_roles(self, c: _Candidate) -> set:
+        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
+        w, roles = self.words, set()
+        before = self.masked[max(0, c.start - 60):c.start]
+        m = w.intro_before_re.search(before)
+        if m:
+            country = w.demonyms.get(m.group(1) or "", "")
+            of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
+            country = w.demonyms.get(of.group(1), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
+            roles.add((country, w.nouns[" ".join(m.group(2).lower().split())]))
+        m = w.intro_after_re.match(self.masked[c.end:c.end + 80])
+        if m:
+            dem, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+            roles.add((w.demonyms.get(dem or "", ""), w.nouns[" ".join(noun.lower().split())]))
+        return roles
+
+    def _take_title_prefix(self, c: _Candidate) -> None:
+        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
+        m = self.words.intro_before_re.search(self.masked[max(0, c.start - 60):c.start])
+        if m and "," not in m.group(0):
+            start = c.start - len(m.group(0))
+            the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
+            start -= len(the.group(0)) if the else 0
+            if not any(o is not c and o.start < c.start and start < o.end for o in self.candidates):
+                c.start = start
+
+    def _corefer(self, lexicon, genders: dict) -> None:
+        """Document-level coreference for people.
+
+        Full names introduce people; surnames ("Tusk"), honorific + surname ("Mr Tusk", "Sir
+        Keir") and titles ("the Polish prime minister", "the PM", "the U.K. leader") met in the
+        same document resolve to them; titles no person of the document holds go to the
+        gazetteer's dated holder.
+        """
+        w = self.words
+        people: dict[str, _Person] = {}
+        for c in self.candidates:
+            if c.speaker_type == "person" and c.how != "title":
+                p = people.setdefault(c.actor, _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start))
+                p.roles |= self._intro_roles(c)
+                self._take_title_prefix(c)
+            elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
+                roles = self._intro_roles(c)
+                self._take_title_prefix(c)
+                earlier = next((p for p in people.values() if p.keys(w.particles)[0] == c.speaker and p.name != c.speaker), None)
+                if earlier is not None:  # "De Wever" after "Bart De Wever"
+                    c.speaker, c.actor, c.speaker_type, c.gender = earlier.name, earlier.actor, earlier.speaker_type, earlier.gender
+                    continue
+                p = people.get(c.speaker)
+                if p is None:
+                    p = people[c.speaker] = _Person(c.speaker, c.speaker, "unknown", "", set(), c.start)
+                p.roles |= roles
+                if roles:
+                    p.speaker_type = "person"
+        for c in self.candidates:  # a name introduced with a title is a person
+            if c.speaker_type == "unknown" and c.speaker in people:
+                c.actor, c.speaker_type = c.speaker, people[c.speaker].speaker_type
+        by_surname: dict[str, list[_Person]] = {}
+        by_first: dict[str, list[_Person]] = {}
+        for p in sorted(people.values(), key=lambda p: p.first):
+            surname, first = p.keys(w.particles)
+            by_surname.setdefault(surname, []).append(p)
+            by_first.setdefault(first, []).append(p)
+        # single names and honorifics
+        for c in list(self.candidates):
+            if c.speaker_type == "unknown" and len(c.speaker.split()) == 1 and (c.speaker in by_surname or c.speaker in by_first):
+                p = (by_surname.get(c.speaker) or by_first[c.speaker])[0]  # "Lin" after "Lin Jian": family name first
+                c.speaker, c.actor, c.speaker_type, c.gender = p.name, p.actor, p.speaker_type, p.gender
+            elif c.speaker_type == "honorific":
+                part = w.honorifics[c.how][1]
+                tables = (by_first, by_surname) if part == "first_name" else (by_surname, by_first)
+                hit = next((t[c.speaker][0] for t in tables if c.speaker in t), None)
+                if hit is None:
+                    info = lexicon.name_info.get(c.speaker)
+                    if info and info[2] == "person":
+                        hit = _Person(info[0], info[0], "person", genders.get(info[0], ""))
+                    elif part == "first_name":
+                        actor = next((a for a in lexicon.actors.loc[lexicon.actors["type"] == "person", "actor"]
+                                      if a.split()[0] == c.speaker), "")
+                        hit = _Person(actor, actor, "person", genders.get(actor, "")) if actor else None
+                if hit is not None:
+                    c.speaker, c.actor, c.speaker_type, c.gender = hit.name, hit.actor, "person", hit.gender or c.gender
+                    if hit.name not in people:
+                        people[hit.name] = _Person(hit.name, hit.actor, "person", c.gender, self._known_roles(hit.actor), c.start)
+                    people[hit.name].speaker_type = "person"  # an honorific marks a person
+                else:
+                    written = self.text[c.start:c.end]
+                    c.speaker = written[:-2] if c.possessive else written
+                    c.speaker_type, c.how = "unknown", "name"
+                    c.actor = c.speaker if len(c.speaker.split()) >= 3 else ""
+                c.how = "name"
+        # surnames of people the document introduced, wherever they occur outside quotes
+        for surname, ps in by_surname.items():
+            if ps[0].actor in lexicon.name_info or " " in surname and False:
+                continue
+            if len(ps[0].name.split()) < 2:
+                continue
+            for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
+                if self._overlapping(m.start(), m.end()):
+                    continue
+                p = ps[0]
+                self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
+                                                  m.group(0).endswith(("'s", "\u2019s"))))
+        # offices with no country: "the President's Office said" is the office of the president the report is about
+        for m in w.office_re.finditer(self.masked):
+            a, b = m.span()
+            if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown", "group") or (c.end - c.start) > (b - a)
+                                             for c in self._overlapping(a, b)):
+                continue
+            role = w.office_roles[" ".join(m.group(1).lower().replace("\u2019", "'").split())]
+            near = [(c.start, r) for c in self.candidates if c.start < a and c.speaker_type == "person" and c.actor in people
+                    for r in people[c.actor].roles if r[1] == role and r[0]]
+            if not near:
+                continue
+            country = max(near)[1][0]
+            name = ("presidency of " if role == "head_of_state" else "government of ") + country
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
+        # a person's office: "Zelensky's office said", "Her office said" -> the presidency or government they lead
+        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])", self.masked):
+            a, b = m.span()
+            if m.group(1):
+                owner = self.resolve(_Candidate(a, a + len(m.group(1).strip()), m.group(1).strip().lower(), "", "pronoun", "pronoun",
+                                                "male" if m.group(1).lower().startswith("his") else "female"), a)
+            else:
+                owner = next((c for c in self.candidates if c.possessive and c.speaker_type == "person"
+                              and re.fullmatch(r"\s+", self.masked[c.end:a])), None)
+                a = owner.start if owner is not None else a
+            if owner is None or owner.actor not in people or self._overlapping(a, b) and not m.group(1) and \
+                    any(c is not owner and c.start < b and a < c.end for c in self.candidates):
+                continue
+            roles = [r for r in people[owner.actor].roles if r[0] and r[1] in ("head_of_state", "head_of_government")]
+            if not roles:
+                continue
+            country, role = sorted(roles)[0]
+            name = ("presidency of " if role == "head_of_state" else "government of ") + country
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
+        # titles
+        found = []
+        for m in w.dem_title_re.finditer(self.masked):
+            if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
+                continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
+            found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
+        for m in w.of_title_re.finditer(self.masked):
+            found.append((m.start(), m.end(), w.demonyms[m.group(2)], w.nouns[" ".join(m.group(1).lower().split())]))
+        for m in w.bare_title_re.finditer(self.masked):
+            role = w.nouns[" ".join(m.group(1).lower().split())]
+            if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
+                continue
+            found.append((m.start(), m.end(), "", role))
+        ordered = sorted(self.candidates, key=lambda c: c.start)
+        for a, b, country, role in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
+            if self.masked[a] == MASK or any((c.speaker_type in ("person", "unknown") and c.how != "title")
+                                             or ((c.end - c.start) > (b - a) and c.how != "title")
+                                             or ((c.end - c.start) == (b - a) and c.speaker_type != "unnamed" and c.how != "title")
+                                             for c in self._overlapping(a, b)):
+                continue
+            self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
+            holder = None
+            if country:
+                holders = [p for p in people.values() if any(c == country and _role_match(role, r) for c, r in p.roles)]
+                if not holders:  # "Prime Minister Kristen Michal ... the Estonian prime minister": one holder of the role
+                    loose = [p for p in people.values() if any(not c and _role_match(role, r) for c, r in p.roles)]
+                    holders = loose if len(loose) == 1 else []
+                holder = min(holders, key=lambda p: (p.first > a, abs(p.first - a))) if holders else None
+                if holder is None:
+                    actor = self._roles_at(country, role)
+                    holder = _Person(actor, actor, "person", genders.get(actor, "")) if actor else None
+            else:
+                near = [c for c in ordered if c.speaker_type == "person" and c.actor in people
+                        and any(_role_match(role, r) for _, r in people[c.actor].roles)]
+                before = [c for c in near if c.start < a]
+                pick = before[-1] if before else (near[0] if near else None)
+                holder = people[pick.actor] if pick is not None else None
+                if holder is None:  # nobody named holds it: the one holder among the countries the report names
+                    countries = {c.actor for c in self.candidates if c.speaker_type == "country"}
+                    holders = {self._roles_at(country, role) for country in countries} - {""}
+                    holders = {h for h in holders if role in {r for _, r in self._known_roles(h)}}
+                    if len(holders) == 1:
+                        actor = holders.pop()
+                        holder = _Person(actor, actor, "person", genders.get(actor, ""))
+            possessive = self.masked[a:b + 2].endswith(("'s", "\u2019s"))
+            if holder is not None:
+                self.candidates.append(_Candidate(a, b, holder.name, holder.actor, "person", "title", holder.gender, possessive))
+            else:
+                phrase = self.text[a:b]
+                phrase = phrase[:1].lower() + phrase[1:] if phrase[:4] == "The " else phrase
+                self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "title", "", possessive))
+
     def _unnamed(self) -> list[_Candidate]:
         nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
         mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
-        pattern = re.compile(
-            r"(?<![\w-])((?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
-            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)?)")
+        pattern = _rx(
+            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
         out = []
         for m in pattern.finditer(self.masked):
             phrase = m.group(0)
+            cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
+            if cut:
+                phrase = " " * cut.end() + phrase[cut.end():]
+            if "\n" in phrase:
+                phrase = " " * (phrase.rindex("\n") + 1) + phrase[phrase.rindex("\n") + 1:]
             words = phrase.split()
             while words and words[0].lower() not in self.cues["source_modifier"] and words[0][:1].isupper() \
                     and words[0].lower() in self.stop:
@@ -240,34 +778,49 @@ class _Doc:
             if not words:
                 continue
             start = m.start() + phrase.index(words[0])
-            surface = self.text[start:m.end()]
-            out.append(_Candidate(start, m.end(), surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
+            if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
+                continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
+            end = m.end()
+            if m.group(2) and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
+                end = m.end(1)  # "A statement from Downing Street": the document speaks for Downing Street (see resolve)
+            surface = self.text[start:end]
+            out.append(_Candidate(start, end, surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
                                   "", "unnamed", "name"))
         return out
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
-        token = r"[A-Z][\w'\u2019.-]*[\w]"
-        for m in re.finditer(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:de|da|van|von|der|del|al|bin|le|la)\s+)?" + token + r"){0,3})(?![\w-])",
-                             self.masked):
+        token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
+        particles = _alt(p for p in self.words.particles if p.islower())
+        for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
             words = m.group(1).split()
             offset = m.start()
-            while words and (words[0].lower() in self.stop or words[0].lower() in _PRONOUNS):
+            while words and not (words[0] in self.words.particles and len(words) > 1) and (
+                    words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
+                             or (re.sub(r"['\u2019]s$", "", words[0]).lower() in self.words.title_words and len(words) > 1)
+                             or (re.search(r"['\u2019]s$", words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
+                             or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
             if not words or any(w in self.cues["not_name"] for w in words):
                 continue
+            titled = [i for i, w in enumerate(words[:-2]) if w.lower() in self.words.title_words and w[:1].isupper()]
+            if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
+                cut = titled[-1] + 1
+                offset = self.masked.index(words[cut], offset + sum(len(w) + 1 for w in words[:cut]) - 1)
+                words = words[cut:]
             start = offset
             end = m.end()
             if any(a < end and start < b for a, b in taken):
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
-                                            or (re.search(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$", self.masked[max(0, start - 30):start])
+                                            or (_rx(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$").search(self.masked[max(0, start - 30):start])
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
-                    not self.masked[max(0, start - 13):start].lower().startswith("according to"):
+                    not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
+                    not re.search(self.words.label_re.pattern + r"$", self.masked[max(0, start - 25):start]):
                 continue
             if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
                 name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
@@ -298,13 +851,63 @@ class _Doc:
             before = self.masked[a:c.start].split()
             if before and before[-1].lower().strip(",") in _PREPOSITIONS:
                 continue
+            if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
+                named = next((o for o in self.candidates if o.start > c.start and o.speaker_type in ("person", "unknown")
+                              and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
+                              and re.match(r"\s*,", self.masked[o.end:])), None)
+                if named is not None:
+                    return named
             return c
         return None
 
     def resolve(self, c: _Candidate, pos: int) -> _Candidate | None:
-        """Resolve a pronoun to the nearest person named before ``pos`` outside quotes."""
+        """Resolve a pronoun to the nearest person named before ``pos`` outside quotes, and a
+        definite role noun ("the diplomat noted", "the source added") to the nearest earlier
+        mention of the same source or, for a person's role, the nearest earlier person."""
+        if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in self.cues["document_noun"]:
+            by = re.match(r"\s+(?:from|by|of|issued\s+by)\s+", self.masked[c.end:])
+            if by:  # "a statement from the Élysée" speaks for the Élysée
+                owner = self.candidate_at(c.end + by.end())
+                if owner is not None and owner.speaker_type in ("group", "person", "unknown", "country"):
+                    if owner.speaker_type == "country":
+                        name = f"government of {owner.actor}"
+                        return _Candidate(owner.start, owner.end, name, name, "group", owner.how)
+                    return owner
+        if c.speaker_type == "unnamed" and re.fullmatch(r"(?:the|The)\s+\d{2}-year-old", c.speaker):
+            subject = self._subject_antecedent(_Candidate(c.start, c.end, "he", "", "pronoun", "pronoun"), c.start)
+            if subject is not None and subject.speaker_type == "person":
+                return _Candidate(c.start, c.end, subject.speaker, subject.actor, subject.speaker_type, "title", subject.gender)
+            spoke = [p for p in self.speakers if p.start < c.start and p.speaker_type == "person"]
+            people = spoke or [o for o in self.candidates if o.end <= c.start and o.speaker_type == "person" and not o.possessive]
+            if people:
+                p = people[-1]
+                return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
+            return c
+        if c.speaker_type == "unnamed":
+            m = re.fullmatch(r"(?:the|The)\s+(?:[A-Z][\w.'-]*\s+)?([A-Za-z]+)", c.speaker)
+            if m and m.group(1) in self.cues["source_noun"]:
+                earlier = [o for o in self.candidates if o.end <= c.start and c.start - o.end < 1500]
+                same = [o for o in earlier if o.speaker_type == "unnamed" and o is not c
+                        and re.search(r"(?<![\w])" + m.group(1) + r"(?![\w])", o.speaker) and not o.speaker.startswith(("the ", "The "))]
+                if same:
+                    return same[-1]
+                if m.group(1) in self.cues["role_noun"]:
+                    spoke = [p for p in self.speakers if p.start < c.start and c.start - p.end < 1500 and p.speaker_type == "person"]
+                    people = spoke or [o for o in earlier if o.speaker_type == "person" and not o.possessive]
+                    if people:
+                        p = people[-1]
+                        return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
+            return c
         if c.speaker_type != "pronoun":
             return c
+        if c.gender == "plural":  # "Sources in the President's Office said ... They added: '...'"
+            for other in reversed(self.candidates):
+                if other.start < pos and other.speaker_type in ("unnamed", "group") and pos - other.end < 600 and not other.possessive:
+                    return _Candidate(c.start, c.end, other.speaker, other.actor, other.speaker_type, "pronoun")
+            return None
+        subject = self._subject_antecedent(c, pos)
+        if subject is not None:
+            return _Candidate(c.start, c.end, subject.speaker, subject.actor, subject.speaker_type, "pronoun", subject.gender)
         for other in reversed(self.candidates):
             if other.start >= pos or other.speaker_type not in ("person", "unknown") or other.possessive:
                 continue
@@ -313,23 +916,65 @@ class _Doc:
             return _Candidate(c.start, c.end, other.speaker, other.actor, other.speaker_type, "pronoun", other.gender)
         return None
 
+    def _subject_antecedent(self, c: _Candidate, pos: int) -> _Candidate | None:
+        """Subject preference: a pronoun whose own sentence names nobody before it refers to the
+        subject of the sentence before ("Zelensky said he had discussed it with Fidan. The Turkish
+        diplomat, he said, had been \u201ca reliable partner\u201d": he is Zelensky, not Fidan)."""
+        a, _ = self.sentence_of(pos)
+        if any(o.speaker_type in ("person", "unknown") and a <= o.start < pos for o in self.candidates):
+            return None  # the nearest name in the same sentence decides, as before
+        pa, pb = self.sentence_of(_before_space(self, a))
+        if pa >= a:
+            return None
+        for o in self.candidates:
+            if o.start < pa or o.end > pb or o.possessive or o.speaker_type not in ("person", "unknown", "unnamed", "group"):
+                continue
+            before = self.masked[pa:o.start].split()
+            if before and before[-1].lower().strip(",") in _PREPOSITIONS:
+                continue
+            if o.speaker_type in ("unnamed", "group"):
+                # "The Prime Minister reiterated the UK's support. He said: ..." (a title nobody in the report holds)
+                return o if o.how == "title" and o.speaker_type == "unnamed" else None
+            if c.gender and o.gender and o.gender != c.gender:
+                return None
+            return o
+        return None
+
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
-    return re.match(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")", doc.masked[pos:])
+    """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
+    return _rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")").match(doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
+
+
+def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
+    """A person named after a few words of title at ``pos``: "MEA spokesperson Randhir Jaiswal",
+    "Tory MP Richard Hawley" (the words before the name hold no verb or punctuation)."""
+    for c in doc.candidates:
+        if c.start <= pos or c.start > pos + 50:
+            continue
+        between = doc.masked[pos:c.start]
+        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
+                and not re.search(r"[.!?]\s", between) \
+                and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
+            return c
+        return None
+    return None
 
 
 def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     """``SPEAKER VERB`` or ``VERB SPEAKER`` starting at ``pos`` (after punctuation)."""
     lead = re.match(r"[ ,;\u2014\u2013-]*", doc.masked[pos:])
     pos += lead.end()
-    c = doc.candidate_at(pos)
+    c = doc.candidate_at(pos) or _after_title_words(doc, pos)
     if c is not None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = re.match(doc.verb_re.pattern + r"\s+", doc.masked[pos:])
+    m = _rx(doc.verb_re.pattern + r"\s+").match(doc.masked[pos:])
     if m:
-        c = doc.candidate_at(pos + m.end())
+        c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
+        if c is not None and c.possessive:  # "said Ukraine's Zelensky"
+            c = doc.candidate_at(c.end + 1) or c
         if c is not None and c.speaker_type != "pronoun" or (c is not None and m.group(1) != "said"):
             return c, m.group(1)
     return None
@@ -345,33 +990,61 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     s_start = max(s_start, para_start)
     s_end = min(s_end, para_end) if para_end >= 0 else s_end
     s_end = max(s_end, close_at)
-    # verb-after, directly
-    found = _speaker_verb_at(doc, close_at)
-    if found:
-        return found[0], found[1], "verb-after"
+    # verb-after, directly; a quotation closing its own sentence after an introduction
+    # ("Mr Macron said: \u201cEurope must act.\u201d Ms Kallas insisted ...") is not the next sentence's
     pre = doc.masked[s_start:open_at]
+    found = _speaker_verb_at(doc, close_at)
+    closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
+    if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
+        return found[0], found[1], "verb-after"
+    late = found if found and found[0].start < s_end else None
     # according to
     acc = re.search(r"(?i)according to\s+", doc.masked[s_start:s_end])
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.candidates if zone_start <= c.start < zone_start + 80 and c.end <= s_end
-                  and c.speaker_type not in ("pronoun",)), None)
+                  and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, "according to", "according-to"
+    # a dash and a name after the quotation, ending the paragraph: "\u201c...\u201d \u2014 Volodymyr Zelensky"
+    dash = re.match(r"[,.]?\s*[\u2014\u2013-]\s*", doc.masked[close_at:])
+    if dash:
+        c = doc.candidate_at(close_at + dash.end())
+        if c is not None and c.speaker_type != "pronoun" and re.match(r"[\s.]*(?:$|\n|,\s)", doc.masked[c.end:]):
+            return c, "", "label"
+    # a label naming the speaker: "Quote from Macron: ...", "In the words of X, ...", "... Source: X"
+    found = _label_speaker(doc, s_start, s_end, open_at, close_at)
+    if found is not None:
+        return found, "", "label"
     # colon
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
+        if c is None:  # "Macron's message was clear: ..."
+            c = next((c for c in doc.candidates if s_start <= c.start < open_at and c.possessive
+                      and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
             return c, verb.group(1) if verb else "", "colon"
     # verb before
     verbs = list(doc.verb_re.finditer(pre))
+    passive = _rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+").search(pre)
+    if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
+        agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
+        if agent:
+            at = s_start + passive.start() + agent.end()
+            c = doc.candidate_at(at) or _after_title_words(doc, at)
+            if c is not None:
+                verb = doc.verb_re.search(pre[passive.start():])
+                return c, verb.group(1) if verb else "", "verb-before"
     if verbs:
         v = verbs[-1]
         v_at = s_start + v.start()
         c = None
         if not v.group(1).endswith("ing"):
             before = doc.masked[s_start:v_at]
+            who = re.search(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$", before)
+            if who:  # "... was welcomed by Starmer, who called it '...'": the relative pronoun's antecedent
+                before = before[:who.start()]
             trimmed = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
             trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", trimmed).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))
@@ -394,14 +1067,95 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     # continuation: a quote that is its own sentence
     outside = doc.masked[s_start:open_at] + doc.masked[close_at:s_end]
     if not re.search(r"\w", outside.replace(MASK, "")):
+        c = _stance_subject(doc, s_start)
+        if c is not None:
+            return c, "", "sentence-before"
         speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
         if speech and doc.text.count("\n\n", speech[-1]["end"], open_at) <= 1:
             return speech[-1]["_cand"], "", "continuation"
-        prev_sentence = doc.sentence_of(max(s_start - 1, 0))
+        prev_sentence = doc.sentence_of(_before_space(doc, s_start))
         c = doc.subject(*prev_sentence) if prev_sentence[0] < s_start else None
         if c is not None and c.speaker_type in ("person", "unknown"):
             return c, "", "continuation"
+    if late:
+        return late[0], late[1], "verb-after"
+    # "For Macron, this is '...'": a sentence opened by "For" + a person
+    opener = re.match(r"\s*For\s+", doc.masked[s_start:open_at])
+    if opener:
+        c = doc.candidate_at(s_start + opener.end())
+        if c is not None and c.speaker_type in ("person", "unknown") and re.match(r"\s*,", doc.masked[c.end:]):
+            return c, "", "label"
+    # a fragment in a sentence whose subject is a pronoun for the last speaker of the paragraph:
+    # "A deployment he did not rule out, but it is '...'"
+    speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
+    if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
+        last = speech[-1]["_cand"]
+        for c in doc.candidates:
+            if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
+                r = doc.resolve(c, c.start)
+                if r is not None and r.actor and r.actor == last.actor:
+                    return last, "", "continuation"
     return None, "", ""
+
+
+def _before_space(doc: _Doc, pos: int) -> int:
+    """The last non-space offset before ``pos`` (the end of the sentence before)."""
+    pos -= 1
+    while pos > 0 and doc.text[pos].isspace():
+        pos -= 1
+    return max(pos, 0)
+
+
+def _stance_subject(doc: _Doc, s_start: int) -> _Candidate | None:
+    """The speaker named in the sentence before a quotation standing alone, when that sentence
+    has no quotation of its own and its subject is followed by a verb of speaking or stance:
+    "Starmer echoed the call for a ceasefire. \u201cWe must seize this moment.\u201d"""
+    a, b = doc.sentence_of(_before_space(doc, s_start))
+    if a >= s_start or MASK in doc.masked[a:b]:
+        return None
+    c = doc.subject(a, b)
+    if c is None or c.speaker_type not in ("person", "unknown", "pronoun", "group"):
+        return None
+    verb = _rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")").match(doc.masked[c.end:b])
+    if verb is None:
+        return None
+    return doc.resolve(c, c.start)
+
+
+def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: int) -> _Candidate | None:
+    """The speaker named by a label in the quote's sentence or paragraph, or in a "Source:" line
+    right after it: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the Élysée"."""
+    para_end = doc.text.find("\n", close_at)
+    para_end = len(doc.text) if para_end < 0 else para_end
+    after_end = doc.text.find("\n", para_end + 1)
+    after_end = len(doc.text) if after_end < 0 else after_end
+    zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
+    nxt = doc.text[para_end:after_end].strip()
+    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12:
+        zones.append((para_end, after_end))
+    for n, (a, b) in enumerate(zones):
+        for m in doc.words.label_re.finditer(doc.masked, a, b):
+            if n == 1 and not re.fullmatch(r"[\s,;.\u2014\u2013-]*", doc.masked[close_at:m.start()]):
+                continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
+            if m.group(0).strip().lower() == "so" and n != 1:
+                continue
+            pos = m.end()
+            pronoun = re.search(r"\b(he|his|she|her)\b", m.group(0).lower())
+            if pronoun:  # "In his words, '...'", "as she put it"
+                gender = "male" if pronoun.group(1) in ("he", "his") else "female"
+                c = doc.resolve(_Candidate(m.start(), m.end(), pronoun.group(1), "", "pronoun", "pronoun", gender), m.start())
+                if c is not None:
+                    return c
+                continue
+            if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
+                continue  # "sources said" is an unnamed source, not a label
+            c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
+            if c is None:
+                c = _after_title_words(doc, pos, function_words=True)
+                c = c if c is not None and c.end <= b else None
+            if c is not None:
+                return c
+    return None
 
 
 def _norm(text: str) -> str:
@@ -416,6 +1170,8 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
     last = not doc.text[b:].strip() if b >= 0 else True
+    if a == 0 and not last and len(para.split()) <= 20 and not re.search(r"[.!?]$", bare):
+        return True  # the headline: the document's first line, with no closing full stop
     return (len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare) and not last
             and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
@@ -430,12 +1186,13 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     titles = load_titles(directory) if titles is None else titles
     lexicon = build_lexicon(actors, titles)
     cues, stop = load_speech_cues(directory), load_stopwords(directory)
+    words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             spans = sentence_spans(text, data_dir=directory)
-            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans)
+            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
 
     return lexicon, documents()
 
@@ -471,8 +1228,8 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
             key = _norm(qtext)
             n_words = len(re.findall(r"\w+(?:['-]\w+)*", qtext))
             row = {"doc_id": doc_id, "quote_id": f"q{n:02d}", "start": span["start"], "end": span["end"], "text": qtext,
-                   "speaker": "", "actor": "", "verb": "", "how_attributed": "", "speaker_type": "", "n_words": n_words,
-                   "_cand": None}
+                   "speaker": "", "actor": "", "verb": "", "stance": "", "how_attributed": "", "speaker_type": "",
+                   "n_words": n_words, "_cand": None, "_span": span}
             row["sent_id"] = next((i for i, (a, b) in enumerate(spans_s, start=1) if a <= span["start"] < b), len(spans_s))
             if _is_heading(doc, span["start"]):
                 row["kind"] = "heading"
@@ -480,17 +1237,24 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
                 continue
             cand, verb, how = _attribute(doc, span, done)
             resolved = doc.resolve(cand, cand.start) if cand is not None else None
+            if resolved is not None and resolved.speaker_type == "country":  # "Russia has repeatedly said"
+                name = f"government of {resolved.actor}"
+                resolved = _Candidate(resolved.start, resolved.end, name, name, "group", resolved.how)
             if resolved is not None:
+                doc.speakers.append(resolved)
                 row["_cand"] = resolved
                 row.update(speaker=resolved.speaker, actor=resolved.actor, verb=verb,
                            speaker_type=resolved.speaker_type if resolved.speaker_type != "pronoun" else "")
                 row["how_attributed"] = "pronoun" if resolved.how == "pronoun" and how != "continuation" else \
                     "title" if resolved.how == "title" and how != "continuation" else how
+            row["stance"] = doc.words.stances.get(row["verb"], "")
+            row["_span"] = span
             row["kind"] = "speech" if _is_speech(doc, span, key, n_words, resolved, names, scare_terms, max_scare_words) else "scare"
             if row["kind"] == "scare":
                 scare_terms.add(key)
-                row.update(speaker="", actor="", verb="", how_attributed="", speaker_type="", _cand=None)
+                row.update(speaker="", actor="", verb="", stance="", how_attributed="", speaker_type="", _cand=None)
             done.append(row)
+        _multi_paragraph(doc, done)
         rows.extend(done)
     out = pd.DataFrame(rows)
     if out.empty:
@@ -499,8 +1263,28 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
 
 
+def _multi_paragraph(doc: _Doc, rows: list[dict]) -> None:
+    """A quotation over several paragraphs: each paragraph opens with a mark and only the last
+    closes, with the attribution ("\u201cWe came to work. \u00b6 \u201cAnd we will stay,\u201d she said.").
+    The open paragraphs take the speaker named at the end."""
+    for i in range(len(rows) - 2, -1, -1):
+        row, nxt = rows[i], rows[i + 1]
+        span, nspan = row["_span"], nxt["_span"]
+        if span["flag"] != "unclosed" or row["kind"] != "speech" or nxt["kind"] != "speech" or nxt["_cand"] is None:
+            continue
+        if row["how_attributed"] not in ("", "continuation") or nspan["open"] < 0:
+            continue
+        between = doc.text[span["end"]:nspan["open"]]
+        if between.strip() or "\n" not in between:
+            continue
+        row.update({k: nxt[k] for k in ("speaker", "actor", "speaker_type", "_cand")})
+        row.update(verb="", stance="", how_attributed="multi-paragraph")
+
+
 def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: set, scare_terms: set,
                max_scare_words: int) -> bool:
+    if term_key(doc.text[span["start"]:span["end"]]) in doc.words.domain_keys:
+        return False  # the domain's own term in marks: "the 'coalition of willing'"
     open_at = span["open"] if span["open"] >= 0 else span["start"]
     before = doc.masked[max(0, open_at - 20):open_at].lower().split()
     if before and before[-1] in doc.cues["label_cue"]:
@@ -537,7 +1321,7 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
-            for m in re.finditer(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+", doc.masked[a:b]):
+            for m in _rx(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+").finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])
                 before = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", before).rstrip()
@@ -554,8 +1338,12 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None = None) -> pd.DataFrame:
+def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None = None, *,
+                       data_dir: Path | str | None = None) -> pd.DataFrame:
     """Names that speak but are not in ``data/actors.csv``: ``speaker, doc_id, n_quotes, n_indirect``.
+
+    These are speakers of type ``unknown`` and people the document introduced with a title
+    ("Belgian Prime Minister Bart De Wever", type ``person``) whose name the gazetteer lacks.
 
     Examples
     --------
@@ -565,10 +1353,20 @@ def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None
     [['Ana Gil', 'd1', 1, 0]]
     """
     frames = []
-    q = quotes_df[(quotes_df["speaker_type"] == "unknown") & (quotes_df["kind"] == "speech")]
+    known = None
+
+    def new_names(df: pd.DataFrame) -> pd.Series:
+        nonlocal known
+        unknown = df["speaker_type"] == "unknown"
+        if "actor" not in df or not (df["speaker_type"] == "person").any():
+            return unknown
+        known = set(load_actors(data_dir)["actor"]) if known is None else known
+        return unknown | ((df["speaker_type"] == "person") & ~df["actor"].isin(known) & (df["actor"] != ""))
+
+    q = quotes_df[new_names(quotes_df) & (quotes_df["kind"] == "speech")]
     frames.append(q.groupby(["speaker", "doc_id"]).size().rename("n_quotes"))
     if indirect_df is not None and len(indirect_df):
-        i = indirect_df[indirect_df["speaker_type"] == "unknown"]
+        i = indirect_df[new_names(indirect_df)]
         frames.append(i.groupby(["speaker", "doc_id"]).size().rename("n_indirect"))
     out = pd.concat(frames, axis=1).fillna(0).reset_index() if any(len(f) for f in frames) else \
         pd.DataFrame(columns=["speaker", "doc_id", "n_quotes", "n_indirect"])
@@ -576,6 +1374,28 @@ def candidate_speakers(quotes_df: pd.DataFrame, indirect_df: pd.DataFrame | None
         out[col] = out[col].astype("int64") if col in out else 0
     out = out[["speaker", "doc_id", "n_quotes", "n_indirect"]]
     return out.sort_values(["speaker", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def unresolved_references(quotes_df: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Speech rows whose speaker is still an honorific or a title, not a person: "Mr Tusk",
+    "the PM", "the Belgian leader" with no ``actor``. Share of voice should count none of them
+    when the document names the person; the rows left are people the document never names.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"doc_id": ["d"] * 3, "speaker": ["Mr Tusk", "the PM", "Keir Starmer"],
+    ...                   "actor": ["", "", "Keir Starmer"], "kind": ["speech"] * 3})
+    >>> unresolved_references(q)["speaker"].tolist()
+    ['Mr Tusk', 'the PM']
+    """
+    from corpus_tools.speakers import load_honorifics, load_leader_nouns
+
+    directory = _data_dir(data_dir)
+    honorifics = _alt(load_honorifics(directory)["honorific"])
+    nouns = _alt(load_leader_nouns(directory)["noun"])
+    pattern = re.compile(r"^(?:(?:" + honorifics + r")\s+\S+|(?:the\s+)?(?:\S+\s+){0,2}(?i:" + nouns + r"))$", re.IGNORECASE)
+    speech = quotes_df[(quotes_df["kind"] == "speech") & (quotes_df["actor"] == "")]
+    return speech[speech["speaker"].map(lambda x: bool(pattern.match(x.strip())))].reset_index(drop=True)
 
 
 def share_of_voice(quotes_df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
@@ -762,3 +1582,236 @@ def attribution_errors(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFr
                      "gold_speaker": "", "predicted_kind": p["kind"], "gold_kind": ""})
     out = pd.DataFrame(rows, columns=["doc_id", "error", "text", "predicted_speaker", "gold_speaker", "predicted_kind", "gold_kind"])
     return out.sort_values(["doc_id", "error", "text"], kind="stable").reset_index(drop=True)
+
+
+SUITE_COLUMNS = ["doc_id", "file", "style", "outlet", "published", "meeting_id", "split"]
+
+
+def load_style_suite(data_dir: Path | str | None = None, *, split: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The style suite (``data/annotations/style_suite/``): a corpus and its quote gold.
+
+    The texts are read and cleaned exactly as :func:`corpus_tools.corpus.load_corpus` reads the
+    real corpus (decoding, Unicode and punctuation normalisation, boilerplate rules, whitespace).
+    Returns ``(corpus, gold)``: the corpus has ``doc_id, file, style, outlet, published,
+    meeting_id, split, text_raw, text``; the gold has the columns of ``quotes_gold.csv``.
+    ``split`` (``"tune"`` or ``"test"``) keeps one half.
+
+    Examples
+    --------
+    >>> corpus, gold = load_style_suite(split="tune")
+    >>> sorted(set(corpus["split"])), len(corpus) >= 20, set(gold["doc_id"]) <= set(corpus["doc_id"])
+    (['tune'], True, True)
+    """
+    from corpus_tools.corpus import decode_article
+    from corpus_tools.clean import clean_text
+    from corpus_tools.resources import load_boilerplate_rules
+
+    directory = _data_dir(data_dir)
+    suite = directory / "annotations" / "style_suite"
+    manifest = read_table(suite / "manifest.csv", SUITE_COLUMNS, what="style suite manifest")
+    if split is not None:
+        if split not in set(manifest["split"]):
+            raise CorpusError(f"{suite / 'manifest.csv'}: no report has split {split!r}; use 'tune' or 'test'")
+        manifest = manifest[manifest["split"] == split]
+    corpus = manifest[SUITE_COLUMNS].copy().reset_index(drop=True)
+    rules = load_boilerplate_rules(directory)
+    raw = []
+    for line, name in zip(corpus.index, corpus["file"]):
+        path = suite / name
+        if not path.is_file():
+            raise CorpusError(f"{suite / 'manifest.csv'}: file {name!r} of {corpus.at[line, 'doc_id']} not found in {suite}")
+        raw.append(decode_article(path.read_bytes(), name))
+    corpus["published"] = pd.to_datetime(corpus["published"].replace("", None), format="%Y-%m-%d")
+    corpus["text_raw"] = raw
+    corpus["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(raw, corpus["doc_id"])]
+    gold = read_table(suite / "quotes_gold.csv", ["doc_id", "quote_id", "text", "kind", "speaker", "speaker_type", "construction"],
+                      what="style suite gold")
+    gold = gold[gold["doc_id"].isin(corpus["doc_id"])].reset_index(drop=True)
+    return corpus, gold
+
+
+def gold_sentences(gold: pd.DataFrame, corpus: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Series:
+    """The sentence (``sent_id``) of each gold quote in its cleaned document, found by reading order.
+
+    Each gold text is searched in the cleaned text (after the same normalisation as
+    :func:`match_quotes`) from the end of the previous quote of the document; 0 when not found.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["d"], "text": ["He said \u201cyes\u201d. Then \u201cno\u201d."]})
+    >>> gold = pd.DataFrame({"doc_id": ["d", "d"], "text": ["yes", "no"]})
+    >>> gold_sentences(gold, corpus).tolist()
+    [1, 2]
+    """
+    from corpus_tools.clean import normalize_punctuation, normalize_unicode
+    from corpus_tools.tokens import sentence_spans
+
+    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    spans = {d: sentence_spans(t, data_dir=data_dir) for d, t in texts.items()}
+    out, cursor = [], {}
+    for doc_id, text in zip(gold["doc_id"], gold["text"]):
+        doc = texts.get(doc_id, "")
+        needle = normalize_punctuation(normalize_unicode(text)).strip()
+        at = doc.find(needle, cursor.get(doc_id, 0)) if needle else -1
+        if at < 0 and needle:
+            at = doc.find(needle)
+        if at < 0:
+            out.append(0)
+            continue
+        cursor[doc_id] = at + len(needle)
+        out.append(next((i for i, (a, b) in enumerate(spans[doc_id], start=1) if a <= at < b), len(spans[doc_id])))
+    return pd.Series(out, index=gold.index, name="sent_id", dtype="int64")
+
+
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
+
+
+def evaluate_by_sentence(predicted: pd.DataFrame, gold: pd.DataFrame, corpus: pd.DataFrame, *,
+                         min_similarity: float = 0.8, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Quote F1, speaker accuracy and end-to-end F1 with quotes counted once per sentence and speaker.
+
+    A split quotation ("\u201cA,\u201d he said, \u201cB.\u201d") is one unit: units are
+    ``(doc_id, sent_id, speaker)`` on each side (speech only). Spans are matched as in
+    :func:`match_quotes`; a gold unit is *found* when one of its quotes is matched by a predicted
+    speech quote, and *right* when that quote's speaker is the gold speaker (:func:`same_speaker`).
+    ``quote`` scores found units (precision over predicted units that match a gold speech quote);
+    ``speaker_accuracy`` is right / found gold units; ``end_to_end`` scores right units. Each
+    measure carries a Wilson 95% interval of its recall (or accuracy).
+
+    Returns ``measure, n_predicted, n_gold, tp, precision, recall, f1, ci_low, ci_high``.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["d"], "text": ["\u201cA b,\u201d X said, \u201cc d.\u201d \u201cE f,\u201d Y said."]})
+    >>> p = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": [1, 1, 2], "text": ["A b,", "c d.", "E f,"],
+    ...                   "kind": ["speech"] * 3, "speaker": ["X", "X", "X"], "actor": ["", "", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["d"] * 3, "text": ["A b,", "c d.", "E f,"], "kind": ["speech"] * 3,
+    ...                   "speaker": ["X", "X", "Y"]})
+    >>> evaluate_by_sentence(p, g, corpus).set_index("measure")["tp"].to_dict()
+    {'quote': 2, 'speaker_accuracy': 1, 'end_to_end': 1}
+    """
+    gold = gold.assign(sent_id=gold_sentences(gold, corpus, data_dir=data_dir))
+    speech_g = gold[gold["kind"] == "speech"]
+    pred = predicted[predicted["kind"] == "speech"]
+    m = match_quotes(pred, speech_g, min_similarity=min_similarity)
+    who = pred["actor"].where(pred["actor"] != "", pred["speaker"])
+    g_unit = {j: (speech_g.at[j, "doc_id"], int(speech_g.at[j, "sent_id"]), _norm(speech_g.at[j, "speaker"])) for j in speech_g.index}
+    p_unit = {i: (pred.at[i, "doc_id"], int(pred.at[i, "sent_id"]), _norm(who.at[i])) for i in pred.index}
+    found, right, p_found, p_right = set(), set(), set(), set()
+    for i, j in zip(m["pred_index"], m["gold_index"]):
+        found.add(g_unit[j])
+        p_found.add(p_unit[i])
+        if same_speaker(who.at[i], speech_g.at[j, "speaker"]):
+            right.add(g_unit[j])
+            p_right.add(p_unit[i])
+    n_gold, n_pred = len(set(g_unit.values())), len(set(p_unit.values()))
+    rows = []
+    for measure, tp_g, tp_p, base in (("quote", found, p_found, n_gold), ("speaker_accuracy", right, p_right, len(found)),
+                                      ("end_to_end", right, p_right, n_gold)):
+        recall = len(tp_g) / base if base else 0.0
+        precision = len(tp_p) / n_pred if n_pred else 0.0
+        if measure == "speaker_accuracy":
+            precision = recall
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        low, high = _wilson(len(tp_g), base)
+        rows.append({"measure": measure, "n_predicted": n_pred if measure != "speaker_accuracy" else len(found),
+                     "n_gold": base, "tp": len(tp_g), "precision": round(precision, 4), "recall": round(recall, 4),
+                     "f1": round(f1, 4), "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def errors_by_construction(predicted: pd.DataFrame, gold: pd.DataFrame, *, min_similarity: float = 0.8) -> pd.DataFrame:
+    """Per gold ``construction`` (style suite): gold speech quotes, found, right speaker, accuracy.
+
+    Columns: ``construction, n_gold, found, right, speaker_accuracy, ci_low, ci_high``, plus a
+    row ``scare_as_speech`` counting predicted speech matched to a gold scare or heading.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"doc_id": ["d", "d"], "text": ["a b c", "d e f"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X Y", "Q R"], "actor": ["", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["d", "d"], "text": ["a b c", "d e f"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X Y", "Z W"], "construction": ["plain", "title"]})
+    >>> errors_by_construction(p, g)[["construction", "found", "right"]].values.tolist()
+    [['plain', 1, 1], ['title', 1, 0], ['scare_as_speech', 0, 0]]
+    """
+    m = match_quotes(predicted, gold, min_similarity=min_similarity)
+    pred_of = dict(zip(m["gold_index"], m["pred_index"]))
+    rows = []
+    speech = gold[gold["kind"] == "speech"]
+    for construction, part in speech.groupby("construction", sort=True):
+        found = right = 0
+        for j in part.index:
+            i = pred_of.get(j)
+            if i is None or predicted.at[i, "kind"] != "speech":
+                continue
+            found += 1
+            right += same_speaker(predicted.at[i, "actor"] or predicted.at[i, "speaker"], gold.at[j, "speaker"])
+        low, high = _wilson(right, found)
+        rows.append({"construction": construction, "n_gold": len(part), "found": found, "right": int(right),
+                     "speaker_accuracy": round(right / found, 4) if found else float("nan"), "ci_low": low, "ci_high": high})
+    scare = sum(1 for j, i in pred_of.items() if gold.at[j, "kind"] != "speech" and predicted.at[i, "kind"] == "speech")
+    rows.append({"construction": "scare_as_speech", "n_gold": int((gold["kind"] != "speech").sum()), "found": scare, "right": 0,
+                 "speaker_accuracy": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")})
+    return pd.DataFrame(rows)
+
+
+def evaluate_style_suite(predicted: pd.DataFrame, gold: pd.DataFrame, corpus: pd.DataFrame, *,
+                         min_similarity: float = 0.8, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """:func:`evaluate_by_sentence` on the whole style suite and on each ``split`` (tune, test).
+
+    Columns: ``split`` then those of :func:`evaluate_by_sentence`; ``split`` is ``all``,
+    ``tune`` or ``test``. The rules were tuned on ``tune`` only; ``test`` is the honest figure.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "split": ["tune", "test"],
+    ...                        "text": ["\u201cYes we can,\u201d X said.", "\u201cNo we cannot,\u201d Y said."]})
+    >>> p = pd.DataFrame({"doc_id": ["a", "b"], "sent_id": [1, 1], "text": ["Yes we can,", "No we cannot,"],
+    ...                   "kind": ["speech"] * 2, "speaker": ["X", "Q"], "actor": ["", ""]})
+    >>> g = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Yes we can,", "No we cannot,"], "kind": ["speech"] * 2,
+    ...                   "speaker": ["X", "Y"]})
+    >>> ev = evaluate_style_suite(p, g, corpus)
+    >>> ev[ev["measure"] == "speaker_accuracy"][["split", "tp", "n_gold"]].values.tolist()
+    [['all', 1, 2], ['tune', 1, 1], ['test', 0, 1]]
+    """
+    frames = []
+    for split in ("all", "tune", "test"):
+        docs = set(corpus["doc_id"]) if split == "all" else set(corpus.loc[corpus["split"] == split, "doc_id"])
+        if not docs:
+            continue
+        part = evaluate_by_sentence(predicted[predicted["doc_id"].isin(docs)], gold[gold["doc_id"].isin(docs)],
+                                    corpus[corpus["doc_id"].isin(docs)], min_similarity=min_similarity, data_dir=data_dir)
+        frames.append(part.assign(split=split))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["split"] + [c for c in out.columns if c != "split"]]
+
+
+def stance_counts(quotes_df: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Speech quotes per reporting-verb stance within each ``by`` group, with shares.
+
+    Quotes with no reporting verb (continuations, labels, "according to") have stance
+    ``none``. Columns: ``*by, stance, n_quotes, share``; the speaker is ``actor`` when known,
+    else ``speaker``, in a column ``who`` when ``by`` names it.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"speaker": ["A", "A", "B"], "actor": ["A", "A", ""], "kind": ["speech"] * 3,
+    ...                   "stance": ["neutral", "assertive", ""]})
+    >>> stance_counts(q, by=["who"]).values.tolist()
+    [['A', 'assertive', 1, 0.5], ['A', 'neutral', 1, 0.5], ['B', 'none', 1, 1.0]]
+    """
+    by = list(by or [])
+    speech = quotes_df[quotes_df["kind"] == "speech"].copy()
+    speech["who"] = speech["actor"].where(speech["actor"] != "", speech["speaker"]).replace("", "(unattributed)")
+    speech["stance"] = speech["stance"].replace("", "none")
+    out = speech.groupby(by + ["stance"]).size().rename("n_quotes").reset_index()
+    totals = out.groupby(by)["n_quotes"].transform("sum") if by else out["n_quotes"].sum()
+    out["share"] = (out["n_quotes"] / totals).round(4)
+    return out.sort_values(by + ["stance"], kind="stable").reset_index(drop=True)

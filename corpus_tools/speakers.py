@@ -361,3 +361,101 @@ def mention_counts(mentions_df: pd.DataFrame, actors: pd.DataFrame | None = None
     counts = counts.merge(actors[["actor", "type", "side"]], on="actor", how="left").fillna({"type": "", "side": ""})
     counts = counts[["doc_id", "actor", "type", "side", "n"]]
     return counts.sort_values(["doc_id", "n", "actor"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# word tables for document-level coreference (see data/person_words_README.md)
+
+ROLES = ("head_of_state", "head_of_government", "leader", "foreign_minister", "defence_minister")
+
+
+def load_honorifics(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/honorifics.csv``: ``honorific, gender, name_part, note``.
+
+    ``name_part`` says which part of the name follows: ``surname`` ("Mr Macron") or
+    ``first_name`` ("Sir Keir").
+
+    Examples
+    --------
+    >>> h = load_honorifics().set_index("honorific")
+    >>> h.loc["Sir", "name_part"], h.loc["Ms", "gender"]
+    ('first_name', 'female')
+    """
+    path = _data_dir(data_dir) / "honorifics.csv"
+    table = read_table(path, ["honorific", "gender", "name_part"], what="honorifics")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if row.name_part not in ("surname", "first_name"):
+            raise CorpusError(f"{path} line {line}: name_part {row.name_part!r} must be surname or first_name")
+        if row.gender not in GENDERS:
+            raise CorpusError(f"{path} line {line}: gender {row.gender!r} must be female, male or empty")
+    return table
+
+
+def load_name_particles(data_dir: Path | str | None = None) -> frozenset[str]:
+    """The particles inside surnames (``data/name_particles.csv``): "De Wever", "von der Leyen".
+
+    Examples
+    --------
+    >>> {"von", "der", "da", "De"} <= load_name_particles()
+    True
+    """
+    return frozenset(read_table(_data_dir(data_dir) / "name_particles.csv", ["particle"], what="name particles")["particle"])
+
+
+def load_demonyms(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/demonyms.csv``: ``word, country`` (country adjectives, names, metonyms).
+
+    Examples
+    --------
+    >>> d = load_demonyms().set_index("word")["country"]
+    >>> d["Belgian"], d["U.K."], d["Kremlin"]
+    ('Belgium', 'United Kingdom', 'Russia')
+    """
+    path = _data_dir(data_dir) / "demonyms.csv"
+    table = read_table(path, ["word", "country"], what="country adjectives")
+    dupes = table["word"][table["word"].duplicated()]
+    if len(dupes):
+        raise CorpusError(f"{path}: the word {dupes.iloc[0]!r} has two rows; a word names one country")
+    return table
+
+
+def load_leader_nouns(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/leader_nouns.csv``: ``noun, role`` (role one of :data:`ROLES`).
+
+    Examples
+    --------
+    >>> n = load_leader_nouns().set_index("noun")["role"]
+    >>> n["PM"], n["chief"], n["chancellor"]
+    ('head_of_government', 'leader', 'head_of_government')
+    """
+    path = _data_dir(data_dir) / "leader_nouns.csv"
+    table = read_table(path, ["noun", "role"], what="leader nouns")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if row.role not in ROLES:
+            raise CorpusError(f"{path} line {line}: role {row.role!r} is not one of {', '.join(ROLES)}")
+    return table
+
+
+def load_institutions(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/institutions.csv``: ``variant, institution, kind, country, side``.
+
+    ``kind`` is ``name`` (a fixed name or metonym: "Downing Street") or ``noun`` (an
+    institution noun that takes a country: "foreign ministry" in "the Ukrainian Foreign
+    Ministry", with ``{country}`` in ``institution``).
+
+    Examples
+    --------
+    >>> t = load_institutions().set_index("variant")
+    >>> t.loc["Downing Street", "institution"], t.loc["foreign ministry", "institution"]
+    ('government of United Kingdom', 'foreign ministry of {country}')
+    """
+    path = _data_dir(data_dir) / "institutions.csv"
+    table = read_table(path, ["variant", "institution", "kind", "country", "side"], what="institutions")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if row.kind not in ("name", "noun"):
+            raise CorpusError(f"{path} line {line}: kind {row.kind!r} must be name or noun")
+        if row.kind == "noun" and "{country}" not in row.institution:
+            raise CorpusError(f"{path} line {line}: a noun row needs {{country}} in institution, e.g. 'government of {{country}}'")
+        if row.kind == "name" and row.side not in SIDES:
+            raise CorpusError(f"{path} line {line}: side {row.side!r} is not one of {', '.join(SIDES)}")
+    return table
