@@ -11,7 +11,7 @@ The public API, re-exported here (each function is documented, with an example, 
 
 Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
 ``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
-``quotes``, ``sentiment``, ``compare``, ``pipeline`` (cache, process pool, Dask),
+``quotes``, ``sentiment``, ``target_tone`` (tone toward each side), ``compare``, ``pipeline`` (cache, process pool, Dask),
 ``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
 
 Three functions share their module's name and are not re-exported, so that the modules stay
@@ -44,6 +44,9 @@ from corpus_tools.sentiment import (
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
 from corpus_tools.speakers import load_actors, load_titles, mention_counts, mentions, resolve_title
+from corpus_tools.target_tone import (
+    evaluate_tone_toward, load_target_gold, summarise_tone_toward, tone_toward, tone_toward_evidence, tone_toward_validation,
+)
 from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
@@ -63,4 +66,6 @@ __all__ = [
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "targeted_tone", "term_counts", "term_frequencies", "tfidf_terms", "tokens",
     "ttr", "validation_table", "vocabulary_size", "word_spans",
+    "evaluate_tone_toward", "load_target_gold", "summarise_tone_toward", "tone_toward", "tone_toward_evidence",
+    "tone_toward_validation",
 ]
