@@ -70,7 +70,8 @@ Constructions (each with an invented example; tests hold them):
 ``fallback``
     Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
     with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled
-    with a wider band (:data:`FALLBACK_THRESHOLD`); ``rule`` says ``fallback``.
+    with a wider band (:data:`FALLBACK_THRESHOLD`); ``rule`` says ``fallback`` and ``evidence``
+    gives the compound.
 
 Validation against hand labels (``data/annotations/target_tone_gold.csv`` and
 ``target_tone_written.csv``, guideline ``target_tone_guideline.md``): :func:`evaluate_tone_toward`
@@ -609,7 +610,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, evidence``:
     ``target`` is the side (Russia, Ukraine, United States, European allies, other),
     ``actor`` the one person the tone is aimed at when there is one, ``score`` in [-1, 1]
-    (the mean valence of the deciding actions; the lexicon compound for ``fallback`` rows),
+    (the mean valence of the deciding actions; for ``fallback`` rows the lexicon compound when
+    it lies outside the neutral band, else 0, so the sign of ``score`` is the polarity),
     ``voice`` the speaker whose words carry it (or ``narration``), ``rule`` the construction
     that decided (see the module docstring) and ``evidence`` the deciding words.
 
@@ -667,7 +669,7 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
 
         scored = score_texts([t for _, t in fallback_texts], "vader_adjusted", data_dir=directory, cache=cache)
         for (i, _), compound in zip(fallback_texts, scored["compound"]):
-            rows[i]["score"] = float(compound)
+            rows[i]["score"] = float(compound) if abs(compound) >= FALLBACK_THRESHOLD else 0.0
             rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
     for row in rows:
         row["polarity"] = _polarity(row["score"], FALLBACK_THRESHOLD if row["rule"] == "fallback" else 0.0)

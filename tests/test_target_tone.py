@@ -124,7 +124,9 @@ def test_the_columns_and_their_values(corpus):
     from corpus_tools.tokens import sentences
 
     tone = sentence_tone(sentences(corpus), "vader_adjusted").set_index(["doc_id", "sent_id"])["compound"]
-    assert np.allclose(fallback["score"], [tone[(d, s)] for d, s in zip(fallback["doc_id"], fallback["sent_id"])])
+    compound = np.array([tone[(d, s)] for d, s in zip(fallback["doc_id"], fallback["sent_id"])])
+    assert np.allclose(fallback["score"], np.where(np.abs(compound) >= 0.5, compound, 0.0))
+    assert (np.sign(rows["score"]) == rows["polarity"].map({"negative": -1, "neutral": 0, "positive": 1})).all()
 
 
 def test_every_corpus_sentence_that_names_a_side_has_rows(corpus):
