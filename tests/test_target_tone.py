@@ -56,8 +56,8 @@ CASES = [
     ("\u201cIt is clear that the Russians are playing for time,\u201d Starmer said.", {"Russia": "negative",
                                                                                      "European allies": "neutral"}),
     # Indian English wire style
-    ("New Delhi welcomed the ceasefire while India refused to back sanctions against Moscow.",
-     {"Russia": "negative"}),
+    ("New Delhi on Tuesday condemned the attack by Russian forces on a children's hospital.", {"Russia": "negative"}),
+    ("India refused to back sanctions against Moscow.", {"Russia": "neutral"}),  # the refused act does not happen
     # Russian state media in English
     ("The Kremlin accused the Europeans of prolonging the conflict.", {"European allies": "negative", "Russia": "neutral"}),
     # plain reporting: no action, no tone
