@@ -172,6 +172,8 @@ def load_target_actions(data_dir: Path | str | None = None) -> pd.DataFrame:
         where = f"{path} line {line} (cue {row.cue!r})"
         if not row.cue.strip() or row.cue != row.cue.lower():
             raise CorpusError(f"{where}: cue must be non-empty lower-case words")
+        if len(row.cue.split()[0].rstrip("*")) < 3 if row.cue.strip() else False:
+            raise CorpusError(f"{where}: the first word of a cue needs at least three letters before any '*'")
         if row.role not in ROLES:
             raise CorpusError(f"{where}: role {row.role!r} is not one of {', '.join(ROLES)}")
         if row.valence not in ("-1", "1"):
@@ -247,7 +249,7 @@ class Rules:
     passives: _WordSet
     scopes: _WordSet
     reporting: frozenset
-    scorer: object = None
+    cue_index: dict = field(default_factory=dict)
 
 
 def build_rules(data_dir: Path | str | None = None) -> Rules:
@@ -283,7 +285,7 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
     return Rules(build_lexicon(actors, titles), dict(zip(actors["actor"], actors["side"])),
                  dict(zip(actors["actor"], actors["type"])), excluded, pattern, info, cues,
                  kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
-                 kinds["scope"], reporting)
+                 kinds["scope"], reporting, _cue_index(cues))
 
 
 @dataclass
@@ -383,6 +385,14 @@ def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[in
     return clause, clause
 
 
+def _cue_index(cues: list) -> dict[str, list]:
+    """Cues by the first three letters of their first word (longest cue first within a key)."""
+    index: dict[str, list] = {}
+    for cue in cues:
+        index.setdefault(cue[0][0].rstrip("*")[:3], []).append(cue)
+    return index
+
+
 def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[int, int, tuple]]:
     hits = []
     i = 0
@@ -390,7 +400,7 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
         if i in masked:
             i += 1
             continue
-        for cue in rules.cues:
+        for cue in rules.cue_index.get(words[i][:3], ()):
             pats = cue[0]
             if i + len(pats) <= len(words) and all(
                     (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)):
