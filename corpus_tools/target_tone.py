@@ -95,9 +95,10 @@ from corpus_tools.resources import read_table
 
 SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
-ROLES = ("object", "agent")
-MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope")
-TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source")
+ROLES = ("object", "agent", "both")
+MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
+                "compound")
+TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname")
 TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
 GOLD_ARTICLE_COLUMNS = ["doc_id", "sent_no", "sentence", "target", "actor", "polarity", "voice", "split", "notes"]
 GOLD_WRITTEN_COLUMNS = ["item_no", "style", "published", "sentence", "target", "actor", "polarity", "voice", "split",
@@ -248,6 +249,9 @@ class Rules:
     subordinators: _WordSet
     passives: _WordSet
     scopes: _WordSet
+    phrasal: _WordSet
+    agent_blockers: _WordSet
+    compounds: _WordSet
     reporting: frozenset
     cue_index: dict = field(default_factory=dict)
 
@@ -285,7 +289,8 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
     return Rules(build_lexicon(actors, titles), dict(zip(actors["actor"], actors["side"])),
                  dict(zip(actors["actor"], actors["type"])), excluded, pattern, info, cues,
                  kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
-                 kinds["scope"], reporting, _cue_index(cues))
+                 kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
+                 kinds["compound"], reporting, _cue_index(cues))
 
 
 @dataclass
@@ -400,10 +405,14 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
         if i in masked:
             i += 1
             continue
+        if words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal:
+            i += 1  # "scale back", "fight back": a particle, not support
+            continue
         for cue in rules.cue_index.get(words[i][:3], ()):
             pats = cue[0]
             if i + len(pats) <= len(words) and all(
-                    (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)):
+                    (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
+                    cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
                 hits.append((i, i + len(pats), cue))
                 i += len(pats) - 1
                 break
@@ -465,11 +474,44 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 return True
         return False
 
-    def after(b: int, window: int) -> _Mention | None:
+    def giver_before(m: _Mention, valence: int) -> bool:
+        """"support from the allies", "with support of the allies": the side gives, it does not receive."""
+        k = m.t0 - 1
+        while k >= 0 and words[k] in _DETERMINERS:
+            k -= 1
+        return k >= 0 and (words[k] in {"from", "by"} or (words[k] == "of" and valence > 0))
+
+    def coordinated(m: _Mention, forward: bool) -> list[_Mention]:
+        """The mention with those joined to it by and / or / commas ("Kiev and its European sponsors")."""
+        group, current = [m], m
+        while True:
+            if forward:
+                k = current.t1
+                while k < len(words) and (words[k] in {"and", "or", ",", "&", "both"} or words[k] in _DETERMINERS):
+                    k += 1
+                nxt = next((x for x in mentions if x.t0 == k and k > current.t1 and x not in group), None)
+            else:
+                k = current.t0 - 1
+                while k >= 0 and (words[k] in {"and", "or", ",", "&"} or words[k] in _DETERMINERS):
+                    k -= 1
+                nxt = next((x for x in mentions if x.t1 == k + 1 and k + 1 < current.t0 and x not in group), None)
+            if nxt is None or any(words[j] not in {"and", "or", ",", "&", "both"} | _DETERMINERS
+                                  for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
+                return group
+            if not any(words[j] in {"and", "or", "&"} for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
+                if not (forward and any(words[j] == "," for j in range(current.t1, nxt.t0))):
+                    return group
+            group.append(nxt)
+            current = nxt
+
+    def after(b: int, window: int, valence: int = -1) -> _Mention | None:
         for m in mentions:
             if b <= m.t0 < b + window and same_clause(b - 1, m.t0) and not blocked(b, m.t0) and not interrupted(b, m.t0):
-                return m
+                return None if giver_before(m, valence) else m
         return None
+
+    def agent_blocked(m_end: int, a: int) -> bool:
+        return any(words[k] in rules.agent_blockers for k in range(max(m_end, a - 3), a))
 
     def before(a: int, window: int, *, subject: bool = False) -> _Mention | None:
         best = None
@@ -477,6 +519,8 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             if a - window <= m.t1 - 1 < a and same_clause(a, m.t0) and not blocked(m.t1, a):
                 if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS:
                     continue  # "support for Ukraine and agreed": Ukraine is not the subject
+                if subject and agent_blocked(m.t1, a):
+                    continue
                 best = m
         return best
 
@@ -485,6 +529,10 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return any(words[k] in rules.negators and any(w in rules.scopes for w in words[k + 1:k + 3])
                    for k in range(0, a) if same_clause(k, a))
 
+    def negations(lo: int, hi: int) -> int:
+        return sum(1 for k in range(max(0, lo), hi)
+                   if words[k] in rules.negators and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+
     for a, b, (pats, role, valence, cue) in cue_hits:
         aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
                     and not blocked(k, a)), None)
@@ -492,13 +540,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         by_agent = None
         if b < len(words) and words[b] == "by":
             by_agent = next((m for m in mentions if b + 1 <= m.t0 <= b + 3 and same_clause(b, m.t0)), None)
-        negated = any(words[k] in rules.negators for k in range(max(0, a - NEGATION_WINDOW), a)
-                      if same_clause(k, a) and not blocked(k, a) and k not in masked) or scoped_negation(a)
+        negated = negations(a - NEGATION_WINDOW, a) % 2 == 1 or scoped_negation(a)
         reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
                          if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
         if reverser is not None:
-            negated = any(words[k] in rules.negators for k in range(max(0, reverser - NEGATION_WINDOW), reverser)
-                          if same_clause(k, a) and not blocked(k, reverser))
+            negated = negations(reverser - NEGATION_WINDOW, reverser) % 2 == 1 or scoped_negation(reverser)
         value = float(valence)
         notes = []
         if reverser is not None:
@@ -511,30 +557,29 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             value = -value if value > 0 else 0.0
             notes.append("negation")
         cue_words = " ".join(t[2] for t in toks[a:b])
+        note = f" ({', '.join(notes)})" if notes else ""
         voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
-        if role == "object":
-            target = before(aux, 4) if passive else after(b, OBJECT_WINDOW)
+        agent = None
+        if role in ("object", "both"):
+            target = before(aux, 4) if passive else after(b, OBJECT_WINDOW, valence)
             if target is None and passive and by_agent is None:
                 target = before(a, AGENT_WINDOW)
-            if target is not None:
-                rule = "passive" if passive else "object"
-                hits.append(_Hit(target.side, target, value, rank[a], rule,
-                                 f"{cue_words} \u2192 {target.surface}" + (f" ({', '.join(notes)})" if notes else ""),
-                                 voice))
-        else:
+            for m in coordinated(target, forward=not passive) if target is not None else []:
+                hits.append(_Hit(m.side, m, value, rank[a], "passive" if passive else "object",
+                                 f"{cue_words} \u2192 {m.surface}{note}", voice))
+        if role in ("agent", "both"):
             agent = by_agent if by_agent is not None else (None if passive else before(a, AGENT_WINDOW, subject=True))
-            if agent is None and not passive:
+            if agent is None and not passive and not agent_blocked(0, a):
                 # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
                               and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
-            if agent is not None:
-                hits.append(_Hit(agent.side, agent, value, rank[a], "agent",
-                                 f"{agent.surface} \u2192 {cue_words}" + (f" ({', '.join(notes)})" if notes else ""),
-                                 voice))
-            if valence < 0 and value < 0:
-                victim = before(aux, 4) if passive else after(b, 4)
-                if victim is not None and (agent is None or victim.side != agent.side):
-                    victims.setdefault(victim.side, f"{cue_words} \u2192 {victim.surface}")
+            for m in coordinated(agent, forward=False) if agent is not None else []:
+                hits.append(_Hit(m.side, m, value, rank[a], "agent", f"{m.surface} \u2192 {cue_words}{note}", voice))
+        possessive = b < len(words) and words[b] in {"'s", "'"}
+        if role == "agent" and valence < 0 and value < 0 and not possessive:
+            victim = before(aux, 4) if passive else after(b, 4)
+            if victim is not None and (agent is None or victim.side != agent.side):
+                victims.setdefault(victim.side, f"{cue_words} \u2192 {victim.surface}")
 
     rows = []
     by_side: dict[str, list[_Mention]] = {}
