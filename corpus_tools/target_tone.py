@@ -97,8 +97,8 @@ SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
 ROLES = ("object", "agent", "both")
 MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
-                "compound")
-TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname")
+                "compound", "locative")
+TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
 TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
 GOLD_ARTICLE_COLUMNS = ["doc_id", "sent_no", "sentence", "target", "actor", "polarity", "voice", "split", "notes"]
 GOLD_WRITTEN_COLUMNS = ["item_no", "style", "published", "sentence", "target", "actor", "polarity", "voice", "split",
@@ -252,6 +252,7 @@ class Rules:
     phrasal: _WordSet
     agent_blockers: _WordSet
     compounds: _WordSet
+    locatives: _WordSet
     reporting: frozenset
     cue_index: dict = field(default_factory=dict)
 
@@ -290,7 +291,7 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  dict(zip(actors["actor"], actors["type"])), excluded, pattern, info, cues,
                  kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
                  kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
-                 kinds["compound"], reporting, _cue_index(cues))
+                 kinds["compound"], kinds["locative"], reporting, _cue_index(cues))
 
 
 @dataclass
@@ -332,9 +333,13 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
         t1 = next((i for i, t in enumerate(toks) if t[0] >= end), len(toks))
         return t0, max(t1, t0 + 1)
 
-    for m in find_mentions(text, rules.lexicon, when):
+    for m in find_mentions(text, rules.lexicon, when, places=True):
         if m["actor"] in rules.excluded:
             continue
+        if m["type"] != "person" and m["how"] != "full name":
+            before = text[max(0, m["start"] - 12):m["start"]].lower().split()
+            if before and before[-1] in rules.locatives:
+                continue  # "a summit in Paris": a venue (but "an explanation from Washington" is the government)
         side = rules.actor_side.get(m["actor"], "")
         if not side:
             continue
