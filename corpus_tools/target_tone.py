@@ -561,6 +561,10 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         elif negated:
             value = -value if value > 0 else 0.0
             notes.append("negation")
+        if role == "agent" and value > 0 and pats[0].startswith("agree") and any(
+                c[1] == "object" and c[2] < 0 and a < ca < a + OBJECT_WINDOW + 2 for ca, _, c in cue_hits):
+            value = 0.0  # "agreed to keep sanctions on Russia": agreeing on measures, not shown as constructive
+            notes.append("agreeing on pressure")
         cue_words = " ".join(t[2] for t in toks[a:b])
         note = f" ({', '.join(notes)})" if notes else ""
         voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
