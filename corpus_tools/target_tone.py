@@ -284,7 +284,9 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
     pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces) + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") \
         if surfaces else None
     cues = [(c.split(), r, int(v), c) for c, r, v in zip(actions["cue"], actions["role"], actions["valence"])]
-    cues.sort(key=lambda c: -len(c[0]))  # longest first: "security guarantee*" before "guarantee*"
+    # longest first ("security guarantee*" before "guarantee*"), then whole words before prefixes
+    # ("defenders" before "defend*"), then longer prefixes first
+    cues.sort(key=lambda c: (-len(c[0]), c[0][0].endswith("*"), -len(c[0][0])))
     kinds = {k: _WordSet.of(markers.loc[markers["kind"] == k, "marker"]) for k in MARKER_KINDS}
     reporting = frozenset(load_speech_cues(directory)["reporting_verb"])
     return Rules(build_lexicon(actors, titles), dict(zip(actors["actor"], actors["side"])),
