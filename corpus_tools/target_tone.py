@@ -97,7 +97,7 @@ SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
 ROLES = ("object", "agent", "both")
 MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
-                "compound", "locative")
+                "compound", "locative", "hypothetical")
 TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
 TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
 GOLD_ARTICLE_COLUMNS = ["doc_id", "sent_no", "sentence", "target", "actor", "polarity", "voice", "split", "notes"]
@@ -253,6 +253,7 @@ class Rules:
     agent_blockers: _WordSet
     compounds: _WordSet
     locatives: _WordSet
+    hypotheticals: _WordSet
     reporting: frozenset
     cue_index: dict = field(default_factory=dict)
 
@@ -293,7 +294,8 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  dict(zip(actors["actor"], actors["type"])), excluded, pattern, info, cues,
                  kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
                  kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
-                 kinds["compound"], kinds["locative"], reporting, _cue_index(cues))
+                 kinds["compound"], kinds["locative"],
+                 kinds["hypothetical"], reporting, _cue_index(cues))
 
 
 @dataclass
@@ -486,6 +488,8 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         k = m.t0 - 1
         while k >= 0 and words[k] in _DETERMINERS:
             k -= 1
+        if k >= 2 and words[k] == "of" and words[k - 2] == "in":
+            return False  # "in support of Ukraine": support for it
         return k >= 0 and (words[k] in {"from", "by"} or (words[k] == "of" and valence > 0))
 
     def coordinated(m: _Mention, forward: bool) -> list[_Mention]:
@@ -536,6 +540,10 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return any(words[k] in rules.negators and any(w in rules.scopes for w in words[k + 1:k + 3])
                    for k in range(0, a) if same_clause(k, a))
 
+    def hypothetical(a: int) -> bool:
+        """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
+        return any(words[k] in rules.hypotheticals for k in range(a) if same_clause(k, a) and "," not in words[k:a])
+
     def negations(lo: int, hi: int) -> int:
         return sum(1 for k in range(max(0, lo), hi)
                    if words[k] in rules.negators and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
@@ -561,12 +569,22 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 value = -value
                 notes.append("negated reversal")
         elif negated:
-            value = -value if value > 0 else 0.0
+            # an action aimed at a side that does not happen leaves it neutral ("did not condemn Kyiv",
+            # "refused to send troops to Ukraine"); a side's own good conduct negated is negative
+            # ("Putin is not ready for peace")
+            value = -value if value > 0 and role == "agent" else 0.0
             notes.append("negation")
-        if role == "agent" and value > 0 and pats[0].startswith("agree") and any(
-                c[1] == "object" and c[2] < 0 and a < ca < a + OBJECT_WINDOW + 2 for ca, _, c in cue_hits):
+        if hypothetical(a):
+            value = 0.0
+            notes.append("hypothetical")
+        agreeing = role == "agent" and value > 0 and pats[0].startswith("agree")
+        decision = False
+        if agreeing and any(c[1] == "object" and c[2] < 0 and a < ca and same_clause(a, ca) for ca, _, c in cue_hits):
             value = 0.0  # "agreed to keep sanctions on Russia": agreeing on measures, not shown as constructive
             notes.append("agreeing on pressure")
+        elif agreeing and b < len(words) and (words[b] == "that" or (
+                words[b] == "to" and b + 1 < len(words) and (b + 1) not in masked and words[b + 1] not in _DETERMINERS)):
+            decision = True  # "agreed to establish a cell": a decision among themselves, unless two sides agree
         cue_words = " ".join(t[2] for t in toks[a:b])
         note = f" ({', '.join(notes)})" if notes else ""
         voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
@@ -584,7 +602,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
                               and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
-            for m in coordinated(agent, forward=False) if agent is not None else []:
+            group = coordinated(agent, forward=False) if agent is not None else []
+            if role == "agent" and decision and len({m.side for m in group}) < 2:
+                value = 0.0
+                note = f" ({', '.join([*notes, 'agreeing on a course of action'])})"
+            for m in group:
                 hits.append(_Hit(m.side, m, value, rank[a], "agent", f"{m.surface} \u2192 {cue_words}{note}", voice))
         possessive = b < len(words) and words[b] in {"'s", "'"}
         if role == "agent" and valence < 0 and value < 0 and not possessive:
