@@ -498,7 +498,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         while True:
             if forward:
                 k = current.t1
-                while k < len(words) and (words[k] in {"and", "or", ",", "&", "both"} or words[k] in _DETERMINERS):
+                while k < len(words) and (words[k] in {"and", "or", ",", "&", "both", "including"} or words[k] in _DETERMINERS):
                     k += 1
                 nxt = next((x for x in mentions if x.t0 == k and k > current.t1 and x not in group), None)
             else:
@@ -506,10 +506,10 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 while k >= 0 and (words[k] in {"and", "or", ",", "&"} or words[k] in _DETERMINERS):
                     k -= 1
                 nxt = next((x for x in mentions if x.t1 == k + 1 and k + 1 < current.t0 and x not in group), None)
-            if nxt is None or any(words[j] not in {"and", "or", ",", "&", "both"} | _DETERMINERS
+            if nxt is None or any(words[j] not in {"and", "or", ",", "&", "both", "including"} | _DETERMINERS
                                   for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
                 return group
-            if not any(words[j] in {"and", "or", "&"} for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
+            if not any(words[j] in {"and", "or", "&", "including"} for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
                 if not (forward and any(words[j] == "," for j in range(current.t1, nxt.t0))):
                     return group
             group.append(nxt)
