@@ -509,9 +509,9 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             if nxt is None or any(words[j] not in {"and", "or", ",", "&", "both", "including"} | _DETERMINERS
                                   for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
                 return group
-            if not any(words[j] in {"and", "or", "&", "including"} for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
-                if not (forward and any(words[j] == "," for j in range(current.t1, nxt.t0))):
-                    return group
+            between = [words[j] for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))]
+            if not any(w in {"and", "or", "&", "including"} for w in between) or "," in between:
+                return group  # "X and Y" joins two sides; ", and" joins two clauses
             group.append(nxt)
             current = nxt
 
