@@ -577,7 +577,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         if hypothetical(a):
             value = 0.0
             notes.append("hypothetical")
-        agreeing = role == "agent" and value > 0 and pats[0].startswith("agree")
+        agreeing = role == "agent" and value > 0 and (pats[0].startswith("agree") or pats[0] == "propos*")
         decision = False
         if agreeing and any(c[1] == "object" and c[2] < 0 and a < ca and same_clause(a, ca) for ca, _, c in cue_hits):
             value = 0.0  # "agreed to keep sanctions on Russia": agreeing on measures, not shown as constructive
