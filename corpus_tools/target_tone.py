@@ -19,9 +19,13 @@ Resources (``data/lexicons/``, each entry justified; see ``SOURCES.md``):
   *for* X: positive; sanctions, pressure, accusations, condemnation, warnings *on/against* X:
   negative). ``agent`` cues describe the side that does them (attacking, violating,
   stalling, refusing, threatening: negative; agreeing, cooperating, showing resolve:
-  positive).
+  positive). ``both`` cues do both (solidarity *with* X shows X and the one standing with it
+  favourably).
 - ``target_markers.csv``: negators, reversers (lift, ease, halt), contrast markers (but,
-  however), subordinators (while, as, amid, although) and passive auxiliaries.
+  however), subordinators (while, as, amid, although), passive auxiliaries, belief verbs that
+  carry a negation into their clause, hypothetical openers (if, unless, until), locative
+  prepositions (venues), phrasal verbs before "back", weapon nouns that make an action word a
+  modifier ("attack drones"), and "against" (an action after it is not the subject's).
 
 Constructions (each with an invented example; tests hold them):
 
@@ -43,10 +47,12 @@ Constructions (each with an invented example; tests hold them):
     suffers an agent's harm is not the target of hostility; "Kyiv was attacked by Russia" ->
     Ukraine neutral, Russia negative.
 ``negation``
-    "Putin is not ready for peace" -> Russia negative (a negated positive turns negative);
-    "the allies did not condemn Kyiv" -> Ukraine neutral (a negated negative is neutral). A
-    negator counts within four words before the cue in the same clause, with no comma
-    between.
+    "Putin is not ready for peace" -> Russia negative (a side's own good conduct negated);
+    "the allies did not condemn Kyiv" and "Rome refused to send troops to Ukraine" -> Ukraine
+    neutral (an action aimed at a side that does not happen). A negator counts within four
+    words before the cue in the same clause, with no comma between; two negators cancel ("did
+    not rule out strikes" keeps the strikes); a negated belief verb reaches the whole clause
+    after it ("does not believe Putin is negotiating in good faith" -> Russia negative).
 ``reversal``
     "Washington moved to lift sanctions on Russia" -> Russia positive; "now is not the time to
     lift sanctions on Russia" -> Russia negative (the negation undoes the reversal, so the
@@ -64,6 +70,30 @@ Constructions (each with an invented example; tests hold them):
     is the speaker of the quotation that holds the deciding cue (from
     :func:`corpus_tools.quotes.quotes`), or the speaker of a reporting verb before it
     ("Zelensky said Russia was stalling"), or "according to X"; otherwise ``narration``.
+``coordination``
+    "Ukraine and Russia agreed to a prisoner exchange" -> both positive; "Putin accused Kyiv
+    and its European sponsors" -> both negative: sides joined by and / or / including (never
+    across a comma) share the action.
+``giver``
+    "the army shot them down with the support of the allies" -> allies neutral: after "from",
+    "by", or "of" with a favourable cue, the side gives the action, it does not receive it
+    ("in support of Ukraine" still means support for Ukraine).
+``agreeing on pressure``
+    "The allies agreed to keep sanctions on Russia" -> Russia negative, allies neutral; "The
+    allies agreed to set up a coordination cell" -> allies neutral (a decision among
+    themselves); "Kyiv agreed to a 30-day ceasefire" and "Kyiv and Moscow agreed to ..." stay
+    positive (agreeing with a counterpart).
+``hypothetical``
+    "if Russia violated the truce", "sanctions stay until Russia accepts a ceasefire": an
+    action inside an if / unless / whether / until clause is not asserted, so it is neutral.
+``venue``
+    "leaders met in Paris" gives France no row: a capital after in / at / near ... is a
+    venue; "an explanation from Washington" keeps the United States; a struck city of
+    ``target_terms.csv`` ("strikes on Kharkiv") names its side even after "in".
+``particle and compound``
+    "Reliance will scale back imports of Russian crude" -> no support (``back`` after a phrasal
+    verb); "supplying Moscow with attack drones" -> no attack by Moscow (a weapon noun after
+    an action word).
 ``bystander``
     "Macron met Zelensky as Russian drones hit Kyiv" -> France, Ukraine neutral: a side with no
     action of its own in a sentence whose actions concern other sides is neutral.

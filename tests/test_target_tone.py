@@ -60,6 +60,21 @@ CASES = [
     ("India refused to back sanctions against Moscow.", {"Russia": "neutral"}),  # the refused act does not happen
     # Russian state media in English
     ("The Kremlin accused the Europeans of prolonging the conflict.", {"European allies": "negative", "Russia": "neutral"}),
+    # coordination, givers, agreeing, hypotheticals (Gulf and Asian English wire styles)
+    ("Ukraine and Russia agreed to a prisoner exchange brokered by the UAE.", {"Ukraine": "positive", "Russia": "positive"}),
+    ("Putin accused Kyiv and its European sponsors of sabotaging the talks.", {"Ukraine": "negative",
+                                                                              "European allies": "negative"}),
+    ("Warsaw shot down the drones with the support of the allies.", {"European allies": "neutral"}),
+    ("The allies agreed to keep sanctions on Russia.", {"Russia": "negative", "European allies": "neutral"}),
+    ("The allies agreed to set up a coordination cell in Paris.", {"European allies": "neutral"}),
+    ("Sanctions on Russia will stay until it accepts a ceasefire, Tokyo said.", {"Russia": "negative"}),
+    ("Aid will flow until Moscow accepts a ceasefire.", {"Russia": "neutral"}),
+    ("If Moscow violated the truce, the allies would respond.", {"Russia": "neutral"}),
+    ("Rome refused to send troops to Ukraine.", {"Ukraine": "neutral"}),
+    ("Peskov did not rule out further strikes on Ukraine.", {"Russia": "negative"}),
+    # venues, particles, compounds
+    ("Leaders met in Paris and condemned Russia.", {"Russia": "negative"}),
+    ("Britain accused Tehran of supplying Moscow with attack drones.", {"Russia": "neutral", "other": "negative"}),
     # plain reporting: no action, no tone
     ("Macron met Zelensky in Paris on Thursday.", {"European allies": "neutral", "Ukraine": "neutral"}),
 ]
@@ -104,6 +119,16 @@ def test_titles_resolve_by_the_documents_date():
     assert set(early["target"]) == {"Russia", "European allies"}
     s = pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": ["Merz said the German chancellor's plan stalled."]})
     assert tone_toward(s, dates={"x": "2026-01-06"})["target"].tolist() == ["European allies"]
+
+
+def test_back_after_a_phrasal_verb_is_not_support():
+    assert toward("Reliance will scale back imports of Russian crude.")["Russia"][1] == "fallback"
+    assert toward("Allies back Ukraine.")["Ukraine"] == ("positive", "object")
+
+
+def test_a_venue_is_not_a_side_but_a_source_of_action_is():
+    assert "European allies" not in toward("Leaders met in Paris and condemned Russia.")
+    assert "United States" in toward("Moscow received no explanation from Washington.")
 
 
 def test_a_sentence_without_a_side_gives_no_row():
