@@ -285,6 +285,7 @@ class Rules:
     locatives: _WordSet
     hypotheticals: _WordSet
     reporting: frozenset
+    known_names: frozenset
     cue_index: dict = field(default_factory=dict)
 
 
@@ -325,7 +326,8 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
                  kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
                  kinds["compound"], kinds["locative"],
-                 kinds["hypothetical"], reporting, _cue_index(cues))
+                 kinds["hypothetical"], reporting, frozenset(build_lexicon(actors, titles).name_info) | frozenset(info),
+                 _cue_index(cues))
 
 
 @dataclass
@@ -357,10 +359,22 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
 
 
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{2,}\b")
+
+
+def _uncapitalised(text: str, known: frozenset) -> str:
+    """A tabloid headline in capitals ("PUTIN'S PLOY", "HEROES OF KHARKIV") with each capitalised
+    word that is not a known name written as a name (same length, so offsets hold)."""
+    if len(_CAPS_WORD.findall(text)) < 2:
+        return text
+    return _CAPS_WORD.sub(lambda m: m.group() if m.group() in known else m.group()[0] + m.group()[1:].lower(), text)
+
+
 def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     from corpus_tools.speakers import find_mentions
 
     found: list[_Mention] = []
+    text = _uncapitalised(text, rules.known_names)
 
     def token_range(start: int, end: int) -> tuple[int, int]:
         t0 = next((i for i, t in enumerate(toks) if t[1] > start), len(toks))
