@@ -933,11 +933,17 @@ def evaluate_tone_toward(gold: pd.DataFrame, which: str = "articles", *, data_di
 
 
 def _scores(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
-    from corpus_tools.sentiment import macro_f1
-
-    gold, pred = list(gold), list(pred)
-    accuracy = sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else float("nan")
-    return accuracy, macro_f1(gold, pred) if gold else float("nan")
+    """Accuracy and macro-F1 (as :func:`corpus_tools.sentiment.macro_f1`: a label never hit
+    scores 0), computed on arrays so that bootstrap resamples stay fast."""
+    gold, pred = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
+    if not len(gold):
+        return float("nan"), float("nan")
+    f1s = []
+    for label in POLARITIES:
+        g, p = gold == label, pred == label
+        tp = int((g & p).sum())
+        f1s.append(2 * tp / (2 * tp + int((~g & p).sum()) + int((g & ~p).sum())) if tp else 0.0)
+    return float((gold == pred).mean()), float(np.mean(f1s))
 
 
 def bootstrap_scores(predictions: pd.DataFrame, column: str, *, n_boot: int = 2000, seed: int = 11,
@@ -985,7 +991,8 @@ def bootstrap_gain(predictions: pd.DataFrame, column: str, baseline: str, *, n_b
     >>> round(bootstrap_gain(p, "a", "b", n_boot=100)["gain"], 3)
     0.444
     """
-    from corpus_tools.sentiment import macro_f1
+    def macro_f1(gold, pred) -> float:
+        return _scores(gold, pred)[1]
 
     gain = macro_f1(predictions["gold"], predictions[column]) - macro_f1(predictions["gold"], predictions[baseline])
     blocks = [np.asarray(ix) for ix in predictions.groupby(["doc_id", "sent_id"], sort=True).indices.values()]
