@@ -370,6 +370,14 @@ def _uncapitalised(text: str, known: frozenset) -> str:
     return _CAPS_WORD.sub(lambda m: m.group() if m.group() in known else m.group()[0] + m.group()[1:].lower(), text)
 
 
+def _may_name_a_side(text: str, rules: Rules) -> bool:
+    """A cheap first pass: does any name, title or term occur at all? (Most sentences of a large
+    corpus are skipped here without tokenising.)"""
+    text = _uncapitalised(text, rules.known_names)
+    return bool(rules.lexicon.names.search(text) or rules.lexicon.titles.search(text)
+                or (rules.terms is not None and rules.terms.search(text)))
+
+
 def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     from corpus_tools.speakers import find_mentions
 
@@ -500,6 +508,8 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 
 
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
+    if not _may_name_a_side(text, rules):
+        return []
     toks = _tokens(text)
     words = [t[2] for t in toks]
     mentions = _find_sides(text, toks, rules, when)
@@ -799,8 +809,10 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     if fallback_texts:
         from corpus_tools.sentiment import score_texts
 
-        scored = score_texts([t for _, t in fallback_texts], "vader_adjusted", data_dir=directory, cache=cache)
-        for (i, _), compound in zip(fallback_texts, scored["compound"]):
+        distinct = list(dict.fromkeys(t for _, t in fallback_texts))  # one score per sentence, not per side
+        scored = score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)
+        by_text = dict(zip(distinct, scored["compound"]))
+        for i, compound in ((i, by_text[t]) for i, t in fallback_texts):
             rows[i]["score"] = float(compound) if abs(compound) >= FALLBACK_THRESHOLD else 0.0
             rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
     for row in rows:
