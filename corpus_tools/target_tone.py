@@ -537,14 +537,15 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 return True
         return False
 
-    def giver_before(m: _Mention, valence: int) -> bool:
-        """"support from the allies", "with support of the allies": the side gives, it does not receive."""
+    def giver_before(m: _Mention, valence: int, b: int) -> bool:
+        """"support from the allies", "with support of the allies": the side gives, it does not
+        receive ("of" only right after the cue: "the security of Ukraine" is Ukraine's)."""
         k = m.t0 - 1
         while k >= 0 and words[k] in _DETERMINERS:
             k -= 1
         if k >= 2 and words[k] == "of" and words[k - 2] == "in":
             return False  # "in support of Ukraine": support for it
-        return k >= 0 and (words[k] in {"from", "by"} or (words[k] == "of" and valence > 0))
+        return k >= 0 and (words[k] in {"from", "by"} or (words[k] == "of" and valence > 0 and k == b))
 
     def coordinated(m: _Mention, forward: bool) -> list[_Mention]:
         """The mention with those joined to it by and / or / commas ("Kiev and its European sponsors")."""
@@ -572,7 +573,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     def after(b: int, window: int, valence: int = -1) -> _Mention | None:
         for m in mentions:
             if b <= m.t0 < b + window and same_clause(b - 1, m.t0) and not blocked(b, m.t0) and not interrupted(b, m.t0):
-                return None if giver_before(m, valence) else m
+                return None if giver_before(m, valence, b) else m
         return None
 
     def agent_blocked(m_end: int, a: int) -> bool:
