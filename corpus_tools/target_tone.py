@@ -632,14 +632,15 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         if hypothetical(a):
             value = 0.0
             notes.append("hypothetical")
-        agreeing = role == "agent" and value > 0 and (pats[0].startswith("agree") or pats[0] == "propos*")
+        agreeing = role == "agent" and value > 0 and (pats[0].startswith("agree") or pats[0].startswith("propos"))
         decision = False
         if agreeing and any(c[1] == "object" and c[2] < 0 and a < ca and same_clause(a, ca) for ca, _, c in cue_hits):
             value = 0.0  # "agreed to keep sanctions on Russia": agreeing on measures, not shown as constructive
             notes.append("agreeing on pressure")
-        elif agreeing and b < len(words) and (words[b] == "that" or (
-                words[b] == "to" and b + 1 < len(words) and (b + 1) not in masked and words[b + 1] not in _DETERMINERS)):
-            decision = True  # "agreed to establish a cell": a decision among themselves, unless two sides agree
+        elif agreeing and pats[0].startswith("agree") and not (
+                b + 1 < len(words) and words[b] == "to" and words[b + 1] in _DETERMINERS):
+            decision = True  # "agreed to establish a cell", "agreed on guarantees": a decision among themselves,
+            # unless two sides agree; "agreed to a ceasefire" accepts a counterpart's offer
         cue_words = " ".join(t[2] for t in toks[a:b])
         note = f" ({', '.join(notes)})" if notes else ""
         voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
@@ -653,6 +654,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                                  f"{cue_words} \u2192 {m.surface}{note}", voice))
         if role in ("agent", "both"):
             agent = by_agent if by_agent is not None else (None if passive else before(a, AGENT_WINDOW, subject=True))
+            if by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}:
+                agent = None  # "Zelensky blasted the strikes": a noun after a determiner is not the subject's act
+            if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
+                # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
+                value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")
             if agent is None and not passive and not agent_blocked(0, a):
                 # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
