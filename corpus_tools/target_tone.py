@@ -654,12 +654,13 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                                  f"{cue_words} \u2192 {m.surface}{note}", voice))
         if role in ("agent", "both"):
             agent = by_agent if by_agent is not None else (None if passive else before(a, AGENT_WINDOW, subject=True))
-            if by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}:
+            noun_phrase = by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}
+            if noun_phrase:
                 agent = None  # "Zelensky blasted the strikes": a noun after a determiner is not the subject's act
             if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
                 # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
                 value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")
-            if agent is None and not passive and not agent_blocked(0, a):
+            if agent is None and not passive and not noun_phrase and not agent_blocked(0, a):
                 # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
                               and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
