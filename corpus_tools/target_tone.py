@@ -171,8 +171,9 @@ def load_target_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
         where = f"{path} line {line} (term {row.term!r})"
         if not row.term.strip():
             raise CorpusError(f"{path} line {line}: term is empty")
-        if row.side not in (*SIDES, "none"):
-            raise CorpusError(f"{where}: side {row.side!r} is not one of {', '.join(SIDES)} or none")
+        if row.side != "none" and not all(part in SIDES for part in row.side.split("|")):
+            raise CorpusError(f"{where}: side {row.side!r} is not one of {', '.join(SIDES)} (or several joined by |), "
+                              "or none")
         if row.kind not in TERM_KINDS:
             raise CorpusError(f"{where}: kind {row.kind!r} is not one of {', '.join(TERM_KINDS)}")
         if not row.justification.strip():
@@ -359,13 +360,14 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
 
 
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{2,}\b")
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
 
 
 def _uncapitalised(text: str, known: frozenset) -> str:
-    """A tabloid headline in capitals ("PUTIN'S PLOY", "HEROES OF KHARKIV") with each capitalised
-    word that is not a known name written as a name (same length, so offsets hold)."""
-    if len(_CAPS_WORD.findall(text)) < 2:
+    """A tabloid headline in capitals ("PUTIN'S PLOY", "HEROES OF KHARKIV") with each word of four
+    or more capitals that is not a known name ("NATO") written as a name (same length, so offsets
+    hold)."""
+    if not _CAPS_WORD.search(text):
         return text
     return _CAPS_WORD.sub(lambda m: m.group() if m.group() in known else m.group()[0] + m.group()[1:].lower(), text)
 
@@ -406,12 +408,13 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
         for m in rules.terms.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            side, actor, _kind = rules.term_info[m.group(1)]
+            sides, actor, _kind = rules.term_info[m.group(1)]
             taken.append((m.start(), m.end()))
-            if side == "none":
+            if sides == "none":
                 continue
-            found.append(_Mention(m.start(), m.end(), *token_range(m.start(), m.end()), side, actor, False,
-                                  m.group(0)))
+            for side in sides.split("|"):  # "the West" names the United States and the European allies
+                found.append(_Mention(m.start(), m.end(), *token_range(m.start(), m.end()), side, actor, False,
+                                      m.group(0)))
     # a source named in actors.csv and listed as "none" in target_terms masks overlapping names
     return sorted(found, key=lambda m: (m.start, m.end))
 
