@@ -85,7 +85,9 @@ Constructions (each with an invented example; tests hold them):
     positive (agreeing with a counterpart).
 ``hypothetical``
     "if Russia violated the truce", "sanctions stay until Russia accepts a ceasefire": an
-    action inside an if / unless / whether / until clause is not asserted, so it is neutral.
+    action inside an if / unless / whether / until clause is not asserted, so it is neutral;
+    so is an act asked of a side ("Washington pressed Kyiv to accept the plan": the pressure
+    counts against Ukraine, the acceptance does not count for it).
 ``venue``
     "leaders met in Paris" gives France no row: a capital after in / at / near ... is a
     venue; "an explanation from Washington" keeps the United States; a struck city of
@@ -660,6 +662,9 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             noun_phrase = by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}
             if noun_phrase:
                 agent = None  # "Zelensky blasted the strikes": a noun after a determiner is not the subject's act
+            if agent is not None and a >= 2 and words[a - 1] == "to" and agent.t1 == a - 1:
+                # "pressed Ukraine to accept", "convince Russia to accept": wanted of the side, not done by it
+                value, note = 0.0, f" ({', '.join([*notes, 'asked of the side, not done'])})"
             if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
                 # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
                 value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")

@@ -71,6 +71,9 @@ CASES = [
     ("Aid will flow until Moscow accepts a ceasefire.", {"Russia": "neutral"}),
     ("If Moscow violated the truce, the allies would respond.", {"Russia": "neutral"}),
     ("Rome refused to send troops to Ukraine.", {"Ukraine": "neutral"}),
+    ("Washington pressed Kyiv to accept the plan.", {"Ukraine": "negative"}),
+    ("The West condemned Moscow.", {"Russia": "negative", "United States": "neutral", "European allies": "neutral"}),
+    ("UKRAINE STRIKES BACK AT PUTIN'S WAR MACHINE", {"Russia": "negative"}),
     ("Peskov did not rule out further strikes on Ukraine.", {"Russia": "negative"}),
     # venues, particles, compounds
     ("Leaders met in Paris and condemned Russia.", {"Russia": "negative"}),
