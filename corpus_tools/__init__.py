@@ -11,7 +11,8 @@ The public API, re-exported here (each function is documented, with an example, 
 
 Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens``,
 ``vocabulary``, ``keyness``, ``diversity``, ``readability``, ``concordance``, ``speakers``,
-``quotes``, ``sentiment``, ``target_tone`` (tone toward each side), ``compare``, ``pipeline`` (cache, process pool, Dask),
+``quotes``, ``sentiment``, ``target_tone`` (tone toward each side), ``target_model`` (its learned
+layer), ``compare``, ``pipeline`` (cache, process pool, Dask),
 ``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
 
 Three functions share their module's name and are not re-exported, so that the modules stay
@@ -47,6 +48,9 @@ from corpus_tools.speakers import load_actors, load_titles, mention_counts, ment
 from corpus_tools.target_tone import (
     evaluate_tone_toward, load_target_gold, summarise_tone_toward, tone_toward, tone_toward_evidence, tone_toward_validation,
 )
+from corpus_tools.target_model import (
+    cross_validate_target_model, fit_target_model, predict_tone_toward, target_model_validation,
+)
 from corpus_tools.tokens import lower_form, sentence_spans, sentences, tokens, word_spans
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
@@ -68,4 +72,5 @@ __all__ = [
     "ttr", "validation_table", "vocabulary_size", "word_spans",
     "evaluate_tone_toward", "load_target_gold", "summarise_tone_toward", "tone_toward", "tone_toward_evidence",
     "tone_toward_validation",
+    "cross_validate_target_model", "fit_target_model", "predict_tone_toward", "target_model_validation",
 ]
