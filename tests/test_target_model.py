@@ -19,8 +19,8 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 # print(cross_validate_target_model()); print(target_model_validation(splits=('test',)))"``).
 # They are a record: a change to the features, the rules or the annotations that moves them
 # must update them here and say why in the commit.
-CV_MACRO_F1 = 0.674  # 5-fold GroupKFold over reports, logistic C=0.3
-TEST_MACRO_F1 = {"articles": 0.648, "written": 0.582}
+CV_MACRO_F1 = 0.687  # 5-fold GroupKFold over reports, logistic C=0.1, DEFAULT_GROUPS
+TEST_MACRO_F1 = {"articles": 0.661, "written": 0.590}
 TOLERANCE = 0.02
 
 
@@ -104,8 +104,8 @@ def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(val
     assert learned["gain_low"] > 0  # paired interval over the mentioning-sentence label excludes zero
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: test-half macro-F1 0.648 (articles) and 0.582 "
-                                       "(written) against 0.75; gains over the sentence label +0.19 and +0.23")
+@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: test-half macro-F1 0.661 (articles) and 0.590 "
+                                       "(written) against 0.75; gains over the sentence label +0.21 and +0.24")
 @pytest.mark.parametrize("which", ["articles", "written"])
 def test_issue_bar_on_the_test_halves(validation, which):
     learned = validation.loc[(which, "learned")]
