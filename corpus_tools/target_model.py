@@ -75,6 +75,8 @@ from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, bo
 
 TRAIN_FILES = ("target_tone_train_a.csv", "target_tone_train_b.csv")
 TUNE_FILES = ("target_tone_gold.csv", "target_tone_written.csv")
+#: the rules' resources: a change to them changes the features, so they key the model cache too
+RULE_FILES = ("target_terms.csv", "target_actions.csv", "target_markers.csv")
 TRAIN_COLUMNS = ["report_no", "sent_no", "style", "published", "sentence", "target", "actor", "polarity", "voice",
                  "notes"]
 WINDOW = 5
@@ -103,20 +105,20 @@ def _checksum(path: Path) -> str:
 
 
 def training_checksums(data_dir: Path | str | None = None) -> tuple[str, ...]:
-    """SHA-256 of the four annotation files the model learns from, in a fixed order (the key
-    of the per-process model cache).
+    """SHA-256 of the four annotation files the model learns from and of the three rule
+    resources its features read, in a fixed order (the key of the per-process model cache).
 
     Examples
     --------
     >>> [len(c) for c in training_checksums()]
-    [64, 64, 64, 64]
+    [64, 64, 64, 64, 64, 64, 64]
     """
-    folder = _data_dir(data_dir) / "annotations"
+    directory = _data_dir(data_dir)
     out = []
-    for name in (*TRAIN_FILES, *TUNE_FILES):
-        path = folder / name
+    for path in ([directory / "annotations" / n for n in (*TRAIN_FILES, *TUNE_FILES)]
+                 + [directory / "lexicons" / n for n in RULE_FILES]):
         if not path.is_file():
-            raise CorpusError(f"{path}: training file for the tone-toward model not found; restore it from git")
+            raise CorpusError(f"{path}: a file the tone-toward model is trained from is missing; restore it from git")
         out.append(_checksum(path))
     return tuple(out)
 
@@ -503,8 +505,9 @@ def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1
                      cache: Path | str | None = None) -> TargetModel:
     """Fit the tone-toward model on the training data (:func:`load_target_training`).
 
-    The fitted model is cached per process, keyed by the SHA-256 of the four training files
-    and the arguments: a changed annotation file refits it. The defaults are the classifier
+    The fitted model is cached per process, keyed by the SHA-256 of the four training files,
+    of the rules' three resources (:func:`training_checksums`) and the arguments: a changed
+    annotation or lexicon file refits it. Fitting takes a few seconds. The defaults are the classifier
     chosen by :func:`cross_validate_target_model` (logistic regression, balanced classes).
 
     Examples
