@@ -15,6 +15,9 @@ Modules: ``corpus`` (loading, validation, adding articles), ``clean``, ``tokens`
 ``plots`` (figures, drawn per report for few reports and by outlet, meeting and time for many),
 ``table_view`` (a saved table's head, row count and link for the report pages), ``reports``
 (the notebook runner), ``cli`` (``corpus-tools``).
+``quotes``, ``sentiment``, ``target_tone`` (tone toward each side), ``target_model`` (its learned
+layer), ``compare``, ``pipeline`` (cache, process pool, Dask),
+``plots`` (figures), ``reports`` (the notebook runner), ``cli`` (``corpus-tools``).
 
 Three functions share their module's name and are not re-exported, so that the modules stay
 reachable: use ``ct.keyness.keyness``, ``ct.quotes.quotes`` and ``ct.readability.readability``
@@ -55,6 +58,12 @@ from corpus_tools.speakers import (
     load_actors, load_demonyms, load_honorifics, load_institutions, load_leader_nouns, load_name_particles, load_titles,
     mention_counts, mentions, resolve_title,
 )
+from corpus_tools.target_model import (
+    cross_validate_target_model, fit_target_model, predict_tone_toward, target_model_validation,
+)
+from corpus_tools.target_tone import (
+    evaluate_tone_toward, load_target_gold, summarise_tone_toward, tone_toward, tone_toward_evidence, tone_toward_validation,
+)
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 
 __version__ = _version("corpus_tools")
@@ -63,18 +72,21 @@ __all__ = [
     "CorpusError", "CorpusWarning", "ExactVader", "Problem", "add_article", "add_meeting", "aggregate_tone",
     "article_cards", "attribution_errors", "cache_dir", "candidate_speakers", "check_corpus", "clean_text",
     "clean_texts", "cleaning_audit", "cohen_kappa", "collapse_whitespace", "collocations", "corpus_summary",
-    "count_syllables", "count_words", "data_dir", "dispersion", "errors_by_construction", "evaluate",
-    "evaluate_by_sentence", "evaluate_quotes", "evaluate_style_suite", "fact_coverage", "failure_cases",
-    "flesch_kincaid_grade", "flesch_reading_ease", "group_keyness", "indirect_speech", "iter_articles",
-    "keyness", "kwic", "lexical_diversity", "load_actors", "load_boilerplate_rules", "load_corpus",
-    "load_demonyms", "load_domain_terms", "load_gold_quotes", "load_honorifics", "load_institutions",
-    "load_leader_nouns", "load_meetings", "load_name_particles", "load_sentiment_gold", "load_stances",
-    "load_stopwords", "load_style_suite", "load_titles", "log_likelihood", "log_ratio", "lower_form",
+    "count_syllables", "count_words", "cross_validate_target_model", "data_dir", "dispersion",
+    "errors_by_construction", "evaluate", "evaluate_by_sentence", "evaluate_quotes", "evaluate_style_suite",
+    "evaluate_tone_toward", "fact_coverage", "failure_cases", "fit_target_model", "flesch_kincaid_grade",
+    "flesch_reading_ease", "group_keyness", "indirect_speech", "iter_articles", "keyness", "kwic",
+    "lexical_diversity", "load_actors", "load_boilerplate_rules", "load_corpus", "load_demonyms",
+    "load_domain_terms", "load_gold_quotes", "load_honorifics", "load_institutions", "load_leader_nouns",
+    "load_meetings", "load_name_particles", "load_sentiment_gold", "load_stances", "load_stopwords",
+    "load_style_suite", "load_target_gold", "load_titles", "log_likelihood", "log_ratio", "lower_form",
     "macro_f1", "mattr", "meeting_changes", "mention_counts", "mentions", "method_agreement", "mtld",
-    "nearest_neighbours", "ngram_counts", "normalize_punctuation", "normalize_unicode", "process",
-    "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
+    "nearest_neighbours", "ngram_counts", "normalize_punctuation", "normalize_unicode", "predict_tone_toward",
+    "process", "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "show_table", "similarity_matrix", "similarity_order", "similarity_pairs",
-    "stance_counts", "targeted_tone", "term_counts", "term_frequencies", "text_reuse", "tfidf_terms", "tokens",
-    "ttr", "unresolved_references", "vader_tokens", "validation_table", "vocabulary_size", "word_spans",
+    "stance_counts", "summarise_tone_toward", "target_model_validation", "targeted_tone", "term_counts",
+    "term_frequencies", "text_reuse", "tfidf_terms", "tokens", "tone_toward", "tone_toward_evidence",
+    "tone_toward_validation", "ttr", "unresolved_references", "vader_tokens", "validation_table",
+    "vocabulary_size", "word_spans",
 ]

@@ -1135,9 +1135,15 @@ def changes_between_meetings(toks: pd.DataFrame, mentions_df: pd.DataFrame, quot
 
 
 def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFrame, tone: pd.DataFrame,
-                  facts_df: pd.DataFrame, *, top_n: int = 5) -> pd.DataFrame:
+                  facts_df: pd.DataFrame, *, top_n: int = 5, toward: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per report: ``doc_id, outlet, published, meeting_id, n_words, top_terms,
-    speakers_quoted, n_quotes, mean_compound, n_facts, facts``.
+    speakers_quoted, n_quotes, mean_compound, n_facts, facts`` (and ``tone_toward`` when
+    ``toward`` is given).
+
+    ``mean_compound`` is the tone of the wording (mean sentence compound), not tone toward
+    anyone. ``toward``, the rows of :func:`corpus_tools.target_tone.tone_toward`, adds
+    ``tone_toward``: per side, the mean score toward it and its number of (sentence, side)
+    rows, e.g. ``Russia -0.62 (n=9); Ukraine +0.40 (n=6)``.
 
     ``top_terms``: the ``top_n`` most distinctive terms by TF-IDF
     (:func:`corpus_tools.vocabulary.tfidf_terms`; ``toks`` may be the per-document counts
@@ -1173,4 +1179,14 @@ def article_cards(corpus: pd.DataFrame, toks: pd.DataFrame, quotes_df: pd.DataFr
     cards["mean_compound"] = cards["doc_id"].map(mean_tone).astype(float)
     cards["n_facts"] = cards["doc_id"].map(keys.size()).fillna(0).astype("int64")
     cards["facts"] = cards["doc_id"].map(keys.agg("; ".join)).astype(object).fillna("")
-    return cards[CARD_COLUMNS].reset_index(drop=True)
+    if toward is None:
+        return cards[CARD_COLUMNS].reset_index(drop=True)
+    from corpus_tools.target_tone import SIDES
+
+    cell = toward.groupby(["doc_id", "target"])["score"].agg(["mean", "size"]).reset_index()
+    cell = cell.assign(_o=cell["target"].map({t: i for i, t in enumerate(SIDES)})).sort_values(["doc_id", "_o"], kind="stable")
+    text = cell.groupby("doc_id").apply(lambda d: "; ".join(f"{t} {m:+.2f} (n={n})" for t, m, n in zip(d["target"], d["mean"], d["size"])),
+                                        include_groups=False).astype(object) if len(cell) else pd.Series(dtype=object)
+    cards["tone_toward"] = cards["doc_id"].map(text).astype(object).fillna("")
+    columns = CARD_COLUMNS[:CARD_COLUMNS.index("mean_compound") + 1] + ["tone_toward"] + CARD_COLUMNS[CARD_COLUMNS.index("mean_compound") + 1:]
+    return cards[columns].reset_index(drop=True)

@@ -1,6 +1,7 @@
 """Per-document processing with a cache, a process pool and a Dask backend.
 
-Every stage (``sentences``, ``tokens``, ``term_counts``, ``tone``, ``mentions``, ``quotes``)
+Every stage (``sentences``, ``tokens``, ``term_counts``, ``tone``, ``mentions``, ``quotes``,
+``tone_toward``)
 is the package's own public function applied to a batch of documents, so the cached,
 parallel and distributed paths give the same tables as calling those functions directly.
 
@@ -101,6 +102,12 @@ def _run_quotes(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Pa
     return quotes(batch, data_dir=data_dir)
 
 
+def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.target_tone import tone_toward
+
+    return tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)
+
+
 @dataclass(frozen=True)
 class Stage:
     """One per-document processing step: what it runs, and what its result depends on."""
@@ -128,6 +135,9 @@ STAGES: dict[str, Stage] = {
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
+        Stage("tone_toward", _run_tone_toward, ("target_tone", "speakers", "sentiment", "vader", "tokens"),
+              (*_SPEAKER_DATA, "lexicons/target_terms.csv", "lexicons/target_actions.csv", "lexicons/target_markers.csv",
+               "lexicons/domain_overrides.csv"), needs=("sentences", "quotes"), packages=("nltk", "vaderSentiment")),
     ]
 }
 DEFAULT_PARAMS = {"tone_method": "vader_adjusted"}
@@ -490,6 +500,11 @@ class Processed:
     def quotes(self) -> pd.DataFrame:
         """The quotes table (:func:`corpus_tools.quotes`)."""
         return self.table("quotes")
+
+    @property
+    def tone_toward(self) -> pd.DataFrame:
+        """Tone toward each side per sentence (:func:`corpus_tools.tone_toward`)."""
+        return self.table("tone_toward")
 
     def table(self, stage: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The stage's rows for these documents, in corpus order, as the direct call gives them.

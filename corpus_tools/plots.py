@@ -1258,3 +1258,94 @@ def meeting_change_bars(changes: pd.DataFrame, *, top_n: int = 10, value: str = 
     fig.suptitle(f"Terms that rose and fell from one meeting's reports to the next{latest}")
     fig.tight_layout()
     return fig
+
+
+def tone_toward_heatmap(summary: pd.DataFrame, *, by: str = "outlet", min_n: int = 5, max_columns: int = 12,
+                        labels: dict | None = None,
+                        title: str = "Tone toward each side (actions aimed at it or done by it)") -> Figure:
+    """Heatmap of the tone toward each side (rows) per outlet, document or meeting (columns),
+    from :func:`corpus_tools.target_tone.summarise_tone_toward`.
+
+    Each cell writes the mean score, the 95% bootstrap interval and n (the (sentence, side)
+    rows behind it); a cell resting on fewer than ``min_n`` rows is greyed and its colour
+    left out, its numbers still written. At most ``max_columns`` columns are drawn, those with
+    the most rows; the title says how many were left out. Blue is positive, red negative.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"outlet": ["X", "X", "Y"], "target": ["Russia", "Ukraine", "Russia"],
+    ...                   "n": [6, 2, 9], "mean_score": [-0.5, 0.5, -0.2], "ci_low": [-0.8, 0.0, -0.5],
+    ...                   "ci_high": [-0.1, 1.0, 0.1]})
+    >>> fig = tone_toward_heatmap(s)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['-0.50\\n[-0.80, -0.10]\\nn=6', '-0.20\\n[-0.50, +0.10]\\nn=9', '+0.50\\n[+0.00, +1.00]\\nn=2', '']
+    """
+    from corpus_tools.target_tone import SIDES
+
+    totals = summary.groupby(by)["n"].sum().sort_values(ascending=False, kind="stable")
+    keep = sorted(totals.index[:max_columns], key=str)
+    left_out = len(totals) - len(keep)
+    part = summary[summary[by].isin(keep)]
+    order = [s for s in SIDES if s in set(part["target"])] + sorted(set(part["target"]) - set(SIDES))
+    grid = part.pivot(index="target", columns=by, values="mean_score").reindex(index=order, columns=keep)
+    counts = part.pivot(index="target", columns=by, values="n").reindex_like(grid).fillna(0)
+    low = part.pivot(index="target", columns=by, values="ci_low").reindex_like(grid)
+    high = part.pivot(index="target", columns=by, values="ci_high").reindex_like(grid)
+    shown = grid.where(counts >= min_n)
+    fig, ax = plt.subplots(figsize=(1.7 * grid.shape[1] + 3.4, 0.8 * grid.shape[0] + 2.0))
+    ax.set_facecolor("#e8e8e8")
+    image = ax.imshow(shown.to_numpy(dtype=float), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            n, v = int(counts.iat[i, j]), grid.iat[i, j]
+            text = f"{v:+.2f}\n[{low.iat[i, j]:+.2f}, {high.iat[i, j]:+.2f}]\nn={n}" if n else ""
+            strong = pd.notna(shown.iat[i, j]) and abs(v) > 0.55
+            ax.text(j, i, text, ha="center", va="center", fontsize=7.5,
+                    color="white" if strong else ("#222" if n >= min_n else "#777"))
+    ax.set_xticks(range(grid.shape[1]))
+    ax.set_xticklabels([(labels or {}).get(c, c) for c in grid.columns], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(grid.shape[0]))
+    ax.set_yticklabels(grid.index, fontsize=9)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="mean score toward the side (−1 to 1)")
+    more = f"; {left_out} more {by.replace('_id', '')}s not shown" if left_out else ""
+    ax.set_title(f"{title}\nmean, 95% bootstrap interval, n rows (grey: n < {min_n}{more})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def tone_toward_validation_bars(validation: pd.DataFrame, *, split: str = "test") -> Figure:
+    """Macro-F1 of tone toward a side on each gold set, our method beside the two baselines,
+    with the 95% bootstrap interval as a line, from
+    :func:`corpus_tools.target_tone.tone_toward_validation`.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"gold_set": ["articles"] * 2, "split": "test", "method": ["tone_toward", "sentence"],
+    ...                   "n": [50, 50], "macro_f1": [0.8, 0.5], "macro_f1_low": [0.7, 0.4], "macro_f1_high": [0.9, 0.6]})
+    >>> fig = tone_toward_validation_bars(v)
+    >>> [round(float(p.get_width()), 2) for p in fig.axes[0].patches]
+    [0.8, 0.5]
+    """
+    names = {"tone_toward": "tone toward (actions)", "sentence": "sentence label (adjusted VADER)",
+             "vader": "raw VADER sentence label"}
+    part = validation[validation["split"] == split]
+    sets = list(dict.fromkeys(part["gold_set"]))
+    fig, axes = plt.subplots(1, len(sets), figsize=(5.2 * len(sets), 2.6), squeeze=False, sharex=True)
+    for ax, gold_set in zip(axes[0], sets):
+        rows = part[part["gold_set"] == gold_set].reset_index(drop=True)
+        y = list(range(len(rows)))[::-1]
+        ax.barh(y, rows["macro_f1"], color=[PALETTE[0] if m == "tone_toward" else PALETTE[7] for m in rows["method"]],
+                height=0.6)
+        for yi, r in zip(y, rows.itertuples(index=False)):
+            ax.plot([r.macro_f1_low, r.macro_f1_high], [yi, yi], color="#222", lw=1.4)
+            ax.text(r.macro_f1_high + 0.02, yi, f"{r.macro_f1:.2f}", va="center", fontsize=8)
+        ax.set_yticks(y)
+        ax.set_yticklabels([names.get(m, m) for m in rows["method"]], fontsize=8)
+        ax.set_xlim(0, 1.1)
+        ax.axvline(0.75, color="#999", lw=0.8, ls="--")
+        n = int(rows["n"].max()) if len(rows) else 0
+        ax.set_title(f"{gold_set} ({split}, n = {n} sentence × side pairs)", fontsize=9)
+        ax.set_xlabel("macro-F1 (line: 95% bootstrap interval; dashed: the bar 0.75)", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -28,6 +28,10 @@ def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
         from corpus_tools.quotes import quotes
 
         tables["quotes"] = quotes(corpus)
+    if "tone_toward" in AVAILABLE:
+        from corpus_tools.target_tone import tone_toward
+
+        tables["tone_toward"] = tone_toward(corpus)
     return tables
 
 

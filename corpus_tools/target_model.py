@@ -1,0 +1,683 @@
+"""A learned layer over the who-does-what-to-whom rules of :mod:`corpus_tools.target_tone`.
+
+The hand-written rules of :func:`corpus_tools.target_tone.tone_toward` decide the tone toward
+each side from one deciding construction; on held-out halves they generalise less well than on
+the halves they were written against. This module learns, from hand-labelled (sentence, side)
+pairs, how to weigh the rules' verdict against the words around the side's mentions. It is
+trained at run time from the CSVs of ``data/annotations/`` (no fitted model is stored) and
+cached per process by the training files' checksums.
+
+Training data (never the ``test`` halves):
+
+- ``target_tone_train_a.csv`` and ``target_tone_train_b.csv``: 36 invented short reports in
+  many outlets' styles, labelled pair by pair (``target_tone_train_README.md``); rows with
+  ``target = none`` name no side and are left out;
+- the ``split == "tune"`` rows of ``target_tone_gold.csv`` (the corpus articles) and of
+  ``target_tone_written.csv`` (sentences written in other outlets' styles).
+
+Features of one (sentence, side) pair (:func:`pair_features`), each a name in a sparse table:
+
+``rule``
+    the rules' verdict for the side: ``rule_pol=negative``, ``rule_score`` (-1..1), the
+    construction (``rule=agent``, ``rule=object``, ``rule=fallback`` ...) and the cue words of
+    its evidence (``ev=sanctions``) with the names of the sides removed.
+``window``
+    the words within :data:`WINDOW` tokens left (``l=``) and right (``r=``) of each mention of
+    the side, with the side itself written ``<T>`` and any other side ``<O>``, the words
+    right next to it (``l1=``, ``r1=``) and bigrams touching it (``b=sanctions on <T>``), so
+    the model learns "sanctions on X", not "Russia".
+``lexicon``
+    the action cues of ``data/lexicons/target_actions.csv`` within the window, by side of the
+    mention, role and valence (``cue before object -`` for "sanctions on X", ``cue after
+    agent -`` for "X attacked"): the lexicon reaches words the training data never showed.
+``subject``
+    the side is named before any other side of its clause and not after a preposition
+    ("Russia struck ..."), against ``object`` ("... sanctions on Russia").
+``negation``
+    a negator (``data/lexicons/target_markers.csv``) within the window of a mention.
+``quote``
+    a mention inside quotation marks; the voice's side relative to the target
+    (``voice=own side``, ``voice=other side``, ``voice=narration``).
+``vader``
+    VADER compound (with the domain overrides) of the sentence and of the clause holding the
+    side's first mention (between commas, semicolons and contrast words).
+``side``
+    the side's name (``side=Russia``), a weak prior.
+``conjunction``
+    the rules' polarity and construction crossed with the side and with each other
+    (``Ukraine & rule=agent``): how far to trust the rules differs by side and construction.
+
+The classifier (:func:`fit_target_model`) is a logistic regression with balanced class weights
+(or a linear SVM), its regularisation chosen by grouped cross-validation over reports
+(:func:`cross_validate_target_model`, sklearn ``GroupKFold``); everything is deterministic.
+:func:`predict_tone_toward` returns the rows of :func:`~corpus_tools.target_tone.tone_toward`
+with the model's polarity, a signed probability as ``score`` and the top-weighted features
+beside the rules' evidence; :func:`target_model_validation` scores it on both gold sets beside
+the rules and the two sentence baselines.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.resources import read_table
+from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, bootstrap_gain, bootstrap_scores,
+                                      build_rules, evaluate_tone_toward, gold_sentences, load_target_gold, tone_toward)
+
+TRAIN_FILES = ("target_tone_train_a.csv", "target_tone_train_b.csv")
+TUNE_FILES = ("target_tone_gold.csv", "target_tone_written.csv")
+#: the rules' resources: a change to them changes the features, so they key the model cache too
+RULE_FILES = ("target_terms.csv", "target_actions.csv", "target_markers.csv")
+TRAIN_COLUMNS = ["report_no", "sent_no", "style", "published", "sentence", "target", "actor", "polarity", "voice",
+                 "notes"]
+WINDOW = 5
+FEATURE_GROUPS = ("rule", "window", "lexicon", "subject", "negation", "quote", "vader", "side", "conjunction")
+#: candidate classifiers compared by grouped cross-validation: (kind, C)
+CANDIDATES = (("logistic", 0.03), ("logistic", 0.1), ("logistic", 0.3), ("logistic", 1.0), ("logistic", 3.0),
+              ("svm", 0.01), ("svm", 0.03), ("svm", 0.1))
+#: chosen by :func:`cross_validate_target_model` (5 folds over reports): logistic C=0.1, macro-F1
+#: 0.687 with these groups; VADER (0.679 with it) and the conjunctions (no gain) left out
+DEFAULT_MODEL = ("logistic", 0.1)
+DEFAULT_GROUPS = ("rule", "window", "lexicon", "subject", "negation", "quote", "side")
+N_FOLDS = 5
+RANDOM_STATE = 11
+_QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e'
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\b(?:but|however|while|whereas|although|though|yet|as)\b", re.I)
+_PREPOSITIONS = {"for", "to", "on", "against", "with", "of", "in", "at", "from", "toward", "towards", "over", "about",
+                 "into", "between", "among", "under", "than", "by", "upon", "onto"}
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+# ----------------------------------------------------------------------------- training data
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def training_checksums(data_dir: Path | str | None = None) -> tuple[str, ...]:
+    """SHA-256 of the four annotation files the model learns from and of the three rule
+    resources its features read, in a fixed order (the key of the per-process model cache).
+
+    Examples
+    --------
+    >>> [len(c) for c in training_checksums()]
+    [64, 64, 64, 64, 64, 64, 64]
+    """
+    directory = _data_dir(data_dir)
+    out = []
+    for path in ([directory / "annotations" / n for n in (*TRAIN_FILES, *TUNE_FILES)]
+                 + [directory / "lexicons" / n for n in RULE_FILES]):
+        if not path.is_file():
+            raise CorpusError(f"{path}: a file the tone-toward model is trained from is missing; restore it from git")
+        out.append(_checksum(path))
+    return tuple(out)
+
+
+def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Every labelled (sentence, side) pair the model may learn from, one table.
+
+    Returns ``source, group, doc_id, sent_id, text, published, target, polarity``: ``source``
+    is ``train_a``, ``train_b``, ``articles_tune`` or ``written_tune``; ``group`` the report or
+    document (the unit of cross-validation folds); ``doc_id, sent_id`` the keys of the
+    sentences table given to :func:`~corpus_tools.target_tone.tone_toward` (``a001`` for
+    report 1 of set A, ``b101`` for report 101 of set B, ``w007`` for written item 7, the
+    article's own ``doc_id``). Rows with ``target = none`` are dropped; the ``test`` halves are
+    never read into this table.
+
+    Examples
+    --------
+    >>> t = load_target_training()
+    >>> sorted(t["source"].unique()), "test" in set(t.get("split", []))
+    (['articles_tune', 'train_a', 'train_b', 'written_tune'], False)
+    """
+    directory = _data_dir(data_dir)
+    parts = []
+    for name, prefix in zip(TRAIN_FILES, ("a", "b")):
+        path = directory / "annotations" / name
+        table = read_table(path, TRAIN_COLUMNS, what="tone-toward training set")
+        for line, row in enumerate(table.itertuples(index=False), start=2):
+            where = f"{path} line {line}"
+            if row.target == "none":
+                continue
+            if row.target not in SIDES:
+                raise CorpusError(f"{where}: target {row.target!r} is not one of {', '.join(SIDES)} (or none)")
+            if row.polarity not in POLARITIES:
+                raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)}")
+            if not (row.report_no.isdigit() and row.sent_no.isdigit()):
+                raise CorpusError(f"{where}: report_no and sent_no must be positive integers")
+        table = table[table["target"] != "none"]
+        parts.append(pd.DataFrame({
+            "source": f"train_{prefix}", "group": [f"{prefix}{int(r):03d}" for r in table["report_no"]],
+            "doc_id": [f"{prefix}{int(r):03d}" for r in table["report_no"]],
+            "sent_id": table["sent_no"].astype("int64").to_numpy(), "text": table["sentence"].to_numpy(),
+            "published": table["published"].to_numpy(), "target": table["target"].to_numpy(),
+            "polarity": table["polarity"].to_numpy()}))
+    for which in ("articles", "written"):
+        gold = load_target_gold(which, directory)
+        gold = gold[gold["split"] == "tune"].reset_index(drop=True)
+        sents = gold_sentences(gold, which, data_dir=directory)
+        if which == "articles":
+            keys = pd.DataFrame({"doc_id": gold["doc_id"], "sent_id": gold["sent_no"]})
+            group = gold["doc_id"].to_numpy()
+        else:
+            keys = pd.DataFrame({"doc_id": [f"w{n:03d}" for n in gold["item_no"]], "sent_id": gold["item_no"]})
+            group = keys["doc_id"].to_numpy()
+        keys = keys.merge(sents, on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+        parts.append(pd.DataFrame({"source": f"{which}_tune", "group": group, "doc_id": keys["doc_id"].to_numpy(),
+                                   "sent_id": keys["sent_id"].astype("int64").to_numpy(),
+                                   "text": keys["text"].to_numpy(), "published": keys["published"].to_numpy(),
+                                   "target": gold["target"].to_numpy(), "polarity": gold["polarity"].to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates(["doc_id", "sent_id", "target"], keep="first").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- features
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    """Is character ``pos`` inside quotation marks? (Straight quotes counted by parity, curly
+    and guillemets by the last mark before it.)"""
+    before = text[:pos]
+    last_open = max(before.rfind("\u201c"), before.rfind("\u00ab"), before.rfind("\u201e"))
+    last_close = max(before.rfind("\u201d"), before.rfind("\u00bb"))
+    if last_open > last_close:
+        return True
+    return before.count('"') % 2 == 1
+
+
+def _clause_of(text: str, pos: int) -> str:
+    """The stretch of ``text`` around ``pos`` between clause breaks."""
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() <= pos]
+    ends = [m.start() for m in _CLAUSE_BREAK.finditer(text) if m.start() > pos]
+    return text[(starts[-1] if starts else 0):(ends[0] if ends else len(text))].strip()
+
+
+def _evidence_words(evidence: str, surfaces: set[str]) -> list[str]:
+    names = {w for s in surfaces for w in _WORD.findall(s.lower().replace("\u2019", "'"))}
+    words = _WORD.findall(str(evidence).lower().replace("\u2019", "'"))
+    return sorted({w for w in words if w not in names and w not in {"no", "action", "this", "toward", "side"}})
+
+
+@dataclass
+class _Sentence:
+    words: list[str]  # tokens with mentions collapsed to placeholders
+    sides: list[str | None]  # the side a placeholder stands for (None for a plain word)
+    starts: list[int]  # character offset of each token
+    surfaces: set[str]
+    cues: list  # (first token, last token + 1, role, valence) of the action cues, on ``words``
+
+
+def _sentence_view(text: str, rules, when) -> _Sentence:
+    from corpus_tools.target_tone import _find_sides, _match_cues, _tokens
+
+    toks = _tokens(text)
+    mentions = _find_sides(text, toks, rules, when)
+    owner: dict[int, list] = {}
+    for m in mentions:
+        for i in range(m.t0, min(m.t1, len(toks))):
+            owner.setdefault(i, []).append(m)
+    words, sides, starts = [], [], []
+    i = 0
+    while i < len(toks):
+        if i in owner:
+            group = owner[i]
+            end = max(m.t1 for m in group)
+            for side in sorted({m.side for m in group}):
+                words.append("\x00")
+                sides.append(side)
+                starts.append(toks[i][0])
+            i = max(end, i + 1)
+            continue
+        words.append(toks[i][2])
+        sides.append(None)
+        starts.append(toks[i][0])
+        i += 1
+    masked = {i for i, side in enumerate(sides) if side is not None}
+    cues = [(a, b, cue[1], int(cue[2])) for a, b, cue in _match_cues(words, rules, masked)]
+    return _Sentence(words, sides, starts, {m.surface for m in mentions}, cues)
+
+
+def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sentence, rules,
+                  sentence_compound: float, clause_compound: float,
+                  groups: Sequence[str] = FEATURE_GROUPS) -> dict[str, float]:
+    """The features of one (sentence, side) pair as ``name -> value`` (see the module
+    docstring for each group). ``rule_row`` is the row of
+    :func:`~corpus_tools.target_tone.tone_toward` for the pair (``None`` when the rules found
+    no such side).
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> text = "Leaders agreed to tighten sanctions on Russia."
+    >>> view = _sentence_view(text, rules, None)
+    >>> f = pair_features(text, "Russia", {"polarity": "negative", "score": -1.0, "rule": "object",
+    ...     "evidence": "sanctions → Russia", "voice": "narration"}, view=view, rules=rules,
+    ...     sentence_compound=0.3, clause_compound=0.3)
+    >>> f["b=on <T>"], f["rule_pol=negative"], f["ev=sanctions"], f["side=Russia"]
+    (1.0, 1.0, 1.0, 1.0)
+    """
+    f: dict[str, float] = {}
+    use = set(groups)
+    words = [("<T>" if s == target else "<O>") if s is not None else w for w, s in zip(view.words, view.sides)]
+    positions = [i for i, s in enumerate(view.sides) if s == target]
+    if "rule" in use:
+        if rule_row is None:
+            f["rule=not found"] = 1.0
+        else:
+            f[f"rule_pol={rule_row['polarity']}"] = 1.0
+            f["rule_score"] = float(rule_row["score"])
+            rule = str(rule_row["rule"])
+            for part in re.split(r"[+()]", rule):
+                if part.strip():
+                    f[f"rule={part.strip()}"] = 1.0
+            for w in _evidence_words(rule_row["evidence"], view.surfaces):
+                f[f"ev={w}"] = 1.0
+    if "window" in use:
+        for p in positions:
+            left, right = words[max(0, p - WINDOW):p], words[p + 1:p + 1 + WINDOW]
+            for w in left:
+                f[f"l={w}"] = 1.0
+            for w in right:
+                f[f"r={w}"] = 1.0
+            f[f"l1={left[-1] if left else '<S>'}"] = 1.0
+            f[f"r1={right[0] if right else '</S>'}"] = 1.0
+            if len(left) >= 2:
+                f[f"b={left[-2]} {left[-1]} <T>"] = 1.0
+            if left:
+                f[f"b={left[-1]} <T>"] = 1.0
+            if right:
+                f[f"b=<T> {right[0]}"] = 1.0
+            if len(right) >= 2:
+                f[f"b=<T> {right[0]} {right[1]}"] = 1.0
+            for a, b in zip(left, left[1:]):
+                f[f"lb={a} {b}"] = 1.0
+            for a, b in zip(right, right[1:]):
+                f[f"rb={a} {b}"] = 1.0
+    if "lexicon" in use:
+        for p in positions:
+            for a, b, role, valence in view.cues:
+                sign = "+" if valence > 0 else "-"
+                if p - WINDOW <= a and b <= p:
+                    f[f"cue before {role} {sign}"] = 1.0  # "sanctions on <T>": aimed at the side
+                elif p < a <= p + WINDOW:
+                    f[f"cue after {role} {sign}"] = 1.0  # "<T> attacked": done by the side
+
+        p = positions[0]
+        clause_start = max([i + 1 for i in range(p) if words[i] in {",", ";", ":", "but", "while", "as", "although",
+                                                                      "whereas", "that", "and"}], default=0)
+        prev = words[p - 1] if p > 0 else "<S>"
+        first = all(words[i] not in {"<O>"} for i in range(clause_start, p))
+        f["subject" if prev not in _PREPOSITIONS and first else "not subject"] = 1.0
+        f["mentions"] = float(min(len(positions), 3))
+    if "negation" in use:
+        if any(w in rules.negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW]):
+            f["negation near"] = 1.0
+    if "quote" in use:
+        quoted = any(_in_quote(text, view.starts[p]) for p in positions)
+        f["in quote" if quoted else "not quoted"] = 1.0
+        voice = (rule_row or {}).get("voice") or "narration"
+        if voice == "narration":
+            f["voice=narration"] = 1.0
+        else:
+            speaker_side = rules.actor_side.get(voice, "")
+            f["voice=own side" if speaker_side == target else f"voice=other side ({speaker_side or 'unknown'})"] = 1.0
+    if "vader" in use:
+        f["vader_sentence"] = float(sentence_compound)
+        f["vader_clause"] = float(clause_compound)
+    if "side" in use:
+        f[f"side={target}"] = 1.0
+    if "conjunction" in use and rule_row is not None:
+        main = re.split(r"[+( ]", str(rule_row["rule"]))[0]
+        f[f"{target} & rule_pol={rule_row['polarity']}"] = 1.0
+        f[f"{target} & rule={main}"] = 1.0
+        f[f"rule={main} & rule_pol={rule_row['polarity']}"] = 1.0
+    return f
+
+
+def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, cache: Path | str | None = None,
+                   rows: pd.DataFrame | None = None) -> tuple[list[dict], list, pd.DataFrame]:
+    """Raw ingredients for ``pairs`` (``doc_id, sent_id, text, published, target``): the
+    rules' row per pair, the sentence views and VADER compounds; returns (views, rule rows,
+    the pairs with ``sentence_compound, clause_compound``)."""
+    from corpus_tools.sentiment import score_texts
+
+    directory = _data_dir(data_dir)
+    rules = build_rules(directory)
+    sents = pairs.drop_duplicates(["doc_id", "sent_id"])[["doc_id", "sent_id", "text", "published"]].reset_index(drop=True)
+    if rows is None:
+        rows = tone_toward(sents, data_dir=directory, cache=cache)
+    rule_rows = rows.set_index(["doc_id", "sent_id", "target"])[["polarity", "score", "rule", "evidence", "voice"]]
+    rule_rows = rule_rows[~rule_rows.index.duplicated()].to_dict("index")
+    views = {}
+    for d, s, text, day in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["published"]):
+        day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
+        views[(d, int(s))] = _sentence_view(text, rules, day)
+    clause_texts = []
+    for d, s, text, target in zip(pairs["doc_id"], pairs["sent_id"], pairs["text"], pairs["target"]):
+        view = views[(d, int(s))]
+        pos = next((view.starts[i] for i, side in enumerate(view.sides) if side == target), 0)
+        clause_texts.append(_clause_of(text, pos) or text)
+    distinct = list(dict.fromkeys([*sents["text"], *clause_texts]))
+    compound = dict(zip(distinct, score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)["compound"]))
+    pairs = pairs.assign(sentence_compound=[compound[t] for t in pairs["text"]],
+                         clause_compound=[compound[t] for t in clause_texts])
+    found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])]
+    return [views[(d, int(s))] for d, s in zip(pairs["doc_id"], pairs["sent_id"])], found, pairs
+
+
+def _features(views, found, pairs, rules, groups=FEATURE_GROUPS) -> list[dict[str, float]]:
+    return [pair_features(text, target, rule, view=view, rules=rules, sentence_compound=sc, clause_compound=cc,
+                          groups=groups)
+            for view, rule, text, target, sc, cc in zip(views, found, pairs["text"], pairs["target"],
+                                                         pairs["sentence_compound"], pairs["clause_compound"])]
+
+
+# ----------------------------------------------------------------------------- model
+
+
+def _classifier(kind: str, c: float):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    if kind == "logistic":
+        return LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=RANDOM_STATE)
+    if kind == "svm":
+        return LinearSVC(C=c, class_weight="balanced", max_iter=20000, random_state=RANDOM_STATE)
+    raise CorpusError(f"unknown classifier kind {kind!r}; choose logistic or svm")
+
+
+@dataclass
+class TargetModel:
+    """A fitted tone-toward model: the feature vectoriser, the classifier and what it was
+    trained on (``kind``, ``C``, ``groups``, ``n_train``, ``checksums``)."""
+
+    vectorizer: object
+    classifier: object
+    kind: str
+    C: float
+    groups: tuple[str, ...]
+    n_train: int
+    checksums: tuple[str, ...]
+
+    def weights(self) -> pd.DataFrame:
+        """Feature weights per class: ``feature, negative, neutral, positive`` (for a linear
+        SVM the decision weights), sorted by the largest absolute weight."""
+        coef = np.asarray(self.classifier.coef_)
+        names = self.vectorizer.get_feature_names_out()
+        table = pd.DataFrame(coef.T, columns=list(self.classifier.classes_)).assign(feature=names)
+        table = table[["feature", *POLARITIES]]
+        order = np.argsort(-np.abs(coef).max(axis=0), kind="stable")
+        return table.iloc[order].reset_index(drop=True)
+
+
+def _training_matrix(data_dir: Path | str | None, cache: Path | str | None, groups=FEATURE_GROUPS):
+    directory = _data_dir(data_dir)
+    train = load_target_training(directory)
+    views, found, pairs = _feature_table(train, data_dir=directory, cache=cache)
+    keep = np.array([r is not None for r in found])  # a side the rules never find never gets a row to predict
+    rules = build_rules(directory)
+    feats = _features([v for v, k in zip(views, keep) if k], [r for r in found if r is not None],
+                      pairs[keep].reset_index(drop=True), rules, groups)
+    return feats, pairs[keep].reset_index(drop=True)
+
+
+def _matrix32(x):
+    """A CSR matrix with 32-bit indices (liblinear refuses 64-bit ones)."""
+    x = x.tocsr()
+    x.indices = x.indices.astype(np.int32)
+    x.indptr = x.indptr.astype(np.int32)
+    return x
+
+
+def _fit(feats: list[dict], labels: Sequence[str], kind: str, c: float):
+    from sklearn.feature_extraction import DictVectorizer
+
+    vec = DictVectorizer(sparse=True, sort=True)
+    x = _matrix32(vec.fit_transform(feats))
+    clf = _classifier(kind, c).fit(x, list(labels))
+    return vec, clf
+
+
+def cross_validate_target_model(*, candidates: Sequence[tuple[str, float]] = CANDIDATES,
+                                groups: Sequence[str] = DEFAULT_GROUPS, n_folds: int = N_FOLDS,
+                                data_dir: Path | str | None = None, cache: Path | str | None = None,
+                                _matrix=None) -> pd.DataFrame:
+    """Grouped cross-validation on the training data: one row per candidate classifier,
+    ``kind, C, features, n, macro_f1, accuracy, fold_sd, rules_macro_f1``.
+
+    Folds are whole reports or documents (``GroupKFold``), so a report's sentences never sit
+    on both sides of a fold; ``macro_f1`` and ``accuracy`` are computed on the pooled
+    out-of-fold predictions, ``fold_sd`` is the spread of per-fold macro-F1, and
+    ``rules_macro_f1`` is the rules' own score on the same rows.
+
+    Examples
+    --------
+    >>> cv = cross_validate_target_model(candidates=[("logistic", 0.1)])  # doctest: +SKIP
+    >>> cv[["kind", "C"]].values.tolist()  # doctest: +SKIP
+    [['logistic', 0.1]]
+    """
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_tone import _scores
+
+    feats, pairs = _matrix if _matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
+    y = pairs["polarity"].to_numpy()
+    folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(y)), y, pairs["group"].to_numpy()))
+    rules_pred = np.array([f_pol for f_pol in _rule_polarity(feats)])
+    out = []
+    for kind, c in candidates:
+        pred = np.empty(len(y), dtype=object)
+        per_fold = []
+        for tr, te in folds:
+            vec, clf = _fit([feats[i] for i in tr], y[tr], kind, c)
+            pred[te] = clf.predict(_matrix32(vec.transform([feats[i] for i in te])))
+            per_fold.append(_scores(y[te], pred[te])[1])
+        acc, f1 = _scores(y, pred)
+        out.append({"kind": kind, "C": c, "features": "+".join(groups), "n": len(y), "macro_f1": f1, "accuracy": acc,
+                    "fold_sd": float(np.std(per_fold)), "rules_macro_f1": _scores(y, rules_pred)[1]})
+    return pd.DataFrame(out)
+
+
+def _rule_polarity(feats: list[dict]) -> list[str]:
+    return [next((p for p in POLARITIES if f.get(f"rule_pol={p}")), "neutral") for f in feats]
+
+
+@lru_cache(maxsize=4)
+def _fit_cached(directory: str, checksums: tuple[str, ...], kind: str, c: float, groups: tuple[str, ...],
+                cache: str | None) -> TargetModel:
+    feats, pairs = _training_matrix(directory, cache, groups)
+    vec, clf = _fit(feats, pairs["polarity"], kind, c)
+    return TargetModel(vec, clf, kind, c, groups, len(feats), checksums)
+
+
+def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1],
+                     groups: Sequence[str] = DEFAULT_GROUPS, data_dir: Path | str | None = None,
+                     cache: Path | str | None = None) -> TargetModel:
+    """Fit the tone-toward model on the training data (:func:`load_target_training`).
+
+    The fitted model is cached per process, keyed by the SHA-256 of the four training files,
+    of the rules' three resources (:func:`training_checksums`) and the arguments: a changed
+    annotation or lexicon file refits it. Fitting takes a few seconds. The defaults are the classifier
+    chosen by :func:`cross_validate_target_model` (logistic regression, balanced classes).
+
+    Examples
+    --------
+    >>> model = fit_target_model()
+    >>> model.kind, model.n_train > 1000
+    ('logistic', True)
+    """
+    unknown = set(groups) - set(FEATURE_GROUPS)
+    if unknown:
+        raise CorpusError(f"unknown feature group(s) {', '.join(sorted(unknown))}; choose from {', '.join(FEATURE_GROUPS)}")
+    directory = _data_dir(data_dir)
+    return _fit_cached(str(directory), training_checksums(directory), kind, float(C), tuple(groups),
+                       None if cache is None else str(cache))
+
+
+def _explain(model: TargetModel, x, label: str, top: int = 3) -> str:
+    classes = list(model.classifier.classes_)
+    coef = np.asarray(model.classifier.coef_)[classes.index(label)]
+    row = x.tocoo()
+    contrib = sorted(((coef[j] * v, model.vectorizer.feature_names_[j]) for j, v in zip(row.col, row.data) if v),
+                     key=lambda t: (-t[0], t[1]))
+    return ", ".join(f"{name} {w:+.2f}" for w, name in contrib[:top] if w > 0)
+
+
+def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
+                        quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
+                        model: TargetModel | None = None, data_dir: Path | str | None = None,
+                        cache: Path | str | None = None) -> pd.DataFrame:
+    """Tone toward each side, decided by the learned model over the rules' verdict.
+
+    ``rows_or_sentences`` is either what :func:`~corpus_tools.target_tone.tone_toward`
+    accepts (the corpus, or a sentences table ``doc_id, sent_id, text`` with ``published``),
+    which is then run first, or the rows it returned (the pipeline's ``tone_toward`` stage),
+    with ``sentences`` (``doc_id, sent_id, text``) passed beside them. Dates resolve titles as
+    in ``tone_toward``: a ``published`` column of the sentences, ``dates`` (``doc_id`` ->
+    date) or, for the corpus, the documents' dates.
+
+    Returns the columns of ``tone_toward`` (``doc_id, sent_id, target, actor, polarity,
+    score, voice, rule, evidence``) for the same rows: ``polarity`` is the model's,
+    ``score`` its probability of positive minus that of negative, ``rule`` is ``learned``
+    and ``evidence`` names the three features that pushed most toward the chosen label and
+    the rules' own verdict ("rules: negative by object: sanctions → Russia").
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": "d", "sent_id": [1], "published": "2025-03-27", "text": [
+    ...     "Leaders agreed to tighten sanctions on Russia and pledged air defence for Ukraine."]})
+    >>> predict_tone_toward(sents)[["target", "polarity", "rule"]].values.tolist()
+    [['Russia', 'negative', 'learned'], ['Ukraine', 'positive', 'learned']]
+    """
+    directory = _data_dir(data_dir)
+    df = rows_or_sentences
+    if {"rule", "evidence", "target"} <= set(df.columns):
+        if sentences is None:
+            raise CorpusError("predict_tone_toward got tone_toward rows without their sentences; pass "
+                              "sentences=<the sentences table with doc_id, sent_id, text>")
+        rows, sents = df.reset_index(drop=True), sentences
+    elif "sent_id" in df.columns:
+        sents = df
+        rows = tone_toward(df, quotes=quotes, dates=dates, data_dir=directory, cache=cache)
+    else:
+        from corpus_tools.tokens import sentences as split_sentences
+
+        sents = split_sentences(df, data_dir=directory) if sentences is None else sentences
+        rows = tone_toward(df, sentences=sents, quotes=quotes, dates=dates, data_dir=directory, cache=cache)
+        if dates is None and "published" in df.columns:
+            from corpus_tools.speakers import document_dates
+
+            dates = document_dates(df, directory)
+    missing = [c for c in ("doc_id", "sent_id", "text") if c not in sents.columns]
+    if missing:
+        raise CorpusError(f"the sentences table lacks column(s) {', '.join(missing)}; pass doc_id, sent_id, text")
+    if not len(rows):
+        return pd.DataFrame(columns=TONE_TOWARD_COLUMNS).astype({"sent_id": "int64", "score": "float64"})
+    model = fit_target_model(data_dir=directory, cache=cache) if model is None else model
+    pairs = rows[["doc_id", "sent_id", "target"]].merge(sents[["doc_id", "sent_id", "text"]].drop_duplicates(
+        ["doc_id", "sent_id"]), on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    if pairs["text"].isna().any():
+        bad = pairs[pairs["text"].isna()].iloc[0]
+        raise CorpusError(f"row doc_id={bad['doc_id']!r} sent_id={bad['sent_id']} has no sentence in the sentences "
+                          "table; pass the sentences the rows were computed from")
+    if "published" in sents.columns:
+        day = sents.drop_duplicates("doc_id").set_index("doc_id")["published"]
+    else:
+        day = pd.Series(dict(dates)) if dates is not None else pd.Series(dtype=object)
+    day = day.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else
+                  (v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d")))
+    pairs = pairs.assign(published=pairs["doc_id"].map(day).fillna(""))
+    views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows)
+    feats = _features(views, found, pairs, build_rules(directory), model.groups)
+    x = _matrix32(model.vectorizer.transform(feats))
+    labels = model.classifier.predict(x)
+    classes = list(model.classifier.classes_)
+    if hasattr(model.classifier, "predict_proba"):
+        proba = model.classifier.predict_proba(x)
+        score = proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+    else:
+        margin = model.classifier.decision_function(x)
+        score = np.tanh(margin[:, classes.index("positive")]) - np.tanh(margin[:, classes.index("negative")])
+        score = score / 2
+    evidence = [f"model: {_explain(model, x[i], labels[i])}; rules: {r['polarity']} by {r['rule']}"
+                + (f": {r['evidence']}" if r["evidence"] else "")
+                for i, r in enumerate(rows.to_dict("records"))]
+    out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), rule="learned", evidence=evidence)
+    return out[TONE_TOWARD_COLUMNS].astype({"sent_id": "int64", "score": "float64"}).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def evaluate_target_model(gold: pd.DataFrame, which: str = "articles", *, model: TargetModel | None = None,
+                          data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+    """The table of :func:`~corpus_tools.target_tone.evaluate_tone_toward` with a ``learned``
+    column (the model's polarity; ``neutral`` where the rules find no such side, as for the
+    rules) and ``learned_evidence``.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"item_no": [1, 1], "style": "wire", "published": "2025-03-27", "split": "tune",
+    ...     "sentence": "Leaders agreed to keep sanctions on Russia and thanked Kyiv.",
+    ...     "target": ["Russia", "Ukraine"], "actor": "", "polarity": ["negative", "positive"], "voice": "narration",
+    ...     "notes": ""})
+    >>> evaluate_target_model(gold, "written")[["target", "gold", "tone_toward", "learned"]].values.tolist()
+    [['Russia', 'negative', 'negative', 'negative'], ['Ukraine', 'positive', 'positive', 'positive']]
+    """
+    directory = _data_dir(data_dir)
+    table = evaluate_tone_toward(gold, which, data_dir=directory, cache=cache)
+    sents = gold_sentences(gold, which, data_dir=directory)
+    predicted = predict_tone_toward(sents, model=model, data_dir=directory, cache=cache)
+    table = table.merge(predicted[["doc_id", "sent_id", "target", "polarity", "evidence"]].rename(
+        columns={"polarity": "learned", "evidence": "learned_evidence"}), on=["doc_id", "sent_id", "target"],
+        how="left", validate="many_to_one")
+    return table.assign(learned=table["learned"].fillna("neutral"), learned_evidence=table["learned_evidence"].fillna(""))
+
+
+def target_model_validation(*, splits: Sequence[str] = ("test", "tune", "all"), n_boot: int = 2000, seed: int = 11,
+                            model: TargetModel | None = None, data_dir: Path | str | None = None,
+                            cache: Path | str | None = None,
+                            predictions: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The table of :func:`~corpus_tools.target_tone.tone_toward_validation` with a ``learned``
+    row beside ``tone_toward``, ``sentence`` and ``vader`` per gold set and split.
+
+    Columns ``gold_set, split, method, n, accuracy, accuracy_low, accuracy_high, macro_f1,
+    macro_f1_low, macro_f1_high, gain, gain_low, gain_high`` (gain over the mentioning-
+    sentence label, paired bootstrap; seeded). The ``tune`` halves were training data for the
+    model, so only ``test`` measures it. ``predictions`` may hold the tables of
+    :func:`evaluate_target_model` per gold set.
+
+    Examples
+    --------
+    >>> table = target_model_validation(splits=("test",), n_boot=50)  # doctest: +SKIP
+    >>> table["method"].tolist()[:4]  # doctest: +SKIP
+    ['learned', 'tone_toward', 'sentence', 'vader']
+    """
+    rows = []
+    for which in ("articles", "written"):
+        preds = (predictions or {}).get(which)
+        if preds is None:
+            preds = evaluate_target_model(load_target_gold(which, data_dir), which, model=model, data_dir=data_dir,
+                                          cache=cache)
+        for split in splits:
+            part = preds if split == "all" else preds[preds["split"] == split]
+            for method, column in (("learned", "learned"), ("tone_toward", "tone_toward"), ("sentence", "sentence_tone"),
+                                   ("vader", "vader")):
+                row = {"gold_set": which, "split": split, "method": method,
+                       **bootstrap_scores(part, column, n_boot=n_boot, seed=seed)}
+                if method != "sentence":
+                    row.update(bootstrap_gain(part, column, "sentence_tone", n_boot=n_boot, seed=seed))
+                rows.append(row)
+    columns = ["gold_set", "split", "method", "n", "accuracy", "accuracy_low", "accuracy_high", "macro_f1",
+               "macro_f1_low", "macro_f1_high", "gain", "gain_low", "gain_high"]
+    return pd.DataFrame(rows).reindex(columns=columns)

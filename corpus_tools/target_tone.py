@@ -1,0 +1,1162 @@
+"""Tone toward each side: who does what to whom, sentence by sentence.
+
+The tone of a sentence's wording and the tone a sentence takes *toward* a side are different
+measurements. "Leaders agreed to tighten sanctions on Russia" is upbeat wording (agreement)
+but negative toward Russia. :func:`tone_toward` returns one row per (sentence, side it is
+about) with the polarity toward that side, the speaker whose words carry it, and the words
+and rule that decided it. The method follows event data's "who does what to whom" (CAMEO,
+with a cooperation-conflict direction in the spirit of the Goldstein scale) and
+target-dependent sentiment in news (NewsMTSC): the tone toward a target comes from the
+actions aimed at it or done by it, not from the sentence's words in general.
+
+Resources (``data/lexicons/``, each entry justified; see ``SOURCES.md``):
+
+- ``target_terms.csv``: demonyms and metonyms that name a side ("Russian drones",
+  "Downing Street", "the allies") beyond the names of ``data/actors.csv``, and news sources
+  that are never a target ("TASS reported").
+- ``target_actions.csv``: action cues with a ``role`` and a ``valence``. ``object`` cues are
+  aimed at the side that follows them (support, aid, pledges, thanks, praise, guarantees
+  *for* X: positive; sanctions, pressure, accusations, condemnation, warnings *on/against* X:
+  negative). ``agent`` cues describe the side that does them (attacking, violating,
+  stalling, refusing, threatening: negative; agreeing, cooperating, showing resolve:
+  positive). ``both`` cues do both (solidarity *with* X shows X and the one standing with it
+  favourably).
+- ``target_markers.csv``: negators, reversers (lift, ease, halt), contrast markers (but,
+  however), subordinators (while, as, amid, although), passive auxiliaries, belief verbs that
+  carry a negation into their clause, hypothetical openers (if, unless, until), locative
+  prepositions (venues), phrasal verbs before "back", weapon nouns that make an action word a
+  modifier ("attack drones"), and "against" (an action after it is not the subject's).
+
+Constructions (each with an invented example; tests hold them):
+
+``object`` (action for / against a side)
+    "Allies pledged air defence for Ukraine" -> Ukraine positive; "The EU extended sanctions
+    on Russia" -> Russia negative. The side is the first one named right after the cue in
+    the same clause (a comma, "that", "who" or "which" ends the search).
+``passive``
+    "Russia was accused of stalling" -> Russia negative: with an auxiliary (was, were, is,
+    been ...) before a cue in ``-ed``/``-en``, the side named before the auxiliary receives
+    the action.
+``agent`` (a side shown doing harm or good)
+    "Russian drones hit Kyiv overnight" -> Russia negative; "Kyiv agreed to a 30-day
+    ceasefire" -> Ukraine positive. The agent is the side named just before the cue (subject,
+    possessive "Russia's attacks" or adjective "Russian strikes") or after "by" ("attacks by
+    Russia").
+``victim``
+    "Russian strikes killed 12 civilians in Ukraine" -> Ukraine neutral: the side that
+    suffers an agent's harm is not the target of hostility; "Kyiv was attacked by Russia" ->
+    Ukraine neutral, Russia negative.
+``negation``
+    "Putin is not ready for peace" -> Russia negative (a side's own good conduct negated);
+    "the allies did not condemn Kyiv" and "Rome refused to send troops to Ukraine" -> Ukraine
+    neutral (an action aimed at a side that does not happen). A negator counts within four
+    words before the cue in the same clause, with no comma between; two negators cancel ("did
+    not rule out strikes" keeps the strikes); a negated belief verb reaches the whole clause
+    after it ("does not believe Putin is negotiating in good faith" -> Russia negative).
+``reversal``
+    "Washington moved to lift sanctions on Russia" -> Russia positive; "now is not the time to
+    lift sanctions on Russia" -> Russia negative (the negation undoes the reversal, so the
+    pressure stays); "Washington halted aid to Kyiv" -> Ukraine negative.
+``main clause``
+    "While Moscow praised the talks, its drones struck Odesa" -> Russia negative: a clause
+    opened by while, whereas, although, though, amid, despite, even as (or "as" at the start
+    of a clause) is subordinate; when a side has actions in both, the main clause decides.
+``but``
+    "Kyiv welcomed the plan, but Moscow rejected it" ...; "Moscow agreed to talk, but kept
+    shelling Kharkiv" -> Russia negative: after but, however, yet, nevertheless the later
+    clause decides for a side that has actions on both sides of it.
+``quoted speech``
+    '"Russia is lying," Zelensky said' -> Russia negative, voice Volodymyr Zelensky. The voice
+    is the speaker of the quotation that holds the deciding cue (from
+    :func:`corpus_tools.quotes.quotes`), or the speaker of a reporting verb before it
+    ("Zelensky said Russia was stalling"), or "according to X"; otherwise ``narration``.
+``coordination``
+    "Ukraine and Russia agreed to a prisoner exchange" -> both positive; "Putin accused Kyiv
+    and its European sponsors" -> both negative: sides joined by and / or / including (never
+    across a comma) share the action.
+``giver``
+    "the army shot them down with the support of the allies" -> allies neutral: after "from",
+    "by", or "of" with a favourable cue, the side gives the action, it does not receive it
+    ("in support of Ukraine" still means support for Ukraine).
+``agreeing on pressure``
+    "The allies agreed to keep sanctions on Russia" -> Russia negative, allies neutral; "The
+    allies agreed to set up a coordination cell" -> allies neutral (a decision among
+    themselves); "Kyiv agreed to a 30-day ceasefire" and "Kyiv and Moscow agreed to ..." stay
+    positive (agreeing with a counterpart).
+``hypothetical``
+    "if Russia violated the truce", "sanctions stay until Russia accepts a ceasefire": an
+    action inside an if / unless / whether / until clause is not asserted, so it is neutral;
+    so is an act asked of a side ("Washington pressed Kyiv to accept the plan": the pressure
+    counts against Ukraine, the acceptance does not count for it).
+``venue``
+    "leaders met in Paris" gives France no row: a capital after in / at / near ... is a
+    venue; "an explanation from Washington" keeps the United States; a struck city of
+    ``target_terms.csv`` ("strikes on Kharkiv") names its side even after "in".
+``particle and compound``
+    "Reliance will scale back imports of Russian crude" -> no support (``back`` after a phrasal
+    verb); "supplying Moscow with attack drones" -> no attack by Moscow (a weapon noun after
+    an action word).
+``bystander``
+    "Macron met Zelensky as Russian drones hit Kyiv" -> France, Ukraine neutral: a side with no
+    action of its own in a sentence whose actions concern other sides is neutral.
+``fallback``
+    Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
+    with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled
+    with a wider band (:data:`FALLBACK_THRESHOLD`); ``rule`` says ``fallback`` and ``evidence``
+    gives the compound.
+
+Validation against hand labels (``data/annotations/target_tone_gold.csv`` and
+``target_tone_written.csv``, guideline ``target_tone_guideline.md``): :func:`evaluate_tone_toward`
+and :func:`tone_toward_validation`, beside two baselines, the sentence label of the mentioning
+sentence (what notebook 02 showed before, via :func:`corpus_tools.sentiment.targeted_tone`) and
+raw VADER, with seeded bootstrap intervals.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir as _data_dir
+from corpus_tools.resources import read_table
+
+SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
+POLARITIES = ("negative", "neutral", "positive")
+ROLES = ("object", "agent", "both")
+MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
+                "compound", "locative", "hypothetical")
+TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
+TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
+GOLD_ARTICLE_COLUMNS = ["doc_id", "sent_no", "sentence", "target", "actor", "polarity", "voice", "split", "notes"]
+GOLD_WRITTEN_COLUMNS = ["item_no", "style", "published", "sentence", "target", "actor", "polarity", "voice", "split",
+                        "notes"]
+FALLBACK_THRESHOLD = 0.5
+NEGATION_WINDOW = 4
+REVERSAL_WINDOW = 3
+OBJECT_WINDOW = 6
+AGENT_WINDOW = 6
+_BLOCKERS = {",", ";", ":", "that", "who", "which", "whom", "—", "–", "as", "while", "when", "because", "if", "after",
+             "before", "since", "until", "although", "but", "whereas"}
+_PREPOSITIONS = {"for", "to", "on", "against", "with", "of", "in", "at", "from", "toward", "towards", "over", "about",
+                 "into", "between", "among", "under", "than"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"}
+_QUOTE_TOKENS = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e"}
+_AS_NOT_CLAUSE = {"well", "part", "a", "such", "of", "soon", "long", "much", "far", "many", "usual"}
+_AS_CLAUSE = re.compile(r"^as$", re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------------- resources
+
+
+def load_target_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/lexicons/target_terms.csv``: demonyms and metonyms that name a side.
+
+    Columns ``term`` (matched case-sensitively; a lower-case term also matches with a capital
+    first letter), ``side`` (one of :data:`SIDES`, or ``none`` for a news source that is never
+    a target), ``actor`` (the actor it stands for, may be empty), ``kind`` and
+    ``justification`` (required).
+
+    Examples
+    --------
+    >>> terms = load_target_terms()
+    >>> terms.set_index("term").loc[["Russian", "Downing Street", "TASS"], "side"].tolist()
+    ['Russia', 'European allies', 'none']
+    """
+    path = _data_dir(data_dir) / "lexicons" / "target_terms.csv"
+    table = read_table(path, ["term", "side", "actor", "kind", "justification"], what="target terms")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{path} line {line} (term {row.term!r})"
+        if not row.term.strip():
+            raise CorpusError(f"{path} line {line}: term is empty")
+        if row.side != "none" and not all(part in SIDES for part in row.side.split("|")):
+            raise CorpusError(f"{where}: side {row.side!r} is not one of {', '.join(SIDES)} (or several joined by |), "
+                              "or none")
+        if row.kind not in TERM_KINDS:
+            raise CorpusError(f"{where}: kind {row.kind!r} is not one of {', '.join(TERM_KINDS)}")
+        if not row.justification.strip():
+            raise CorpusError(f"{where}: no justification; say in words why the term names this side")
+    dupes = table["term"][table["term"].duplicated()]
+    if len(dupes):
+        raise CorpusError(f"{path}: term {dupes.iloc[0]!r} is listed twice; keep one row per term")
+    return table.reset_index(drop=True)
+
+
+def load_target_actions(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/lexicons/target_actions.csv``: action cues with a role and a valence.
+
+    ``cue`` is one or more lower-case words; a word ending in ``*`` matches any word that
+    starts with it. ``role`` is ``object`` (aimed at the side after it) or ``agent`` (said of
+    the side that does it); ``valence`` is -1 or 1; ``justification`` is required.
+
+    Examples
+    --------
+    >>> actions = load_target_actions()
+    >>> actions.set_index("cue").loc[["sanction*", "attack*", "pledg*"], ["role", "valence"]].values.tolist()
+    [['object', -1], ['agent', -1], ['object', 1]]
+    """
+    path = _data_dir(data_dir) / "lexicons" / "target_actions.csv"
+    table = read_table(path, ["cue", "role", "valence", "justification"], what="target action cues")
+    valences = []
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{path} line {line} (cue {row.cue!r})"
+        if not row.cue.strip() or row.cue != row.cue.lower():
+            raise CorpusError(f"{where}: cue must be non-empty lower-case words")
+        if len(row.cue.split()[0].rstrip("*")) < 3 if row.cue.strip() else False:
+            raise CorpusError(f"{where}: the first word of a cue needs at least three letters before any '*'")
+        if row.role not in ROLES:
+            raise CorpusError(f"{where}: role {row.role!r} is not one of {', '.join(ROLES)}")
+        if row.valence not in ("-1", "1"):
+            raise CorpusError(f"{where}: valence {row.valence!r} must be -1 or 1")
+        if not row.justification.strip():
+            raise CorpusError(f"{where}: no justification; say in words whom the action favours or harms")
+        valences.append(int(row.valence))
+    dupes = table["cue"][table["cue"].duplicated()]
+    if len(dupes):
+        raise CorpusError(f"{path}: cue {dupes.iloc[0]!r} is listed twice; keep one row per cue")
+    return table.assign(valence=valences).reset_index(drop=True)
+
+
+def load_target_markers(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``data/lexicons/target_markers.csv``: negators, reversers, clause markers, passive
+    auxiliaries (``marker, kind, justification``; a marker ending in ``*`` is a prefix).
+
+    Examples
+    --------
+    >>> markers = load_target_markers()
+    >>> sorted(markers.loc[markers["kind"] == "contrast", "marker"])[:2]
+    ['but', 'however']
+    """
+    path = _data_dir(data_dir) / "lexicons" / "target_markers.csv"
+    table = read_table(path, ["marker", "kind", "justification"], what="target markers")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{path} line {line} (marker {row.marker!r})"
+        if not row.marker.strip() or row.marker != row.marker.lower():
+            raise CorpusError(f"{where}: marker must be non-empty and lower case")
+        if row.kind not in MARKER_KINDS:
+            raise CorpusError(f"{where}: kind {row.kind!r} is not one of {', '.join(MARKER_KINDS)}")
+        if not row.justification.strip():
+            raise CorpusError(f"{where}: no justification")
+    return table.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+
+
+@dataclass
+class _WordSet:
+    exact: set = field(default_factory=set)
+    prefixes: tuple = ()
+
+    @classmethod
+    def of(cls, patterns: Iterable[str]) -> "_WordSet":
+        patterns = list(patterns)
+        return cls({p for p in patterns if not p.endswith("*")}, tuple(p[:-1] for p in patterns if p.endswith("*")))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.exact or word.startswith(self.prefixes) if self.prefixes else word in self.exact
+
+
+@dataclass
+class Rules:
+    """The compiled resources of :func:`tone_toward` (built once per call by :func:`build_rules`)."""
+
+    lexicon: object
+    actor_side: dict
+    actor_type: dict
+    excluded: frozenset
+    terms: re.Pattern | None
+    term_info: dict
+    cues: list  # (words, role, valence, cue)
+    negators: _WordSet
+    reversers: _WordSet
+    contrasts: _WordSet
+    subordinators: _WordSet
+    passives: _WordSet
+    scopes: _WordSet
+    phrasal: _WordSet
+    agent_blockers: _WordSet
+    compounds: _WordSet
+    locatives: _WordSet
+    hypotheticals: _WordSet
+    reporting: frozenset
+    known_names: frozenset
+    cue_index: dict = field(default_factory=dict)
+
+
+def build_rules(data_dir: Path | str | None = None) -> Rules:
+    """Load and compile every resource :func:`tone_toward` reads.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> rules.actor_side["Vladimir Putin"], "Moscow Times" in rules.term_info
+    ('Russia', True)
+    """
+    from corpus_tools.quotes import load_speech_cues
+    from corpus_tools.speakers import build_lexicon, load_actors, load_titles
+
+    directory = _data_dir(data_dir)
+    actors, titles = load_actors(directory), load_titles(directory)
+    terms = load_target_terms(directory)
+    actions = load_target_actions(directory)
+    markers = load_target_markers(directory)
+    excluded = frozenset(t for t, s in zip(terms["term"], terms["side"]) if s == "none" and t in set(actors["actor"]))
+    info: dict[str, tuple[str, str, str]] = {}
+    for term, side, actor, kind in zip(terms["term"], terms["side"], terms["actor"], terms["kind"]):
+        info[term] = (side, actor, kind)
+        if term[0].islower():
+            info.setdefault(term[0].upper() + term[1:], (side, actor, kind))
+    surfaces = sorted(info, key=lambda s: (-len(s), s))
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces) + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") \
+        if surfaces else None
+    cues = [(c.split(), r, int(v), c) for c, r, v in zip(actions["cue"], actions["role"], actions["valence"])]
+    # longest first ("security guarantee*" before "guarantee*"), then whole words before prefixes
+    # ("defenders" before "defend*"), then longer prefixes first
+    cues.sort(key=lambda c: (-len(c[0]), c[0][0].endswith("*"), -len(c[0][0])))
+    kinds = {k: _WordSet.of(markers.loc[markers["kind"] == k, "marker"]) for k in MARKER_KINDS}
+    reporting = frozenset(load_speech_cues(directory)["reporting_verb"])
+    return Rules(build_lexicon(actors, titles), dict(zip(actors["actor"], actors["side"])),
+                 dict(zip(actors["actor"], actors["type"])), excluded, pattern, info, cues,
+                 kinds["negator"], kinds["reverser"], kinds["contrast"], kinds["subordinator"], kinds["passive"],
+                 kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
+                 kinds["compound"], kinds["locative"],
+                 kinds["hypothetical"], reporting, frozenset(build_lexicon(actors, titles).name_info) | frozenset(info),
+                 _cue_index(cues))
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    t0: int  # first token
+    t1: int  # last token + 1
+    side: str
+    actor: str  # canonical actor ("" for a bare demonym without one)
+    person: bool
+    surface: str
+
+
+@dataclass
+class _Hit:
+    side: str
+    mention: _Mention
+    value: float
+    rank: int
+    rule: str
+    words: str
+    voice: str
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    from corpus_tools.tokens import word_spans
+
+    return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
+
+
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
+
+
+def _uncapitalised(text: str, known: frozenset) -> str:
+    """A tabloid headline in capitals ("PUTIN'S PLOY", "HEROES OF KHARKIV") with each word of four
+    or more capitals that is not a known name ("NATO") written as a name (same length, so offsets
+    hold)."""
+    if not _CAPS_WORD.search(text):
+        return text
+    return _CAPS_WORD.sub(lambda m: m.group() if m.group() in known else m.group()[0] + m.group()[1:].lower(), text)
+
+
+def _may_name_a_side(text: str, rules: Rules) -> bool:
+    """A cheap first pass: does any name, title or term occur at all? (Most sentences of a large
+    corpus are skipped here without tokenising.)"""
+    text = _uncapitalised(text, rules.known_names)
+    return bool(rules.lexicon.names.search(text) or rules.lexicon.titles.search(text)
+                or (rules.terms is not None and rules.terms.search(text)))
+
+
+def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
+    from corpus_tools.speakers import find_mentions
+
+    found: list[_Mention] = []
+    text = _uncapitalised(text, rules.known_names)
+
+    def token_range(start: int, end: int) -> tuple[int, int]:
+        t0 = next((i for i, t in enumerate(toks) if t[1] > start), len(toks))
+        t1 = next((i for i, t in enumerate(toks) if t[0] >= end), len(toks))
+        return t0, max(t1, t0 + 1)
+
+    for m in find_mentions(text, rules.lexicon, when, places=True):
+        if m["actor"] in rules.excluded:
+            continue
+        if m["type"] != "person" and m["how"] != "full name":
+            before = text[max(0, m["start"] - 12):m["start"]].lower().split()
+            if before and before[-1] in rules.locatives:
+                continue  # "a summit in Paris": a venue (but "an explanation from Washington" is the government)
+        side = rules.actor_side.get(m["actor"], "")
+        if not side:
+            continue
+        found.append(_Mention(m["start"], m["end"], *token_range(m["start"], m["end"]), side, m["actor"],
+                              rules.actor_type.get(m["actor"]) == "person", m["surface"]))
+    taken = [(m.start, m.end) for m in found]
+    if rules.terms is not None:
+        for m in rules.terms.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            sides, actor, _kind = rules.term_info[m.group(1)]
+            taken.append((m.start(), m.end()))
+            if sides == "none":
+                continue
+            for side in sides.split("|"):  # "the West" names the United States and the European allies
+                found.append(_Mention(m.start(), m.end(), *token_range(m.start(), m.end()), side, actor, False,
+                                      m.group(0)))
+    # a source named in actors.csv and listed as "none" in target_terms masks overlapping names
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
+    """Clause id and rank per token: rank = 2 * (contrast markers passed) + (1 if main clause)."""
+    n = len(words)
+    contrast_no = [0] * n
+    k = 0
+    for i, w in enumerate(words):
+        if i not in masked and w in rules.contrasts and i > 0 and not (w == "still" and (i == 0 or words[i - 1] != ",")):
+            if w == "yet" and i + 1 < n and words[i + 1] in {".", ","}:
+                pass
+            else:
+                k += 1
+        contrast_no[i] = k
+    sub = [False] * n
+    i = 0
+    while i < n:
+        w = words[i]
+        opener = i == 0 or words[i - 1] in {",", ";", ":"} or (i > 0 and words[i - 1] in rules.contrasts)
+        is_sub = i not in masked and w in rules.subordinators and w != "as"
+        if w == "as" and i not in masked and opener and not (i + 1 < n and words[i + 1] in _AS_NOT_CLAUSE):
+            is_sub = True
+        if w == "even" and i + 1 < n and words[i + 1] == "as":
+            is_sub = True
+        if is_sub:
+            start_of_clause = i == 0 or (i > 0 and words[i - 1] in rules.contrasts)
+            j = i
+            while j < n and not (start_of_clause and words[j] == "," and j > i) and contrast_no[j] == contrast_no[i]:
+                sub[j] = True
+                j += 1
+            i = j
+            continue
+        i += 1
+    clause = [contrast_no[i] * 2 + (0 if sub[i] else 1) for i in range(n)]
+    return clause, clause
+
+
+def _cue_index(cues: list) -> dict[str, list]:
+    """Cues by the first three letters of their first word (longest cue first within a key)."""
+    index: dict[str, list] = {}
+    for cue in cues:
+        index.setdefault(cue[0][0].rstrip("*")[:3], []).append(cue)
+    return index
+
+
+def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[int, int, tuple]]:
+    hits = []
+    i = 0
+    while i < len(words):
+        if i in masked:
+            i += 1
+            continue
+        if words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal:
+            i += 1  # "scale back", "fight back": a particle, not support
+            continue
+        for cue in rules.cue_index.get(words[i][:3], ()):
+            pats = cue[0]
+            if i + len(pats) <= len(words) and all(
+                    (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
+                    cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
+                hits.append((i, i + len(pats), cue))
+                i += len(pats) - 1
+                break
+        i += 1
+    return hits
+
+
+def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int, str]], mentions: list[_Mention],
+              rules: Rules) -> str:
+    char = toks[pos][0]
+    for a, b, speaker in quote_spans:
+        if a <= char < b:
+            return speaker or "narration"
+    words = [t[2] for t in toks]
+    for i in range(pos - 1, -1, -1):
+        if words[i] in rules.reporting:
+            person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1,))]
+            if person:
+                return person[0].actor
+    for i in range(pos + 1, len(words)):
+        if words[i] in rules.reporting and "," in words[pos:i]:
+            # an attribution tail: "..., Zelensky said" / "..., said Zelensky"
+            person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
+            if person:
+                return person[0].actor
+    for i in range(len(words) - 1):
+        if words[i] == "according" and words[i + 1] == "to":
+            person = [m for m in mentions if m.person and m.t0 in (i + 2, i + 3)]
+            if person:
+                return person[0].actor
+    return "narration"
+
+
+def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
+    if not _may_name_a_side(text, rules):
+        return []
+    toks = _tokens(text)
+    words = [t[2] for t in toks]
+    mentions = _find_sides(text, toks, rules, when)
+    if not mentions:
+        return []
+    masked = {i for m in mentions for i in range(m.t0, m.t1)}
+    clause, rank = _segments(words, rules, masked)
+    cue_hits = _match_cues(words, rules, masked)
+    cue_tokens = {i for a, b, _ in cue_hits for i in range(a, b)}
+    hits: list[_Hit] = []
+    victims: dict[str, str] = {}
+
+    def same_clause(i: int, j: int) -> bool:
+        return clause[i] == clause[j] if i < len(clause) and j < len(clause) else False
+
+    def blocked(a: int, b: int) -> bool:
+        return any(words[k] in _BLOCKERS for k in range(a, b))
+
+    def interrupted(b: int, end: int) -> bool:
+        """Another action, or an infinitive ("sanctions to convince Russia"), stands between."""
+        for k in range(b, end):
+            if k in cue_tokens:
+                return True
+            if words[k] == "to" and k + 1 < len(words) and k + 1 not in masked and words[k + 1] not in _DETERMINERS:
+                return True
+        return False
+
+    def giver_before(m: _Mention, valence: int, b: int) -> bool:
+        """"support from the allies", "with support of the allies": the side gives, it does not
+        receive ("of" only right after the cue: "the security of Ukraine" is Ukraine's)."""
+        k = m.t0 - 1
+        while k >= 0 and words[k] in _DETERMINERS:
+            k -= 1
+        if k >= 2 and words[k] == "of" and words[k - 2] == "in":
+            return False  # "in support of Ukraine": support for it
+        return k >= 0 and (words[k] in {"from", "by"} or (words[k] == "of" and valence > 0 and k == b))
+
+    def coordinated(m: _Mention, forward: bool) -> list[_Mention]:
+        """The mention with those joined to it by and / or / commas ("Kiev and its European sponsors")."""
+        group, current = [m], m
+        while True:
+            if forward:
+                k = current.t1
+                while k < len(words) and (words[k] in {"and", "or", ",", "&", "both", "including"} or words[k] in _DETERMINERS):
+                    k += 1
+                nxt = next((x for x in mentions if x.t0 == k and k > current.t1 and x not in group), None)
+            else:
+                k = current.t0 - 1
+                while k >= 0 and (words[k] in {"and", "or", ",", "&"} or words[k] in _DETERMINERS):
+                    k -= 1
+                nxt = next((x for x in mentions if x.t1 == k + 1 and k + 1 < current.t0 and x not in group), None)
+            if nxt is None or any(words[j] not in {"and", "or", ",", "&", "both", "including"} | _DETERMINERS
+                                  for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))):
+                return group
+            between = [words[j] for j in (range(current.t1, nxt.t0) if forward else range(nxt.t1, current.t0))]
+            if not any(w in {"and", "or", "&", "including"} for w in between) or "," in between:
+                return group  # "X and Y" joins two sides; ", and" joins two clauses
+            group.append(nxt)
+            current = nxt
+
+    def after(b: int, window: int, valence: int = -1) -> _Mention | None:
+        for m in mentions:
+            if b <= m.t0 < b + window and same_clause(b - 1, m.t0) and not blocked(b, m.t0) and not interrupted(b, m.t0):
+                return None if giver_before(m, valence, b) else m
+        return None
+
+    def agent_blocked(m_end: int, a: int) -> bool:
+        return any(words[k] in rules.agent_blockers for k in range(max(m_end, a - 3), a))
+
+    def before(a: int, window: int, *, subject: bool = False) -> _Mention | None:
+        best = None
+        for m in mentions:
+            if a - window <= m.t1 - 1 < a and same_clause(a, m.t0) and not blocked(m.t1, a):
+                if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS:
+                    continue  # "support for Ukraine and agreed": Ukraine is not the subject
+                if subject and agent_blocked(m.t1, a):
+                    continue
+                best = m
+        return best
+
+    def scoped_negation(a: int) -> bool:
+        """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
+        return any(words[k] in rules.negators and any(w in rules.scopes for w in words[k + 1:k + 3])
+                   for k in range(0, a) if same_clause(k, a))
+
+    def hypothetical(a: int) -> bool:
+        """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
+        return any(words[k] in rules.hypotheticals for k in range(a) if same_clause(k, a) and "," not in words[k:a])
+
+    def negations(lo: int, hi: int) -> int:
+        return sum(1 for k in range(max(0, lo), hi)
+                   if words[k] in rules.negators and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+
+    for a, b, (pats, role, valence, cue) in cue_hits:
+        aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
+                    and not blocked(k, a)), None)
+        passive = aux is not None and re.search(r"(ed|en|wn)$", words[b - 1]) is not None
+        by_agent = None
+        if b < len(words) and words[b] == "by":
+            by_agent = next((m for m in mentions if b + 1 <= m.t0 <= b + 3 and same_clause(b, m.t0)), None)
+        negated = negations(a - NEGATION_WINDOW, a) % 2 == 1 or scoped_negation(a)
+        reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
+                         if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
+        if reverser is not None:
+            negated = negations(reverser - NEGATION_WINDOW, reverser) % 2 == 1 or scoped_negation(reverser)
+        value = float(valence)
+        notes = []
+        if reverser is not None:
+            value = -value
+            notes.append(f"reversal '{words[reverser]}'")
+            if negated:
+                value = -value
+                notes.append("negated reversal")
+        elif negated:
+            # an action aimed at a side that does not happen leaves it neutral ("did not condemn Kyiv",
+            # "refused to send troops to Ukraine"); a side's own good conduct negated is negative
+            # ("Putin is not ready for peace")
+            value = -value if value > 0 and role == "agent" else 0.0
+            notes.append("negation")
+        if hypothetical(a):
+            value = 0.0
+            notes.append("hypothetical")
+        agreeing = role == "agent" and value > 0 and (pats[0].startswith("agree") or pats[0].startswith("propos"))
+        decision = False
+        if agreeing and any(c[1] == "object" and c[2] < 0 and a < ca and same_clause(a, ca) for ca, _, c in cue_hits):
+            value = 0.0  # "agreed to keep sanctions on Russia": agreeing on measures, not shown as constructive
+            notes.append("agreeing on pressure")
+        elif agreeing and pats[0].startswith("agree") and not (
+                b + 1 < len(words) and words[b] == "to" and words[b + 1] in _DETERMINERS):
+            decision = True  # "agreed to establish a cell", "agreed on guarantees": a decision among themselves,
+            # unless two sides agree; "agreed to a ceasefire" accepts a counterpart's offer
+        cue_words = " ".join(t[2] for t in toks[a:b])
+        note = f" ({', '.join(notes)})" if notes else ""
+        voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
+        agent = None
+        if role in ("object", "both"):
+            target = before(aux, 4) if passive else after(b, OBJECT_WINDOW, valence)
+            if target is None and passive and by_agent is None:
+                target = before(a, AGENT_WINDOW)
+            for m in coordinated(target, forward=not passive) if target is not None else []:
+                hits.append(_Hit(m.side, m, value, rank[a], "passive" if passive else "object",
+                                 f"{cue_words} \u2192 {m.surface}{note}", voice))
+        if role in ("agent", "both"):
+            agent = by_agent if by_agent is not None else (None if passive else before(a, AGENT_WINDOW, subject=True))
+            noun_phrase = by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}
+            if noun_phrase:
+                agent = None  # "Zelensky blasted the strikes": a noun after a determiner is not the subject's act
+            if agent is not None and a >= 2 and words[a - 1] == "to" and agent.t1 == a - 1:
+                # "pressed Ukraine to accept", "convince Russia to accept": wanted of the side, not done by it
+                value, note = 0.0, f" ({', '.join([*notes, 'asked of the side, not done'])})"
+            if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
+                # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
+                value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")
+            if agent is None and not passive and not noun_phrase and not agent_blocked(0, a):
+                # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
+                agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
+                              and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
+            group = coordinated(agent, forward=False) if agent is not None else []
+            if role == "agent" and decision and len({m.side for m in group}) < 2:
+                value = 0.0
+                note = f" ({', '.join([*notes, 'agreeing on a course of action'])})"
+            for m in group:
+                hits.append(_Hit(m.side, m, value, rank[a], "agent", f"{m.surface} \u2192 {cue_words}{note}", voice))
+        possessive = b < len(words) and words[b] in {"'s", "'"}
+        if role == "agent" and valence < 0 and value < 0 and not possessive:
+            victim = before(aux, 4) if passive else after(b, 4)
+            if victim is not None and (agent is None or victim.side != agent.side):
+                victims.setdefault(victim.side, f"{cue_words} \u2192 {victim.surface}")
+
+    rows = []
+    by_side: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        by_side.setdefault(m.side, []).append(m)
+    for side in sorted(by_side, key=lambda s: (SIDES.index(s) if s in SIDES else len(SIDES), s)):
+        side_hits = [h for h in hits if h.side == side]
+        people = {m.actor for m in by_side[side] if m.person}
+        if side_hits:
+            best = max(h.rank for h in side_hits)
+            chosen = [h for h in side_hits if h.rank == best]
+            score = float(np.mean([h.value for h in chosen]))
+            rule = "+".join(sorted({h.rule for h in chosen}))
+            if best < max(h.rank for h in hits):
+                rule += " (subordinate clause)"
+            elif len({h.rank for h in side_hits}) > 1:
+                rule += " (main/later clause decides)"
+            targets = {h.mention.actor for h in chosen if h.mention.person}
+            actor = targets.pop() if len(targets) == 1 and all(h.mention.person for h in chosen) else ""
+            rows.append({"target": side, "actor": actor, "score": round(score, 4), "voice": chosen[0].voice,
+                         "rule": rule, "evidence": "; ".join(h.words for h in chosen)})
+        elif side in victims:
+            rows.append({"target": side, "actor": "", "score": 0.0, "voice": "narration", "rule": "victim",
+                         "evidence": victims[side]})
+        elif hits:
+            rows.append({"target": side, "actor": "", "score": 0.0, "voice": "narration", "rule": "bystander",
+                         "evidence": "no action toward this side; " + "; ".join(h.words for h in hits[:2])})
+        else:
+            rows.append({"target": side, "actor": "", "score": None, "voice": None, "rule": "fallback",
+                         "evidence": "", "_mention": by_side[side][0]})
+        rows[-1].setdefault("_mention", by_side[side][0])
+        if len(people) == 1 and not rows[-1]["actor"] and all(m.person for m in by_side[side]) and rows[-1]["rule"] != "bystander":
+            rows[-1]["actor"] = next(iter(people))
+    for row in rows:
+        if row["rule"] == "fallback":
+            m = row["_mention"]
+            row["voice"] = _voice_at(m.t0, text, toks, quote_spans, mentions, rules) if m.t0 < len(toks) else "narration"
+    return rows
+
+
+def _polarity(score: float, threshold: float = 0.0) -> str:
+    if score > threshold:
+        return "positive"
+    if score < -threshold:
+        return "negative"
+    return "neutral"
+
+
+# ----------------------------------------------------------------------------- public call
+
+
+def _quote_spans_by_sentence(sents: pd.DataFrame, quotes_df: pd.DataFrame) -> dict[tuple[str, int], list]:
+    """Speech quotes as ``(start, end, speaker)`` relative to each sentence's text."""
+    spans: dict[tuple[str, int], list] = {}
+    if quotes_df is None or not len(quotes_df):
+        return spans
+    speech = quotes_df[quotes_df["kind"] == "speech"]
+    by_doc: dict[str, list] = {}
+    for doc_id, start, end, speaker, actor in zip(speech["doc_id"], speech["start"], speech["end"], speech["speaker"],
+                                                  speech["actor"]):
+        by_doc.setdefault(doc_id, []).append((int(start), int(end), actor or speaker or ""))
+    for doc_id, sent_id, s_start, text in zip(sents["doc_id"], sents["sent_id"], sents["start"], sents["text"]):
+        s_start = int(s_start)
+        for a, b, who in by_doc.get(doc_id, ()):
+            lo, hi = max(a, s_start), min(b, s_start + len(text))
+            if lo < hi:
+                spans.setdefault((doc_id, int(sent_id)), []).append((lo - s_start, hi - s_start, who))
+    return spans
+
+
+def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
+                quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
+                data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+    """Tone toward each side a sentence is about: one row per (sentence, side).
+
+    ``corpus_or_sentences`` is the corpus (:func:`corpus_tools.load_corpus`: ``doc_id, text,
+    published, meeting_id``) or a sentences table (``doc_id, sent_id, text``, with the
+    documents' dates as a ``published`` column or as ``dates``: ``doc_id`` -> date, used to
+    resolve titles such as "the German chancellor"). With a corpus, ``sentences`` and
+    ``quotes`` may be passed when already computed (the pipeline does); otherwise they are
+    computed. With a sentences table, quotations are attributed within each sentence.
+
+    Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, evidence``:
+    ``target`` is the side (Russia, Ukraine, United States, European allies, other),
+    ``actor`` the one person the tone is aimed at when there is one, ``score`` in [-1, 1]
+    (the mean valence of the deciding actions; for ``fallback`` rows the lexicon compound when
+    it lies outside the neutral band, else 0, so the sign of ``score`` is the polarity),
+    ``voice`` the speaker whose words carry it (or ``narration``), ``rule`` the construction
+    that decided (see the module docstring) and ``evidence`` the deciding words.
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": "d", "sent_id": [1, 2], "published": "2025-03-27", "text": [
+    ...     "Leaders agreed to tighten sanctions on Russia and pledged air defence for Ukraine.",
+    ...     "Russian drones struck Kyiv overnight, Zelensky said."]})
+    >>> tone_toward(sents)[["sent_id", "target", "polarity", "rule", "voice"]].values.tolist()
+    [[1, 'Russia', 'negative', 'object', 'narration'], [1, 'Ukraine', 'positive', 'object', 'narration'], [2, 'Russia', 'negative', 'agent', 'Volodymyr Zelensky'], [2, 'Ukraine', 'neutral', 'victim', 'narration']]
+    """
+    from corpus_tools.quotes import quotes as find_quotes
+    from corpus_tools.speakers import document_dates
+    from corpus_tools.tokens import sentences as split_sentences
+
+    df = corpus_or_sentences
+    directory = _data_dir(data_dir)
+    if "sent_id" in df.columns:
+        missing = [c for c in ("doc_id", "sent_id", "text") if c not in df.columns]
+        if missing:
+            raise CorpusError(f"the sentences table lacks column(s) {', '.join(missing)}; pass doc_id, sent_id, text")
+        sents = df.reset_index(drop=True)
+        if dates is None:
+            dates = (sents.drop_duplicates("doc_id").set_index("doc_id")["published"] if "published" in sents
+                     else pd.Series(dtype=object))
+        keys = [f"{d}\x1f{s}" for d, s in zip(sents["doc_id"], sents["sent_id"])]
+        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        pseudo = pd.DataFrame({"doc_id": keys, "text": sents["text"].to_numpy(),
+                               "published": pd.to_datetime(pd.Series(when, dtype=object).replace("", None)),
+                               "meeting_id": ""})
+        found = find_quotes(pseudo, data_dir=directory) if quotes is None else quotes
+        pseudo_sents = pd.DataFrame({"doc_id": keys, "sent_id": sents["sent_id"].to_numpy(), "start": 0,
+                                     "text": sents["text"].to_numpy()})
+        spans = {(d.split("\x1f")[0], s): v for (d, s), v in _quote_spans_by_sentence(pseudo_sents, found).items()}
+    else:
+        if "text" not in df.columns:
+            raise CorpusError("the corpus table has no cleaned 'text' column; load it with corpus_tools.load_corpus()")
+        sents = split_sentences(df, data_dir=directory) if sentences is None else sentences
+        found = find_quotes(df, data_dir=directory) if quotes is None else quotes
+        dates = document_dates(df, directory) if dates is None else dates
+        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        spans = _quote_spans_by_sentence(sents, found)
+    rules = build_rules(directory)
+    rows = []
+    fallback_texts = []
+    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"], sents["sent_id"], sents["text"]), when):
+        day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
+        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), [])):
+            row.pop("_mention", None)
+            rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **row})
+            if row["rule"] == "fallback":
+                fallback_texts.append((len(rows) - 1, text))
+    if fallback_texts:
+        from corpus_tools.sentiment import score_texts
+
+        distinct = list(dict.fromkeys(t for _, t in fallback_texts))  # one score per sentence, not per side
+        scored = score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)
+        by_text = dict(zip(distinct, scored["compound"]))
+        for i, compound in ((i, by_text[t]) for i, t in fallback_texts):
+            rows[i]["score"] = float(compound) if abs(compound) >= FALLBACK_THRESHOLD else 0.0
+            rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
+    for row in rows:
+        row["polarity"] = _polarity(row["score"], FALLBACK_THRESHOLD if row["rule"] == "fallback" else 0.0)
+    out = pd.DataFrame(rows, columns=TONE_TOWARD_COLUMNS)
+    out = out.astype({"sent_id": "int64", "score": "float64"})
+    order = {s: i for i, s in enumerate(SIDES)}
+    out = out.assign(_o=out["target"].map(order)).sort_values(["doc_id", "sent_id", "_o"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- validation
+
+GOLD_SETS = {"articles": ("target_tone_gold.csv", GOLD_ARTICLE_COLUMNS),
+             "written": ("target_tone_written.csv", GOLD_WRITTEN_COLUMNS)}
+METHOD_NAMES = {"tone_toward": "tone toward (actions)", "sentence": "sentence label (vader_adjusted)",
+                "vader": "raw VADER sentence label"}
+
+
+def load_target_gold(which: str = "articles", data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read a hand-labelled gold set of tone toward a side (guideline
+    ``data/annotations/target_tone_guideline.md``).
+
+    ``which`` is ``"articles"`` (``target_tone_gold.csv``: every (sentence, side) pair of the
+    corpus articles, ``doc_id, sent_no, ...``) or ``"written"`` (``target_tone_written.csv``:
+    sentences written in other outlets' styles, ``item_no, style, published, ...``). Every
+    ``target`` must be a side, every ``polarity`` negative/neutral/positive, every ``split``
+    tune/test; the numbers become integers.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "annotations").mkdir()
+    >>> _ = (d / "annotations" / "target_tone_written.csv").write_text(
+    ...     "item_no,style,published,sentence,target,actor,polarity,voice,split,notes\\n"
+    ...     "1,wire,2025-03-27,Russia attacked Kyiv.,Russia,,negative,narration,tune,\\n")
+    >>> load_target_gold("written", d)[["item_no", "target", "polarity"]].values.tolist()
+    [[1, 'Russia', 'negative']]
+    """
+    if which not in GOLD_SETS:
+        raise CorpusError(f"gold set {which!r} is unknown; choose one of {', '.join(GOLD_SETS)}")
+    name, columns = GOLD_SETS[which]
+    path = _data_dir(data_dir) / "annotations" / name
+    gold = read_table(path, columns, what="tone-toward gold")
+    number = "sent_no" if which == "articles" else "item_no"
+    for line, row in enumerate(gold.itertuples(index=False), start=2):
+        where = f"{path} line {line}"
+        if row.target not in SIDES:
+            raise CorpusError(f"{where}: target {row.target!r} is not one of {', '.join(SIDES)}")
+        if row.polarity not in POLARITIES:
+            raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)}")
+        if row.split not in ("tune", "test"):
+            raise CorpusError(f"{where}: split {row.split!r} is not tune or test")
+        if not str(getattr(row, number)).isdigit():
+            raise CorpusError(f"{where}: {number} {getattr(row, number)!r} is not a positive integer")
+    return gold.astype({number: "int64"}).reset_index(drop=True)
+
+
+def gold_sentences(gold: pd.DataFrame, which: str = "articles", *, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The distinct sentences of a gold set as a sentences table for :func:`tone_toward`:
+    ``doc_id, sent_id, text, published``. Articles keep their ``doc_id`` and take the
+    document's date (:func:`corpus_tools.speakers.document_dates`); written items become
+    ``doc_id`` ``w<item_no>`` with their own ``published``.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"item_no": [7, 7], "published": "2026-01-06", "sentence": "Kyiv agreed.",
+    ...                      "target": ["Ukraine", "Russia"]})
+    >>> gold_sentences(gold, "written").values.tolist()
+    [['w007', 7, 'Kyiv agreed.', '2026-01-06']]
+    """
+    if which == "articles":
+        from corpus_tools.corpus import load_corpus
+        from corpus_tools.speakers import document_dates
+
+        dates = document_dates(load_corpus(data_dir), data_dir).dt.strftime("%Y-%m-%d")
+        sents = gold.drop_duplicates(["doc_id", "sent_no"])
+        return pd.DataFrame({"doc_id": sents["doc_id"].to_numpy(), "sent_id": sents["sent_no"].to_numpy(),
+                             "text": sents["sentence"].to_numpy(),
+                             "published": sents["doc_id"].map(dates).fillna("").to_numpy()})
+    sents = gold.drop_duplicates("item_no")
+    return pd.DataFrame({"doc_id": [f"w{n:03d}" for n in sents["item_no"]], "sent_id": sents["item_no"].to_numpy(),
+                         "text": sents["sentence"].to_numpy(), "published": sents["published"].to_numpy()})
+
+
+def evaluate_tone_toward(gold: pd.DataFrame, which: str = "articles", *, data_dir: Path | str | None = None,
+                         cache: Path | str | None = None) -> pd.DataFrame:
+    """Predict every gold (sentence, side) pair with :func:`tone_toward` and the two baselines.
+
+    Returns one row per gold row: ``doc_id, sent_id, split, sentence, target, gold,
+    tone_toward, sentence, vader, found, rule, evidence``. ``tone_toward`` is our polarity
+    (``neutral`` when the side was not found in the sentence; ``found`` says so);
+    ``sentence`` is the label of the whole sentence with the adjusted VADER of notebook 02
+    (what :func:`corpus_tools.sentiment.targeted_tone` gives every side the sentence
+    mentions); ``vader`` the raw VADER label of the sentence.
+
+    Examples
+    --------
+    >>> gold = pd.DataFrame({"item_no": [1, 1], "style": "wire", "published": "2025-03-27", "split": "tune",
+    ...     "sentence": "Leaders agreed to keep sanctions on Russia and thanked Kyiv.",
+    ...     "target": ["Russia", "Ukraine"], "actor": "", "polarity": ["negative", "positive"], "voice": "narration",
+    ...     "notes": ""})
+    >>> evaluate_tone_toward(gold, "written")[["target", "gold", "tone_toward", "sentence_tone"]].values.tolist()
+    [['Russia', 'negative', 'negative', 'positive'], ['Ukraine', 'positive', 'positive', 'positive']]
+    """
+    from corpus_tools.sentiment import score_texts
+
+    sents = gold_sentences(gold, which, data_dir=data_dir)
+    predicted = tone_toward(sents, data_dir=data_dir, cache=cache)
+    adjusted = score_texts(sents["text"], "vader_adjusted", data_dir=data_dir, cache=cache)["label"]
+    raw = score_texts(sents["text"], "vader", data_dir=data_dir, cache=cache)["label"]
+    labels = pd.DataFrame({"doc_id": sents["doc_id"], "sent_id": sents["sent_id"], "sentence_label": adjusted.to_numpy(),
+                           "vader": raw.to_numpy()})
+    if which == "articles":
+        keys = pd.DataFrame({"doc_id": gold["doc_id"], "sent_id": gold["sent_no"]})
+    else:
+        keys = pd.DataFrame({"doc_id": [f"w{n:03d}" for n in gold["item_no"]], "sent_id": gold["item_no"]})
+    table = keys.assign(split=gold["split"].to_numpy(), sentence=gold["sentence"].to_numpy(),
+                        target=gold["target"].to_numpy(), gold=gold["polarity"].to_numpy())
+    table = table.merge(labels, on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    table = table.merge(predicted[["doc_id", "sent_id", "target", "polarity", "rule", "evidence"]],
+                        on=["doc_id", "sent_id", "target"], how="left", validate="many_to_one")
+    table["found"] = table["polarity"].notna()
+    table = table.assign(tone_toward=table["polarity"].fillna("neutral"), rule=table["rule"].fillna("side not found"),
+                         evidence=table["evidence"].fillna(""))
+    table = table.rename(columns={"sentence_label": "sentence_tone"})
+    columns = ["doc_id", "sent_id", "split", "sentence", "target", "gold", "tone_toward", "sentence_tone", "vader",
+               "found", "rule", "evidence"]
+    return table[columns].reset_index(drop=True)
+
+
+def _scores(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
+    """Accuracy and macro-F1 (as :func:`corpus_tools.sentiment.macro_f1`: a label never hit
+    scores 0), computed on arrays so that bootstrap resamples stay fast."""
+    gold, pred = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
+    if not len(gold):
+        return float("nan"), float("nan")
+    f1s = []
+    for label in POLARITIES:
+        g, p = gold == label, pred == label
+        tp = int((g & p).sum())
+        f1s.append(2 * tp / (2 * tp + int((~g & p).sum()) + int((g & ~p).sum())) if tp else 0.0)
+    return float((gold == pred).mean()), float(np.mean(f1s))
+
+
+def bootstrap_scores(predictions: pd.DataFrame, column: str, *, n_boot: int = 2000, seed: int = 11,
+                     cluster: Sequence[str] = ("doc_id", "sent_id")) -> dict[str, float]:
+    """Accuracy and macro-F1 of ``column`` against ``gold`` with 95% bootstrap intervals.
+
+    Sentences (``cluster``) are resampled with replacement, so two sides of one sentence stay
+    together; the interval is the 2.5th and 97.5th percentile of ``n_boot`` resamples drawn
+    with a seeded generator (the same ``seed`` gives the same interval).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"doc_id": "d", "sent_id": [1, 2, 3, 4], "gold": ["negative", "neutral", "positive", "negative"],
+    ...                   "ours": ["negative", "neutral", "positive", "neutral"]})
+    >>> r = bootstrap_scores(p, "ours", n_boot=200)
+    >>> r["accuracy"], round(r["macro_f1"], 3), r["accuracy_low"] <= 0.75 <= r["accuracy_high"]
+    (0.75, 0.778, True)
+    """
+    accuracy, f1 = _scores(predictions["gold"], predictions[column])
+    groups = predictions.groupby(list(cluster), sort=True).indices
+    blocks = [np.asarray(ix) for ix in groups.values()]
+    rng = np.random.default_rng(seed)
+    gold, pred = predictions["gold"].to_numpy(), predictions[column].to_numpy()
+    accs, f1s = [], []
+    for _ in range(n_boot):
+        pick = np.concatenate([blocks[i] for i in rng.integers(0, len(blocks), len(blocks))]) if blocks else np.array([], int)
+        a, f = _scores(gold[pick], pred[pick])
+        accs.append(a)
+        f1s.append(f)
+    low, high = (np.nanpercentile(accs, [2.5, 97.5]) if accs else (float("nan"), float("nan")))
+    f_low, f_high = (np.nanpercentile(f1s, [2.5, 97.5]) if f1s else (float("nan"), float("nan")))
+    return {"n": int(len(predictions)), "accuracy": accuracy, "accuracy_low": float(low), "accuracy_high": float(high),
+            "macro_f1": f1, "macro_f1_low": float(f_low), "macro_f1_high": float(f_high)}
+
+
+def bootstrap_gain(predictions: pd.DataFrame, column: str, baseline: str, *, n_boot: int = 2000,
+                   seed: int = 11) -> dict[str, float]:
+    """Macro-F1 of ``column`` minus that of ``baseline`` on the same rows, with a paired 95%
+    bootstrap interval (sentences resampled, both methods scored on each resample).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"doc_id": "d", "sent_id": [1, 2, 3], "gold": ["negative", "neutral", "positive"],
+    ...                   "a": ["negative", "neutral", "positive"], "b": ["positive", "neutral", "positive"]})
+    >>> round(bootstrap_gain(p, "a", "b", n_boot=100)["gain"], 3)
+    0.444
+    """
+    def macro_f1(gold, pred) -> float:
+        return _scores(gold, pred)[1]
+
+    gain = macro_f1(predictions["gold"], predictions[column]) - macro_f1(predictions["gold"], predictions[baseline])
+    blocks = [np.asarray(ix) for ix in predictions.groupby(["doc_id", "sent_id"], sort=True).indices.values()]
+    rng = np.random.default_rng(seed)
+    gold, a, b = (predictions[c].to_numpy() for c in ("gold", column, baseline))
+    gains = []
+    for _ in range(n_boot):
+        pick = np.concatenate([blocks[i] for i in rng.integers(0, len(blocks), len(blocks))])
+        gains.append(macro_f1(gold[pick], a[pick]) - macro_f1(gold[pick], b[pick]))
+    low, high = np.percentile(gains, [2.5, 97.5])
+    return {"gain": float(gain), "gain_low": float(low), "gain_high": float(high)}
+
+
+def tone_toward_validation(*, splits: Sequence[str] = ("test", "tune", "all"), n_boot: int = 2000, seed: int = 11,
+                           data_dir: Path | str | None = None, cache: Path | str | None = None,
+                           predictions: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Accuracy and macro-F1 of tone toward a side on both gold sets, beside the two
+    baselines, with 95% bootstrap intervals and the gain over the mentioning-sentence label.
+
+    One row per ``gold_set`` (``articles``, ``written``), ``split`` (``test``, ``tune``,
+    ``all``) and ``method`` (``tone_toward``, ``sentence``, ``vader``): ``n, accuracy,
+    accuracy_low, accuracy_high, macro_f1, macro_f1_low, macro_f1_high, gain, gain_low,
+    gain_high`` (the gain is macro-F1 minus the ``sentence`` baseline's, empty for the
+    baseline itself). ``predictions`` may hold the tables of :func:`evaluate_tone_toward` per
+    gold set, to avoid computing them twice.
+
+    Examples
+    --------
+    >>> table = tone_toward_validation(splits=("test",), n_boot=50)  # doctest: +SKIP
+    >>> table.columns.tolist()[:4]  # doctest: +SKIP
+    ['gold_set', 'split', 'method', 'n']
+    """
+    rows = []
+    for which in GOLD_SETS:
+        preds = (predictions or {}).get(which)
+        if preds is None:
+            preds = evaluate_tone_toward(load_target_gold(which, data_dir), which, data_dir=data_dir, cache=cache)
+        for split in splits:
+            part = preds if split == "all" else preds[preds["split"] == split]
+            for method, column in (("tone_toward", "tone_toward"), ("sentence", "sentence_tone"), ("vader", "vader")):
+                row = {"gold_set": which, "split": split, "method": method,
+                       **bootstrap_scores(part, column, n_boot=n_boot, seed=seed)}
+                if method != "sentence":
+                    row.update(bootstrap_gain(part, column, "sentence_tone", n_boot=n_boot, seed=seed))
+                rows.append(row)
+    columns = ["gold_set", "split", "method", "n", "accuracy", "accuracy_low", "accuracy_high", "macro_f1",
+               "macro_f1_low", "macro_f1_high", "gain", "gain_low", "gain_high"]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def tone_toward_confusion(predictions: pd.DataFrame, *, methods: Sequence[str] = ("tone_toward", "sentence_tone", "vader"),
+                          ) -> pd.DataFrame:
+    """Confusion by side: ``method, target, gold, predicted, n`` (every combination, zeros
+    included), from a table of :func:`evaluate_tone_toward`.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"target": ["Russia", "Russia"], "gold": ["negative", "negative"],
+    ...                   "tone_toward": ["negative", "neutral"]})
+    >>> c = tone_toward_confusion(p, methods=["tone_toward"])
+    >>> c[c["n"] > 0].values.tolist()
+    [['tone_toward', 'Russia', 'negative', 'negative', 1], ['tone_toward', 'Russia', 'negative', 'neutral', 1]]
+    """
+    rows = []
+    targets = [s for s in SIDES if s in set(predictions["target"])]
+    for method in methods:
+        for target in targets:
+            part = predictions[predictions["target"] == target]
+            for g in POLARITIES:
+                for p in POLARITIES:
+                    rows.append((method, target, g, p, int(((part["gold"] == g) & (part[method] == p)).sum())))
+    return pd.DataFrame(rows, columns=["method", "target", "gold", "predicted", "n"])
+
+
+# ----------------------------------------------------------------------------- aggregation
+
+
+def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, *,
+                          n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Tone toward each side per document, outlet or meeting, with a 95% bootstrap interval.
+
+    Returns ``<by>, target, n, mean_score, ci_low, ci_high, share_negative, share_neutral,
+    share_positive``: ``n`` (sentence, side) rows, the mean of their ``score`` and the
+    2.5th-97.5th percentile of the mean over ``n_boot`` seeded resamples of those rows.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"doc_id": "a", "target": ["Russia"] * 3, "score": [-1.0, -1.0, 0.0],
+    ...                      "polarity": ["negative", "negative", "neutral"]})
+    >>> s = summarise_tone_toward(rows, n_boot=100)
+    >>> s[["target", "n", "mean_score", "share_negative"]].round(3).values.tolist()
+    [['Russia', 3, -0.667, 0.667]]
+    """
+    if by not in rows.columns:
+        if corpus is None or by not in corpus.columns:
+            raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
+        rows = rows.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    rng = np.random.default_rng(seed)
+    out = []
+    for (key, target), part in rows.groupby([by, "target"], sort=True):
+        scores = part["score"].to_numpy(dtype=float)
+        means = rng.choice(scores, size=(n_boot, len(scores)), replace=True).mean(axis=1)
+        low, high = np.percentile(means, [2.5, 97.5])
+        out.append({by: key, "target": target, "n": len(part), "mean_score": float(scores.mean()),
+                    "ci_low": float(low), "ci_high": float(high),
+                    **{f"share_{p}": float((part["polarity"] == p).mean()) for p in POLARITIES}})
+    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    table = pd.DataFrame(out, columns=columns)
+    order = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(order)).sort_values([by, "_o"], kind="stable")
+    return table.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)
+
+
+def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.DataFrame | None = None,
+                         by: str = "doc_id") -> pd.DataFrame:
+    """The sentences behind each cell, for a check by reading: ``<by>, target, doc_id,
+    sent_id, polarity, score, voice, rule, evidence, text``, most negative first per cell.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"doc_id": "a", "sent_id": [1], "target": ["Russia"], "polarity": ["negative"],
+    ...                      "score": [-1.0], "voice": ["narration"], "rule": ["agent"], "evidence": ["Russia → attacked"]})
+    >>> sents = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": ["Russia attacked Kyiv."]})
+    >>> tone_toward_evidence(rows, sents)[["target", "evidence", "text"]].values.tolist()
+    [['Russia', 'Russia → attacked', 'Russia attacked Kyiv.']]
+    """
+    table = rows.merge(sents[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    if by != "doc_id":
+        if corpus is None or by not in corpus.columns:
+            raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
+        table = table.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    order = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(order))
+    table = table.sort_values([by, "_o", "score", "doc_id", "sent_id"], kind="stable").drop(columns="_o")
+    columns = ([by] if by != "doc_id" else []) + ["target", "doc_id", "sent_id", "polarity", "score", "voice", "rule",
+                                                   "evidence", "text"]
+    if by == "doc_id":
+        columns = ["doc_id", "target", "sent_id", "polarity", "score", "voice", "rule", "evidence", "text"]
+    return table[columns].reset_index(drop=True)

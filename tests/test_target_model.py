@@ -1,0 +1,180 @@
+"""corpus_tools.target_model: the learned layer over the tone-toward rules: its training data,
+its cross-validated score, its score on the held-out halves beside the rules and the issue's bar,
+determinism, and invented sentences in several outlets' styles labelled by the guideline."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir
+from corpus_tools.resources import read_table
+from corpus_tools.target_model import (
+    DEFAULT_MODEL, TRAIN_FILES, _fit_cached, cross_validate_target_model, evaluate_target_model, fit_target_model,
+    load_target_training, predict_tone_toward, target_model_validation,
+)
+from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone_toward
+
+# Figures measured when the model was built (``python -c "from corpus_tools.target_model import *;
+# print(cross_validate_target_model()); print(target_model_validation(splits=('test',)))"``).
+# They are a record: a change to the features, the rules or the annotations that moves them
+# must update them here and say why in the commit.
+CV_MACRO_F1 = 0.687  # 5-fold GroupKFold over reports, logistic C=0.1, DEFAULT_GROUPS
+TEST_MACRO_F1 = {"articles": 0.661, "written": 0.590}
+TOLERANCE = 0.02
+
+
+@pytest.fixture(scope="module")
+def validation() -> pd.DataFrame:
+    table = target_model_validation(splits=("test",), n_boot=300)
+    print("\n" + table.round(3).to_string())
+    return table.set_index(["gold_set", "method"])
+
+
+def sents(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": "x", "sent_id": range(1, len(texts) + 1), "text": texts, "published": "2025-03-27"})
+
+
+# ------------------------------------------------------------------ training data
+
+
+def test_training_data_is_the_training_files_and_the_tune_halves_only():
+    train = load_target_training()
+    folder = data_dir() / "annotations"
+    expected = {}
+    for name, source in zip(TRAIN_FILES, ("train_a", "train_b")):
+        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        expected[source] = int((table["target"] != "none").sum())
+    for which in ("articles", "written"):
+        gold = load_target_gold(which)
+        expected[f"{which}_tune"] = int((gold["split"] == "tune").sum())
+    assert train["source"].value_counts().to_dict() == expected
+    test_sentences = set(load_target_gold("articles").query("split == 'test'")["sentence"])
+    tune_sentences = set(load_target_gold("articles").query("split == 'tune'")["sentence"])
+    leaked = set(train["text"]) & (test_sentences - tune_sentences)
+    assert not leaked
+    written_test = {f"w{n:03d}" for n in load_target_gold("written").query("split == 'test'")["item_no"]}
+    assert not written_test & set(train["doc_id"])
+    # every report is its own cross-validation group
+    assert train.groupby("group")["source"].nunique().max() == 1
+    assert train["group"].nunique() == 22 + 14 + 5 + train.query("source == 'written_tune'")["doc_id"].nunique()
+
+
+def test_a_bad_training_label_is_named(tmp_path):
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    real = data_dir() / "annotations"
+    for name in ("target_tone_train_b.csv", "target_tone_gold.csv", "target_tone_written.csv"):
+        (folder / name).write_bytes((real / name).read_bytes())
+    (folder / "target_tone_train_a.csv").write_text(
+        "report_no,sent_no,style,published,sentence,target,actor,polarity,voice,notes\n"
+        "1,1,wire,2025-03-27,Russia attacked Kyiv.,Russia,,hostile,narration,\n")
+    with pytest.raises(CorpusError, match=r"target_tone_train_a.csv line 2: polarity 'hostile'"):
+        load_target_training(tmp_path)
+
+
+# ------------------------------------------------------------------ cross-validation
+
+
+def test_cross_validated_score_on_the_training_data():
+    cv = cross_validate_target_model(candidates=[DEFAULT_MODEL])
+    print("\n" + cv.round(3).to_string())
+    row = cv.iloc[0]
+    assert row["n"] > 1100
+    assert row["macro_f1"] == pytest.approx(CV_MACRO_F1, abs=TOLERANCE)
+    # the learned layer beats the rules on the very rows they were partly written from
+    assert row["macro_f1"] > row["rules_macro_f1"]
+
+
+# ------------------------------------------------------------------ held-out halves
+
+
+@pytest.mark.parametrize("which", ["articles", "written"])
+def test_test_half_macro_f1_is_the_recorded_figure(validation, which):
+    row = validation.loc[(which, "learned")]
+    assert row["macro_f1"] == pytest.approx(TEST_MACRO_F1[which], abs=TOLERANCE)
+    assert row["macro_f1_low"] < row["macro_f1"] < row["macro_f1_high"]
+
+
+@pytest.mark.parametrize("which", ["articles", "written"])
+def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(validation, which):
+    learned, rules = validation.loc[(which, "learned")], validation.loc[(which, "tone_toward")]
+    assert learned["macro_f1"] >= rules["macro_f1"]
+    assert learned["accuracy"] >= rules["accuracy"]
+    assert learned["gain_low"] > 0  # paired interval over the mentioning-sentence label excludes zero
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: test-half macro-F1 0.661 (articles) and 0.590 "
+                                       "(written) against 0.75; gains over the sentence label +0.21 and +0.24")
+@pytest.mark.parametrize("which", ["articles", "written"])
+def test_issue_bar_on_the_test_halves(validation, which):
+    learned = validation.loc[(which, "learned")]
+    assert learned["macro_f1"] >= 0.75 and learned["gain"] >= 0.15
+
+
+# ------------------------------------------------------------------ behaviour
+
+
+def test_two_fits_give_identical_predictions():
+    table = sents(["Leaders agreed to tighten sanctions on Russia until it accepts a ceasefire.",
+                   "Kyiv thanked Washington for the Patriot batteries, Zelensky said."])
+    first = predict_tone_toward(table)
+    _fit_cached.cache_clear()
+    second = predict_tone_toward(table, model=fit_target_model())
+    pd.testing.assert_frame_equal(first, second)
+    assert first.columns.tolist() == TONE_TOWARD_COLUMNS
+
+
+def test_rows_and_sentences_give_the_same_answer_and_rows_need_sentences():
+    table = sents(["Russian drones struck Odesa overnight as allies pledged more air defence for Ukraine."])
+    rows = tone_toward(table)
+    from_rows = predict_tone_toward(rows, sentences=table)
+    pd.testing.assert_frame_equal(from_rows, predict_tone_toward(table))
+    assert from_rows[["target", "actor", "voice"]].values.tolist() == rows[["target", "actor", "voice"]].values.tolist()
+    with pytest.raises(CorpusError, match="sentences="):
+        predict_tone_toward(rows)
+
+
+def test_score_sign_follows_polarity_and_evidence_names_features_and_rules():
+    out = predict_tone_toward(sents(["The European Union extended sanctions on Moscow for another six months."]))
+    russia = out.set_index("target").loc["Russia"]
+    assert russia["polarity"] == "negative" and -1 <= russia["score"] < -0.5
+    assert russia["evidence"].startswith("model: ") and "rules: negative by object: sanctions → Moscow" in russia["evidence"]
+
+
+def test_the_rules_verdict_carries_weight():
+    weights = fit_target_model().weights().set_index("feature")
+    assert weights.loc["rule_score", "positive"] > 0.5 and weights.loc["rule_score", "negative"] < -0.5
+    assert weights.loc["rule_pol=neutral", "neutral"] > 0
+
+
+# Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
+# before the model was run on them.
+STYLES = [
+    ("wire", "Russian forces shelled Kharkiv overnight, killing three civilians, regional officials said.",
+     {"Russia": "negative", "Ukraine": "neutral"}),  # harm done by Russia; the victim is not its target
+    ("Ukrinform-like", "Partners pledged additional air defence systems for Ukraine at the meeting in Paris.",
+     {"Ukraine": "positive"}),
+    ("TASS-like", "Ukrainian drones attacked an oil refinery in the Samara region, the Russian Defence Ministry said.",
+     {"Ukraine": "negative"}),  # a side shown attacking
+    ("broadsheet", "The European Union extended sanctions on Moscow for another six months.",
+     {"Russia": "negative", "European allies": "neutral"}),  # pressure on Russia; a plain decision of the allies
+    ("Gulf", "Washington praised Kyiv's readiness to accept an unconditional ceasefire.", {"Ukraine": "positive"}),
+    ("translated", "Chancellor Merz accused Putin of playing for time in the negotiations.", {"Russia": "negative"}),
+]
+
+
+@pytest.mark.parametrize("style,text,expected", STYLES, ids=[s[0] for s in STYLES])
+def test_invented_sentences_follow_the_guideline(style, text, expected):
+    out = predict_tone_toward(sents([text]))
+    got = dict(zip(out["target"], out["polarity"]))
+    assert {side: got.get(side) for side in expected} == expected
+
+
+def test_evaluate_target_model_keeps_the_gold_rows():
+    gold = load_target_gold("written")
+    gold = gold[gold["split"] == "tune"].head(12)
+    table = evaluate_target_model(gold, "written")
+    assert len(table) == len(gold)
+    assert table["gold"].tolist() == gold["polarity"].tolist()
+    assert set(table["learned"]) <= {"negative", "neutral", "positive"}

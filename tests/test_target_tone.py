@@ -1,0 +1,314 @@
+"""corpus_tools.target_tone: tone toward each side, its constructions on invented sentences in
+several outlets' styles, its resources, its pipeline stage, and the bar against the hand labels."""
+from __future__ import annotations
+
+import tempfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_tools import process
+from corpus_tools.errors import CorpusError
+from corpus_tools.paths import data_dir
+from corpus_tools.sentiment import macro_f1
+from corpus_tools.target_tone import (
+    GOLD_SETS, bootstrap_gain, bootstrap_scores, evaluate_tone_toward, load_target_actions, load_target_gold,
+    load_target_markers, load_target_terms, summarise_tone_toward, tone_toward, tone_toward_confusion,
+    tone_toward_evidence, tone_toward_validation,
+)
+
+
+def toward(text: str, published: str = "2025-03-27") -> dict[str, tuple[str, str]]:
+    """side -> (polarity, rule) for one invented sentence."""
+    rows = tone_toward(pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": [text], "published": [published]}))
+    return {t: (p, r) for t, p, r in zip(rows["target"], rows["polarity"], rows["rule"])}
+
+
+def voices(text: str) -> dict[str, str]:
+    rows = tone_toward(pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": [text], "published": ["2025-03-27"]}))
+    return dict(zip(rows["target"], rows["voice"]))
+
+
+# ------------------------------------------------------------------ the constructions, invented sentences
+
+CASES = [
+    # object: actions for / against a side (wire copy)
+    ("Allies pledged air defence for Ukraine on Thursday.", {"Ukraine": "positive"}),
+    ("The EU extended sanctions on Russia for another six months.", {"Russia": "negative", "European allies": "neutral"}),
+    ("Leaders agreed to tighten sanctions on Russia until it accepts a ceasefire.", {"Russia": "negative"}),
+    # passive
+    ("Russia was accused of stalling the talks.", {"Russia": "negative"}),
+    ("Kyiv was attacked by Russia overnight.", {"Russia": "negative", "Ukraine": "neutral"}),
+    # agent and victim (Ukrainian state media style)
+    ("Russian drones struck Kyiv overnight, killing four civilians.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Kyiv agreed to a 30-day ceasefire.", {"Ukraine": "positive"}),
+    # negation and reversal
+    ("Now is not the time to lift sanctions on Russia.", {"Russia": "negative"}),
+    ("Washington moved to lift sanctions on Russia.", {"Russia": "positive", "United States": "neutral"}),
+    ("The allies did not condemn Kyiv.", {"Ukraine": "neutral"}),
+    ("Putin is not showing he is ready for peace.", {"Russia": "negative"}),
+    ("Washington halted aid to Kyiv last week.", {"Ukraine": "negative"}),
+    # clause structure
+    ("While Moscow praised the talks, Russian drones struck Odesa.", {"Russia": "negative"}),
+    ("Moscow agreed to talk, but Russian forces kept shelling Kharkiv.", {"Russia": "negative"}),
+    # British broadsheet idiom, quoted speech
+    ("\u201cIt is clear that the Russians are playing for time,\u201d Starmer said.", {"Russia": "negative",
+                                                                                     "European allies": "neutral"}),
+    # Indian English wire style
+    ("New Delhi on Tuesday condemned the attack by Russian forces on a children's hospital.", {"Russia": "negative"}),
+    ("India refused to back sanctions against Moscow.", {"Russia": "neutral"}),  # the refused act does not happen
+    # Russian state media in English
+    ("The Kremlin accused the Europeans of prolonging the conflict.", {"European allies": "negative", "Russia": "neutral"}),
+    # coordination, givers, agreeing, hypotheticals (Gulf and Asian English wire styles)
+    ("Ukraine and Russia agreed to a prisoner exchange brokered by the UAE.", {"Ukraine": "positive", "Russia": "positive"}),
+    ("Putin accused Kyiv and its European sponsors of sabotaging the talks.", {"Ukraine": "negative",
+                                                                              "European allies": "negative"}),
+    ("Warsaw shot down the drones with the support of the allies.", {"European allies": "neutral"}),
+    ("The allies agreed to keep sanctions on Russia.", {"Russia": "negative", "European allies": "neutral"}),
+    ("The allies agreed to set up a coordination cell in Paris.", {"European allies": "neutral"}),
+    ("Sanctions on Russia will stay until it accepts a ceasefire, Tokyo said.", {"Russia": "negative"}),
+    ("Aid will flow until Moscow accepts a ceasefire.", {"Russia": "neutral"}),
+    ("If Moscow violated the truce, the allies would respond.", {"Russia": "neutral"}),
+    ("Rome refused to send troops to Ukraine.", {"Ukraine": "neutral"}),
+    ("Washington pressed Kyiv to accept the plan.", {"Ukraine": "negative"}),
+    ("The West condemned Moscow.", {"Russia": "negative", "United States": "neutral", "European allies": "neutral"}),
+    ("UKRAINE STRIKES BACK AT PUTIN'S WAR MACHINE", {"Russia": "negative"}),
+    ("Peskov did not rule out further strikes on Ukraine.", {"Russia": "negative"}),
+    # venues, particles, compounds
+    ("Leaders met in Paris and condemned Russia.", {"Russia": "negative"}),
+    ("Britain accused Tehran of supplying Moscow with attack drones.", {"Russia": "neutral", "other": "negative"}),
+    # plain reporting: no action, no tone
+    ("Macron met Zelensky in Paris on Thursday.", {"European allies": "neutral", "Ukraine": "neutral"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_each_construction_gives_the_tone_toward_each_side(text, expected):
+    got = toward(text)
+    assert {side: got[side][0] for side in expected} == expected
+
+
+def test_the_rule_that_decided_is_named():
+    assert toward("Russia was accused of stalling the talks.")["Russia"][1].startswith("agent+passive") or \
+        "passive" in toward("Russia was accused of stalling the talks.")["Russia"][1]
+    assert toward("Kyiv was attacked by Russia overnight.")["Ukraine"][1] == "victim"
+    assert toward("Macron met Zelensky in Paris on Thursday.")["Ukraine"][1] == "fallback"
+    assert toward("Kyiv agreed to talk, but Moscow refused.")["Ukraine"][1].endswith("(subordinate clause)")
+
+
+def test_the_voice_is_the_speaker_whose_words_carry_the_tone():
+    assert voices("\u201cRussia is lying,\u201d Zelensky said.")["Russia"] == "Volodymyr Zelensky"
+    assert voices("Zelensky said Russia was stalling the talks.")["Russia"] == "Volodymyr Zelensky"
+    assert voices("Russian drones struck Kyiv overnight, Zelensky said.")["Russia"] == "Volodymyr Zelensky"
+    assert voices("Russian drones struck Kyiv overnight.")["Russia"] == "narration"
+
+
+def test_demonyms_metonyms_and_sources():
+    got = toward("Downing Street condemned the Russian strikes, TASS reported.")
+    assert got["Russia"][0] == "negative"
+    assert set(got) == {"Russia", "European allies"}  # TASS is a source, not a side
+
+
+def test_a_person_target_is_named_in_actor():
+    rows = tone_toward(pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "published": ["2025-03-27"],
+                                     "text": ["Starmer said Putin was stalling."]}))
+    assert rows.set_index("target").loc["Russia", "actor"] == "Vladimir Putin"
+
+
+def test_titles_resolve_by_the_documents_date():
+    text = "The German chancellor condemned Russia."
+    early = tone_toward(pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": [text], "published": ["2025-03-27"]}))
+    assert set(early["target"]) == {"Russia", "European allies"}
+    s = pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": ["Merz said the German chancellor's plan stalled."]})
+    assert tone_toward(s, dates={"x": "2026-01-06"})["target"].tolist() == ["European allies"]
+
+
+def test_back_after_a_phrasal_verb_is_not_support():
+    assert toward("Reliance will scale back imports of Russian crude.")["Russia"][1] == "fallback"
+    assert toward("Allies back Ukraine.")["Ukraine"] == ("positive", "object")
+
+
+def test_a_venue_is_not_a_side_but_a_source_of_action_is():
+    assert "European allies" not in toward("Leaders met in Paris and condemned Russia.")
+    assert "United States" in toward("Moscow received no explanation from Washington.")
+
+
+def test_a_sentence_without_a_side_gives_no_row():
+    s = pd.DataFrame({"doc_id": ["x"], "sent_id": [1], "text": ["The weather was fine."], "published": [""]})
+    assert tone_toward(s).empty
+
+
+def test_the_columns_and_their_values(corpus):
+    rows = tone_toward(corpus)
+    assert rows.columns.tolist() == ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
+    assert set(rows["polarity"]) <= {"negative", "neutral", "positive"}
+    assert rows["score"].between(-1, 1).all()
+    assert not rows.duplicated(["doc_id", "sent_id", "target"]).any()
+    fallback = rows[rows["rule"] == "fallback"]
+    assert fallback["evidence"].str.startswith("no action applies; sentence lexicon tone").all()
+    # every fallback row agrees with the adjusted VADER compound of its sentence
+    from corpus_tools.sentiment import sentence_tone
+    from corpus_tools.tokens import sentences
+
+    tone = sentence_tone(sentences(corpus), "vader_adjusted").set_index(["doc_id", "sent_id"])["compound"]
+    compound = np.array([tone[(d, s)] for d, s in zip(fallback["doc_id"], fallback["sent_id"])])
+    assert np.allclose(fallback["score"], np.where(np.abs(compound) >= 0.5, compound, 0.0))
+    assert (np.sign(rows["score"]) == rows["polarity"].map({"negative": -1, "neutral": 0, "positive": 1})).all()
+
+
+def test_every_corpus_sentence_that_names_a_side_has_rows(corpus):
+    from corpus_tools.speakers import mentions
+
+    rows = tone_toward(corpus)
+    named = mentions(corpus).merge(pd.read_csv(data_dir() / "actors.csv")[["actor", "side"]], on="actor")
+    named = named[~named["actor"].isin(load_target_terms().query("side == 'none'")["term"])]
+    assert set(zip(named["doc_id"], named["sent_id"], named["side"])) <= set(zip(rows["doc_id"], rows["sent_id"], rows["target"]))
+
+
+def test_la_voce_russia_cell_is_not_positive(corpus):
+    rows = tone_toward(corpus)
+    cell = rows[rows["doc_id"].str.startswith("000") & (rows["target"] == "Russia")]
+    assert cell["score"].mean() < 0
+    assert (cell["polarity"] == "negative").sum() > (cell["polarity"] == "positive").sum()
+
+
+def test_the_pipeline_stage_equals_the_direct_call(corpus):
+    cache = tempfile.mkdtemp()
+    first = process(corpus, ["tone_toward"], cache=cache, scheduler="serial")
+    assert first.computed == {"tone_toward": 5}
+    assert first.tone_toward.equals(tone_toward(corpus))
+    assert process(corpus, ["tone_toward"], cache=cache).computed == {"tone_toward": 0}
+
+
+def test_a_sentences_table_needs_its_columns():
+    with pytest.raises(CorpusError, match="sent_id, text"):
+        tone_toward(pd.DataFrame({"doc_id": ["x"], "sent_id": [1]}))
+
+
+# ------------------------------------------------------------------ resources
+
+
+@pytest.mark.parametrize("name, header, bad, message", [
+    ("target_actions.csv", "cue,role,valence,justification", "support*,patient,1,why", "role 'patient'"),
+    ("target_actions.csv", "cue,role,valence,justification", "support*,object,2,why", "valence '2'"),
+    ("target_actions.csv", "cue,role,valence,justification", "support*,object,1,", "no justification"),
+    ("target_terms.csv", "term,side,actor,kind,justification", "Russian,Kremlinia,,demonym,why", "side 'Kremlinia'"),
+    ("target_markers.csv", "marker,kind,justification", "not,negation,why", "kind 'negation'"),
+])
+def test_a_bad_resource_row_is_named(tmp_data, name, header, bad, message):
+    path = tmp_data / "lexicons" / name
+    path.write_text(f"{header}\n{bad}\n", encoding="utf-8")
+    loader = {"target_actions.csv": load_target_actions, "target_terms.csv": load_target_terms,
+              "target_markers.csv": load_target_markers}[name]
+    with pytest.raises(CorpusError, match=f"{name} line 2.*{message}"):
+        loader(tmp_data)
+
+
+def test_editing_a_resource_changes_only_the_stage_that_reads_it(tmp_data):
+    from corpus_tools.pipeline import stage_versions
+
+    before = stage_versions(data_dir=tmp_data)
+    path = tmp_data / "lexicons" / "target_actions.csv"
+    path.write_text(path.read_text(encoding="utf-8") + 'snub*,object,-1,"Snubbing X."\n', encoding="utf-8")
+    after = stage_versions(data_dir=tmp_data)
+    assert {k for k in before if before[k] != after[k]} == {"tone_toward"}
+
+
+# ------------------------------------------------------------------ validation helpers
+
+
+def test_bootstrap_is_seeded_and_brackets_the_estimate():
+    rng = np.random.default_rng(0)
+    gold = rng.choice(["negative", "neutral", "positive"], 60)
+    pred = np.where(rng.random(60) < 0.7, gold, "neutral")
+    p = pd.DataFrame({"doc_id": "d", "sent_id": range(60), "gold": gold, "ours": pred})
+    a, b = bootstrap_scores(p, "ours", n_boot=300), bootstrap_scores(p, "ours", n_boot=300)
+    assert a == b
+    assert a["macro_f1"] == pytest.approx(macro_f1(gold, pred))
+    assert a["macro_f1_low"] < a["macro_f1"] < a["macro_f1_high"]
+    gain = bootstrap_gain(p.assign(base="neutral"), "ours", "base", n_boot=300)
+    assert gain["gain"] == pytest.approx(macro_f1(gold, pred) - macro_f1(gold, ["neutral"] * 60))
+
+
+def test_two_sides_of_one_sentence_are_resampled_together():
+    p = pd.DataFrame({"doc_id": "d", "sent_id": [1, 1, 2, 2], "gold": ["negative"] * 4,
+                      "ours": ["negative", "negative", "neutral", "neutral"]})
+    r = bootstrap_scores(p, "ours", n_boot=500)
+    assert {r["accuracy_low"], r["accuracy_high"]} == {0.0, 1.0}  # only 0, 0.5 or 1 can occur
+
+
+def test_summary_mean_and_interval_by_hand():
+    rows = pd.DataFrame({"doc_id": "a", "target": "Russia", "score": [-1.0, -1.0, -1.0, 1.0],
+                         "polarity": ["negative", "negative", "negative", "positive"]})
+    s = summarise_tone_toward(rows, n_boot=500).iloc[0]
+    assert (s["n"], s["mean_score"], s["share_negative"], s["share_positive"]) == (4, -0.5, 0.75, 0.25)
+    assert -1.0 <= s["ci_low"] < -0.5 < s["ci_high"] <= 1.0
+
+
+def test_evidence_lists_the_sentences_behind_a_cell(corpus):
+    from corpus_tools.tokens import sentences
+
+    rows = tone_toward(corpus)
+    ev = tone_toward_evidence(rows, sentences(corpus), corpus=corpus, by="outlet")
+    assert len(ev) == len(rows)
+    assert ev["text"].notna().all()
+
+
+def test_confusion_by_side_counts_every_row():
+    p = pd.DataFrame({"target": ["Russia", "Ukraine", "Russia"], "gold": ["negative", "neutral", "negative"],
+                      "tone_toward": ["negative", "positive", "neutral"]})
+    c = tone_toward_confusion(p, methods=["tone_toward"])
+    assert c["n"].sum() == 3
+    assert c.query("target == 'Ukraine' and gold == 'neutral' and predicted == 'positive'")["n"].item() == 1
+
+
+# ------------------------------------------------------------------ the bar, on the hand labels
+
+GOLD_PRESENT = all((data_dir() / "annotations" / name).is_file() for name, _ in GOLD_SETS.values())
+
+
+@pytest.fixture(scope="module")
+def validation() -> pd.DataFrame:
+    return tone_toward_validation(splits=("test", "all"), n_boot=500)
+
+
+def _row(validation: pd.DataFrame, gold_set: str, split: str) -> tuple[float, float]:
+    table = validation[(validation["gold_set"] == gold_set) & (validation["split"] == split)].set_index("method")
+    return table.loc["tone_toward", "macro_f1"], table.loc["sentence", "macro_f1"]
+
+
+@pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
+@pytest.mark.xfail(strict=True, reason="bar of issue 11 not reached: test-half macro-F1 0.568 (articles) and 0.550 "
+                                       "(written), 0.636 on the whole written set; gains over the sentence label "
+                                       "+0.114 and +0.195 (see README, What the numbers are worth)")
+@pytest.mark.parametrize("gold_set, split", [("articles", "test"), ("written", "all"), ("written", "test")])
+def test_the_bar_against_the_hand_labels(validation, gold_set, split):
+    ours, baseline = _row(validation, gold_set, split)
+    assert ours >= 0.75
+    assert ours - baseline >= 0.15
+
+
+@pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
+@pytest.mark.parametrize("gold_set, split", [("articles", "test"), ("written", "test"), ("written", "all")])
+def test_tone_toward_beats_the_mentioning_sentence_label(validation, gold_set, split):
+    """The floor that holds today: on every held-out half, at least 0.10 macro-F1 above the
+    sentence label that notebook 02 used to show for each side, and above raw VADER."""
+    ours, baseline = _row(validation, gold_set, split)
+    table = validation[(validation["gold_set"] == gold_set) & (validation["split"] == split)].set_index("method")
+    assert ours - baseline >= 0.10
+    assert ours > table.loc["vader", "macro_f1"] + 0.10
+
+
+@pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
+def test_the_gold_files_load_and_cover_every_article_sentence():
+    from corpus_tools.sentiment import load_sentiment_gold
+
+    articles = load_target_gold("articles")
+    assert set(zip(articles["doc_id"], articles["sent_no"])) <= set(zip(*load_sentiment_gold()[["doc_id", "sent_no"]].T.values))
+    assert (articles["split"] == np.where(articles["sent_no"] % 2, "tune", "test")).all()
+    written = load_target_gold("written")
+    assert written["item_no"].nunique() >= 120
+    assert (written["split"] == np.where(written["item_no"] % 2, "tune", "test")).all()
+    preds = evaluate_tone_toward(articles, "articles")
+    assert len(preds) == len(articles)
