@@ -676,11 +676,11 @@ class _Doc:
                                              for c in self._overlapping(a, b)):
                 continue
             role = w.office_roles[" ".join(m.group(1).lower().replace("\u2019", "'").split())]
-            near = [(c.start, r) for c in self.candidates if c.start < a and c.speaker_type == "person" and c.actor in people
-                    for r in people[c.actor].roles if r[1] == role and r[0]]
+            near = [(not self._oblique(c), c.start, r) for c in self.candidates if c.start < a and c.speaker_type == "person"
+                    and c.actor in people for r in people[c.actor].roles if r[1] == role and r[0]]
             if not near:
                 continue
-            country = max(near)[1][0]
+            country = max(near)[2][0]  # the nearest holder named as a subject, not after "with" (see _oblique)
             name = ("presidency of " if role == "head_of_state" else "government of ") + country
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
@@ -739,6 +739,7 @@ class _Doc:
                 near = [c for c in ordered if c.speaker_type == "person" and c.actor in people
                         and any(_role_match(role, r) for _, r in people[c.actor].roles)]
                 before = [c for c in near if c.start < a]
+                before = [c for c in before if not self._oblique(c)] or before  # subjects before objects (_oblique)
                 pick = before[-1] if before else (near[0] if near else None)
                 holder = people[pick.actor] if pick is not None else None
                 if holder is None:  # nobody named holds it: the one holder among the countries the report names
@@ -811,7 +812,7 @@ class _Doc:
                 words = words[cut:]
             start = offset
             end = m.end()
-            if any(a < end and start < b for a, b in taken):
+            if any(a < end and start < b for a, b in taken) or self._is_dateline(start, end):
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
@@ -827,6 +828,23 @@ class _Doc:
             if len(words) >= 2 or single_ok:
                 out.append(_Candidate(start, end, name, "", "unknown", "name"))
         return out
+
+    def _oblique(self, c: _Candidate) -> bool:
+        """A mention governed by a preposition, over the title words before the name: "held a
+        meeting with the President of the French Republic Emmanuel Macron". A bare title ("the Head
+        of State noted") or an office ("In the Office of the President they said") refers to the
+        holder named as a subject before such a mention (salience: subjects outrank obliques)."""
+        a, _ = self.sentence_of(c.start)
+        before = re.sub(r"(?:(?:[A-Z][\w'\u2019.-]*|of|the|[Ff]or)\s+)*$", "", self.masked[a:c.start]).split()
+        return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
+
+    def _is_dateline(self, start: int, end: int) -> bool:
+        """A dateline opening a paragraph is a place, not a speaker: "ABU DHABI: The ministry
+        welcomed ...", "PARIS, Jan 6 (Wire) - ...", "BEIJING, Jan. 7 -- ..." (a run of capitals
+        followed by a colon, a comma and a date, a bracket or a dash)."""
+        if start != self.text.rfind("\n", 0, start) + 1 or not re.fullmatch(r"[A-Z][A-Z .'-]*[A-Z]", self.text[start:end]):
+            return False
+        return re.match(r"\s*(?::|,\s*\w+\.?\s+\d|\(|--?\s|[\u2014\u2013])", self.text[end:]) is not None
 
     # -- helpers -----------------------------------------------------------------------------
     def sentence_of(self, pos: int) -> tuple[int, int]:
@@ -892,8 +910,17 @@ class _Doc:
                 if same:
                     return same[-1]
                 if m.group(1) in self.cues["role_noun"]:
-                    spoke = [p for p in self.speakers if p.start < c.start and c.start - p.end < 1500 and p.speaker_type == "person"]
-                    people = spoke or [o for o in earlier if o.speaker_type == "person" and not o.possessive]
+                    def named(o: _Candidate) -> bool:  # a known person, or a full name the report introduces
+                        return o.speaker_type == "person" or (o.speaker_type == "unknown" and len(o.speaker.split()) >= 2)
+                    spoke = [p for p in self.speakers if p.start < c.start and c.start - p.end < 1500 and named(p)]
+                    people = spoke or [o for o in earlier if named(o) and not o.possessive]
+                    # the person introduced with that role: "Foreign Ministry spokesperson Mao Ning ... the
+                    # spokesperson added" is Mao Ning even when someone else spoke in between
+                    role = _rx(r"(?<![\w])" + re.escape(m.group(1)) + r"(?![\w])")
+                    intro = [p for p in people if any(o.speaker == p.speaker and o.start < c.start and (
+                        role.search(self.masked[max(0, o.start - 40):o.start]) or
+                        role.search(re.split(r"[.;\n\u2588]", self.masked[o.end:o.end + 60])[0])) for o in self.candidates)]
+                    people = intro or people
                     if people:
                         p = people[-1]
                         return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
@@ -1045,9 +1072,14 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             who = re.search(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$", before)
             if who:  # "... was welcomed by Starmer, who called it '...'": the relative pronoun's antecedent
                 before = before[:who.start()]
-            trimmed = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
-            trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", trimmed).rstrip()
+            unaided = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
+            trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", unaided).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))
+            if c is not None and c.speaker_type in ("unnamed", "group") and trimmed != unaided.rstrip():
+                # apposition naming the role: "Japan's top government spokesman, Chief Cabinet Secretary
+                # Minoru Kihara, said": the named person speaks
+                named = doc.candidate_ending(s_start + len(unaided.rstrip().rstrip(",").rstrip()))
+                c = named if named is not None and named.speaker_type in ("person", "unknown") else c
             if c is None:
                 after = doc.candidate_at(v_at + len(v.group(0)) + 1)
                 ok = after is not None and after.speaker_type != "pronoun" and \
@@ -1587,14 +1619,17 @@ def attribution_errors(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFr
 SUITE_COLUMNS = ["doc_id", "file", "style", "outlet", "published", "meeting_id", "split"]
 
 
-def load_style_suite(data_dir: Path | str | None = None, *, split: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_style_suite(data_dir: Path | str | None = None, *, split: str | None = None,
+                     folder: str = "style_suite") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The style suite (``data/annotations/style_suite/``): a corpus and its quote gold.
 
     The texts are read and cleaned exactly as :func:`corpus_tools.corpus.load_corpus` reads the
     real corpus (decoding, Unicode and punctuation normalisation, boilerplate rules, whitespace).
     Returns ``(corpus, gold)``: the corpus has ``doc_id, file, style, outlet, published,
     meeting_id, split, text_raw, text``; the gold has the columns of ``quotes_gold.csv``.
-    ``split`` (``"tune"`` or ``"test"``) keeps one half.
+    ``split`` (``"tune"`` or ``"test"``) keeps one half. ``folder`` (under ``data/annotations/``)
+    reads another set in the same format: ``"style_suite/probes"``, the construction probes written
+    after the suite to develop rules (split ``probe``, not part of the suite's figures).
 
     Examples
     --------
@@ -1607,11 +1642,11 @@ def load_style_suite(data_dir: Path | str | None = None, *, split: str | None = 
     from corpus_tools.resources import load_boilerplate_rules
 
     directory = _data_dir(data_dir)
-    suite = directory / "annotations" / "style_suite"
+    suite = directory / "annotations" / folder
     manifest = read_table(suite / "manifest.csv", SUITE_COLUMNS, what="style suite manifest")
     if split is not None:
         if split not in set(manifest["split"]):
-            raise CorpusError(f"{suite / 'manifest.csv'}: no report has split {split!r}; use 'tune' or 'test'")
+            raise CorpusError(f"{suite / 'manifest.csv'}: no report has split {split!r}; use one of {sorted(set(manifest['split']))}")
         manifest = manifest[manifest["split"] == split]
     corpus = manifest[SUITE_COLUMNS].copy().reset_index(drop=True)
     rules = load_boilerplate_rules(directory)
