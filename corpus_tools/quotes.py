@@ -1033,6 +1033,9 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, "according to", "according-to"
+    found = _impersonal_speaker(doc, s_start, s_end, open_at, close_at, para_start)
+    if found is not None:
+        return found[0], found[1], "impersonal"
     # a dash and a name after the quotation, ending the paragraph: "\u201c...\u201d \u2014 Volodymyr Zelensky"
     dash = re.match(r"[,.]?\s*[\u2014\u2013-]\s*", doc.masked[close_at:])
     if dash:
@@ -1128,6 +1131,28 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
                 if r is not None and r.actor and r.actor == last.actor:
                     return last, "", "continuation"
     return None, "", ""
+
+
+def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: int,
+                        para_start: int) -> tuple[_Candidate, str] | None:
+    """An institution speaking in the impersonal voice of translated copy (French "on souligne à
+    Matignon", German "aus dem Kanzleramt hieß es", Russian and Ukrainian "в Офисе Президента
+    отмечают"): "At Matignon, it is underlined that ... '...'", "From the Chancellery it was said
+    that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
+    the message", which goes to the institution named before it in the paragraph."""
+    verb = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + doc.verb_re.pattern + r")"
+    place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
+    for c in doc.candidates:
+        if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
+            m = _rx(r",?\s+" + verb).match(doc.masked, c.end)
+            if m and m.end() <= open_at:
+                return c, m.group(1)
+    m = _rx(r"[\s,.;\u2014\u2013-]*" + verb).match(doc.masked, close_at)
+    if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
+        groups = [c for c in doc.candidates if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
+        if groups:
+            return groups[-1], m.group(1)
+    return None
 
 
 def _before_space(doc: _Doc, pos: int) -> int:
