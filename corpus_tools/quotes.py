@@ -82,7 +82,7 @@ QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speak
                  "how_attributed", "kind", "speaker_type", "n_words"]
 INDIRECT_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "speaker_type"]
 CUE_KINDS = ("reporting_verb", "source_noun", "source_modifier", "label_cue", "not_name", "stance_verb", "quote_label",
-             "role_noun", "document_noun")
+             "role_noun", "document_noun", "institution_anaphor")
 STANCES = ("neutral", "assertive", "doubting", "conceding", "warning", "urging", "praising", "characterising")
 OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "\u201c\u201e\u00ab", "\u201d\u00bb", '"'
 OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "\u2018", "\u2019", "'"
@@ -485,6 +485,7 @@ class _Doc:
                 taken.append((c.start, c.end))
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
+        self._institution_anaphors()
         for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
@@ -779,6 +780,8 @@ class _Doc:
             if not words:
                 continue
             start = m.start() + phrase.index(words[0])
+            if len(words) > 1 and words[0].isdigit() and self.masked[start - 1:start] == ":":  # a liveblog time, "14:55"
+                start = self.masked.index(words[1], start + len(words[0]))
             if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             end = m.end()
@@ -828,6 +831,25 @@ class _Doc:
             if len(words) >= 2 or single_ok:
                 out.append(_Candidate(start, end, name, "", "unknown", "name"))
         return out
+
+    def _institution_anaphors(self) -> None:
+        """A bare institution noun refers back to the institution named before it: "The UAE Ministry
+        of Foreign Affairs welcomed ... the ministry stressed '...'" (nouns: ``institution_anaphor``
+        in ``data/speech_cues.csv``; the nearest earlier institution whose name holds the noun)."""
+        nouns = self.cues["institution_anaphor"]
+        if not nouns:
+            return
+        for m in _rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(nouns) + r"))(?![\w-])(?!\s+of\s)").finditer(self.masked):
+            a, b = m.span()
+            if self.masked[a] == MASK or self._overlapping(a, b):
+                continue
+            word = " ".join(m.group(1).lower().split())
+            earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and c.speaker_type == "group"
+                       and re.search(r"(?<![\w])" + re.escape(word) + r"(?![\w])", c.speaker.lower())]
+            if earlier:
+                e = max(earlier, key=lambda c: c.end)
+                self.candidates.append(_Candidate(a, b, e.speaker, e.actor, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
+        self.candidates.sort(key=lambda c: c.start)
 
     def _oblique(self, c: _Candidate) -> bool:
         """A mention governed by a preposition, over the title words before the name: "held a
@@ -891,6 +913,10 @@ class _Doc:
                         name = f"government of {owner.actor}"
                         return _Candidate(owner.start, owner.end, name, name, "group", owner.how)
                     return owner
+            head = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+", "", c.speaker).rsplit(" ", 1)[0] if " " in c.speaker else ""
+            owner = next((self.words.inst_names[k] for k in (head, "the " + head) if k in self.words.inst_names), None)
+            if owner is not None:  # "a Downing Street readout said", "Élysée statement:": the institution speaks
+                return _Candidate(c.start, c.end, owner[0], owner[0], "group", "name")
         if c.speaker_type == "unnamed" and re.fullmatch(r"(?:the|The)\s+\d{2}-year-old", c.speaker):
             subject = self._subject_antecedent(_Candidate(c.start, c.end, "he", "", "pronoun", "pronoun"), c.start)
             if subject is not None and subject.speaker_type == "person":
@@ -1026,13 +1052,13 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
-    acc = re.search(r"(?i)according to\s+", doc.masked[s_start:s_end])
+    acc = re.search(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+", doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.candidates if zone_start <= c.start < zone_start + 80 and c.end <= s_end
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
-            return c, "according to", "according-to"
+            return c, " ".join(acc.group(0).lower().split()), "according-to"
     found = _impersonal_speaker(doc, s_start, s_end, open_at, close_at, para_start)
     if found is not None:
         return found[0], found[1], "impersonal"
@@ -1046,6 +1072,16 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     found = _label_speaker(doc, s_start, s_end, open_at, close_at)
     if found is not None:
         return found, "", "label"
+    # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
+    doc_label = _rx(r"\s+(?i:(" + _alt(doc.cues["document_noun"]) + r"))\s*:\s")
+    for c in doc.candidates:
+        if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
+            m = doc_label.match(doc.masked, c.end)
+            if m and m.end() <= open_at:
+                return c, m.group(1).lower(), "label"
+        if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
+                and re.match(r"\s*:\s", doc.masked[c.end:open_at]):  # "Élysée statement: ..." resolves to its author
+            return c, c.speaker.split()[-1].lower(), "label"
     # colon
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
