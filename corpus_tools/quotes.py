@@ -857,7 +857,7 @@ class _Doc:
         of State noted") or an office ("In the Office of the President they said") refers to the
         holder named as a subject before such a mention (salience: subjects outrank obliques)."""
         a, _ = self.sentence_of(c.start)
-        before = re.sub(r"(?:(?:[A-Z][\w'\u2019.-]*|of|the|[Ff]or)\s+)*$", "", self.masked[a:c.start]).split()
+        before = re.sub(r"(?:(?:[A-Z][\w'\u2019.-]*|of|the)\s+)*$", "", self.masked[a:c.start]).split()
         return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
 
     def _is_dateline(self, start: int, end: int) -> bool:
@@ -928,22 +928,26 @@ class _Doc:
                 return _Candidate(c.start, c.end, p.speaker, p.actor, p.speaker_type, "title", p.gender)
             return c
         if c.speaker_type == "unnamed":
-            m = re.fullmatch(r"(?:the|The)\s+(?:[A-Z][\w.'-]*\s+)?([A-Za-z]+)", c.speaker)
-            if m and m.group(1) in self.cues["source_noun"]:
+            m = re.fullmatch(r"(?:the|The)\s+(?:([A-Z][\w.'-]*)\s+)?([A-Za-z]+)", c.speaker)
+            noun = m.group(2).lower() if m else ""  # "the Minister stressed" as "the minister stressed"
+            noun = noun if noun in self.cues["source_noun"] else (m.group(2) if m else "")
+            if noun in self.cues["source_noun"]:
                 earlier = [o for o in self.candidates if o.end <= c.start and c.start - o.end < 1500]
                 same = [o for o in earlier if o.speaker_type == "unnamed" and o is not c
-                        and re.search(r"(?<![\w])" + m.group(1) + r"(?![\w])", o.speaker) and not o.speaker.startswith(("the ", "The "))]
+                        and re.search(r"(?<![\w])" + noun + r"(?![\w])", o.speaker) and not o.speaker.startswith(("the ", "The "))]
                 if same:
                     return same[-1]
-                if m.group(1) in self.cues["role_noun"]:
+                if noun in self.cues["role_noun"]:
                     def named(o: _Candidate) -> bool:  # a known person, or a full name the report introduces
                         return o.speaker_type == "person" or (o.speaker_type == "unknown" and len(o.speaker.split()) >= 2)
                     spoke = [p for p in self.speakers if p.start < c.start and c.start - p.end < 1500 and named(p)]
-                    people = spoke or [o for o in earlier if named(o) and not o.possessive]
-                    # the person introduced with that role: "Foreign Ministry spokesperson Mao Ning ... the
-                    # spokesperson added" is Mao Ning even when someone else spoke in between
-                    role = _rx(r"(?<![\w])" + re.escape(m.group(1)) + r"(?![\w])")
-                    intro = [p for p in people if any(o.speaker == p.speaker and o.start < c.start and (
+                    mentioned = [o for o in earlier if named(o) and not o.possessive]
+                    people = spoke or mentioned
+                    # the person introduced with that role or its modifier: "Foreign Ministry spokesperson Mao
+                    # Ning ... the spokesperson added", "Kremlin press secretary Dmitry Peskov ... the Kremlin
+                    # official said" name that person even when someone else spoke in between
+                    role = _rx(r"(?<![\w])(?i:" + "|".join(re.escape(w) for w in (m.group(1), noun) if w) + r")(?![\w])")
+                    intro = [p for p in sorted(spoke + mentioned, key=lambda o: o.start) if any(o.speaker == p.speaker and o.start < c.start and (
                         role.search(self.masked[max(0, o.start - 40):o.start]) or
                         role.search(re.split(r"[.;\n\u2588]", self.masked[o.end:o.end + 60])[0])) for o in self.candidates)]
                     people = intro or people
@@ -1028,6 +1032,8 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
         c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
             c = doc.candidate_at(c.end + 1) or c
+        if c is not None and _rx(r"\s+(?:would|will|was|were|is|are|had|has|have|could|must|should|might|can)(?![\w-])").match(doc.masked, c.end):
+            return None  # "calling the day 'historic,' said Copenhagen would contribute": the reported clause's subject
         if c is not None and c.speaker_type != "pronoun" or (c is not None and m.group(1) != "said"):
             return c, m.group(1)
     return None
@@ -1080,8 +1086,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             if m and m.end() <= open_at:
                 return c, m.group(1).lower(), "label"
         if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
-                and re.match(r"\s*:\s", doc.masked[c.end:open_at]):  # "Élysée statement: ..." resolves to its author
-            return c, c.speaker.split()[-1].lower(), "label"
+                and re.match(r"\s*:\s", doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
+            return c, c.speaker.split()[-1].lower(), "label"  # "Élysée statement: ..." resolves to its author, "in a statement:" does not
     # colon
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
@@ -1114,9 +1120,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             unaided = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
             trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", unaided).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))
-            if c is not None and c.speaker_type in ("unnamed", "group") and trimmed != unaided.rstrip():
+            if c is not None and (c.speaker_type in ("unnamed", "group") or doc._oblique(c)) and trimmed != unaided.rstrip():
                 # apposition naming the role: "Japan's top government spokesman, Chief Cabinet Secretary
-                # Minoru Kihara, said": the named person speaks
+                # Minoru Kihara, said", "A spokesman for the Ukrainian president, Serhiy Nykyforov, said":
+                # the named person speaks
                 named = doc.candidate_ending(s_start + len(unaided.rstrip().rstrip(",").rstrip()))
                 c = named if named is not None and named.speaker_type in ("person", "unknown") else c
             if c is None:
@@ -1124,6 +1131,9 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
                 ok = after is not None and after.speaker_type != "pronoun" and \
                     re.match(r"\s*[,:]?\s*$", doc.masked[after.end:open_at])
                 c = after if ok else None
+        else:  # a participle with its own subject: "..., with spokeswoman Maria Zakharova labelling it '...'"
+            c = doc.candidate_ending(s_start + len(doc.masked[s_start:v_at].rstrip(" ")))
+            c = c if c is not None and c.speaker_type in ("person", "unknown") else None
         if c is None:
             earlier = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None and p["start"] >= s_start]
             c = earlier[-1]["_cand"] if v.group(1).endswith("ing") and earlier else doc.subject(s_start, v_at)
