@@ -14,14 +14,27 @@ trained model. Every rule is a construction of news writing, named here with an 
      "'...,' Mr Starmer, 62, said" / "'...,' MEA spokesperson Randhir Jaiswal stated" (a few
      title words may stand before the name). A quotation that closes its own sentence after an
      introduction ("Mr Macron said: '...' Ms Kallas insisted ...") is not the next sentence's.
-   - ``according-to``: "according to Elena Petrova", "According to him, '...'".
+   - ``according-to``: "according to Elena Petrova", "According to him, '...'", "Per the
+     Pentagon, the role would be '...'" (sentence-initial or after a comma).
+   - ``impersonal``: an institution in the impersonal voice of translated copy: "At Matignon, it
+     is underlined that the budget '...'", "From the Chancellery it was said that '...'", "In the
+     Office of the President they stressed '...'", and "'...', — it is said in the message"
+     (the institution named before it in the paragraph).
    - ``label``: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the
      Élysée", "„...“, so Merz.", "'...' — Volodymyr Zelensky", "«...». With these words the
-     President of the Council Giorgia Meloni opened ...".
+     President of the Council Giorgia Meloni opened ...", "Key line from the Estonian PM: '...'",
+     and a document naming its author: "Downing Street readout: the prime minister '...'" (the
+     readout's author speaks; "Merz, in a statement: '...'" is still Merz).
    - ``colon``: "Starmer told Zelensky: '...'" (the subject, not the addressee).
    - ``verb-before``: "Juan Pérez warned that the plan was '...'", and participles: "Starmer spoke
      to both leaders, describing the talks as '...'", "'...,' he said, describing Putin as '...'"
-     (the second span is still his), "Witkoff said Trump felt that '...'" (the reporting speaker).
+     (the second span is still his), "Witkoff said Trump felt that '...'" (the reporting speaker),
+     a participle with its own subject: "The ministry denounced it, with spokeswoman Ana Gil
+     labelling it '...'"; an apposition names a role: "A spokesman for the president, Ivan
+     Horak, said '...'", "The top government spokesman, Chief Secretary Ken Mori, said" (the named
+     person speaks, not the role or the person after "for"). In "VERB NAME" a name followed by
+     a modal or auxiliary is the reported clause's subject, not the speaker ("calling the day
+     'historic,' said Copenhagen would contribute").
    - ``sentence-before``: a quotation standing alone after a sentence whose subject speaks or takes
      a stance: "Starmer echoed the call for a ceasefire. 'We must seize this moment.'"
    - ``continuation``: a quotation standing alone takes the previous speech quote's speaker.
@@ -40,13 +53,25 @@ trained model. Every rule is a construction of news writing, named here with an 
    - country-adjective titles ("the U.K. leader", "the French head of state", "the Kremlin
      chief") by ``data/demonyms.csv`` and ``data/leader_nouns.csv`` and the gazetteer's dated titles;
      bare titles ("the PM", "the Head of State") by the nearest person named before in that role;
+   - salience: a bare title or office ("the Head of State noted", "In the Office of the President
+     they said") prefers the holder named as a subject over one after a preposition ("President
+     Ana Gil held talks with President Jon Sa. 'We agreed,' the Head of State noted": Ana Gil,
+     not Jon Sa);
+   - datelines are places, not speakers: "ABU DHABI: The ministry welcomed ...", "PARIS, Jan 6
+     (Wire) - ...";
    - pronouns: the nearest person in the same sentence, else the subject of the sentence before
      ("Zelensky said he had met Fidan. The Turkish diplomat, he said, had been '...'": Zelensky);
-     role nouns ("the diplomat noted", "the Kremlin representative added") refer to the last speaker;
+     role nouns ("the diplomat noted", "the Kremlin representative added", "the Minister stressed")
+     refer to the person introduced with that role or its modifier ("Foreign Ministry spokesperson
+     Lin Wei ... Beijing, the spokesperson added": Lin Wei; "Kremlin press secretary Ivan Orlov ...
+     the Kremlin official said": Orlov), else to the last speaker;
    - institutions (``data/institutions.csv``, ``speaker_type = group``): "the Élysée said" ->
      ``presidency of France``, "Downing Street" -> ``government of United Kingdom``, "the Ukrainian
      Foreign Ministry" -> ``foreign ministry of Ukraine``, "the office of the Italian prime
-     minister" -> ``government of Italy``, "Russia has said" -> ``government of Russia``;
+     minister" -> ``government of Italy``, "Russia has said" -> ``government of Russia``; a bare
+     institution noun refers back to the institution named before ("The Ruritanian Ministry of
+     Foreign Affairs welcomed ... the ministry stressed '...'", ``institution_anaphor`` cues); "an
+     Élysée statement" is the Élysée's;
    - unnamed sources ("sources from Kyiv", "a No 10 spokesman", "the joint statement") keep the
      phrase as written with ``speaker_type = unnamed``; other capitalised names keep the name
      (``speaker_type = unknown``, see :func:`candidate_speakers`).
@@ -336,6 +361,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         variants.add(v)
         if v.startswith("the "):
             variants.add("The " + v[4:])
+            variants.add("THE " + v[4:])  # tabloid house style capitalises an article's first word: "THE Kremlin last night ..."
     inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
     d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
     office_roles = {n: ("head_of_state" if t.startswith("presidency") else "head_of_government")
@@ -513,7 +539,7 @@ class _Doc:
         w, masked, found = self.words, self.masked, []
         for m in w.inst_name_re.finditer(masked):
             variant = m.group(1)
-            key = "the " + variant[4:] if variant.startswith("The ") else variant
+            key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
         for m in w.inst_noun_re.finditer(masked):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))

@@ -456,3 +456,37 @@ def test_they_refers_to_the_unnamed_source():
     rows = _rows("Sources in the President's Office said the talks were “difficult”. They added: “Nothing has been agreed.”")
     assert [(r[1], r[3], r[4]) for r in rows] == [("Sources in the President's Office", "unnamed", "verb-before"),
                                                   ("Sources in the President's Office", "unnamed", "pronoun")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Gulf wire: a dateline is a place; a bare institution noun refers back to the institution
+    ("ABU DHABI: The UAE Ministry of Foreign Affairs welcomed the talks, describing them as “a positive step”.\n\n"
+     "In a statement, the ministry stressed “the value of dialogue and diplomacy”.",
+     ["foreign ministry of United Arab Emirates", "foreign ministry of United Arab Emirates"]),
+    # translated French and German copy: the impersonal voice of an institution
+    ("Prime Minister Jean Morel spoke on Tuesday.\n\nAt Matignon, it is underlined that the budget « will follow the commitments ».",
+     ["government of France"]),
+    ("From the Chancellery it was said that the talks had been „intensive and constructive“.", ["government of Germany"]),
+    # Asian wire: the role noun goes to the person introduced with it, not to the last speaker
+    ("Foreign Ministry spokesperson Lin Wei said China “supports all efforts for peace”. Chief Secretary Ken Mori said "
+     "Tokyo would “stand with Ukraine”.\n\nBeijing, the spokesperson added, “opposes any bloc confrontation”.",
+     ["Lin Wei", "Ken Mori", "Lin Wei"]),
+    ("Kremlin press secretary Ivan Orlov dismissed the meeting. Foreign ministry spokeswoman Ana Gil said it was “theatre”.\n\n"
+     "“We see nothing constructive here,” the Kremlin official said.", ["Ana Gil", "Ivan Orlov"]),
+    # an apposition names the role; a participle with its own subject
+    ("A spokesman for the Ukrainian president, Ivan Horak, said the meeting had been “very substantive.”", ["Ivan Horak"]),
+    ("The Russian Foreign Ministry denounced the text, with spokeswoman Ana Gil labelling it “a road to escalation”.", ["Ana Gil"]),
+    ("Denmark's prime minister, Mette Frederiksen, calling the day “historic,” said Copenhagen would contribute.",
+     ["Mette Frederiksen"]),
+    # salience: a bare title prefers the subject to the person after "with"
+    ("President of Ukraine Volodymyr Zelensky held a meeting with the President of the French Republic Emmanuel Macron.\n\n"
+     "“We have discussed the parameters of the force,” the Head of State noted.", ["Volodymyr Zelensky"]),
+    # liveblog labels: a document names its author; "in a statement:" does not
+    ("14:55 Downing Street readout: the prime minister “underlined the need to keep the pressure on Russia”.\n\n"
+     "15:10 Merz, in a short statement: “Germany is ready, with conditions.”\n\n"
+     "15:20 Key line from the Italian PM: “No Italian soldiers will be sent to Ukraine.”",
+     ["government of United Kingdom", "Friedrich Merz", "Giorgia Meloni"]),
+    ("Per the Pentagon, any American role would be “limited to intelligence and logistics.”", ["defence ministry of United States"]),
+])
+def test_participles_labels_institutions_and_titles_in_other_house_styles(text, expected):
+    assert _speakers(text, "2026-01-06") == expected
