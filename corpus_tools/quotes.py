@@ -484,6 +484,7 @@ class _Doc:
         genders = dict(zip(actors["actor"], actors["gender"]))
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
+        self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
         places = [(m["start"], m["end"]) for m in found]
         name_next = _rx(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
         for m in found:
@@ -545,6 +546,10 @@ class _Doc:
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
         for m in w.inst_of_re.finditer(masked):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
+        for m in _rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(w.inst_nouns) + r"))\s+in\s+").finditer(masked):
+            place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
+            if place is not None:
+                found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
         for m in w.inst_office_re.finditer(masked):
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
@@ -711,10 +716,18 @@ class _Doc:
             name = ("presidency of " if role == "head_of_state" else "government of ") + country
             self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)]
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
-        # a person's office: "Zelensky's office said", "Her office said" -> the presidency or government they lead
-        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])", self.masked):
+        # a person's office: "Zelensky's office said", "Her office said", "The office of Prime Minister
+        # Ana Gil said" -> the presidency or government they lead
+        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?", self.masked):
             a, b = m.span()
-            if m.group(1):
+            if m.group(2):
+                owner = next((c for c in self.candidates if c.speaker_type == "person" and b <= c.start <= b + 40
+                              and re.fullmatch(r"(?:(?:the|[A-Z][\w.'-]*)\s+)*", self.masked[b:c.start])), None)
+                if owner is None:
+                    continue
+                a = a - 4 if self.masked[max(0, a - 4):a] in ("the ", "The ") else a
+                b = owner.end
+            elif m.group(1):
                 owner = self.resolve(_Candidate(a, a + len(m.group(1).strip()), m.group(1).strip().lower(), "", "pronoun", "pronoun",
                                                 "male" if m.group(1).lower().startswith("his") else "female"), a)
             else:
@@ -887,12 +900,13 @@ class _Doc:
         return bool(before) and before[-1].lower().strip(",") in _PREPOSITIONS
 
     def _is_dateline(self, start: int, end: int) -> bool:
-        """A dateline opening a paragraph is a place, not a speaker: "ABU DHABI: The ministry
-        welcomed ...", "PARIS, Jan 6 (Wire) - ...", "BEIJING, Jan. 7 -- ..." (a run of capitals
-        followed by a colon, a comma and a date, a bracket or a dash)."""
-        if start != self.text.rfind("\n", 0, start) + 1 or not re.fullmatch(r"[A-Z][A-Z .'-]*[A-Z]", self.text[start:end]):
-            return False
-        return re.match(r"\s*(?::|,\s*\w+\.?\s+\d|\(|--?\s|[\u2014\u2013])", self.text[end:]) is not None
+        """A dateline opening a paragraph is a place, not a speaker, and so is the agency named in
+        it: "ABU DHABI: The ministry welcomed ...", "PARIS, Jan 6 (Harbour Wire) - ...", "BEIJING,
+        Jan. 7 -- ..." (a run of capitals followed by a colon, or by a comma and a date, a
+        bracketed agency and a dash)."""
+        para = self.text.rfind("\n", 0, start) + 1
+        m = _rx(r"[A-Z][A-Z .'-]*[A-Z](?::|,[^\n:()]{0,30}?(?:\([^()\n]{1,40}\))?\s*(?:--?|[\u2014\u2013])\s|\s*\([^()\n]{1,40}\)\s*(?:--?|[\u2014\u2013])\s)").match(self.text, para)
+        return m is not None and start < m.end()
 
     # -- helpers -----------------------------------------------------------------------------
     def sentence_of(self, pos: int) -> tuple[int, int]:
@@ -940,6 +954,7 @@ class _Doc:
                         return _Candidate(owner.start, owner.end, name, name, "group", owner.how)
                     return owner
             head = re.sub(r"^(?:[Aa]n?|[Tt]he)\s+", "", c.speaker).rsplit(" ", 1)[0] if " " in c.speaker else ""
+            head = re.sub(r"['\u2019]s$", "", head)  # "The Kremlin's readout"
             owner = next((self.words.inst_names[k] for k in (head, "the " + head) if k in self.words.inst_names), None)
             if owner is not None:  # "a Downing Street readout said", "Élysée statement:": the institution speaks
                 return _Candidate(c.start, c.end, owner[0], owner[0], "group", "name")
@@ -1081,6 +1096,13 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     found = _speaker_verb_at(doc, close_at)
     closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
     if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
+        c = found[0]
+        if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
+                and doc.resolve(c, c.start).speaker_type == "unnamed":
+            # "'...,' the statement read. ¶ Source: the Élysée": a label names the document's author
+            label = _label_speaker(doc, s_start, s_end, open_at, close_at)
+            if label is not None:
+                return label, found[1], "label"
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
@@ -1152,6 +1174,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
                 # the named person speaks
                 named = doc.candidate_ending(s_start + len(unaided.rstrip().rstrip(",").rstrip()))
                 c = named if named is not None and named.speaker_type in ("person", "unknown") else c
+            if c is not None and doc._oblique(c) and c.speaker_type not in ("pronoun",):
+                # "The Kremlin's readout of a call with Washington, published later, said": the object
+                # of a preposition is not the verb's subject
+                c = doc.subject(s_start, v_at)
             if c is None:
                 after = doc.candidate_at(v_at + len(v.group(0)) + 1)
                 ok = after is not None and after.speaker_type != "pronoun" and \
