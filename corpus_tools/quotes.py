@@ -482,6 +482,7 @@ class _Doc:
         verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
         self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
         genders = dict(zip(actors["actor"], actors["gender"]))
+        self._described = dict(zip(actors["actor"], actors["role"].fillna("").str.lower())) if "role" in actors else {}
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
@@ -515,6 +516,10 @@ class _Doc:
         self._institution_anaphors()
         for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
+        # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
+        for m in _rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
+                     + self.verb_re.pattern + r")").finditer(self.masked):
+            self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
         for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
         for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
@@ -548,7 +553,7 @@ class _Doc:
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
         for m in _rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(w.inst_nouns) + r"))\s+in\s+").finditer(masked):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
-            if place is not None:
+            if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
         for m in w.inst_office_re.finditer(masked):
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -874,7 +879,8 @@ class _Doc:
     def _institution_anaphors(self) -> None:
         """A bare institution noun refers back to the institution named before it: "The UAE Ministry
         of Foreign Affairs welcomed ... the ministry stressed '...'" (nouns: ``institution_anaphor``
-        in ``data/speech_cues.csv``; the nearest earlier institution whose name holds the noun)."""
+        in ``data/speech_cues.csv``; the nearest earlier institution whose name holds the noun, or
+        organisation whose description in ``data/actors.csv`` does: "NATO ... the alliance said")."""
         nouns = self.cues["institution_anaphor"]
         if not nouns:
             return
@@ -883,8 +889,10 @@ class _Doc:
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
             word = " ".join(m.group(1).lower().split())
-            earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and c.speaker_type == "group"
-                       and re.search(r"(?<![\w])" + re.escape(word) + r"(?![\w])", c.speaker.lower())]
+            noun = _rx(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+            earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and (
+                (c.speaker_type == "group" and noun.search(c.speaker.lower()))
+                or (c.speaker_type == "organisation" and noun.search(self._described.get(c.actor, ""))))]  # NATO: "North Atlantic alliance"
             if earlier:
                 e = max(earlier, key=lambda c: c.end)
                 self.candidates.append(_Candidate(a, b, e.speaker, e.actor, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
@@ -998,6 +1006,11 @@ class _Doc:
             return c
         if c.speaker_type != "pronoun":
             return c
+        if c.gender == "neuter":  # "The European Commission said ... it added": the nearest institution before
+            for other in reversed(self.candidates):
+                if other.start < pos and other.speaker_type in ("group", "organisation") and pos - other.end < 600 and not other.possessive:
+                    return _Candidate(c.start, c.end, other.speaker, other.actor, other.speaker_type, "pronoun")
+            return None
         if c.gender == "plural":  # "Sources in the President's Office said ... They added: '...'"
             for other in reversed(self.candidates):
                 if other.start < pos and other.speaker_type in ("unnamed", "group") and pos - other.end < 600 and not other.possessive:
@@ -1061,7 +1074,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
 
 def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     """``SPEAKER VERB`` or ``VERB SPEAKER`` starting at ``pos`` (after punctuation)."""
-    lead = re.match(r"[ ,;\u2014\u2013-]*", doc.masked[pos:])
+    lead = re.match(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?", doc.masked[pos:])  # "'...' was how Meloni put it"
     pos += lead.end()
     c = doc.candidate_at(pos) or _after_title_words(doc, pos)
     if c is not None:
@@ -1288,6 +1301,11 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     nxt = doc.text[para_end:after_end].strip()
     if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12:
         zones.append((para_end, after_end))
+    for m in _rx(r"(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
+        c = doc.candidate_at(m.end())
+        if c is not None and c.possessive and _rx(r"\s+(?:own\s+)?words(?![\w])").match(doc.masked, c.end) \
+                and c.speaker_type in ("person", "unknown", "group"):
+            return c
     for n, (a, b) in enumerate(zones):
         for m in doc.words.label_re.finditer(doc.masked, a, b):
             if n == 1 and not re.fullmatch(r"[\s,;.\u2014\u2013-]*", doc.masked[close_at:m.start()]):
