@@ -482,7 +482,7 @@ class _Doc:
         verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
         self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
         genders = dict(zip(actors["actor"], actors["gender"]))
-        self._described = dict(zip(actors["actor"], actors["role"].fillna("").str.lower())) if "role" in actors else {}
+        self._actors = actors
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
@@ -884,15 +884,19 @@ class _Doc:
         nouns = self.cues["institution_anaphor"]
         if not nouns:
             return
+        described = None
         for m in _rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(nouns) + r"))(?![\w-])(?!\s+of\s)").finditer(self.masked):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
             word = " ".join(m.group(1).lower().split())
             noun = _rx(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+            if described is None:  # the gazetteer's descriptions, read only when a bare noun occurs
+                table = self._actors
+                described = dict(zip(table["actor"], table["role"].fillna("").str.lower())) if "role" in table else {}
             earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and (
                 (c.speaker_type == "group" and noun.search(c.speaker.lower()))
-                or (c.speaker_type == "organisation" and noun.search(self._described.get(c.actor, ""))))]  # NATO: "North Atlantic alliance"
+                or (c.speaker_type == "organisation" and noun.search(described.get(c.actor, ""))))]  # NATO: "North Atlantic alliance"
             if earlier:
                 e = max(earlier, key=lambda c: c.end)
                 self.candidates.append(_Candidate(a, b, e.speaker, e.actor, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
