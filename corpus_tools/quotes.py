@@ -21,7 +21,7 @@ trained model. Every rule is a construction of news writing, named here with an 
      Office of the President they stressed '...'", and "'...', — it is said in the message"
      (the institution named before it in the paragraph).
    - ``label``: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the
-     Élysée", "„...“, so Merz.", "'...' — Volodymyr Zelensky", "«...». With these words the
+     Élysée" (also a "Source:" paragraph after a quotation standing alone), "„...“, so Merz.", "'...' — Volodymyr Zelensky", "«...». With these words the
      President of the Council Giorgia Meloni opened ...", "Key line from the Estonian PM: '...'",
      and a document naming its author: "Downing Street readout: the prime minister '...'" (the
      readout's author speaks; "Merz, in a statement: '...'" is still Merz).
@@ -913,11 +913,11 @@ class _Doc:
 
     def _is_dateline(self, start: int, end: int) -> bool:
         """A dateline opening a paragraph is a place, not a speaker, and so is the agency named in
-        it: "ABU DHABI: The ministry welcomed ...", "PARIS, Jan 6 (Harbour Wire) - ...", "BEIJING,
+        it: "ABU DHABI: The ministry welcomed ...", "MOSCOW/PARIS, Jan 6 (Harbour Wire) - ...", "BEIJING,
         Jan. 7 -- ..." (a run of capitals followed by a colon, or by a comma and a date, a
         bracketed agency and a dash)."""
         para = self.text.rfind("\n", 0, start) + 1
-        m = _rx(r"[A-Z][A-Z .'-]*[A-Z](?::|,[^\n:()]{0,30}?(?:\([^()\n]{1,40}\))?\s*(?:--?|[\u2014\u2013])\s|\s*\([^()\n]{1,40}\)\s*(?:--?|[\u2014\u2013])\s)").match(self.text, para)
+        m = _rx(r"[A-Z][A-Z .'/-]*[A-Z](?::|,[^\n:()]{0,30}?(?:\([^()\n]{1,40}\))?\s*(?:--?|[\u2014\u2013])\s|\s*\([^()\n]{1,40}\)\s*(?:--?|[\u2014\u2013])\s)").match(self.text, para)
         return m is not None and start < m.end()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -1299,12 +1299,17 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     right after it: "Quote from Macron: '...'", "In the words of Ana Gil, '...'", "'...' Source: the Élysée"."""
     para_end = doc.text.find("\n", close_at)
     para_end = len(doc.text) if para_end < 0 else para_end
-    after_end = doc.text.find("\n", para_end + 1)
+    next_start = para_end
+    while doc.text[next_start + 1:next_start + 2] == "\n":  # a "Source:" paragraph after a blank line
+        next_start += 1
+    after_end = doc.text.find("\n", next_start + 1)
     after_end = len(doc.text) if after_end < 0 else after_end
     zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
-    nxt = doc.text[para_end:after_end].strip()
-    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12:
-        zones.append((para_end, after_end))
+    nxt = doc.text[next_start:after_end].strip()
+    para_start = doc.text.rfind("\n", 0, open_at) + 1
+    alone = not re.search(r"\w", (doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
+    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
+        zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
     for m in _rx(r"(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
         c = doc.candidate_at(m.end())
         if c is not None and c.possessive and _rx(r"\s+(?:own\s+)?words(?![\w])").match(doc.masked, c.end) \
