@@ -490,3 +490,23 @@ def test_they_refers_to_the_unnamed_source():
 ])
 def test_participles_labels_institutions_and_titles_in_other_house_styles(text, expected):
     assert _speakers(text, "2026-01-06") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("“We will not leave Ukraine alone in the face of this aggression” was how Ana Gil put it on arriving.", ["Ana Gil"]),
+    ("In Merz's words, the declaration is “a promise with a price tag”.", ["Friedrich Merz"]),
+    ("To quote Mette Frederiksen, “we are far too late, but not too late”.", ["Mette Frederiksen"]),
+    ("NATO welcomed the outcome. The alliance said the guarantees were “a national decision of each ally.”", ["NATO"]),
+    ("The European Commission said it stood ready to help. Work would “speed up” on sanctions, it added.", ["European Commission"]),
+    ("The office of Prime Minister Giorgia Meloni said Italy would help with “monitoring from outside Ukraine”.",
+     ["government of Italy"]),
+    ("The Foreign Ministry in Moscow called the Paris statement “a direct threat”.", ["foreign ministry of Russia"]),
+    ("The Russian Embassy in London said the plan was “a recipe for a wider war.”", ["embassy of Russia"]),
+    ("MOSCOW, Jan 7 (Harbour Wire) - Kremlin spokesman Ivan Orlov was quoted by the Interfax news agency as saying the plan "
+     "was “absolutely unacceptable”.", ["Ivan Orlov"]),
+    ("“Europe has chosen escalation,” read a statement from the Russian Foreign Ministry.", ["foreign ministry of Russia"]),
+    ("The call lasted more than an hour.\n\n“The partners have confirmed that the decisions will be implemented.”\n\n"
+     "Source: Office of the President of Ukraine", ["presidency of Ukraine"]),
+])
+def test_labels_anaphors_and_datelines_in_other_house_styles(text, expected):
+    assert _speakers(text, "2026-01-06") == expected
