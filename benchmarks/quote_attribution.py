@@ -3,7 +3,8 @@
 Run from the project root: ``.venv/bin/python benchmarks/quote_attribution.py``. Quotes are counted
 once per sentence and speaker (``evaluate_by_sentence``) as well as per span (``evaluate_quotes``);
 the style suite is reported whole and by split (the rules were tuned on ``tune`` only) and by
-construction, with Wilson 95% intervals.
+construction, with Wilson 95% intervals. The construction probes (``style_suite/probes``) are
+printed last, apart from the suite.
 """
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ def main() -> None:
               qt.errors_by_construction(suite_found[keep], suite_gold[keep_gold]).to_string(index=False), "\n")
     print("speakers left as an honorific or title: five articles", len(qt.unresolved_references(found)),
           "| style suite", len(qt.unresolved_references(suite_found)))
+    probes, probes_gold = qt.load_style_suite(folder="style_suite/probes")
+    probes_found = qt.quotes(probes)
+    print("\nconstruction probes (written after the suite to develop rules; not part of its figures):\n",
+          qt.evaluate_by_sentence(probes_found, probes_gold, probes).to_string(index=False), "\n\n",
+          qt.errors_by_construction(probes_found, probes_gold).to_string(index=False))
 
 
 if __name__ == "__main__":
