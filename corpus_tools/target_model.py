@@ -145,7 +145,8 @@ def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
     """
     directory = _data_dir(data_dir)
     parts = []
-    for name, prefix in zip(TRAIN_FILES, ("a", "b")):
+    for name in TRAIN_FILES:
+        prefix = name.rsplit("_", 1)[1].split(".")[0]  # "a" of target_tone_train_a.csv
         path = directory / "annotations" / name
         table = read_table(path, TRAIN_COLUMNS, what="tone-toward training set")
         for line, row in enumerate(table.itertuples(index=False), start=2):
@@ -653,6 +654,53 @@ def cross_validate_target_model(*, candidates: Sequence[tuple[str, float]] = CAN
     return pd.DataFrame(out)
 
 
+def target_model_learning_curve(*, fractions: Sequence[float] = (0.125, 0.25, 0.5, 0.75, 1.0),
+                                kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1],
+                                groups: Sequence[str] = DEFAULT_GROUPS, n_folds: int = N_FOLDS,
+                                seed: int = RANDOM_STATE, data_dir: Path | str | None = None,
+                                cache: Path | str | None = None, _matrix=None) -> pd.DataFrame:
+    """Cross-validated score against the amount of training data: one row per fraction,
+    ``fraction, n_train, n_reports, macro_f1, accuracy``.
+
+    The folds are those of :func:`cross_validate_target_model` (whole reports); within each
+    training fold a seeded random share ``fraction`` of its reports (at least one) is kept,
+    the model is fitted on their pairs and scored on the whole held-out fold; ``n_train`` and
+    ``n_reports`` are the mean training size over the folds. A curve still rising at 1.0 says
+    more labelled reports would help.
+
+    Examples
+    --------
+    >>> curve = target_model_learning_curve(fractions=(0.5, 1.0))  # doctest: +SKIP
+    >>> curve["fraction"].tolist()  # doctest: +SKIP
+    [0.5, 1.0]
+    """
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_tone import _scores
+
+    feats, pairs = _matrix if _matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
+    y = pairs["polarity"].to_numpy()
+    report = pairs["group"].to_numpy()
+    folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(y)), y, report))
+    out = []
+    for fraction in fractions:
+        pred = np.empty(len(y), dtype=object)
+        sizes, reports = [], []
+        for k, (tr, te) in enumerate(folds):
+            names = sorted(set(report[tr]))
+            rng = np.random.default_rng(seed + k)
+            keep = set(rng.permutation(names)[:max(1, int(round(fraction * len(names))))])
+            tr = np.array([i for i in tr if report[i] in keep])
+            vec, clf = _fit([feats[i] for i in tr], y[tr], kind, C)
+            pred[te] = clf.predict(_matrix32(vec.transform([feats[i] for i in te])))
+            sizes.append(len(tr))
+            reports.append(len(keep))
+        acc, f1 = _scores(y, pred)
+        out.append({"fraction": float(fraction), "n_train": float(np.mean(sizes)), "n_reports": float(np.mean(reports)),
+                    "macro_f1": f1, "accuracy": acc})
+    return pd.DataFrame(out)
+
+
 def _rule_polarity(feats: list[dict]) -> list[str]:
     return [next((p for p in POLARITIES if f.get(f"rule_pol={p}")), "neutral") for f in feats]
 
@@ -712,17 +760,19 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     date) or, for the corpus, the documents' dates.
 
     Returns the columns of ``tone_toward`` (``doc_id, sent_id, target, actor, polarity,
-    score, voice, rule, evidence``) for the same rows: ``polarity`` is the model's,
-    ``score`` its probability of positive minus that of negative, ``rule`` is ``learned``
-    and ``evidence`` names the three features that pushed most toward the chosen label and
-    the rules' own verdict ("rules: negative by object: sanctions → Russia").
+    score, voice, rule, method, evidence``) for the same rows: ``polarity`` is the model's,
+    ``score`` its probability of positive minus that of negative, ``rule`` the rules'
+    construction (kept, so a reader sees which construction the model weighed), ``method``
+    is ``learned`` and ``evidence`` names the three features that pushed most toward the
+    chosen label and the rules' own verdict ("model: rel=patient - +0.61, ...; rules: negative
+    by object: sanctions → Russia").
 
     Examples
     --------
     >>> sents = pd.DataFrame({"doc_id": "d", "sent_id": [1], "published": "2025-03-27", "text": [
     ...     "Leaders agreed to tighten sanctions on Russia and pledged air defence for Ukraine."]})
-    >>> predict_tone_toward(sents)[["target", "polarity", "rule"]].values.tolist()
-    [['Russia', 'negative', 'learned'], ['Ukraine', 'positive', 'learned']]
+    >>> predict_tone_toward(sents)[["target", "polarity", "rule", "method"]].values.tolist()
+    [['Russia', 'negative', 'object', 'learned'], ['Ukraine', 'positive', 'object', 'learned']]
     """
     directory = _data_dir(data_dir)
     df = rows_or_sentences
@@ -777,7 +827,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     evidence = [f"model: {_explain(model, x[i], labels[i])}; rules: {r['polarity']} by {r['rule']}"
                 + (f": {r['evidence']}" if r["evidence"] else "")
                 for i, r in enumerate(rows.to_dict("records"))]
-    out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), rule="learned", evidence=evidence)
+    out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), method="learned", evidence=evidence)
     return out[TONE_TOWARD_COLUMNS].astype({"sent_id": "int64", "score": "float64"}).reset_index(drop=True)
 
 
