@@ -46,6 +46,20 @@ Features of one (sentence, side) pair (:func:`pair_features`), each a name in a 
 ``conjunction``
     the rules' polarity and construction crossed with the side and with each other
     (``Ukraine & rule=agent``): how far to trust the rules differs by side and construction.
+``relation``
+    target-relative roles (:func:`relation_features`): for every action cue of the sentence,
+    whether the side is its ``patient`` ("sanctions on <T>", "<T> was accused"), ``agent``
+    ("<T> attacked", "attacks by <T>"), ``giver`` ("<T> imposed sanctions") or ``victim``
+    ("strikes on <T>"), with the cue's valence, negation, reversal, subordinate clause,
+    clause before "but", quotation, distance, and the cue itself.
+``local``
+    the lexicon tone of the words next to the side in its clause (:func:`local_tone_features`).
+``others``
+    the rules' verdict and construction toward the other sides of the sentence (``other rule=agent
+    negative``: another side shown doing harm).
+
+:func:`target_model_learning_curve` gives the cross-validated score against the share of
+training reports used.
 
 The classifier (:func:`fit_target_model`) is a logistic regression with balanced class weights
 (or a linear SVM), its regularisation chosen by grouped cross-validation over reports
@@ -81,7 +95,7 @@ TRAIN_COLUMNS = ["report_no", "sent_no", "style", "published", "sentence", "targ
                  "notes"]
 WINDOW = 5
 FEATURE_GROUPS = ("rule", "window", "lexicon", "subject", "negation", "quote", "vader", "side", "conjunction",
-                  "relation", "local")
+                  "relation", "local", "others")
 #: candidate classifiers compared by grouped cross-validation: (kind, C)
 CANDIDATES = (("logistic", 0.03), ("logistic", 0.1), ("logistic", 0.3), ("logistic", 1.0), ("logistic", 3.0),
               ("svm", 0.01), ("svm", 0.03), ("svm", 0.1))
@@ -409,7 +423,8 @@ def local_tone_features(target: str, view: _Sentence, rules, valences: dict[str,
 
 def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sentence, rules,
                   sentence_compound: float, clause_compound: float,
-                  groups: Sequence[str] = FEATURE_GROUPS, valences: dict[str, float] | None = None) -> dict[str, float]:
+                  groups: Sequence[str] = FEATURE_GROUPS, valences: dict[str, float] | None = None,
+                  others: str = "") -> dict[str, float]:
     """The features of one (sentence, side) pair as ``name -> value`` (see the module
     docstring for each group). ``rule_row`` is the row of
     :func:`~corpus_tools.target_tone.tone_toward` for the pair (``None`` when the rules found
@@ -493,6 +508,11 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
             f["voice=own side" if speaker_side == target else f"voice=other side ({speaker_side or 'unknown'})"] = 1.0
     if "relation" in use:
         f.update(relation_features(text, target, view, rules))
+    if "others" in use:
+        for item in filter(None, others.split("\x1e")):
+            _side, pol, rule = item.split("\x1f")
+            f[f"other pol={pol}"] = 1.0
+            f[f"other rule={rule} {pol}"] = 1.0
     if "local" in use:
         f.update(local_tone_features(target, view, rules, valences if valences is not None
                                      else _word_valences(str(_data_dir(None)))))
@@ -537,15 +557,21 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
     pairs = pairs.assign(sentence_compound=[compound[t] for t in pairs["text"]],
                          clause_compound=[compound[t] for t in clause_texts])
     found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])]
+    by_sentence: dict[tuple, list[str]] = {}
+    for (d, s, t), r in rule_rows.items():
+        by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{re.split(r'[+( ]', str(r['rule']))[0]}")
+    pairs = pairs.assign(others=["\x1e".join(x for x in by_sentence.get((d, int(s)), []) if not x.startswith(t + "\x1f"))
+                                 for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])])
     return [views[(d, int(s))] for d, s in zip(pairs["doc_id"], pairs["sent_id"])], found, pairs
 
 
 def _features(views, found, pairs, rules, groups=FEATURE_GROUPS, directory=None) -> list[dict[str, float]]:
     valences = _word_valences(str(_data_dir(directory))) if "local" in groups else None
+    others = pairs["others"] if "others" in pairs.columns else [""] * len(pairs)
     return [pair_features(text, target, rule, view=view, rules=rules, sentence_compound=sc, clause_compound=cc,
-                          groups=groups, valences=valences)
-            for view, rule, text, target, sc, cc in zip(views, found, pairs["text"], pairs["target"],
-                                                         pairs["sentence_compound"], pairs["clause_compound"])]
+                          groups=groups, valences=valences, others=o)
+            for view, rule, text, target, sc, cc, o in zip(views, found, pairs["text"], pairs["target"],
+                                                            pairs["sentence_compound"], pairs["clause_compound"], others)]
 
 
 # ----------------------------------------------------------------------------- model
