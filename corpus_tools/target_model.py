@@ -9,9 +9,9 @@ cached per process by the training files' checksums.
 
 Training data (never the ``test`` halves):
 
-- ``target_tone_train_a.csv`` and ``target_tone_train_b.csv``: 36 invented short reports in
-  many outlets' styles, labelled pair by pair (``target_tone_train_README.md``); rows with
-  ``target = none`` name no side and are left out;
+- ``target_tone_train_a.csv`` to ``target_tone_train_d.csv``: 72 invented short reports in
+  many outlets' styles by four annotators, labelled pair by pair (``target_tone_train_README.md``);
+  rows with ``target = none`` name no side and are left out;
 - the ``split == "tune"`` rows of ``target_tone_gold.csv`` (the corpus articles) and of
   ``target_tone_written.csv`` (sentences written in other outlets' styles).
 
@@ -87,7 +87,7 @@ from corpus_tools.resources import read_table
 from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, bootstrap_gain, bootstrap_scores,
                                       build_rules, evaluate_tone_toward, gold_sentences, load_target_gold, tone_toward)
 
-TRAIN_FILES = ("target_tone_train_a.csv", "target_tone_train_b.csv")
+TRAIN_FILES = tuple(f"target_tone_train_{letter}.csv" for letter in "abcd")
 TUNE_FILES = ("target_tone_gold.csv", "target_tone_written.csv")
 #: the rules' resources: a change to them changes the features, so they key the model cache too
 RULE_FILES = ("target_terms.csv", "target_actions.csv", "target_markers.csv")
@@ -122,13 +122,13 @@ def _checksum(path: Path) -> str:
 
 
 def training_checksums(data_dir: Path | str | None = None) -> tuple[str, ...]:
-    """SHA-256 of the four annotation files the model learns from and of the three rule
+    """SHA-256 of the six annotation files the model learns from and of the three rule
     resources its features read, in a fixed order (the key of the per-process model cache).
 
     Examples
     --------
     >>> [len(c) for c in training_checksums()]
-    [64, 64, 64, 64, 64, 64, 64]
+    [64, 64, 64, 64, 64, 64, 64, 64, 64]
     """
     directory = _data_dir(data_dir)
     out = []
@@ -144,7 +144,7 @@ def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every labelled (sentence, side) pair the model may learn from, one table.
 
     Returns ``source, group, doc_id, sent_id, text, published, target, polarity``: ``source``
-    is ``train_a``, ``train_b``, ``articles_tune`` or ``written_tune``; ``group`` the report or
+    is ``train_a`` ... ``train_d``, ``articles_tune`` or ``written_tune``; ``group`` the report or
     document (the unit of cross-validation folds); ``doc_id, sent_id`` the keys of the
     sentences table given to :func:`~corpus_tools.target_tone.tone_toward` (``a001`` for
     report 1 of set A, ``b101`` for report 101 of set B, ``w007`` for written item 7, the
@@ -155,7 +155,7 @@ def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
     --------
     >>> t = load_target_training()
     >>> sorted(t["source"].unique()), "test" in set(t.get("split", []))
-    (['articles_tune', 'train_a', 'train_b', 'written_tune'], False)
+    (['articles_tune', 'train_a', 'train_b', 'train_c', 'train_d', 'written_tune'], False)
     """
     directory = _data_dir(data_dir)
     parts = []
@@ -744,7 +744,7 @@ def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1
                      cache: Path | str | None = None) -> TargetModel:
     """Fit the tone-toward model on the training data (:func:`load_target_training`).
 
-    The fitted model is cached per process, keyed by the SHA-256 of the four training files,
+    The fitted model is cached per process, keyed by the SHA-256 of the six training files,
     of the rules' three resources (:func:`training_checksums`) and the arguments: a changed
     annotation or lexicon file refits it. Fitting takes a few seconds. The defaults are the classifier
     chosen by :func:`cross_validate_target_model` (logistic regression, balanced classes).
