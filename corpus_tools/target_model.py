@@ -839,7 +839,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
         day = pd.Series(dict(dates)) if dates is not None else pd.Series(dtype=object)
     day = day.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else
                   (v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d")))
-    pairs = pairs.assign(published=pairs["doc_id"].map(day).fillna(""))
+    pairs = pairs.assign(published=pairs["doc_id"].map(day).astype(object).fillna(""))
     views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows)
     feats = _features(views, found, pairs, build_rules(directory), model.groups, directory)
     x = _matrix32(model.vectorizer.transform(feats))
