@@ -5,6 +5,7 @@ Prints, in order:
 - grouped 5-fold cross-validation on the training data (reports as groups) for every candidate
   classifier, with the chosen feature groups;
 - an ablation: CV macro-F1 of the chosen classifier with each feature group left out;
+- the learning curve: CV macro-F1 with a seeded share of each training fold's reports;
 - the test halves of both gold sets (reporting only; never used to choose anything): macro-F1
   and accuracy with seeded 95% bootstrap intervals for the learned layer, the rules, the
   mentioning-sentence label and raw VADER;
@@ -22,7 +23,7 @@ import pandas as pd
 
 from corpus_tools.target_model import (
     DEFAULT_GROUPS, DEFAULT_MODEL, FEATURE_GROUPS, _training_matrix, cross_validate_target_model,
-    evaluate_target_model, fit_target_model, target_model_validation,
+    evaluate_target_model, fit_target_model, target_model_learning_curve, target_model_validation,
 )
 from corpus_tools.target_tone import _scores, load_target_gold
 
@@ -44,6 +45,10 @@ def feature_group(name: str) -> str:
         return "vader"
     if name.startswith("side="):
         return "side"
+    if name.startswith(("rel=", "relcue=", "net ")):
+        return "relation"
+    if name.startswith("local "):
+        return "local"
     return "conjunction"
 
 
@@ -67,6 +72,9 @@ def main() -> None:
             rows.append({"change": ("- " if drop in DEFAULT_GROUPS else "+ ") + drop, **cv.iloc[0][["macro_f1", "accuracy",
                                                                                                      "fold_sd"]]})
         print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+    print("\n## learning curve (chosen classifier; share of each training fold's reports kept, seeded)")
+    print(target_model_learning_curve(_matrix=matrix).round(3).to_string(index=False))
 
     print("\n## test halves (reporting only)")
     preds = {w: evaluate_target_model(load_target_gold(w), w) for w in ("articles", "written")}

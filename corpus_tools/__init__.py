@@ -59,7 +59,8 @@ from corpus_tools.speakers import (
     mention_counts, mentions, resolve_title,
 )
 from corpus_tools.target_model import (
-    cross_validate_target_model, fit_target_model, predict_tone_toward, target_model_validation,
+    cross_validate_target_model, fit_target_model, predict_tone_toward, target_model_learning_curve,
+    target_model_validation,
 )
 from corpus_tools.target_tone import (
     evaluate_tone_toward, load_target_gold, summarise_tone_toward, tone_toward, tone_toward_evidence, tone_toward_validation,
@@ -85,7 +86,7 @@ __all__ = [
     "process", "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "show_table", "similarity_matrix", "similarity_order", "similarity_pairs",
-    "stance_counts", "summarise_tone_toward", "target_model_validation", "targeted_tone", "term_counts",
+    "stance_counts", "summarise_tone_toward", "target_model_learning_curve", "target_model_validation", "targeted_tone", "term_counts",
     "term_frequencies", "text_reuse", "tfidf_terms", "tokens", "tone_toward", "tone_toward_evidence",
     "tone_toward_validation", "ttr", "unresolved_references", "vader_tokens", "validation_table",
     "vocabulary_size", "word_spans",

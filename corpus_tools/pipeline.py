@@ -1,7 +1,8 @@
 """Per-document processing with a cache, a process pool and a Dask backend.
 
 Every stage (``sentences``, ``tokens``, ``term_counts``, ``tone``, ``mentions``, ``quotes``,
-``tone_toward``)
+``tone_toward``, the last the learned layer of :mod:`corpus_tools.target_model` over the rules
+unless the parameter ``tone_toward_method`` is ``"rules"``)
 is the package's own public function applied to a batch of documents, so the cached,
 parallel and distributed paths give the same tables as calling those functions directly.
 
@@ -55,6 +56,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus_tools.errors import CorpusError
+from corpus_tools.target_model import TRAIN_FILES, TUNE_FILES
 from corpus_tools.paths import cache_dir as _cache_dir
 from corpus_tools.paths import data_dir as _data_dir
 
@@ -105,7 +107,15 @@ def _run_quotes(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Pa
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.target_tone import tone_toward
 
-    return tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)
+    rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)
+    method = params.get("tone_toward_method", "learned")
+    if method == "rules":
+        return rows
+    if method != "learned":
+        raise CorpusError(f"tone_toward_method {method!r} is not one of 'learned', 'rules'")
+    from corpus_tools.target_model import predict_tone_toward
+
+    return predict_tone_toward(rows, sentences=done["sentences"], data_dir=data_dir)
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,8 @@ _CLEANING = ("clean", "corpus")
 _SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt")
 _QUOTE_DATA = (*_SPEAKER_DATA, "stopwords_en.txt", "honorifics.csv", "name_particles.csv", "demonyms.csv", "leader_nouns.csv",
                "institutions.csv", "domain_terms.csv")
+#: what the learned tone-toward layer is trained from (a change refits it, so it keys the stage)
+_TONE_TRAINING = tuple(f"annotations/{name}" for name in (*TRAIN_FILES, *TUNE_FILES))
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
@@ -135,12 +147,13 @@ STAGES: dict[str, Stage] = {
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
-        Stage("tone_toward", _run_tone_toward, ("target_tone", "speakers", "sentiment", "vader", "tokens"),
+        Stage("tone_toward", _run_tone_toward, ("target_tone", "target_model", "speakers", "sentiment", "vader", "tokens"),
               (*_SPEAKER_DATA, "lexicons/target_terms.csv", "lexicons/target_actions.csv", "lexicons/target_markers.csv",
-               "lexicons/domain_overrides.csv"), needs=("sentences", "quotes"), packages=("nltk", "vaderSentiment")),
+               "lexicons/domain_overrides.csv", *_TONE_TRAINING), needs=("sentences", "quotes"),
+              params=("tone_toward_method",), packages=("nltk", "vaderSentiment", "scikit-learn")),
     ]
 }
-DEFAULT_PARAMS = {"tone_method": "vader_adjusted"}
+DEFAULT_PARAMS = {"tone_method": "vader_adjusted", "tone_toward_method": "learned"}
 
 
 def term_counts(toks: pd.DataFrame) -> pd.DataFrame:
@@ -503,7 +516,11 @@ class Processed:
 
     @property
     def tone_toward(self) -> pd.DataFrame:
-        """Tone toward each side per sentence (:func:`corpus_tools.tone_toward`)."""
+        """Tone toward each side per sentence: with the ``tone_toward_method`` parameter
+        ``learned`` (the default, the better method on both held-out gold halves) the learned
+        layer over the rules (:func:`corpus_tools.predict_tone_toward`, ``method = learned``);
+        with ``rules`` the rules alone (:func:`corpus_tools.tone_toward`, ``method = rule`` or
+        ``fallback``)."""
         return self.table("tone_toward")
 
     def table(self, stage: str, columns: Sequence[str] | None = None) -> pd.DataFrame:

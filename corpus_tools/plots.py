@@ -1326,15 +1326,16 @@ def tone_toward_validation_bars(validation: pd.DataFrame, *, split: str = "test"
     >>> [round(float(p.get_width()), 2) for p in fig.axes[0].patches]
     [0.8, 0.5]
     """
-    names = {"tone_toward": "tone toward (actions)", "sentence": "sentence label (adjusted VADER)",
-             "vader": "raw VADER sentence label"}
+    names = {"learned": "learned layer over the rules", "tone_toward": "tone toward (action rules)",
+             "sentence": "sentence label (adjusted VADER)", "vader": "raw VADER sentence label"}
     part = validation[validation["split"] == split]
     sets = list(dict.fromkeys(part["gold_set"]))
     fig, axes = plt.subplots(1, len(sets), figsize=(5.2 * len(sets), 2.6), squeeze=False, sharex=True)
     for ax, gold_set in zip(axes[0], sets):
         rows = part[part["gold_set"] == gold_set].reset_index(drop=True)
         y = list(range(len(rows)))[::-1]
-        ax.barh(y, rows["macro_f1"], color=[PALETTE[0] if m == "tone_toward" else PALETTE[7] for m in rows["method"]],
+        ax.barh(y, rows["macro_f1"], color=[PALETTE[0] if m == "learned" else PALETTE[1] if m == "tone_toward" else PALETTE[7]
+                                      for m in rows["method"]],
                 height=0.6)
         for yi, r in zip(y, rows.itertuples(index=False)):
             ax.plot([r.macro_f1_low, r.macro_f1_high], [yi, yi], color="#222", lw=1.4)

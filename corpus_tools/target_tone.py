@@ -131,7 +131,11 @@ ROLES = ("object", "agent", "both")
 MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
                 "compound", "locative", "hypothetical")
 TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
-TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "evidence"]
+TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "method",
+                       "evidence"]
+#: who decided a row: an action rule, the sentence's lexicon tone where no action applies, or the
+#: learned layer of :mod:`corpus_tools.target_model` over the rules
+METHODS = ("rule", "fallback", "learned")
 GOLD_ARTICLE_COLUMNS = ["doc_id", "sent_no", "sentence", "target", "actor", "polarity", "voice", "split", "notes"]
 GOLD_WRITTEN_COLUMNS = ["item_no", "style", "published", "sentence", "target", "actor", "polarity", "voice", "split",
                         "notes"]
@@ -765,13 +769,16 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     ``quotes`` may be passed when already computed (the pipeline does); otherwise they are
     computed. With a sentences table, quotations are attributed within each sentence.
 
-    Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, evidence``:
+    Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, method, evidence``:
     ``target`` is the side (Russia, Ukraine, United States, European allies, other),
     ``actor`` the one person the tone is aimed at when there is one, ``score`` in [-1, 1]
     (the mean valence of the deciding actions; for ``fallback`` rows the lexicon compound when
     it lies outside the neutral band, else 0, so the sign of ``score`` is the polarity),
     ``voice`` the speaker whose words carry it (or ``narration``), ``rule`` the construction
-    that decided (see the module docstring) and ``evidence`` the deciding words.
+    that decided (see the module docstring), ``method`` ``rule`` (an action decided) or
+    ``fallback`` (no action applies: the sentence's lexicon tone) and ``evidence`` the deciding
+    words. :func:`corpus_tools.target_model.predict_tone_toward` returns the same columns with
+    ``method = learned``.
 
     Examples
     --------
@@ -833,6 +840,7 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
             rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
     for row in rows:
         row["polarity"] = _polarity(row["score"], FALLBACK_THRESHOLD if row["rule"] == "fallback" else 0.0)
+        row["method"] = "fallback" if row["rule"] == "fallback" else "rule"
     out = pd.DataFrame(rows, columns=TONE_TOWARD_COLUMNS)
     out = out.astype({"sent_id": "int64", "score": "float64"})
     order = {s: i for i, s in enumerate(SIDES)}
@@ -1137,7 +1145,8 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
 def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.DataFrame | None = None,
                          by: str = "doc_id") -> pd.DataFrame:
     """The sentences behind each cell, for a check by reading: ``<by>, target, doc_id,
-    sent_id, polarity, score, voice, rule, evidence, text``, most negative first per cell.
+    sent_id, polarity, score, voice, rule, method, evidence, text``, most negative first per cell
+    (``method`` only when ``rows`` has it).
 
     Examples
     --------
@@ -1155,8 +1164,9 @@ def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.
     order = {s: i for i, s in enumerate(SIDES)}
     table = table.assign(_o=table["target"].map(order))
     table = table.sort_values([by, "_o", "score", "doc_id", "sent_id"], kind="stable").drop(columns="_o")
+    method = ["method"] if "method" in table.columns else []
     columns = ([by] if by != "doc_id" else []) + ["target", "doc_id", "sent_id", "polarity", "score", "voice", "rule",
-                                                   "evidence", "text"]
+                                                   *method, "evidence", "text"]
     if by == "doc_id":
-        columns = ["doc_id", "target", "sent_id", "polarity", "score", "voice", "rule", "evidence", "text"]
+        columns = ["doc_id", "target", "sent_id", "polarity", "score", "voice", "rule", *method, "evidence", "text"]
     return table[columns].reset_index(drop=True)

@@ -29,9 +29,11 @@ def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
         tables["quotes"] = quotes(corpus)
     if "tone_toward" in AVAILABLE:
+        from corpus_tools.target_model import predict_tone_toward
         from corpus_tools.target_tone import tone_toward
 
-        tables["tone_toward"] = tone_toward(corpus)
+        # the stage's default: the learned layer over the rules' rows
+        tables["tone_toward"] = predict_tone_toward(tone_toward(corpus), sentences=sents)
     return tables
 
 

@@ -19,8 +19,9 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 # print(cross_validate_target_model()); print(target_model_validation(splits=('test',)))"``).
 # They are a record: a change to the features, the rules or the annotations that moves them
 # must update them here and say why in the commit.
-CV_MACRO_F1 = 0.687  # 5-fold GroupKFold over reports, logistic C=0.1, DEFAULT_GROUPS
-TEST_MACRO_F1 = {"articles": 0.661, "written": 0.590}
+CV_MACRO_F1 = 0.682  # 5-fold GroupKFold over reports (files A-D and the tune halves), logistic C=0.3, DEFAULT_GROUPS
+# with files A and B only the test halves gave 0.702 and 0.591; adding C and D moved them to:
+TEST_MACRO_F1 = {"articles": 0.604, "written": 0.614}
 TOLERANCE = 0.02
 
 
@@ -42,9 +43,11 @@ def test_training_data_is_the_training_files_and_the_tune_halves_only():
     train = load_target_training()
     folder = data_dir() / "annotations"
     expected = {}
-    for name, source in zip(TRAIN_FILES, ("train_a", "train_b")):
+    reports = 0
+    for name in TRAIN_FILES:
         table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-        expected[source] = int((table["target"] != "none").sum())
+        expected["train_" + name[-5]] = int((table["target"] != "none").sum())
+        reports += table.loc[table["target"] != "none", "report_no"].nunique()
     for which in ("articles", "written"):
         gold = load_target_gold(which)
         expected[f"{which}_tune"] = int((gold["split"] == "tune").sum())
@@ -57,14 +60,14 @@ def test_training_data_is_the_training_files_and_the_tune_halves_only():
     assert not written_test & set(train["doc_id"])
     # every report is its own cross-validation group
     assert train.groupby("group")["source"].nunique().max() == 1
-    assert train["group"].nunique() == 22 + 14 + 5 + train.query("source == 'written_tune'")["doc_id"].nunique()
+    assert train["group"].nunique() == reports + 5 + train.query("source == 'written_tune'")["doc_id"].nunique()
 
 
 def test_a_bad_training_label_is_named(tmp_path):
     folder = tmp_path / "annotations"
     folder.mkdir()
     real = data_dir() / "annotations"
-    for name in ("target_tone_train_b.csv", "target_tone_gold.csv", "target_tone_written.csv"):
+    for name in (*TRAIN_FILES[1:], "target_tone_gold.csv", "target_tone_written.csv"):
         (folder / name).write_bytes((real / name).read_bytes())
     (folder / "target_tone_train_a.csv").write_text(
         "report_no,sent_no,style,published,sentence,target,actor,polarity,voice,notes\n"
@@ -80,7 +83,7 @@ def test_cross_validated_score_on_the_training_data():
     cv = cross_validate_target_model(candidates=[DEFAULT_MODEL])
     print("\n" + cv.round(3).to_string())
     row = cv.iloc[0]
-    assert row["n"] > 1100
+    assert row["n"] > 1700
     assert row["macro_f1"] == pytest.approx(CV_MACRO_F1, abs=TOLERANCE)
     # the learned layer beats the rules on the very rows they were partly written from
     assert row["macro_f1"] > row["rules_macro_f1"]
@@ -104,8 +107,9 @@ def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(val
     assert learned["gain_low"] > 0  # paired interval over the mentioning-sentence label excludes zero
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: test-half macro-F1 0.661 (articles) and 0.590 "
-                                       "(written) against 0.75; gains over the sentence label +0.21 and +0.24")
+@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.604 (articles, n=119, "
+                                       "95% CI 0.505-0.690) and 0.614 (written, n=235, 0.556-0.669) against 0.75; "
+                                       "gains over the sentence label +0.150 (just under 0.15) and +0.259")
 @pytest.mark.parametrize("which", ["articles", "written"])
 def test_issue_bar_on_the_test_halves(validation, which):
     learned = validation.loc[(which, "learned")]
@@ -144,8 +148,11 @@ def test_score_sign_follows_polarity_and_evidence_names_features_and_rules():
 
 def test_the_rules_verdict_carries_weight():
     weights = fit_target_model().weights().set_index("feature")
-    assert weights.loc["rule_score", "positive"] > 0.5 and weights.loc["rule_score", "negative"] < -0.5
+    assert weights.loc["rule_score", "positive"] > 0.3 and weights.loc["rule_score", "negative"] < -0.3
     assert weights.loc["rule_pol=neutral", "neutral"] > 0
+    # and so do the target-relative roles: an action against the side, aimed at it or done by it
+    assert weights.loc["rel=patient -", "negative"] > 0.2 and weights.loc["rel=agent -", "negative"] > 0.1
+    assert weights.loc["rel=patient +", "positive"] > 0.2
 
 
 # Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
@@ -178,3 +185,39 @@ def test_evaluate_target_model_keeps_the_gold_rows():
     assert len(table) == len(gold)
     assert table["gold"].tolist() == gold["polarity"].tolist()
     assert set(table["learned"]) <= {"negative", "neutral", "positive"}
+
+
+# ------------------------------------------------------------------ target-relative features
+
+RELATIONS = [
+    # (invented sentence, side, features that must be there)
+    ("The EU extended sanctions on Moscow.", "Russia", ["rel=patient -", "relcue=patient sanction*"]),
+    ("Russia was accused of stalling the talks.", "Russia", ["rel=patient -"]),
+    ("Russian drones struck Kyiv overnight.", "Ukraine", ["rel=victim -"]),
+    ("Russian drones struck Kyiv overnight.", "Russia", ["rel=agent -"]),
+    ("Washington moved to lift sanctions on Russia.", "Russia", ["rel=patient - rev"]),
+    ("The allies did not condemn Kyiv.", "Ukraine", ["rel=patient - neg"]),
+    ("While Moscow praised the talks, Russian drones struck Odesa.", "Russia", ["rel=giver + sub", "rel=agent -"]),
+    ("Kyiv agreed to talk, but Moscow refused.", "Ukraine", ["rel=agent + before-but"]),
+]
+
+
+@pytest.mark.parametrize("text,side,expected", RELATIONS, ids=[f"{t[:28]}-{s}" for t, s, _ in RELATIONS])
+def test_relation_features_name_the_role_of_the_side(text, side, expected):
+    from corpus_tools.target_model import _sentence_view, relation_features
+    from corpus_tools.target_tone import build_rules
+
+    rules = build_rules()
+    f = relation_features(text, side, _sentence_view(text, rules, "2025-03-27"), rules)
+    assert {k: f.get(k) for k in expected} == {k: 1.0 for k in expected}
+
+
+def test_learning_curve_rises_with_the_training_reports():
+    from corpus_tools.target_model import target_model_learning_curve
+
+    curve = target_model_learning_curve(fractions=(0.25, 1.0))
+    print("\n" + curve.round(3).to_string())
+    small, full = curve.itertuples(index=False)
+    assert small.n_train < full.n_train / 3
+    assert full.macro_f1 == pytest.approx(CV_MACRO_F1, abs=TOLERANCE)
+    assert full.macro_f1 > small.macro_f1 + 0.02
