@@ -796,7 +796,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
             dates = (sents.drop_duplicates("doc_id").set_index("doc_id")["published"] if "published" in sents
                      else pd.Series(dtype=object))
         keys = [f"{d}\x1f{s}" for d, s in zip(sents["doc_id"], sents["sent_id"])]
-        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        by_doc = dict(dates)  # once, not once per sentence
+        when = [by_doc.get(d) for d in sents["doc_id"]]
         pseudo = pd.DataFrame({"doc_id": keys, "text": sents["text"].to_numpy(),
                                "published": pd.to_datetime(pd.Series(when, dtype=object).replace("", None)),
                                "meeting_id": ""})
@@ -810,7 +811,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         sents = split_sentences(df, data_dir=directory) if sentences is None else sentences
         found = find_quotes(df, data_dir=directory) if quotes is None else quotes
         dates = document_dates(df, directory) if dates is None else dates
-        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        by_doc = dict(dates)  # once, not once per sentence
+        when = [by_doc.get(d) for d in sents["doc_id"]]
         spans = _quote_spans_by_sentence(sents, found)
     rules = build_rules(directory)
     rows = []
