@@ -64,6 +64,7 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 from __future__ import annotations
 
 import difflib
+import bisect
 from functools import lru_cache
 import re
 import unicodedata
@@ -212,9 +213,13 @@ def quote_spans(text: str) -> list[dict]:
     return sorted(spans, key=lambda s: s["start"])
 
 
+_DOUBLE_MARK = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE) + "]")
+_SINGLE_MARK = re.compile("[" + re.escape(OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE) + "]")
+
+
 def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     marks = []
-    for i in range(a, b):
+    for i in (m.start() for m in _DOUBLE_MARK.finditer(text, a, b)):  # only the marks, not every character
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
@@ -236,10 +241,7 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
 
 def _single_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     marks = []
-    for i in range(a, b):
-        ch = text[i]
-        if ch not in OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE:
-            continue
+    for i in (m.start() for m in _SINGLE_MARK.finditer(text, a, b)):  # only the marks, not every character
         prev = text[i - 1] if i > a else " "
         nxt = text[i + 1] if i + 1 < b else " "
         if (prev.isspace() or prev in "([{\u2014\"\u201c") and nxt.isalnum():
@@ -282,8 +284,63 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
 _rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables are compiled once per process
 
 
+_RUN = re.compile(r"[\w\s.'\u2019-]+")
+_FOLDS_TO_ASCII = re.compile("[\u017f\u0130\u0131\u212a\u212b]")  # (?i) matches these to ASCII letters; str.lower() does not
+
+
+@lru_cache(maxsize=16)
+def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
+    """The lower-cased text and the starts and ends of its runs of word characters, spaces and
+    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+        return None
+    spans = [m.span() for m in _RUN.finditer(text)]
+    return lowered, [a for a, _ in spans], [b for _, b in spans]
+
+
+@lru_cache(maxsize=64)
+def _words_re(words: frozenset[str]) -> re.Pattern | None:
+    """One alternation of the lower-cased words; None when a word has a character outside the runs."""
+    lowered = sorted({w.lower() for w in words}, key=lambda w: (-len(w), w))
+    if not lowered or any(not _RUN.fullmatch(w) for w in lowered):
+        return None
+    return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lowered))  # spaces as _alt writes them
+
+
+def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
+    ``. ' ’ -`` that hold one of ``words`` (ignoring case).
+
+    Exact for a pattern whose matches consist of those characters alone and always contain one
+    of the words (compared case-insensitively): a match lies inside one run, and a run without
+    the words has none. A word with another character, or a text whose lower-casing is not one
+    character for one, falls back to the whole search.
+    """
+    runs, hits = _runs_of(text), _words_re(frozenset(words))
+    if runs is None or hits is None:
+        yield from pattern.finditer(text)
+        return
+    lowered, starts, ends = runs
+    last = -1
+    for hit in hits.finditer(lowered):
+        i = bisect.bisect_right(starts, hit.start()) - 1
+        if i <= last:
+            continue
+        if i < 0 or hit.end() > ends[i]:  # cannot happen (the words are run characters); search everything
+            yield from pattern.finditer(text, ends[last] if last >= 0 else 0)
+            return
+        last = i
+        yield from pattern.finditer(text, starts[i], ends[i])
+
+
 def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    return _alt_of(frozenset(words))
+
+
+@lru_cache(maxsize=256)
+def _alt_of(words: frozenset[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -510,15 +567,15 @@ class _Doc:
         """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
-        for m in w.inst_name_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_name_re, masked, w.inst_names):  # each holds a name (or "The ..." of one)
             variant = m.group(1)
             key = "the " + variant[4:] if variant.startswith("The ") else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
-        for m in w.inst_noun_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
-        for m in w.inst_of_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
-        for m in w.inst_office_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",)):  # both forms hold "office"
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
@@ -764,7 +821,7 @@ class _Doc:
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
         out = []
-        for m in pattern.finditer(self.masked):
+        for m in _finditer_in_runs(pattern, self.masked, self.cues["source_noun"]):  # each match holds a source noun
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:
@@ -1158,6 +1215,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     return None
 
 
+@lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)

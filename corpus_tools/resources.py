@@ -97,7 +97,13 @@ def load_abbreviations(data_dir: Path | str | None = None) -> frozenset[str]:
     >>> {"u.s", "mr", "gen"} <= load_abbreviations()
     True
     """
-    return frozenset(a.lower() for a in read_word_list(_data_dir(data_dir) / "abbreviations.txt"))
+    path = _data_dir(data_dir) / "abbreviations.txt"
+    return _abbreviations(path, _file_stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _abbreviations(path: Path, stamp: tuple[int, int]) -> frozenset[str]:
+    return frozenset(a.lower() for a in read_word_list(path))
 
 
 BOILERPLATE_KINDS = ("line", "span", "block")

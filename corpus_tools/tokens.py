@@ -121,13 +121,20 @@ def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tup
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['U.S. President Donald Trump met Gen. Smith.', '“Now is not the time,” Mr. Macron said.']
     """
-    tokenizer = _punkt(load_abbreviations(data_dir))
+    return list(_sentence_spans(text, load_abbreviations(data_dir)))
+
+
+@lru_cache(maxsize=1024)
+def _sentence_spans(text: str, abbreviations: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """The spans of one text, remembered: the sentences, mentions and quotes stages of a
+    pipeline batch split the same documents, and split each only once."""
+    tokenizer = _punkt(abbreviations)
     spans = []
     for paragraph in _PARAGRAPH.finditer(text):
         offset = paragraph.start()
         for start, end in tokenizer.span_tokenize(paragraph.group()):
             spans.append((offset + start, offset + end))
-    return spans
+    return tuple(spans)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
