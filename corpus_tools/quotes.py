@@ -64,7 +64,6 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 from __future__ import annotations
 
 import difflib
-import bisect
 from functools import lru_cache
 import re
 import unicodedata
@@ -77,7 +76,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table
-from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -282,56 +281,6 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
 
 
 _rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables are compiled once per process
-
-
-_RUN = re.compile(r"[\w\s.'\u2019-]+")
-_FOLDS_TO_ASCII = re.compile("[\u017f\u0130\u0131\u212a\u212b]")  # (?i) matches these to ASCII letters; str.lower() does not
-
-
-@lru_cache(maxsize=16)
-def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
-    """The lower-cased text and the starts and ends of its runs of word characters, spaces and
-    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped)."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
-        return None
-    spans = [m.span() for m in _RUN.finditer(text)]
-    return lowered, [a for a, _ in spans], [b for _, b in spans]
-
-
-@lru_cache(maxsize=64)
-def _words_re(words: frozenset[str]) -> re.Pattern | None:
-    """One alternation of the lower-cased words; None when a word has a character outside the runs."""
-    lowered = sorted({w.lower() for w in words}, key=lambda w: (-len(w), w))
-    if not lowered or any(not _RUN.fullmatch(w) for w in lowered):
-        return None
-    return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lowered))  # spaces as _alt writes them
-
-
-def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
-    """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
-    ``. ' ’ -`` that hold one of ``words`` (ignoring case).
-
-    Exact for a pattern whose matches consist of those characters alone and always contain one
-    of the words (compared case-insensitively): a match lies inside one run, and a run without
-    the words has none. A word with another character, or a text whose lower-casing is not one
-    character for one, falls back to the whole search.
-    """
-    runs, hits = _runs_of(text), _words_re(frozenset(words))
-    if runs is None or hits is None:
-        yield from pattern.finditer(text)
-        return
-    lowered, starts, ends = runs
-    last = -1
-    for hit in hits.finditer(lowered):
-        i = bisect.bisect_right(starts, hit.start()) - 1
-        if i <= last:
-            continue
-        if i < 0 or hit.end() > ends[i]:  # cannot happen (the words are run characters); search everything
-            yield from pattern.finditer(text, ends[last] if last >= 0 else 0)
-            return
-        last = i
-        yield from pattern.finditer(text, starts[i], ends[i])
 
 
 def _alt(words) -> str:
