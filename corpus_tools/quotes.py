@@ -64,6 +64,7 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 from __future__ import annotations
 
 import difflib
+import bisect
 from functools import lru_cache
 import re
 import unicodedata
@@ -426,6 +427,24 @@ def _role_match(query: str, held: str) -> bool:
     return query == held or (query == "leader" and held in ("head_of_state", "head_of_government"))
 
 
+def _overlap_test(spans: list[tuple[int, int]]):
+    """A function ``(start, end) -> bool``: does ``[start, end)`` overlap one of ``spans``
+    (``a < end and start < b``)? Spans sorted by start once, with the running maximum of their
+    ends, instead of a scan of all of them for each question."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach, furthest = [], -1
+    for _, b in ordered:
+        furthest = max(furthest, b)
+        reach.append(furthest)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)  # the spans with a < end
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
+
+
 # ---------------------------------------------------------------------------------------------
 # 2. speakers and attribution
 
@@ -669,6 +688,8 @@ class _Doc:
                 continue
             if len(ps[0].name.split()) < 2:
                 continue
+            if surname not in self.masked:  # no need to search for a name the text does not hold
+                continue
             for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
                 if self._overlapping(m.start(), m.end()):
                     continue
@@ -796,6 +817,7 @@ class _Doc:
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
+        overlaps_taken = _overlap_test(taken)
         token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
         particles = _alt(p for p in self.words.particles if p.islower())
         for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
@@ -817,7 +839,7 @@ class _Doc:
                 words = words[cut:]
             start = offset
             end = m.end()
-            if any(a < end and start < b for a, b in taken):
+            if overlaps_taken(start, end):
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
