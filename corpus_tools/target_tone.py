@@ -113,6 +113,7 @@ raw VADER, with seeded bootstrap intervals.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -388,9 +389,11 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     found: list[_Mention] = []
     text = _uncapitalised(text, rules.known_names)
 
+    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
+
     def token_range(start: int, end: int) -> tuple[int, int]:
-        t0 = next((i for i, t in enumerate(toks) if t[1] > start), len(toks))
-        t1 = next((i for i, t in enumerate(toks) if t[0] >= end), len(toks))
+        t0 = bisect.bisect_right(ends, start)  # the first token ending after start
+        t1 = bisect.bisect_left(starts, end)  # the first token starting at or after end
         return t0, max(t1, t0 + 1)
 
     for m in find_mentions(text, rules.lexicon, when, places=True):
