@@ -379,7 +379,10 @@ def _may_name_a_side(text: str, rules: Rules) -> bool:
     """A cheap first pass: does any name, title or term occur at all? (Most sentences of a large
     corpus are skipped here without tokenising.)"""
     text = _uncapitalised(text, rules.known_names)
-    return bool(rules.lexicon.names.search(text) or rules.lexicon.titles.search(text)
+    from corpus_tools.speakers import _finditer_in_runs
+
+    return bool(rules.lexicon.names.search(text)
+                or next(_finditer_in_runs(rules.lexicon.titles, text, rules.lexicon.title_words), None) is not None
                 or (rules.terms is not None and rules.terms.search(text)))
 
 
@@ -479,6 +482,8 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
             continue
         for cue in rules.cue_index.get(words[i][:3], ()):
             pats = cue[0]
+            if not _word_matches(pats[0], words[i]):
+                continue  # most cues sharing the first three letters fail on the first word
             if i + len(pats) <= len(words) and all(
                     (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
