@@ -419,8 +419,10 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
         spans = sentence_spans(text, data_dir=directory)
         when = dates.get(doc_id)
+        starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
         for m in find_mentions(text, lexicon, when, places=places):
-            sent_id = next((i for i, (a, b) in enumerate(spans, start=1) if a <= m["start"] < b), len(spans))
+            k = bisect.bisect_right(starts, m["start"]) - 1
+            sent_id = k + 1 if k >= 0 and m["start"] < spans[k][1] else len(spans)
             rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m["start"], "end": m["end"],
                          "surface": m["surface"], "actor": m["actor"], "how": m["how"]})
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
