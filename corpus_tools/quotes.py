@@ -733,7 +733,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
         # titles
         found = []
-        for m in w.dem_title_re.finditer(self.masked):
+        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
             if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))

@@ -52,7 +52,8 @@ def test_searching_only_clauses_with_a_cue_finds_every_match(documents):
     nouns = "|".join(sorted(map(re.escape, doc.cues["source_noun"]), key=len, reverse=True))
     unnamed = _rx(r"(?<![\w-])((?i:(?:" + nouns + r")))(?![\w-])((?: of [A-Z]\w*)*)")
     cases = [(w.inst_name_re, w.inst_names), (w.inst_noun_re, w.inst_nouns), (w.inst_of_re, w.inst_nouns),
-             (w.inst_office_re, ("office",)), (w.honorific_re, w.honorifics), (unnamed, doc.cues["source_noun"])]
+             (w.inst_office_re, ("office",)), (w.honorific_re, w.honorifics), (unnamed, doc.cues["source_noun"]),
+             (w.dem_title_re, w.nouns)]
     checked = 0
     for text in [t for d in documents for t in (d.masked, d.text)] + EDGE_CASES:
         for pattern, words in cases:
