@@ -498,7 +498,7 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
-        for m in _finditer_in_runs(_rx(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])"), self.masked, ("-year-old",)):  # tabloid: "the 47-year-old said"
+        for m in re.finditer(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", self.masked):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
                 self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
@@ -535,7 +535,7 @@ class _Doc:
         """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
-        for m in _finditer_in_runs(w.inst_name_re, masked, w.inst_names):  # each holds a name (or "The ..." of one)
+        for m in w.inst_name_re.finditer(masked):
             variant = m.group(1)
             key = "the " + variant[4:] if variant.startswith("The ") else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
@@ -557,7 +557,7 @@ class _Doc:
 
     def _add_honorifics(self, lexicon, genders: dict) -> None:
         """Honorific + name ("Mr Macron", "Sir Keir", "Mme Le Pen") as one candidate; resolved in :meth:`_corefer`."""
-        for m in _finditer_in_runs(self.words.honorific_re, self.masked, self.words.honorifics):  # each holds an honorific
+        for m in self.words.honorific_re.finditer(self.masked):
             name = m.group(2)
             gender = self.words.honorifics[m.group(1)][0]
             possessive = m.group(0).endswith(("'s", "\u2019s"))
