@@ -76,7 +76,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import load_stopwords, read_table
+from corpus_tools.resources import load_stopwords, read_table, resource_stamp
 from corpus_tools.speakers import Lexicon, _finditer_in_runs, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
@@ -1211,11 +1211,14 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
-    cues, stop = load_speech_cues(directory), load_stopwords(directory)
-    words = _build_words(directory, titles, cues)
+    if actors is None and titles is None:  # the data directory's own tables: compiled once per process
+        actors, titles, lexicon, cues, stop, words = _default_resources(resource_stamp(directory))
+    else:
+        actors = load_actors(directory) if actors is None else actors
+        titles = load_titles(directory) if titles is None else titles
+        lexicon = build_lexicon(actors, titles)
+        cues, stop = load_speech_cues(directory), load_stopwords(directory)
+        words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
@@ -1224,6 +1227,16 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
             yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
 
     return lexicon, documents()
+
+
+@lru_cache(maxsize=4)
+def _default_resources(stamp: tuple) -> tuple:
+    """Actors, titles, lexicon, cues, stopwords and word tables of one data directory, keyed by
+    :func:`corpus_tools.resources.resource_stamp` (treated as read-only by their users)."""
+    directory = Path(stamp[0])
+    actors, titles = load_actors(directory), load_titles(directory)
+    cues = load_speech_cues(directory)
+    return actors, titles, build_lexicon(actors, titles), cues, load_stopwords(directory), _build_words(directory, titles, cues)
 
 
 def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: pd.DataFrame | None = None,

@@ -76,6 +76,14 @@ def _file_stamp(path: Path) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def resource_stamp(directory: Path) -> tuple:
+    """Name, modification time and size of every word list and table in ``directory`` and its
+    ``lexicons/``: the key under which compiled resources are kept in a process, so that an
+    edited file is read again."""
+    files = sorted([*directory.glob("*.csv"), *directory.glob("*.txt"), *directory.glob("lexicons/*.csv")])
+    return (str(directory),) + tuple((str(f.relative_to(directory)), *_file_stamp(f)) for f in files)
+
+
 def load_stopwords(data_dir: Path | str | None = None) -> frozenset[str]:
     """Return the English stopwords (lower case) from ``data/stopwords_en.txt``.
 

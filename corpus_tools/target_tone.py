@@ -116,6 +116,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -124,7 +125,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import read_table
+from corpus_tools.resources import read_table, resource_stamp
 
 SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
@@ -332,6 +333,13 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  kinds["compound"], kinds["locative"],
                  kinds["hypothetical"], reporting, frozenset(build_lexicon(actors, titles).name_info) | frozenset(info),
                  _cue_index(cues))
+
+
+@lru_cache(maxsize=4)
+def _rules_of(stamp: tuple) -> Rules:
+    """:func:`build_rules` once per process for a data directory whose files are unchanged
+    (``stamp``: :func:`corpus_tools.resources.resource_stamp`); the rules are only read."""
+    return build_rules(Path(stamp[0]))
 
 
 @dataclass
@@ -822,7 +830,7 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         by_doc = dict(dates)  # once, not once per sentence
         when = [by_doc.get(d) for d in sents["doc_id"]]
         spans = _quote_spans_by_sentence(sents, found)
-    rules = build_rules(directory)
+    rules = _rules_of(resource_stamp(directory))
     rows = []
     fallback_texts = []
     for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"], sents["sent_id"], sents["text"]), when):
