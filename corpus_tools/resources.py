@@ -79,7 +79,14 @@ def _file_stamp(path: Path) -> tuple[int, int]:
 def resource_stamp(directory: Path) -> tuple:
     """Name, modification time and size of every word list and table in ``directory`` and its
     ``lexicons/``: the key under which compiled resources are kept in a process, so that an
-    edited file is read again."""
+    edited file is read again.
+
+    Examples
+    --------
+    >>> stamp = resource_stamp(_data_dir())
+    >>> stamp[0] == str(_data_dir()), ("actors.csv" in {entry[0] for entry in stamp[1:]})
+    (True, True)
+    """
     files = sorted([*directory.glob("*.csv"), *directory.glob("*.txt"), *directory.glob("lexicons/*.csv")])
     return (str(directory),) + tuple((str(f.relative_to(directory)), *_file_stamp(f)) for f in files)
 
