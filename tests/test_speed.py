@@ -110,3 +110,33 @@ def test_a_lexicon_is_built_once_for_the_same_tables_and_again_for_others():
     other = build_lexicon(fewer, titles)
     assert other is not build_lexicon(actors, titles)
     assert actors["actor"].iloc[0] not in {info[0] for info in other.name_info.values()}
+
+
+def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
+    """The stages with clause-restricted searches give the tables they give when every pattern
+    searches the whole text (this holds the rules as they change: a pattern that stops meeting
+    the conditions of ``_finditer_in_runs`` shows up here)."""
+    from corpus_tools import quotes as quotes_module
+    from corpus_tools import speakers
+    from corpus_tools.quotes import quotes
+    from corpus_tools.speakers import mentions
+    from corpus_tools.target_tone import tone_toward
+
+    suite, _ = load_style_suite()
+    docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+
+    def tables():
+        speakers._all_mentions.cache_clear()
+        found = quotes(docs)
+        return mentions(docs), found, tone_toward(docs, quotes=found)
+
+    fast = tables()
+    whole = lambda pattern, text, words: pattern.finditer(text)  # noqa: E731
+    monkeypatch.setattr(speakers, "_finditer_in_runs", whole)
+    monkeypatch.setattr(quotes_module, "_finditer_in_runs", whole)
+    slow = tables()
+    speakers._all_mentions.cache_clear()
+    for a, b in zip(fast, slow):
+        pd.testing.assert_frame_equal(a, b)
+    assert len(fast[1]) > 100
