@@ -53,8 +53,8 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def naive_baseline(texts: list[str]) -> float:
-    """Seconds for Punkt + Treebank + VADER per sentence, one document at a time."""
+def naive_baseline(texts: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds for Punkt + Treebank + VADER per sentence, one document at a time."""
     from nltk.sentiment.vader import SentimentIntensityAnalyzer
     from nltk.tokenize import TreebankWordTokenizer
     from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -64,12 +64,12 @@ def naive_baseline(texts: list[str]) -> float:
     vader_lexicon_path()  # the lexicon on NLTK's data path, as the package does it
     analyzer = SentimentIntensityAnalyzer(lexicon_file="sentiment/vader_lexicon/vader_lexicon.txt")
     splitter, words = PunktSentenceTokenizer(), TreebankWordTokenizer()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         for sentence in splitter.tokenize(text):
             words.tokenize(sentence)
             analyzer.polarity_scores(sentence)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def previous_tone(texts: list[str], method: str = "vader_adjusted") -> pd.DataFrame:
@@ -172,12 +172,18 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
               f"{result.worker_peak_rss_mib:,.0f} MiB, {workers or os.cpu_count()} workers")
     sample = pd.concat(itertools.islice(iter_articles(path, chunk_size=1000), -(-min(baseline_max, n) // 1000)),
                        ignore_index=True).iloc[:baseline_max]
-    spent = naive_baseline(sample["text_raw"].tolist())
+    spent, spent_cpu = naive_baseline(sample["text_raw"].tolist())
     scale = n / len(sample)
     base_wall = spent * scale
     print(f"naive baseline on {len(sample):,} of the documents: {spent:.1f} s -> {base_wall:.1f} s for all, "
           f"{n / base_wall:8.1f} docs/s  {words / base_wall:10,.0f} words/s")
     print(f"ratio pipeline / baseline throughput: {base_wall / wall:.2f}x")
+    # on a shared machine wall times depend on the other programs; CPU time much less so
+    cores = workers or os.cpu_count() or 1
+    naive_ms, pipe_ms = 1000 * spent_cpu / len(sample), 1000 * total / n
+    print(f"CPU per document: pipeline {pipe_ms:.1f} ms (all stages, cleaning included, summed over workers), naive "
+          f"{naive_ms:.1f} ms; naive / pipeline {naive_ms / pipe_ms:.2f}, so about {cores * naive_ms / pipe_ms:.2f}x "
+          f"the throughput on {cores} idle cores (an estimate from CPU time, not a measurement)")
     tone_old_new(sample.iloc[:tone_docs])
 
 

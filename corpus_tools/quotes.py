@@ -89,6 +89,7 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 from __future__ import annotations
 
 import difflib
+import bisect
 from functools import lru_cache
 import re
 import unicodedata
@@ -100,8 +101,8 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import load_stopwords, read_table
-from corpus_tools.speakers import Lexicon, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.resources import load_stopwords, read_table, resource_stamp
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -237,9 +238,13 @@ def quote_spans(text: str) -> list[dict]:
     return sorted(spans, key=lambda s: s["start"])
 
 
+_DOUBLE_MARK = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE) + "]")
+_SINGLE_MARK = re.compile("[" + re.escape(OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE) + "]")
+
+
 def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     marks = []
-    for i in range(a, b):
+    for i in (m.start() for m in _DOUBLE_MARK.finditer(text, a, b)):  # only the marks, not every character
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
@@ -261,10 +266,7 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
 
 def _single_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     marks = []
-    for i in range(a, b):
-        ch = text[i]
-        if ch not in OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE:
-            continue
+    for i in (m.start() for m in _SINGLE_MARK.finditer(text, a, b)):  # only the marks, not every character
         prev = text[i - 1] if i > a else " "
         nxt = text[i + 1] if i + 1 < b else " "
         if (prev.isspace() or prev in "([{\u2014\"\u201c") and nxt.isalnum():
@@ -308,7 +310,12 @@ _rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    return _alt_of(frozenset(words))
+
+
+@lru_cache(maxsize=256)
+def _alt_of(words: frozenset[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -446,6 +453,24 @@ def _role_match(query: str, held: str) -> bool:
     return query == held or (query == "leader" and held in ("head_of_state", "head_of_government"))
 
 
+def _overlap_test(spans: list[tuple[int, int]]):
+    """A function ``(start, end) -> bool``: does ``[start, end)`` overlap one of ``spans``
+    (``a < end and start < b``)? Spans sorted by start once, with the running maximum of their
+    ends, instead of a scan of all of them for each question."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach, furthest = [], -1
+    for _, b in ordered:
+        furthest = max(furthest, b)
+        reach.append(furthest)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)  # the spans with a < end
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
+
+
 # ---------------------------------------------------------------------------------------------
 # 2. speakers and attribution
 
@@ -547,15 +572,15 @@ class _Doc:
             variant = m.group(1)
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
-        for m in w.inst_noun_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
-        for m in w.inst_of_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
         for m in _rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(w.inst_nouns) + r"))\s+in\s+").finditer(masked):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
-        for m in w.inst_office_re.finditer(masked):
+        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",)):  # both forms hold "office"
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
@@ -700,6 +725,8 @@ class _Doc:
                 continue
             if len(ps[0].name.split()) < 2:
                 continue
+            if surname not in self.masked:  # no need to search for a name the text does not hold
+                continue
             for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
                 if self._overlapping(m.start(), m.end()):
                     continue
@@ -751,7 +778,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
         # titles
         found = []
-        for m in w.dem_title_re.finditer(self.masked):
+        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
             if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
@@ -810,7 +837,7 @@ class _Doc:
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
         out = []
-        for m in pattern.finditer(self.masked):
+        for m in _finditer_in_runs(pattern, self.masked, self.cues["source_noun"]):  # each match holds a source noun
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:
@@ -838,6 +865,7 @@ class _Doc:
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
+        overlaps_taken = _overlap_test(taken)
         token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
         particles = _alt(p for p in self.words.particles if p.islower())
         for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
@@ -859,7 +887,7 @@ class _Doc:
                 words = words[cut:]
             start = offset
             end = m.end()
-            if any(a < end and start < b for a, b in taken) or self._is_dateline(start, end):
+            if overlaps_taken(start, end) or self._is_dateline(start, end):
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
@@ -1340,6 +1368,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     return None
 
 
+@lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)
@@ -1364,11 +1393,14 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
-    cues, stop = load_speech_cues(directory), load_stopwords(directory)
-    words = _build_words(directory, titles, cues)
+    if actors is None and titles is None:  # the data directory's own tables: compiled once per process
+        actors, titles, lexicon, cues, stop, words = _default_resources(resource_stamp(directory))
+    else:
+        actors = load_actors(directory) if actors is None else actors
+        titles = load_titles(directory) if titles is None else titles
+        lexicon = build_lexicon(actors, titles)
+        cues, stop = load_speech_cues(directory), load_stopwords(directory)
+        words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
@@ -1377,6 +1409,16 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
             yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
 
     return lexicon, documents()
+
+
+@lru_cache(maxsize=4)
+def _default_resources(stamp: tuple) -> tuple:
+    """Actors, titles, lexicon, cues, stopwords and word tables of one data directory, keyed by
+    :func:`corpus_tools.resources.resource_stamp` (treated as read-only by their users)."""
+    directory = Path(stamp[0])
+    actors, titles = load_actors(directory), load_titles(directory)
+    cues = load_speech_cues(directory)
+    return actors, titles, build_lexicon(actors, titles), cues, load_stopwords(directory), _build_words(directory, titles, cues)
 
 
 def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: pd.DataFrame | None = None,

@@ -76,6 +76,21 @@ def _file_stamp(path: Path) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def resource_stamp(directory: Path) -> tuple:
+    """Name, modification time and size of every word list and table in ``directory`` and its
+    ``lexicons/``: the key under which compiled resources are kept in a process, so that an
+    edited file is read again.
+
+    Examples
+    --------
+    >>> stamp = resource_stamp(_data_dir())
+    >>> stamp[0] == str(_data_dir()), ("actors.csv" in {entry[0] for entry in stamp[1:]})
+    (True, True)
+    """
+    files = sorted([*directory.glob("*.csv"), *directory.glob("*.txt"), *directory.glob("lexicons/*.csv")])
+    return (str(directory),) + tuple((str(f.relative_to(directory)), *_file_stamp(f)) for f in files)
+
+
 def load_stopwords(data_dir: Path | str | None = None) -> frozenset[str]:
     """Return the English stopwords (lower case) from ``data/stopwords_en.txt``.
 
@@ -97,7 +112,13 @@ def load_abbreviations(data_dir: Path | str | None = None) -> frozenset[str]:
     >>> {"u.s", "mr", "gen"} <= load_abbreviations()
     True
     """
-    return frozenset(a.lower() for a in read_word_list(_data_dir(data_dir) / "abbreviations.txt"))
+    path = _data_dir(data_dir) / "abbreviations.txt"
+    return _abbreviations(path, _file_stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _abbreviations(path: Path, stamp: tuple[int, int]) -> frozenset[str]:
+    return frozenset(a.lower() for a in read_word_list(path))
 
 
 BOILERPLATE_KINDS = ("line", "span", "block")

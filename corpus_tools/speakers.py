@@ -17,9 +17,13 @@ when that is unknown, the date of its meeting in ``meetings.csv``.
 """
 from __future__ import annotations
 
+import bisect
+import pickle
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -202,9 +206,61 @@ def document_dates(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> 
     return dates
 
 
-@dataclass(frozen=True)
+# ----------------------------------------------------------------------------- searching only where a match can be
+
+_RUN = re.compile(r"[\w\s.'\u2019-]+")
+_FOLDS_TO_ASCII = re.compile("[\u017f\u0130\u0131\u212a\u212b]")  # (?i) matches these to ASCII letters; str.lower() does not
+
+
+@lru_cache(maxsize=16)
+def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
+    """The lower-cased text and the starts and ends of its runs of word characters, spaces and
+    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+        return None
+    spans = [m.span() for m in _RUN.finditer(text)]
+    return lowered, [a for a, _ in spans], [b for _, b in spans]
+
+
+@lru_cache(maxsize=64)
+def _words_re(words: frozenset[str]) -> re.Pattern | None:
+    """One alternation of the lower-cased words; None when a word has a character outside the runs."""
+    lowered = sorted({w.lower() for w in words}, key=lambda w: (-len(w), w))
+    if not lowered or any(not _RUN.fullmatch(w) for w in lowered):
+        return None
+    return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lowered))  # spaces as _alt writes them
+
+
+def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
+    ``. ' ’ -`` that hold one of ``words`` (ignoring case).
+
+    Exact for a pattern whose matches consist of those characters alone and always contain one
+    of the words (compared case-insensitively): a match lies inside one run, and a run without
+    the words has none. A word with another character, or a text whose lower-casing is not one
+    character for one, falls back to the whole search.
+    """
+    runs, hits = _runs_of(text), _words_re(frozenset(words))
+    if runs is None or hits is None:
+        yield from pattern.finditer(text)
+        return
+    lowered, starts, ends = runs
+    last = -1
+    for hit in hits.finditer(lowered):
+        i = bisect.bisect_right(starts, hit.start()) - 1
+        if i <= last:
+            continue
+        if i < 0 or hit.end() > ends[i]:  # cannot happen (the words are run characters); search everything
+            yield from pattern.finditer(text, ends[last] if last >= 0 else 0)
+            return
+        last = i
+        yield from pattern.finditer(text, starts[i], ends[i])
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the mentions memo
 class Lexicon:
-    """Compiled name and title patterns (built once per call of :func:`mentions`)."""
+    """Compiled name and title patterns (built once per process for the same actors and titles)."""
 
     names: re.Pattern
     name_info: dict  # surface -> (actor, how, type)
@@ -213,6 +269,7 @@ class Lexicon:
     title_index: dict
     generic: frozenset
     actors: pd.DataFrame
+    title_words: frozenset = frozenset()  # the title phrases: a match of ``titles`` holds one
 
 
 def build_lexicon(actors: pd.DataFrame, titles: pd.DataFrame) -> Lexicon:
@@ -224,6 +281,26 @@ def build_lexicon(actors: pd.DataFrame, titles: pd.DataFrame) -> Lexicon:
     >>> lex.name_info["Zelenskyy"], lex.name_info["Kyiv"]
     (('Volodymyr Zelensky', 'surname', 'person'), ('Ukraine', 'alias', 'country'))
     """
+    return _lexicon_of(_Content(actors), _Content(titles))
+
+
+class _Content:
+    """A table as a cache key: equal when pickled to the same bytes (same values, types and
+    layout), so a lexicon is built once per process for the same actors and titles."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.key = frame, pickle.dumps(frame, protocol=5)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Content) and self.key == other.key
+
+
+@lru_cache(maxsize=8)
+def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
+    actors, titles = actors_key.frame, titles_key.frame
     info: dict[str, tuple[str, str, str]] = {}
     for row in actors.itertuples(index=False):
         aliases = _split_aliases(row.aliases)
@@ -238,7 +315,7 @@ def build_lexicon(actors: pd.DataFrame, titles: pd.DataFrame) -> Lexicon:
     title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
                           + r")(?![\w])", re.IGNORECASE)
     generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
-    return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors)
+    return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors, frozenset(titles["title"]))
 
 
 def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = False) -> list[dict]:
@@ -251,12 +328,19 @@ def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = Fals
     ...     "French President Emmanuel Macron met Zelensky's aides in Paris.", lex, "2025-03-27")]
     [('French President Emmanuel Macron', 'Emmanuel Macron', 'full name'), ("Zelensky's", 'Volodymyr Zelensky', 'surname')]
     """
+    found = _all_mentions(text, lexicon, _as_day(when))
+    return [dict(f) for f in found if places or not _is_place(text, f)]
+
+
+@lru_cache(maxsize=1024)
+def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, ...]:
+    """:func:`find_mentions` with ``places=True``, remembered: the mentions, quotes and
+    tone-toward stages of a pipeline batch look up the same documents (callers get copies)."""
     found = []
     for m in lexicon.names.finditer(text):
         actor, how, kind = lexicon.name_info[m.group(1)]
         found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
-    titles = [t for t in lexicon.titles.finditer(text)]
-    day = _as_day(when)
+    titles = list(_finditer_in_runs(lexicon.titles, text, lexicon.title_words))  # each match holds a title
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:
@@ -284,10 +368,7 @@ def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = Fals
                            "type": "person"})
             taken.append((start, t.end()))
     keep = [f for f in found if not any(a <= f["start"] < b for a, b in taken)]
-    if not places:
-        keep = [f for f in keep if not _is_place(text, f)]
-    out = sorted(keep + merged, key=lambda f: (f["start"], f["end"]))
-    return out
+    return tuple(sorted(keep + merged, key=lambda f: (f["start"], f["end"])))
 
 
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
@@ -338,8 +419,10 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
         spans = sentence_spans(text, data_dir=directory)
         when = dates.get(doc_id)
+        starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
         for m in find_mentions(text, lexicon, when, places=places):
-            sent_id = next((i for i, (a, b) in enumerate(spans, start=1) if a <= m["start"] < b), len(spans))
+            k = bisect.bisect_right(starts, m["start"]) - 1
+            sent_id = k + 1 if k >= 0 and m["start"] < spans[k][1] else len(spans)
             rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m["start"], "end": m["end"],
                          "surface": m["surface"], "actor": m["actor"], "how": m["how"]})
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)

@@ -113,8 +113,10 @@ raw VADER, with seeded bootstrap intervals.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -123,7 +125,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import read_table
+from corpus_tools.resources import read_table, resource_stamp
 
 SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
@@ -337,6 +339,13 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  _cue_index(cues))
 
 
+@lru_cache(maxsize=4)
+def _rules_of(stamp: tuple) -> Rules:
+    """:func:`build_rules` once per process for a data directory whose files are unchanged
+    (``stamp``: :func:`corpus_tools.resources.resource_stamp`); the rules are only read."""
+    return build_rules(Path(stamp[0]))
+
+
 @dataclass
 class _Mention:
     start: int
@@ -382,7 +391,10 @@ def _may_name_a_side(text: str, rules: Rules) -> bool:
     """A cheap first pass: does any name, title or term occur at all? (Most sentences of a large
     corpus are skipped here without tokenising.)"""
     text = _uncapitalised(text, rules.known_names)
-    return bool(rules.lexicon.names.search(text) or rules.lexicon.titles.search(text)
+    from corpus_tools.speakers import _finditer_in_runs
+
+    return bool(rules.lexicon.names.search(text)
+                or next(_finditer_in_runs(rules.lexicon.titles, text, rules.lexicon.title_words), None) is not None
                 or (rules.terms is not None and rules.terms.search(text)))
 
 
@@ -392,9 +404,11 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     found: list[_Mention] = []
     text = _uncapitalised(text, rules.known_names)
 
+    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
+
     def token_range(start: int, end: int) -> tuple[int, int]:
-        t0 = next((i for i, t in enumerate(toks) if t[1] > start), len(toks))
-        t1 = next((i for i, t in enumerate(toks) if t[0] >= end), len(toks))
+        t0 = bisect.bisect_right(ends, start)  # the first token ending after start
+        t1 = bisect.bisect_left(starts, end)  # the first token starting at or after end
         return t0, max(t1, t0 + 1)
 
     for m in find_mentions(text, rules.lexicon, when, places=True):
@@ -480,6 +494,8 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
             continue
         for cue in rules.cue_index.get(words[i][:3], ()):
             pats = cue[0]
+            if not _word_matches(pats[0], words[i]):
+                continue  # most cues sharing the first three letters fail on the first word
             if i + len(pats) <= len(words) and all(
                     (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
@@ -803,7 +819,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
             dates = (sents.drop_duplicates("doc_id").set_index("doc_id")["published"] if "published" in sents
                      else pd.Series(dtype=object))
         keys = [f"{d}\x1f{s}" for d, s in zip(sents["doc_id"], sents["sent_id"])]
-        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        by_doc = dict(dates)  # once, not once per sentence
+        when = [by_doc.get(d) for d in sents["doc_id"]]
         pseudo = pd.DataFrame({"doc_id": keys, "text": sents["text"].to_numpy(),
                                "published": pd.to_datetime(pd.Series(when, dtype=object).replace("", None)),
                                "meeting_id": ""})
@@ -817,9 +834,10 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         sents = split_sentences(df, data_dir=directory) if sentences is None else sentences
         found = find_quotes(df, data_dir=directory) if quotes is None else quotes
         dates = document_dates(df, directory) if dates is None else dates
-        when = [dict(dates).get(d) for d in sents["doc_id"]]
+        by_doc = dict(dates)  # once, not once per sentence
+        when = [by_doc.get(d) for d in sents["doc_id"]]
         spans = _quote_spans_by_sentence(sents, found)
-    rules = build_rules(directory)
+    rules = _rules_of(resource_stamp(directory))
     rows = []
     fallback_texts = []
     for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"], sents["sent_id"], sents["text"]), when):

@@ -121,13 +121,20 @@ def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tup
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['U.S. President Donald Trump met Gen. Smith.', '“Now is not the time,” Mr. Macron said.']
     """
-    tokenizer = _punkt(load_abbreviations(data_dir))
+    return list(_sentence_spans(text, load_abbreviations(data_dir)))
+
+
+@lru_cache(maxsize=1024)
+def _sentence_spans(text: str, abbreviations: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """The spans of one text, remembered: the sentences, mentions and quotes stages of a
+    pipeline batch split the same documents, and split each only once."""
+    tokenizer = _punkt(abbreviations)
     spans = []
     for paragraph in _PARAGRAPH.finditer(text):
         offset = paragraph.start()
         for start, end in tokenizer.span_tokenize(paragraph.group()):
             spans.append((offset + start, offset + end))
-    return spans
+    return tuple(spans)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -139,7 +146,24 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in word_spans(t)]
     ['Zelensky', "'s", '$2', 'billion', ',', '30,000', 'Franco-British', 'troops', ';', 'the', 'U.S.', 'ca', "n't", '.']
     """
-    return [m.span() for m in _TOKEN_REGEX.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for chunk in _CHUNK.finditer(text):  # no token crosses a space or a line break (see count_words)
+        at = chunk.start()
+        spans += [(at + start, at + end) for start, end in _CHUNK_SPANS[chunk.group()]]
+    return spans
+
+
+class _ChunkSpans(dict):
+    """Chunk -> the ``(start, end)`` of its tokens, filled on demand (a bounded memo)."""
+
+    def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
+        if len(self) > MEMO_LIMIT:
+            self.clear()
+        spans = self[chunk] = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
+        return spans
+
+
+_CHUNK_SPANS = _ChunkSpans()
 
 
 def count_words(text: str) -> int:

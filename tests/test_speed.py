@@ -1,0 +1,142 @@
+"""The shortcuts taken for speed give exactly what the direct computation gives.
+
+Each shortcut (searching only the clauses that hold a cue word, overlap by bisection,
+tokenising chunk by chunk, remembering sentence spans, mentions and lexicons) is checked
+against the plain computation it replaces, on the corpus, the style suite and invented edge
+cases. ``benchmarks/equality.py`` checks the whole pipeline's tables the same way.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from corpus_tools import load_actors, load_titles
+from corpus_tools.quotes import _overlap_test, _prepared_documents, _rx, load_style_suite
+from corpus_tools.speakers import _finditer_in_runs, build_lexicon, find_mentions
+from corpus_tools.tokens import _TOKEN_REGEX, sentence_spans, word_spans
+
+EDGE_CASES = [
+    "The Foreign  Office said a senior\nofficial in Kyiv would go. The Ukrainian Foreign\tMinistry added: no.",
+    "Mr  Macron, Sir Keir and MR SMITH met; the office of the Polish prime minister said so.",
+    "A \u212aelvin sign and a long \u017f: ſources close to the Élysée; the 47-year-old said, the 7-year-old not.",
+    "İstanbul officials, the spokesman's office, the President\u2019s Office and \u201cthe White House\u201d spokesman.",
+    "", "   ", "-official", "'sources' said.", "Officials.Officials said",
+]
+
+
+@pytest.fixture(scope="module")
+def texts(corpus) -> list[str]:
+    suite, _ = load_style_suite()
+    return list(corpus["text"]) + list(suite["text"]) + EDGE_CASES
+
+
+@pytest.fixture(scope="module")
+def documents(corpus):
+    suite, _ = load_style_suite()
+    both = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+    _, docs = _prepared_documents(both, None, None, None)
+    return [doc for _, doc in docs]
+
+
+def spans(matches) -> list[tuple]:
+    return [(m.span(), m.groups()) for m in matches]
+
+
+def test_searching_only_clauses_with_a_cue_finds_every_match(documents):
+    doc = documents[0]
+    w = doc.words
+    nouns = "|".join(sorted(map(re.escape, doc.cues["source_noun"]), key=len, reverse=True))
+    unnamed = _rx(r"(?<![\w-])((?i:(?:" + nouns + r")))(?![\w-])((?: of [A-Z]\w*)*)")
+    cases = [(w.inst_name_re, w.inst_names), (w.inst_noun_re, w.inst_nouns), (w.inst_of_re, w.inst_nouns),
+             (w.inst_office_re, ("office",)), (w.honorific_re, w.honorifics), (unnamed, doc.cues["source_noun"]),
+             (w.dem_title_re, w.nouns)]
+    checked = 0
+    for text in [t for d in documents for t in (d.masked, d.text)] + EDGE_CASES:
+        for pattern, words in cases:
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_in_runs(pattern, text, words)) == expected, (text[:40], pattern.pattern[:60])
+            checked += len(expected)
+    assert checked > 100
+
+
+def test_titles_searched_in_clauses_equal_the_whole_search(texts):
+    lexicon = build_lexicon(load_actors(), load_titles())
+    for text in texts:
+        assert spans(_finditer_in_runs(lexicon.titles, text, lexicon.title_words)) == spans(lexicon.titles.finditer(text))
+
+
+def test_a_word_outside_the_run_characters_falls_back_to_the_whole_search():
+    pattern = re.compile(r"AT&T|Mr")
+    assert spans(_finditer_in_runs(pattern, "AT&T and Mr X", ["AT&T", "Mr"])) == [((0, 4), ()), ((9, 11), ())]
+
+
+def test_overlap_by_bisection_equals_the_scan():
+    rng = random.Random(7)
+    for _ in range(300):
+        taken = [(a, a + rng.randint(1, 30)) for a in (rng.randint(0, 500) for _ in range(rng.randint(0, 12)))]
+        overlaps = _overlap_test(taken)
+        for _ in range(40):
+            start = rng.randint(0, 520)
+            end = start + rng.randint(1, 40)
+            assert overlaps(start, end) == any(a < end and start < b for a, b in taken)
+
+
+def test_tokenising_chunk_by_chunk_equals_the_whole_text(texts):
+    for text in texts + ["a\tb\u00a0c  d\n\ne . U.S. can't $2,000", "x" * 3 + " \n" * 3]:
+        assert word_spans(text) == [m.span() for m in _TOKEN_REGEX.finditer(text)]
+
+
+def test_remembered_results_are_copies(corpus):
+    text = corpus["text"].iloc[0]
+    first = sentence_spans(text)
+    first.append((0, 0))
+    assert sentence_spans(text)[-1] != (0, 0)
+    lexicon = build_lexicon(load_actors(), load_titles())
+    found = find_mentions(text, lexicon, "2025-03-27", places=True)
+    found[0]["actor"] = "changed"
+    again = find_mentions(text, lexicon, "2025-03-27", places=True)
+    assert again[0]["actor"] != "changed"
+    assert [m for m in again if m["type"] != "person"] and len(find_mentions(text, lexicon, "2025-03-27")) <= len(again)
+
+
+def test_a_lexicon_is_built_once_for_the_same_tables_and_again_for_others():
+    actors, titles = load_actors(), load_titles()
+    assert build_lexicon(actors, titles) is build_lexicon(load_actors(), load_titles())
+    fewer = actors.iloc[1:].reset_index(drop=True)
+    other = build_lexicon(fewer, titles)
+    assert other is not build_lexicon(actors, titles)
+    assert actors["actor"].iloc[0] not in {info[0] for info in other.name_info.values()}
+
+
+def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
+    """The stages with clause-restricted searches give the tables they give when every pattern
+    searches the whole text (this holds the rules as they change: a pattern that stops meeting
+    the conditions of ``_finditer_in_runs`` shows up here)."""
+    from corpus_tools import quotes as quotes_module
+    from corpus_tools import speakers
+    from corpus_tools.quotes import quotes
+    from corpus_tools.speakers import mentions
+    from corpus_tools.target_tone import tone_toward
+
+    suite, _ = load_style_suite()
+    docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+
+    def tables():
+        speakers._all_mentions.cache_clear()
+        found = quotes(docs)
+        return mentions(docs), found, tone_toward(docs, quotes=found)
+
+    fast = tables()
+    whole = lambda pattern, text, words: pattern.finditer(text)  # noqa: E731
+    monkeypatch.setattr(speakers, "_finditer_in_runs", whole)
+    monkeypatch.setattr(quotes_module, "_finditer_in_runs", whole)
+    slow = tables()
+    speakers._all_mentions.cache_clear()
+    for a, b in zip(fast, slow):
+        pd.testing.assert_frame_equal(a, b)
+    assert len(fast[1]) > 100
