@@ -35,6 +35,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -247,17 +248,19 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
 
 
 def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, sublinear_tf: bool = True,
-                       block_cells: int = 4_000_000) -> pd.DataFrame:
+                       block_cells: int = 4_000_000, measure: str = "cosine") -> pd.DataFrame:
     """The ``k`` most similar other reports of each report, without an N × N matrix.
 
     Cosine of the TF-IDF vectors of :func:`similarity_matrix` (the same numbers, to the last
     bits of rounding), computed as sparse products of blocks of rows against the corpus (a
     block holds at most ``block_cells`` similarities, about 32 MB), keeping each row's top
     ``k``: memory grows with the corpus, not with its square. A neighbour shares at least one
-    content word (cosine > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
-    the per-document counts table (``term_counts`` stage).
+    content word (similarity > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
+    the per-document counts table (``term_counts`` stage). ``measure="jaccard"`` ranks by the
+    Jaccard index of :func:`similarity_matrix` instead (shared distinct content words, from
+    the same blocked products of 0/1 rows).
 
-    Returns ``doc_id, neighbour, rank, cosine, same_meeting, same_outlet`` sorted by
+    Returns ``doc_id, neighbour, rank, <measure>, same_meeting, same_outlet`` sorted by
     ``doc_id`` and ``rank`` (1 = nearest); ``same_*`` is true when both reports have the same,
     known, meeting or outlet.
 
@@ -271,13 +274,24 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
     """
     if k < 1:
         raise CorpusError(f"k must be at least 1, got {k}")
-    docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+    if measure not in ("cosine", "jaccard"):
+        raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    if measure == "cosine":
+        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+    else:
+        docs, _, counts = _content_counts(toks, "doc_id")
+        values = (counts > 0).astype(np.float64).tocsr()
+        sizes = np.asarray(values.sum(axis=1)).ravel()
     n = len(docs)
     block = max(1, min(n, block_cells // max(n, 1)))
     transposed = values.T.tocsc()
     found_doc, found_nb, found_rank, found_cos = [], [], [], []
     for start in range(0, n, block):
         sims = (values[start:start + block] @ transposed).toarray()
+        if measure == "jaccard":
+            union = sizes[start:start + block, None] + sizes[None, :] - sims
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sims = np.where(union > 0, sims / np.where(union > 0, union, 1), 0.0)
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
         for r, row in enumerate(sims):
             positive = np.flatnonzero(row > 0)
@@ -292,13 +306,99 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
             found_rank += list(range(1, len(chosen) + 1))
             found_cos += list(np.minimum(row[chosen], 1.0))
     out = pd.DataFrame({"doc_id": pd.Series(found_doc, dtype=object), "neighbour": pd.Series(found_nb, dtype=object),
-                        "rank": pd.Series(found_rank, dtype="int64"), "cosine": pd.Series(found_cos, dtype=float)})
+                        "rank": pd.Series(found_rank, dtype="int64"), measure: pd.Series(found_cos, dtype=float)})
     for column, name in (("meeting_id", "same_meeting"), ("outlet", "same_outlet")):
         if column not in corpus.columns:
             raise CorpusError(f"the corpus table lacks {column}; load it with corpus_tools.load_corpus()")
         value = corpus.set_index("doc_id")[column]
         out[name] = _same(out["doc_id"].map(value), out["neighbour"].map(value)).astype(bool)
-    return out[NEIGHBOUR_COLUMNS]
+    return out[[measure if c == "cosine" else c for c in NEIGHBOUR_COLUMNS]]
+
+
+MAX_PAIR_DOCS = 100
+
+
+class SimilarityTables(NamedTuple):
+    """What :func:`similarity_tables` returns: the inputs of the two heatmaps and two tables."""
+
+    cosine: pd.DataFrame  #: cosine matrix, or the top-k cosine neighbour table
+    jaccard: pd.DataFrame  #: Jaccard matrix, or the top-k Jaccard neighbour table
+    pairs: pd.DataFrame  #: the columns of :func:`similarity_pairs`
+    nearest: pd.DataFrame  #: each report's nearest report by cosine and by Jaccard
+
+
+def _pair_jaccard(toks: pd.DataFrame, doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
+    """The Jaccard index of :func:`similarity_matrix` for the given pairs only."""
+    docs, _, counts = _content_counts(toks, "doc_id")
+    present = (counts > 0).astype(np.float64).tocsr()
+    sizes = np.asarray(present.sum(axis=1)).ravel()
+    row = pd.Index(docs)
+    a, b = row.get_indexer(doc_a), row.get_indexer(doc_b)
+    inter = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+    union = sizes[a] + sizes[b] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.clip(np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0), 0.0, 1.0)
+
+
+def similarity_tables(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, k: int = 5,
+                      sublinear_tf: bool = True) -> SimilarityTables:
+    """The similarity of the reports, as matrices while the corpus is small and as top-k
+    neighbours beyond: ``(cosine, jaccard, pairs, nearest)``.
+
+    Up to ``max_docs`` reports: ``cosine`` and ``jaccard`` are :func:`similarity_matrix`,
+    ``pairs`` is every pair (:func:`similarity_pairs` with ``corpus``) and ``nearest`` each
+    report's nearest report by cosine (:func:`nearest_reports` with the meetings) with its
+    nearest by Jaccard (``nearest_jaccard, jaccard``). Beyond, nothing is N × N:
+    ``cosine`` and ``jaccard`` are the :func:`nearest_neighbours` tables (``k`` per report,
+    blocked sparse products), ``pairs`` holds the pairs in which one report is among the
+    other's ``k`` nearest by cosine (same columns, their Jaccard computed pair by pair) and
+    ``nearest`` is read from rank 1 of the neighbour tables (a report sharing no content word
+    with any other has none). Both forms of ``cosine`` and ``jaccard`` are drawn by
+    :func:`corpus_tools.plots.similarity_heatmap`.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"], "meeting_id": ["m", "m", "n"],
+    ...     "text": ["Troops and sanctions.", "Sanctions and talks.", "Sanctions, troops."]})
+    >>> small = similarity_tables(tokens(sentences(docs)), docs)
+    >>> small.cosine.shape, len(small.pairs)
+    ((3, 3), 3)
+    >>> big = similarity_tables(tokens(sentences(docs)), docs, max_docs=2, k=1)
+    >>> big.pairs[["doc_a", "doc_b", "jaccard"]].round(4).values.tolist()  # b-c is no one's nearest
+    [['a', 'c', 1.0], ['a', 'b', 0.3333]]
+    >>> big.nearest[["doc_id", "nearest", "nearest_jaccard"]].values.tolist()
+    [['a', 'c', 'c'], ['b', 'a', 'a'], ['c', 'a', 'a']]
+    """
+    n_docs = toks["doc_id"].nunique()
+    if n_docs <= max_docs:
+        cosine = similarity_matrix(toks, "cosine", sublinear_tf=sublinear_tf, max_docs=None)
+        jaccard = similarity_matrix(toks, "jaccard", max_docs=None)
+        pairs = similarity_pairs(toks, corpus, sublinear_tf=sublinear_tf, max_docs=None)
+        nearest = nearest_reports(cosine, corpus).merge(
+            nearest_reports(jaccard).rename(columns={"nearest": "nearest_jaccard", "similarity": "jaccard"}), on="doc_id")
+        return SimilarityTables(cosine, jaccard, pairs, nearest)
+    cosine = nearest_neighbours(toks, corpus, k, sublinear_tf=sublinear_tf)
+    jaccard = nearest_neighbours(toks, corpus, k, measure="jaccard")
+    a = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["doc_id"], cosine["neighbour"])
+    b = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["neighbour"], cosine["doc_id"])
+    pairs = pd.DataFrame({"doc_a": a, "doc_b": b, "cosine": cosine["cosine"].to_numpy(float)},
+                         columns=["doc_a", "doc_b", "cosine"]).drop_duplicates(["doc_a", "doc_b"], ignore_index=True)
+    pairs["jaccard"] = _pair_jaccard(toks, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    meeting = corpus.set_index("doc_id")["meeting_id"]
+    pairs["meeting_a"] = pairs["doc_a"].map(meeting)
+    pairs["meeting_b"] = pairs["doc_b"].map(meeting)
+    pairs["same_meeting"] = (pairs["meeting_a"] == pairs["meeting_b"]) & pairs["meeting_a"].fillna("").ne("")
+    pairs = pairs.sort_values(["cosine", "jaccard", "doc_a", "doc_b"], ascending=[False, False, True, True],
+                              kind="stable").reset_index(drop=True)
+    first = cosine[cosine["rank"] == 1].rename(columns={"neighbour": "nearest", "cosine": "similarity"})
+    nearest = first[["doc_id", "nearest", "similarity"]].reset_index(drop=True)
+    nearest["meeting_id"] = nearest["doc_id"].map(meeting)
+    nearest["nearest_meeting"] = nearest["nearest"].map(meeting)
+    nearest["same_meeting"] = (nearest["meeting_id"] == nearest["nearest_meeting"]) & nearest["meeting_id"].fillna("").ne("")
+    by_jaccard = jaccard[jaccard["rank"] == 1].rename(columns={"neighbour": "nearest_jaccard"})
+    nearest = nearest.merge(by_jaccard[["doc_id", "nearest_jaccard", "jaccard"]], on="doc_id", how="left")
+    return SimilarityTables(cosine, jaccard, pairs, nearest)
 
 
 def similarity_order(toks: pd.DataFrame, *, by: str = "doc_id", n_clusters: int = 12, n_components: int = 50,
