@@ -28,7 +28,7 @@ from importlib.metadata import version as _version
 from corpus_tools.clean import clean_text, clean_texts, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
 from corpus_tools.compare import (
     article_cards, fact_coverage, meeting_changes, nearest_neighbours, quote_groups, similarity_matrix, similarity_order,
-    similarity_pairs, similarity_tables, text_reuse,
+    reuse_table, reused_passages, similarity_pairs, similarity_tables, text_reuse,
 )
 from corpus_tools.concordance import dispersion, kwic
 from corpus_tools.corpus import (
@@ -85,7 +85,7 @@ __all__ = [
     "process", "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "show_table", "similarity_matrix", "similarity_order", "similarity_pairs",
-    "similarity_tables",
+    "reuse_table", "reused_passages", "similarity_tables",
     "stance_counts", "summarise_tone_toward", "target_model_validation", "targeted_tone", "term_counts",
     "term_frequencies", "text_reuse", "tfidf_terms", "tokens", "tone_toward", "tone_toward_evidence",
     "tone_toward_validation", "ttr", "unresolved_references", "vader_tokens", "validation_table",

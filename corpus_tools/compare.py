@@ -856,6 +856,109 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     return pd.DataFrame(rows if len(i) else [], columns=columns).astype(columns_ok)
 
 
+PASSAGE_COLUMNS = ["doc_id", "start", "n_tokens", "n_docs", "other_docs", "text"]
+
+
+def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
+                    max_other: int = 3) -> pd.DataFrame:
+    """Each report's passages that other reports carry too, one row per passage and report,
+    without comparing pairs of reports.
+
+    The words of every report are cut into windows of ``min_tokens`` words (case-folded,
+    punctuation skipped, as in :func:`text_reuse`); a window is *shared* when another report
+    has it too (one index of windows: the cost follows the corpus, not its pairs). A passage
+    is a maximal run of overlapping shared windows of one report (a wire story copied into
+    two reports: "the leaders agreed to meet again next month in London" is one passage of
+    each), kept when it holds at least ``min_content`` content words. This is the bounded
+    form of :func:`text_reuse` for a large corpus, where a passage carried by hundreds of
+    reports would give a row for every pair of them.
+
+    Returns ``doc_id, start, n_tokens, n_docs, other_docs, text``: ``start`` is the
+    ``token_id`` of the passage's first word, ``n_docs`` the number of reports carrying its
+    first window (this one included), ``other_docs`` up to ``max_other`` of the others
+    (first ``doc_id`` first, joined by ``|``) and ``text`` the passage as written. Sorted by
+    ``doc_id, start``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ['Now is "not the time" to lift sanctions, he said.',
+    ...     "They agreed now is not the time to lift sanctions.", "Talks resume in Geneva."]})
+    >>> reused_passages(tokens(sentences(docs)), docs)[["doc_id", "n_docs", "other_docs", "text"]].values.tolist()
+    [['a', 2, 'b', 'Now is "not the time" to lift sanctions'], ['b', 2, 'a', 'now is not the time to lift sanctions']]
+    """
+    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+    text_of = dict(zip(corpus["doc_id"], corpus["text"]))
+    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "n_tokens", "n_docs") else object)
+                          for c in PASSAGE_COLUMNS})
+    if not len(words) or min_tokens < 1:
+        return empty
+    docs = sorted(words["doc_id"].unique())
+    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
+    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
+    token_ids = words["token_id"].to_numpy(np.int64)
+    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
+    first = np.searchsorted(doc_no, np.arange(len(docs)))
+    position = np.arange(len(ids)) - first[doc_no]
+    length = np.bincount(doc_no, minlength=len(docs))
+    at = np.flatnonzero(position + min_tokens <= length[doc_no])
+    if not len(at):
+        return empty
+    windows = np.lib.stride_tricks.sliding_window_view(np.append(ids, np.zeros(min_tokens, np.int64)), min_tokens)[at]
+    _, shingle = np.unique(windows, axis=0, return_inverse=True)
+    shingle = shingle.ravel()
+    # reports per window: distinct (window, report) pairs counted per window
+    pairs = np.unique(np.stack([shingle, doc_no[at]], axis=1), axis=0)
+    n_docs_of = np.bincount(pairs[:, 0], minlength=shingle.max() + 1)
+    shared = n_docs_of[shingle] > 1
+    at, shingle = at[shared], shingle[shared]
+    if not len(at):
+        return empty
+    # runs of shared windows whose starts are consecutive words of one report
+    new_run = np.ones(len(at), dtype=bool)
+    new_run[1:] = (at[1:] != at[:-1] + 1) | (doc_no[at[1:]] != doc_no[at[:-1]])
+    run_first = np.flatnonzero(new_run)
+    run_last = np.append(run_first[1:], len(at)) - 1
+    begin, stop = at[run_first], at[run_last] + min_tokens  # word rows [begin, stop)
+    cum_content = np.concatenate([[0], np.cumsum(content)])
+    keep = cum_content[stop] - cum_content[begin] >= min_content
+    run_first, begin, stop = run_first[keep], begin[keep], stop[keep]
+    owners: dict[int, list[int]] = {}
+    for w, d in pairs[np.isin(pairs[:, 0], shingle[run_first])].tolist():
+        owners.setdefault(w, []).append(d)  # reports of each window, in doc order (pairs are sorted)
+    names = np.asarray(docs, dtype=object)
+    doc_of = names[doc_no[begin]]
+    others = ["|".join([names[o] for o in owners[w] if o != d][:max_other])
+              for w, d in zip(shingle[run_first].tolist(), doc_no[begin].tolist())]
+    out = pd.DataFrame({"doc_id": doc_of, "start": token_ids[begin], "n_tokens": stop - begin,
+                        "n_docs": n_docs_of[shingle[run_first]], "other_docs": others,
+                        "text": [text_of[d][a:b] for d, a, b in zip(doc_of, starts[begin].tolist(), ends[stop - 1].tolist())]},
+                       columns=PASSAGE_COLUMNS)
+    return out.astype({"start": "int64", "n_tokens": "int64", "n_docs": "int64"}).reset_index(drop=True)
+
+
+def reuse_table(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, min_tokens: int = 6,
+                min_content: int = 3) -> pd.DataFrame:
+    """Text reuse drawn for the corpus it is given: up to ``max_docs`` reports, every run two
+    reports share, side by side (:func:`text_reuse`); beyond, each report's shared passages
+    once (:func:`reused_passages`), so that the table grows with the corpus, not with the
+    pairs of reports that share a passage.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Now is not the time to lift sanctions, he said.",
+    ...                                                      "They agreed now is not the time to lift sanctions."]})
+    >>> reuse_table(tokens(sentences(docs)), docs).columns.tolist()[:2], reuse_table(tokens(sentences(docs)), docs, max_docs=1).columns.tolist()[:2]
+    (['doc_a', 'doc_b'], ['doc_id', 'start'])
+    """
+    if toks["doc_id"].nunique() <= max_docs:
+        return text_reuse(toks, corpus, min_tokens=min_tokens, min_content=min_content)
+    return reused_passages(toks, corpus, min_tokens=min_tokens, min_content=min_content)
+
+
 # ---------------------------------------------------------------------------------------------
 # facts and figures
 

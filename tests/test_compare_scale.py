@@ -222,6 +222,32 @@ def test_similarity_tables_small_are_the_matrices_and_big_agree_with_them(case):
     pd.testing.assert_frame_equal(big.nearest[big.nearest["doc_id"].isin(expected["doc_id"])].reset_index(drop=True),
                                   expected, check_exact=False, atol=1e-12, check_dtype=False)
 
+
+def test_reused_passages_hold_every_shared_run_once_per_report(case):
+    corpus, toks, _ = case
+    pairs = cp.text_reuse(toks, corpus)
+    passages = cp.reused_passages(toks, corpus)
+    assert passages.columns.tolist() == cp.PASSAGE_COLUMNS and (passages["n_docs"] >= 2).all()
+    assert not passages.duplicated(["doc_id", "start"]).any()
+    assert len(passages) <= 2 * len(pairs)  # a report's passage stands for all the pairs that share it
+    text_of = passages.groupby("doc_id")["text"].apply(list).to_dict()
+    for doc, run in [*zip(pairs["doc_a"], pairs["text_a"]), *zip(pairs["doc_b"], pairs["text_b"])]:
+        assert any(run in passage for passage in text_of[doc]), (doc, run)
+    # each passage's first listed other report does carry its first words
+    kept = toks[toks["lower"].astype(str).str.contains(r"\w")].sort_values(["doc_id", "token_id"])
+    words = kept.groupby("doc_id")["lower"].apply(lambda w: " " + " ".join(w) + " ").to_dict()
+    position = kept.groupby("doc_id")["token_id"].apply(list).to_dict()
+    for row in passages.itertuples():
+        at = position[row.doc_id].index(row.start)
+        first = " " + " ".join(words[row.doc_id].split()[at:at + 6]) + " "
+        assert first in words[row.other_docs.split("|")[0]], row
+
+
+def test_reuse_table_lists_pairs_while_small_and_passages_beyond(small):
+    corpus, toks, _, _ = small
+    pd.testing.assert_frame_equal(cp.reuse_table(toks, corpus), cp.text_reuse(toks, corpus), check_exact=True)
+    pd.testing.assert_frame_equal(cp.reuse_table(toks, corpus, max_docs=10), cp.reused_passages(toks, corpus), check_exact=True)
+
 def test_keyness_of_every_group_equals_one_group_at_a_time(case):
     corpus, toks, _ = case
     merged = toks.merge(corpus[["doc_id", "outlet", "meeting_id"]], on="doc_id")
