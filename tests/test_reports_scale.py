@@ -6,7 +6,8 @@ complete in ``tables/`` while the page shows its head, row count and link; nothi
 for every pair of reports (notebook 04 keeps each report's nearest neighbours); and the site
 passes the browser test of ``tests/test_site.py``.
 
-Slow (several minutes on two cores), so it runs only when asked for: ``.venv/bin/pytest -m scale``."""
+About 2 minutes on two quiet cores (5 on a loaded machine), so it is part of ``make test``;
+``.venv/bin/pytest -m scale`` runs it alone, ``-m "not scale"`` leaves it out."""
 from __future__ import annotations
 
 import csv
