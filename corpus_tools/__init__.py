@@ -28,7 +28,7 @@ from importlib.metadata import version as _version
 from corpus_tools.clean import clean_text, clean_texts, collapse_whitespace, normalize_punctuation, normalize_unicode, remove_boilerplate
 from corpus_tools.compare import (
     article_cards, fact_coverage, meeting_changes, nearest_neighbours, quote_groups, similarity_matrix, similarity_order,
-    similarity_pairs, text_reuse,
+    reuse_table, reused_passages, similarity_pairs, similarity_tables, text_reuse,
 )
 from corpus_tools.concordance import dispersion, kwic
 from corpus_tools.corpus import (
@@ -48,7 +48,7 @@ from corpus_tools.quotes import (
 from corpus_tools.readability import count_syllables, flesch_kincaid_grade, flesch_reading_ease
 from corpus_tools.resources import load_boilerplate_rules, load_stopwords
 from corpus_tools.sentiment import (
-    aggregate_tone, cohen_kappa, evaluate, failure_cases, load_sentiment_gold, macro_f1, method_agreement,
+    aggregate_tone, cohen_kappa, evaluate, failure_cases, load_sentiment_gold, macro_f1, method_agreement, method_tones,
     quote_vs_narration, score_texts, sentence_tone, targeted_tone, validation_table,
 )
 from corpus_tools.table_view import show_table
@@ -81,11 +81,12 @@ __all__ = [
     "load_domain_terms", "load_gold_quotes", "load_honorifics", "load_institutions", "load_leader_nouns",
     "load_meetings", "load_name_particles", "load_sentiment_gold", "load_stances", "load_stopwords",
     "load_style_suite", "load_target_gold", "load_titles", "log_likelihood", "log_ratio", "lower_form",
-    "macro_f1", "mattr", "meeting_changes", "mention_counts", "mentions", "method_agreement", "mtld",
+    "macro_f1", "mattr", "meeting_changes", "mention_counts", "mentions", "method_agreement", "method_tones", "mtld",
     "nearest_neighbours", "ngram_counts", "normalize_punctuation", "normalize_unicode", "predict_tone_toward",
     "process", "project_root", "quote_groups", "quote_vs_narration", "quotes", "read_articles", "readability",
     "remove_boilerplate", "reports_dir", "resolve_title", "score_texts", "sentence_spans", "sentence_tone",
     "sentences", "share_of_voice", "show_table", "similarity_matrix", "similarity_order", "similarity_pairs",
+    "reuse_table", "reused_passages", "similarity_tables",
     "stance_counts", "summarise_tone_toward", "target_model_learning_curve", "target_model_validation", "targeted_tone", "term_counts",
     "term_frequencies", "text_reuse", "tfidf_terms", "tokens", "tone_toward", "tone_toward_evidence",
     "tone_toward_validation", "ttr", "unresolved_references", "vader_tokens", "validation_table",

@@ -35,6 +35,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -247,17 +248,19 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
 
 
 def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, sublinear_tf: bool = True,
-                       block_cells: int = 4_000_000) -> pd.DataFrame:
+                       block_cells: int = 4_000_000, measure: str = "cosine") -> pd.DataFrame:
     """The ``k`` most similar other reports of each report, without an N × N matrix.
 
     Cosine of the TF-IDF vectors of :func:`similarity_matrix` (the same numbers, to the last
     bits of rounding), computed as sparse products of blocks of rows against the corpus (a
     block holds at most ``block_cells`` similarities, about 32 MB), keeping each row's top
     ``k``: memory grows with the corpus, not with its square. A neighbour shares at least one
-    content word (cosine > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
-    the per-document counts table (``term_counts`` stage).
+    content word (similarity > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
+    the per-document counts table (``term_counts`` stage). ``measure="jaccard"`` ranks by the
+    Jaccard index of :func:`similarity_matrix` instead (shared distinct content words, from
+    the same blocked products of 0/1 rows).
 
-    Returns ``doc_id, neighbour, rank, cosine, same_meeting, same_outlet`` sorted by
+    Returns ``doc_id, neighbour, rank, <measure>, same_meeting, same_outlet`` sorted by
     ``doc_id`` and ``rank`` (1 = nearest); ``same_*`` is true when both reports have the same,
     known, meeting or outlet.
 
@@ -271,13 +274,24 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
     """
     if k < 1:
         raise CorpusError(f"k must be at least 1, got {k}")
-    docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+    if measure not in ("cosine", "jaccard"):
+        raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    if measure == "cosine":
+        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+    else:
+        docs, _, counts = _content_counts(toks, "doc_id")
+        values = (counts > 0).astype(np.float64).tocsr()
+        sizes = np.asarray(values.sum(axis=1)).ravel()
     n = len(docs)
     block = max(1, min(n, block_cells // max(n, 1)))
     transposed = values.T.tocsc()
     found_doc, found_nb, found_rank, found_cos = [], [], [], []
     for start in range(0, n, block):
         sims = (values[start:start + block] @ transposed).toarray()
+        if measure == "jaccard":
+            union = sizes[start:start + block, None] + sizes[None, :] - sims
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sims = np.where(union > 0, sims / np.where(union > 0, union, 1), 0.0)
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
         for r, row in enumerate(sims):
             positive = np.flatnonzero(row > 0)
@@ -292,13 +306,99 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
             found_rank += list(range(1, len(chosen) + 1))
             found_cos += list(np.minimum(row[chosen], 1.0))
     out = pd.DataFrame({"doc_id": pd.Series(found_doc, dtype=object), "neighbour": pd.Series(found_nb, dtype=object),
-                        "rank": pd.Series(found_rank, dtype="int64"), "cosine": pd.Series(found_cos, dtype=float)})
+                        "rank": pd.Series(found_rank, dtype="int64"), measure: pd.Series(found_cos, dtype=float)})
     for column, name in (("meeting_id", "same_meeting"), ("outlet", "same_outlet")):
         if column not in corpus.columns:
             raise CorpusError(f"the corpus table lacks {column}; load it with corpus_tools.load_corpus()")
         value = corpus.set_index("doc_id")[column]
         out[name] = _same(out["doc_id"].map(value), out["neighbour"].map(value)).astype(bool)
-    return out[NEIGHBOUR_COLUMNS]
+    return out[[measure if c == "cosine" else c for c in NEIGHBOUR_COLUMNS]]
+
+
+MAX_PAIR_DOCS = 100
+
+
+class SimilarityTables(NamedTuple):
+    """What :func:`similarity_tables` returns: the inputs of the two heatmaps and two tables."""
+
+    cosine: pd.DataFrame  #: cosine matrix, or the top-k cosine neighbour table
+    jaccard: pd.DataFrame  #: Jaccard matrix, or the top-k Jaccard neighbour table
+    pairs: pd.DataFrame  #: the columns of :func:`similarity_pairs`
+    nearest: pd.DataFrame  #: each report's nearest report by cosine and by Jaccard
+
+
+def _pair_jaccard(toks: pd.DataFrame, doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
+    """The Jaccard index of :func:`similarity_matrix` for the given pairs only."""
+    docs, _, counts = _content_counts(toks, "doc_id")
+    present = (counts > 0).astype(np.float64).tocsr()
+    sizes = np.asarray(present.sum(axis=1)).ravel()
+    row = pd.Index(docs)
+    a, b = row.get_indexer(doc_a), row.get_indexer(doc_b)
+    inter = np.asarray(present[a].multiply(present[b]).sum(axis=1)).ravel()
+    union = sizes[a] + sizes[b] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.clip(np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0), 0.0, 1.0)
+
+
+def similarity_tables(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, k: int = 5,
+                      sublinear_tf: bool = True) -> SimilarityTables:
+    """The similarity of the reports, as matrices while the corpus is small and as top-k
+    neighbours beyond: ``(cosine, jaccard, pairs, nearest)``.
+
+    Up to ``max_docs`` reports: ``cosine`` and ``jaccard`` are :func:`similarity_matrix`,
+    ``pairs`` is every pair (:func:`similarity_pairs` with ``corpus``) and ``nearest`` each
+    report's nearest report by cosine (:func:`nearest_reports` with the meetings) with its
+    nearest by Jaccard (``nearest_jaccard, jaccard``). Beyond, nothing is N × N:
+    ``cosine`` and ``jaccard`` are the :func:`nearest_neighbours` tables (``k`` per report,
+    blocked sparse products), ``pairs`` holds the pairs in which one report is among the
+    other's ``k`` nearest by cosine (same columns, their Jaccard computed pair by pair) and
+    ``nearest`` is read from rank 1 of the neighbour tables (a report sharing no content word
+    with any other has none). Both forms of ``cosine`` and ``jaccard`` are drawn by
+    :func:`corpus_tools.plots.similarity_heatmap`.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"], "meeting_id": ["m", "m", "n"],
+    ...     "text": ["Troops and sanctions.", "Sanctions and talks.", "Sanctions, troops."]})
+    >>> small = similarity_tables(tokens(sentences(docs)), docs)
+    >>> small.cosine.shape, len(small.pairs)
+    ((3, 3), 3)
+    >>> big = similarity_tables(tokens(sentences(docs)), docs, max_docs=2, k=1)
+    >>> big.pairs[["doc_a", "doc_b", "jaccard"]].round(4).values.tolist()  # b-c is no one's nearest
+    [['a', 'c', 1.0], ['a', 'b', 0.3333]]
+    >>> big.nearest[["doc_id", "nearest", "nearest_jaccard"]].values.tolist()
+    [['a', 'c', 'c'], ['b', 'a', 'a'], ['c', 'a', 'a']]
+    """
+    n_docs = toks["doc_id"].nunique()
+    if n_docs <= max_docs:
+        cosine = similarity_matrix(toks, "cosine", sublinear_tf=sublinear_tf, max_docs=None)
+        jaccard = similarity_matrix(toks, "jaccard", max_docs=None)
+        pairs = similarity_pairs(toks, corpus, sublinear_tf=sublinear_tf, max_docs=None)
+        nearest = nearest_reports(cosine, corpus).merge(
+            nearest_reports(jaccard).rename(columns={"nearest": "nearest_jaccard", "similarity": "jaccard"}), on="doc_id")
+        return SimilarityTables(cosine, jaccard, pairs, nearest)
+    cosine = nearest_neighbours(toks, corpus, k, sublinear_tf=sublinear_tf)
+    jaccard = nearest_neighbours(toks, corpus, k, measure="jaccard")
+    a = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["doc_id"], cosine["neighbour"])
+    b = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["neighbour"], cosine["doc_id"])
+    pairs = pd.DataFrame({"doc_a": a, "doc_b": b, "cosine": cosine["cosine"].to_numpy(float)},
+                         columns=["doc_a", "doc_b", "cosine"]).drop_duplicates(["doc_a", "doc_b"], ignore_index=True)
+    pairs["jaccard"] = _pair_jaccard(toks, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    meeting = corpus.set_index("doc_id")["meeting_id"]
+    pairs["meeting_a"] = pairs["doc_a"].map(meeting)
+    pairs["meeting_b"] = pairs["doc_b"].map(meeting)
+    pairs["same_meeting"] = (pairs["meeting_a"] == pairs["meeting_b"]) & pairs["meeting_a"].fillna("").ne("")
+    pairs = pairs.sort_values(["cosine", "jaccard", "doc_a", "doc_b"], ascending=[False, False, True, True],
+                              kind="stable").reset_index(drop=True)
+    first = cosine[cosine["rank"] == 1].rename(columns={"neighbour": "nearest", "cosine": "similarity"})
+    nearest = first[["doc_id", "nearest", "similarity"]].reset_index(drop=True)
+    nearest["meeting_id"] = nearest["doc_id"].map(meeting)
+    nearest["nearest_meeting"] = nearest["nearest"].map(meeting)
+    nearest["same_meeting"] = (nearest["meeting_id"] == nearest["nearest_meeting"]) & nearest["meeting_id"].fillna("").ne("")
+    by_jaccard = jaccard[jaccard["rank"] == 1].rename(columns={"neighbour": "nearest_jaccard"})
+    nearest = nearest.merge(by_jaccard[["doc_id", "nearest_jaccard", "jaccard"]], on="doc_id", how="left")
+    return SimilarityTables(cosine, jaccard, pairs, nearest)
 
 
 def similarity_order(toks: pd.DataFrame, *, by: str = "doc_id", n_clusters: int = 12, n_components: int = 50,
@@ -754,6 +854,109 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
         rows["text_a"] = [text_of[d][s:e] for d, s, e in zip(doc_a, starts[i].tolist(), ends[i + n - 1].tolist())]
         rows["text_b"] = [text_of[d][s:e] for d, s, e in zip(doc_b, starts[j].tolist(), ends[j + n - 1].tolist())]
     return pd.DataFrame(rows if len(i) else [], columns=columns).astype(columns_ok)
+
+
+PASSAGE_COLUMNS = ["doc_id", "start", "n_tokens", "n_docs", "other_docs", "text"]
+
+
+def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
+                    max_other: int = 3) -> pd.DataFrame:
+    """Each report's passages that other reports carry too, one row per passage and report,
+    without comparing pairs of reports.
+
+    The words of every report are cut into windows of ``min_tokens`` words (case-folded,
+    punctuation skipped, as in :func:`text_reuse`); a window is *shared* when another report
+    has it too (one index of windows: the cost follows the corpus, not its pairs). A passage
+    is a maximal run of overlapping shared windows of one report (a wire story copied into
+    two reports: "the leaders agreed to meet again next month in London" is one passage of
+    each), kept when it holds at least ``min_content`` content words. This is the bounded
+    form of :func:`text_reuse` for a large corpus, where a passage carried by hundreds of
+    reports would give a row for every pair of them.
+
+    Returns ``doc_id, start, n_tokens, n_docs, other_docs, text``: ``start`` is the
+    ``token_id`` of the passage's first word, ``n_docs`` the number of reports carrying its
+    first window (this one included), ``other_docs`` up to ``max_other`` of the others
+    (first ``doc_id`` first, joined by ``|``) and ``text`` the passage as written. Sorted by
+    ``doc_id, start``.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ['Now is "not the time" to lift sanctions, he said.',
+    ...     "They agreed now is not the time to lift sanctions.", "Talks resume in Geneva."]})
+    >>> reused_passages(tokens(sentences(docs)), docs)[["doc_id", "n_docs", "other_docs", "text"]].values.tolist()
+    [['a', 2, 'b', 'Now is "not the time" to lift sanctions'], ['b', 2, 'a', 'now is not the time to lift sanctions']]
+    """
+    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+    text_of = dict(zip(corpus["doc_id"], corpus["text"]))
+    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "n_tokens", "n_docs") else object)
+                          for c in PASSAGE_COLUMNS})
+    if not len(words) or min_tokens < 1:
+        return empty
+    docs = sorted(words["doc_id"].unique())
+    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
+    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
+    token_ids = words["token_id"].to_numpy(np.int64)
+    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
+    first = np.searchsorted(doc_no, np.arange(len(docs)))
+    position = np.arange(len(ids)) - first[doc_no]
+    length = np.bincount(doc_no, minlength=len(docs))
+    at = np.flatnonzero(position + min_tokens <= length[doc_no])
+    if not len(at):
+        return empty
+    windows = np.lib.stride_tricks.sliding_window_view(np.append(ids, np.zeros(min_tokens, np.int64)), min_tokens)[at]
+    _, shingle = np.unique(windows, axis=0, return_inverse=True)
+    shingle = shingle.ravel()
+    # reports per window: distinct (window, report) pairs counted per window
+    pairs = np.unique(np.stack([shingle, doc_no[at]], axis=1), axis=0)
+    n_docs_of = np.bincount(pairs[:, 0], minlength=shingle.max() + 1)
+    shared = n_docs_of[shingle] > 1
+    at, shingle = at[shared], shingle[shared]
+    if not len(at):
+        return empty
+    # runs of shared windows whose starts are consecutive words of one report
+    new_run = np.ones(len(at), dtype=bool)
+    new_run[1:] = (at[1:] != at[:-1] + 1) | (doc_no[at[1:]] != doc_no[at[:-1]])
+    run_first = np.flatnonzero(new_run)
+    run_last = np.append(run_first[1:], len(at)) - 1
+    begin, stop = at[run_first], at[run_last] + min_tokens  # word rows [begin, stop)
+    cum_content = np.concatenate([[0], np.cumsum(content)])
+    keep = cum_content[stop] - cum_content[begin] >= min_content
+    run_first, begin, stop = run_first[keep], begin[keep], stop[keep]
+    owners: dict[int, list[int]] = {}
+    for w, d in pairs[np.isin(pairs[:, 0], shingle[run_first])].tolist():
+        owners.setdefault(w, []).append(d)  # reports of each window, in doc order (pairs are sorted)
+    names = np.asarray(docs, dtype=object)
+    doc_of = names[doc_no[begin]]
+    others = ["|".join([names[o] for o in owners[w] if o != d][:max_other])
+              for w, d in zip(shingle[run_first].tolist(), doc_no[begin].tolist())]
+    out = pd.DataFrame({"doc_id": doc_of, "start": token_ids[begin], "n_tokens": stop - begin,
+                        "n_docs": n_docs_of[shingle[run_first]], "other_docs": others,
+                        "text": [text_of[d][a:b] for d, a, b in zip(doc_of, starts[begin].tolist(), ends[stop - 1].tolist())]},
+                       columns=PASSAGE_COLUMNS)
+    return out.astype({"start": "int64", "n_tokens": "int64", "n_docs": "int64"}).reset_index(drop=True)
+
+
+def reuse_table(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, min_tokens: int = 6,
+                min_content: int = 3) -> pd.DataFrame:
+    """Text reuse drawn for the corpus it is given: up to ``max_docs`` reports, every run two
+    reports share, side by side (:func:`text_reuse`); beyond, each report's shared passages
+    once (:func:`reused_passages`), so that the table grows with the corpus, not with the
+    pairs of reports that share a passage.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Now is not the time to lift sanctions, he said.",
+    ...                                                      "They agreed now is not the time to lift sanctions."]})
+    >>> reuse_table(tokens(sentences(docs)), docs).columns.tolist()[:2], reuse_table(tokens(sentences(docs)), docs, max_docs=1).columns.tolist()[:2]
+    (['doc_a', 'doc_b'], ['doc_id', 'start'])
+    """
+    if toks["doc_id"].nunique() <= max_docs:
+        return text_reuse(toks, corpus, min_tokens=min_tokens, min_content=min_content)
+    return reused_passages(toks, corpus, min_tokens=min_tokens, min_content=min_content)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,6 +104,12 @@ def _run_quotes(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Pa
     return quotes(batch, data_dir=data_dir)
 
 
+def _run_indirect(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.quotes import indirect_speech
+
+    return indirect_speech(batch, data_dir=data_dir)
+
+
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.target_tone import tone_toward
 
@@ -147,6 +153,7 @@ STAGES: dict[str, Stage] = {
               params=("tone_method",), packages=("nltk", "vaderSentiment", "afinn")),
         Stage("mentions", _run_mentions, (*_CLEANING, "speakers", "tokens"), _SPEAKER_DATA),
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
+        Stage("indirect", _run_indirect, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
         Stage("tone_toward", _run_tone_toward, ("target_tone", "target_model", "speakers", "sentiment", "vader", "tokens"),
               (*_SPEAKER_DATA, "lexicons/target_terms.csv", "lexicons/target_actions.csv", "lexicons/target_markers.csv",
                "lexicons/domain_overrides.csv", *_TONE_TRAINING), needs=("sentences", "quotes"),
@@ -513,6 +520,11 @@ class Processed:
     def quotes(self) -> pd.DataFrame:
         """The quotes table (:func:`corpus_tools.quotes`)."""
         return self.table("quotes")
+
+    @property
+    def indirect(self) -> pd.DataFrame:
+        """Reported speech with "that" (:func:`corpus_tools.quotes.indirect_speech`)."""
+        return self.table("indirect")
 
     @property
     def tone_toward(self) -> pd.DataFrame:

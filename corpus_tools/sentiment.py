@@ -863,6 +863,27 @@ def paired_comparison(gold: pd.DataFrame, method_a: str = "vader", method_b: str
     return {"n": len(a), "only_a_right": only_a, "only_b_right": only_b, "p_value": p_value}
 
 
+def method_tones(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, data_dir: Path | str | None = None,
+                 known: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`sentence_tone` of the sentences with each method, by method.
+
+    ``known``: tone tables of these sentences already at hand (the pipeline's cached ``tone``
+    stage for the method it ran with), taken in the order :func:`sentence_tone` gives
+    (``doc_id, sent_id``); the other methods are scored.
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"doc_id": "a", "sent_id": [1, 2], "text": ["A terrible war.", "Leaders met."]})
+    >>> tones = method_tones(sents, ["vader", "afinn"])
+    >>> {m: t["label"].tolist() for m, t in tones.items()}
+    {'vader': ['negative', 'neutral'], 'afinn': ['negative', 'neutral']}
+    >>> method_tones(sents, ["vader"], known={"vader": tones["vader"][::-1]})["vader"].equals(tones["vader"])
+    True
+    """
+    known = {m: t.sort_values(["doc_id", "sent_id"], kind="stable").reset_index(drop=True) for m, t in (known or {}).items()}
+    return {m: known[m] if m in known else sentence_tone(sents, m, data_dir=data_dir) for m in methods}
+
+
 def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, data_dir: Path | str | None = None,
                      cache: Path | str | None = None, tones: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Agreement between each pair of methods on the corpus sentences (no gold needed):

@@ -1000,6 +1000,31 @@ def _scores(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
     return float((gold == pred).mean()), float(np.mean(f1s))
 
 
+class _Coded:
+    """Labels as integer codes, so that a bootstrap resample is scored from one confusion
+    count (:func:`numpy.bincount`) with the numbers :func:`_scores` gives."""
+
+    def __init__(self, *columns: np.ndarray):
+        values = [v for column in columns for v in column.tolist()]
+        index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        self.k = len(index)
+        self.codes = [np.asarray([index[v] for v in column.tolist()], dtype=np.int64) for column in columns]
+        self.labels = [index.get(label) for label in POLARITIES]
+        self.exact = not any(v != v for v in index)  # NaN is not equal to itself: score those with _scores
+
+    def scores(self, gold: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+        if not len(gold):
+            return float("nan"), float("nan")
+        k = self.k
+        flat = np.bincount(gold * k + pred, minlength=k * k).tolist()
+        conf = [flat[i * k:(i + 1) * k] for i in range(k)]  # gold x predicted counts
+        f1s = []
+        for c in self.labels:
+            tp = conf[c][c] if c is not None else 0
+            f1s.append(2 * tp / (2 * tp + (sum(row[c] for row in conf) - tp) + (sum(conf[c]) - tp)) if tp else 0.0)
+        return sum(conf[i][i] for i in range(k)) / len(gold), sum(f1s) / len(f1s)  # np.mean's sum, for 3 values
+
+
 def bootstrap_scores(predictions: pd.DataFrame, column: str, *, n_boot: int = 2000, seed: int = 11,
                      cluster: Sequence[str] = ("doc_id", "sent_id")) -> dict[str, float]:
     """Accuracy and macro-F1 of ``column`` against ``gold`` with 95% bootstrap intervals.
@@ -1021,10 +1046,13 @@ def bootstrap_scores(predictions: pd.DataFrame, column: str, *, n_boot: int = 20
     blocks = [np.asarray(ix) for ix in groups.values()]
     rng = np.random.default_rng(seed)
     gold, pred = predictions["gold"].to_numpy(), predictions[column].to_numpy()
+    coded = _Coded(gold, pred)
+    score = (lambda pick: coded.scores(coded.codes[0][pick], coded.codes[1][pick])) if coded.exact else (
+        lambda pick: _scores(gold[pick], pred[pick]))
     accs, f1s = [], []
     for _ in range(n_boot):
         pick = np.concatenate([blocks[i] for i in rng.integers(0, len(blocks), len(blocks))]) if blocks else np.array([], int)
-        a, f = _scores(gold[pick], pred[pick])
+        a, f = score(pick)
         accs.append(a)
         f1s.append(f)
     low, high = (np.nanpercentile(accs, [2.5, 97.5]) if accs else (float("nan"), float("nan")))
@@ -1052,10 +1080,15 @@ def bootstrap_gain(predictions: pd.DataFrame, column: str, baseline: str, *, n_b
     blocks = [np.asarray(ix) for ix in predictions.groupby(["doc_id", "sent_id"], sort=True).indices.values()]
     rng = np.random.default_rng(seed)
     gold, a, b = (predictions[c].to_numpy() for c in ("gold", column, baseline))
+    coded = _Coded(gold, a, b)
     gains = []
     for _ in range(n_boot):
         pick = np.concatenate([blocks[i] for i in rng.integers(0, len(blocks), len(blocks))])
-        gains.append(macro_f1(gold[pick], a[pick]) - macro_f1(gold[pick], b[pick]))
+        if coded.exact:
+            g = coded.codes[0][pick]
+            gains.append(coded.scores(g, coded.codes[1][pick])[1] - coded.scores(g, coded.codes[2][pick])[1])
+        else:
+            gains.append(macro_f1(gold[pick], a[pick]) - macro_f1(gold[pick], b[pick]))
     low, high = np.percentile(gains, [2.5, 97.5])
     return {"gain": float(gain), "gain_low": float(low), "gain_high": float(high)}
 

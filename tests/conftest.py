@@ -39,13 +39,3 @@ def tmp_data(tmp_path: Path) -> Path:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file below ``directory`` with its bytes, to prove nothing changed."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked ``scale`` (minutes long) run only when asked for: ``pytest -m scale``."""
-    if "scale" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="a scale test: run it with `pytest -m scale`")
-    for item in items:
-        if "scale" in item.keywords:
-            item.add_marker(skip)

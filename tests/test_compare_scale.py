@@ -186,6 +186,68 @@ def test_nearest_neighbours_are_the_top_of_the_matrix(case):
     assert near[near["rank"] == 1].set_index("doc_id")["neighbour"].to_dict() == first["nearest"].to_dict()
 
 
+
+def test_jaccard_neighbours_are_the_top_of_the_jaccard_matrix(case):
+    corpus, toks, _ = case
+    matrix = cp.similarity_matrix(toks, "jaccard")
+    near = cp.nearest_neighbours(toks, corpus, k=3, block_cells=7, measure="jaccard")
+    assert near.columns.tolist() == ["doc_id", "neighbour", "rank", "jaccard", "same_meeting", "same_outlet"]
+    for doc, rows in near.groupby("doc_id"):
+        others = matrix.loc[doc].drop(doc)
+        expected = sorted(others[others > 0].items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:3]
+        assert rows["neighbour"].tolist() == [d for d, _ in expected]
+        assert rows["jaccard"].to_numpy() == pytest.approx([j for _, j in expected], abs=1e-12)
+    with pytest.raises(CorpusError, match="unknown similarity measure 'dice'"):
+        cp.nearest_neighbours(toks, corpus, measure="dice")
+
+
+def test_similarity_tables_small_are_the_matrices_and_big_agree_with_them(case):
+    corpus, toks, _ = case
+    small = cp.similarity_tables(toks, corpus)  # up to max_docs: the matrices and every pair, as before
+    pd.testing.assert_frame_equal(small.cosine, cp.similarity_matrix(toks), check_exact=True)
+    pd.testing.assert_frame_equal(small.jaccard, cp.similarity_matrix(toks, "jaccard"), check_exact=True)
+    pd.testing.assert_frame_equal(small.pairs, cp.similarity_pairs(toks, corpus), check_exact=True)
+    big = cp.similarity_tables(toks, corpus, max_docs=2, k=2)  # beyond: no N x N, the same numbers
+    n = toks["doc_id"].nunique()
+    assert len(big.cosine) <= 2 * n and len(big.pairs) <= 2 * n
+    assert big.pairs.columns.tolist() == small.pairs.columns.tolist()
+    every = small.pairs.set_index(["doc_a", "doc_b"])
+    got = big.pairs.set_index(["doc_a", "doc_b"])
+    assert got.index.isin(every.index).all() and got.index.is_unique
+    assert got["cosine"].to_numpy() == pytest.approx(every.loc[got.index, "cosine"].to_numpy(), abs=1e-12)
+    assert got["jaccard"].to_numpy() == pytest.approx(every.loc[got.index, "jaccard"].to_numpy(), abs=1e-12)
+    assert got["same_meeting"].tolist() == every.loc[got.index, "same_meeting"].tolist()
+    # every report's nearest (cosine and Jaccard) is the matrices' nearest, where it shares a content word
+    expected = small.nearest[small.nearest["similarity"] > 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(big.nearest[big.nearest["doc_id"].isin(expected["doc_id"])].reset_index(drop=True),
+                                  expected, check_exact=False, atol=1e-12, check_dtype=False)
+
+
+def test_reused_passages_hold_every_shared_run_once_per_report(case):
+    corpus, toks, _ = case
+    pairs = cp.text_reuse(toks, corpus)
+    passages = cp.reused_passages(toks, corpus)
+    assert passages.columns.tolist() == cp.PASSAGE_COLUMNS and (passages["n_docs"] >= 2).all()
+    assert not passages.duplicated(["doc_id", "start"]).any()
+    assert len(passages) <= 2 * len(pairs)  # a report's passage stands for all the pairs that share it
+    text_of = passages.groupby("doc_id")["text"].apply(list).to_dict()
+    for doc, run in [*zip(pairs["doc_a"], pairs["text_a"]), *zip(pairs["doc_b"], pairs["text_b"])]:
+        assert any(run in passage for passage in text_of[doc]), (doc, run)
+    # each passage's first listed other report does carry its first words
+    kept = toks[toks["lower"].astype(str).str.contains(r"\w")].sort_values(["doc_id", "token_id"])
+    words = kept.groupby("doc_id")["lower"].apply(lambda w: " " + " ".join(w) + " ").to_dict()
+    position = kept.groupby("doc_id")["token_id"].apply(list).to_dict()
+    for row in passages.itertuples():
+        at = position[row.doc_id].index(row.start)
+        first = " " + " ".join(words[row.doc_id].split()[at:at + 6]) + " "
+        assert first in words[row.other_docs.split("|")[0]], row
+
+
+def test_reuse_table_lists_pairs_while_small_and_passages_beyond(small):
+    corpus, toks, _, _ = small
+    pd.testing.assert_frame_equal(cp.reuse_table(toks, corpus), cp.text_reuse(toks, corpus), check_exact=True)
+    pd.testing.assert_frame_equal(cp.reuse_table(toks, corpus, max_docs=10), cp.reused_passages(toks, corpus), check_exact=True)
+
 def test_keyness_of_every_group_equals_one_group_at_a_time(case):
     corpus, toks, _ = case
     merged = toks.merge(corpus[["doc_id", "outlet", "meeting_id"]], on="doc_id")

@@ -15,7 +15,7 @@ from corpus_tools.pipeline import (
 from corpus_tools.sentiment import sentence_tone
 from corpus_tools.speakers import mentions
 
-AVAILABLE = [s for s in STAGES if s != "quotes"] + (["quotes"] if __import__("importlib").util.find_spec("corpus_tools.quotes") else [])
+AVAILABLE = [s for s in STAGES if s not in ("quotes", "indirect")] + (["quotes", "indirect"] if __import__("importlib").util.find_spec("corpus_tools.quotes") else [])
 
 
 def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -25,9 +25,10 @@ def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables = {"sentences": sents, "tokens": toks, "term_counts": term_counts(toks),
               "tone": sentence_tone(sents, "vader_adjusted"), "mentions": mentions(corpus)}
     if "quotes" in AVAILABLE:
-        from corpus_tools.quotes import quotes
+        from corpus_tools.quotes import indirect_speech, quotes
 
         tables["quotes"] = quotes(corpus)
+        tables["indirect"] = indirect_speech(corpus)
     if "tone_toward" in AVAILABLE:
         from corpus_tools.target_model import predict_tone_toward
         from corpus_tools.target_tone import tone_toward

@@ -33,3 +33,16 @@ def test_quote_vs_narration_from_scored_segments(corpus, corpus_sentences, monke
         pd.testing.assert_frame_equal(again[1], table, check_exact=True)
     quote_words = segments.loc[segments["part"] == "quote", "n_words"].sum()
     assert expected[None].set_index("part").loc["quote", "n_words"] == quote_words > 0
+
+
+def test_method_tones_take_the_cached_tone_and_score_the_rest(corpus, tmp_path):
+    """The pipeline's cached tone of one method stands for sentence_tone of that method."""
+    import corpus_tools as ct
+    from corpus_tools import sentiment
+
+    tables = ct.process(corpus, ["sentences", "tone"], params={"tone_method": "afinn"}, cache=tmp_path, scheduler="serial")
+    sents = tables.sentences
+    tones = sentiment.method_tones(sents, known={"afinn": tables.tone})
+    assert list(tones) == list(sentiment.METHODS)
+    for method in sentiment.METHODS:
+        pd.testing.assert_frame_equal(tones[method], sentiment.sentence_tone(sents, method), check_exact=True)

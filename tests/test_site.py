@@ -37,15 +37,18 @@ def browser():
         browser.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_without_errors_broken_links_or_missing_images(browser, name, tmp_path_factory):
-    shots = tmp_path_factory.mktemp("screenshots")
+def check_page(browser, path: Path, shots: Path) -> None:
+    """Open the report page (or index) at ``path`` in ``browser`` and assert it loads without a
+    JavaScript error, a missing image or a broken local link; the index has one card per report
+    page beside it, a report page a working "Show code" button. Used on other sites too
+    (``tests/test_reports_scale.py``)."""
+    name = path.name
+    pages = ["index.html"] + sorted(p.name for p in path.parent.glob("[0-9][0-9]_*.html"))
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"JavaScript error: {exc}"))
     page.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("requestfailed", lambda req: errors.append(f"failed to load {req.url}"))
-    path = reports_dir() / name
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
     page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=False)
@@ -62,7 +65,7 @@ def test_page_loads_without_errors_broken_links_or_missing_images(browser, name,
     assert not errors, f"{name}: {errors} (screenshots in {shots})"
     if name == "index.html":
         cards = page.eval_on_selector_all("a.card", "cards => cards.map(c => c.getAttribute('href'))")
-        assert cards == PAGES[1:], "one card per report page"
+        assert cards == pages[1:], "one card per report page"
         assert page.locator("footer.ct-provenance").count() == 1
     else:
         button = page.locator("#ct-toggle")
@@ -71,6 +74,11 @@ def test_page_loads_without_errors_broken_links_or_missing_images(browser, name,
         assert button.inner_text() == "Hide code"
         assert page.locator("footer.ct-provenance").count() == 1
     page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_errors_broken_links_or_missing_images(browser, name, tmp_path_factory):
+    check_page(browser, reports_dir() / name, tmp_path_factory.mktemp("screenshots"))
 
 
 def test_every_report_page_is_checked():

@@ -332,3 +332,19 @@ def test_the_gold_files_load_and_cover_every_article_sentence():
     assert (written["split"] == np.where(written["item_no"] % 2, "tune", "test")).all()
     preds = evaluate_tone_toward(articles, "articles")
     assert len(preds) == len(articles)
+
+
+def test_coded_bootstrap_scores_equal_the_label_scores_exactly():
+    """The bootstrap scores each resample from integer codes; the numbers must be those of
+    ``_scores`` on the labels, to the last bit (the committed intervals depend on it)."""
+    from corpus_tools.target_tone import _Coded, _scores
+
+    rng = np.random.default_rng(5)
+    labels = np.array(["negative", "neutral", "positive", "side not found"], dtype=object)
+    for trial in range(3000):
+        n = int(rng.integers(0, 40))
+        gold = labels[rng.integers(0, 3, n)]
+        pred = labels[rng.integers(0, 4 if trial % 2 else 2, n)]  # a label never predicted, or an extra one
+        coded = _Coded(gold, pred)
+        got, expected = coded.scores(*coded.codes), _scores(gold, pred)
+        assert got == expected or (n == 0 and np.isnan(got).all() and np.isnan(expected).all())
