@@ -7,7 +7,8 @@ sentences, seeded, with outlets drawn from ``--outlets`` names and meetings from
 ``data/meetings.csv``), written as ``corpus-tools add`` would write them. Then:
 
 1. ``corpus-tools process`` fills a fresh cache (timed apart: the pipeline is not the reports);
-2. ``corpus-tools report --force --jobs 1`` runs every notebook, one at a time, while a thread
+2. ``corpus-tools report --force --jobs 1`` runs every notebook, one at a time (``--jobs 2``: two
+   at a time, as the command's default does on two cores), while a thread
    samples the resident memory of each notebook kernel and its children (``psutil``);
 3. it prints, per notebook: seconds, peak memory (MiB) of the kernel's process tree, the
    largest figure (width x height px) and the slowest cells (from papermill's per-cell
@@ -15,6 +16,7 @@ sentences, seeded, with outlets drawn from ``--outlets`` names and meetings from
 
     .venv/bin/python benchmarks/reports.py --sizes 0 300        # 5 and 305 articles
     .venv/bin/python benchmarks/reports.py --sizes 1000 --keep /tmp/bench
+    .venv/bin/python benchmarks/reports.py --sizes 1000 --jobs 2     # the wall time a user waits
     .venv/bin/python benchmarks/reports.py --sizes 0 --source /path/to/baseline .   # baseline, then this
 
 Timings on a shared machine are noisy: compare sizes measured in the same run.
@@ -139,7 +141,7 @@ def slowest_cells(executed: Path, top: int = 2) -> str:
     return "; ".join(f"cell {n} `{first}` {s:.1f} s" for s, n, first in sorted(timed, reverse=True)[:top])
 
 
-def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT) -> list[dict]:
+def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT, jobs: int = 1) -> list[dict]:
     base = keep or Path(tempfile.mkdtemp(prefix="ct-bench-"))
     project = scratch_project(base / f"n{n}", n, outlets, source=source)
     env = {**os.environ, "PYTHONPATH": str(project), "CORPUS_TOOLS_ROOT": str(project),
@@ -153,7 +155,7 @@ def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT) -> list[di
     print(f"pipeline (corpus-tools process, fresh cache): {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
-    report = subprocess.Popen([*cli, "report", "--force", "--jobs", "1"], cwd=project, env=env,
+    report = subprocess.Popen([*cli, "report", "--force", "--jobs", str(jobs)], cwd=project, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeSampler(report.pid)
     sampler.start()
@@ -163,7 +165,9 @@ def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT) -> list[di
     wall = time.perf_counter() - started
     reports = project / "reports"
     figures = figure_sizes(reports / "figures")
-    peaks = list(sampler.kernels.values())
+    # one notebook at a time: the kernels start in the order the notebooks finish; two at a
+    # time, a kernel's peak cannot be told apart from its neighbour's, so only the tree's is shown
+    peaks = list(sampler.kernels.values()) if jobs == 1 else []
     rows = []
     done = [m for m in (PROGRESS.match(line) for line in err.splitlines()) if m]
     for i, match in enumerate(done):
@@ -179,7 +183,7 @@ def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT) -> list[di
         for row in rows:
             print(f"  {row['notebook']}: {row['slowest_cells']}")
     biggest = max(figures.values(), key=lambda f: f[0] * f[1], default=None)
-    print(f"forced report: {wall:.1f} s wall, exit {report.returncode}; peak RSS of the whole tree "
+    print(f"forced report (--jobs {jobs}): {wall:.1f} s wall, exit {report.returncode}; peak RSS of the whole tree "
           f"{sampler.total_peak:,.0f} MiB; largest figure overall "
           + (f"{biggest[0]} x {biggest[1]} px ({biggest[2]})" if biggest else "none"), flush=True)
     for line in out.splitlines() + [line for line in err.splitlines() if line.startswith(("FAILED", "    "))]:
@@ -196,11 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the scratch projects under this folder")
     parser.add_argument("--source", type=Path, nargs="+", default=[ROOT],
                         help="project checkouts whose code, data and notebooks are measured (a baseline first)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="notebooks run at once (1: per-notebook memory; 2: the command's default wall time)")
     args = parser.parse_args(argv)
     for n in args.sizes:
         for number, source in enumerate(args.source):
             keep = args.keep / f"source{number}" if args.keep else None
-            run(n, args.outlets, keep, source.resolve())
+            run(n, args.outlets, keep, source.resolve(), jobs=args.jobs)
     return 0
 
 
