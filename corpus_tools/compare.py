@@ -766,6 +766,23 @@ def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFr
 # text reuse
 
 
+def _word_arrays(words: pd.DataFrame):
+    """The arrays text reuse works on, from word tokens sorted by ``doc_id, token_id``: the
+    sorted document ids, each word's document number, word id (case-folded, factorised),
+    content flag (1 for a non-stopword), token id, character start and end, each document's
+    first row, each word's position in its document, and each document's length in words."""
+    docs = sorted(words["doc_id"].unique())
+    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
+    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
+    token_ids = words["token_id"].to_numpy(np.int64)
+    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
+    first = np.searchsorted(doc_no, np.arange(len(docs)))  # each document's first row (words are sorted by doc)
+    position = np.arange(len(ids)) - first[doc_no] if len(ids) else np.zeros(0, np.int64)
+    length = np.bincount(doc_no, minlength=len(docs))
+    return docs, doc_no, ids, content, token_ids, starts, ends, first, position, length
+
+
 def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
                text: bool = True) -> pd.DataFrame:
     """Passages two reports share word for word, side by side.
@@ -794,15 +811,7 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     text_of = dict(zip(corpus["doc_id"], corpus["text"]))
     words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
     columns_ok = {"start_a": "int64", "start_b": "int64", "n_tokens": "int64"}
-    docs = sorted(words["doc_id"].unique())
-    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
-    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
-    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
-    token_ids = words["token_id"].to_numpy(np.int64)
-    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
-    first = np.searchsorted(doc_no, np.arange(len(docs)))  # each document's first row (words are sorted by doc)
-    position = np.arange(len(ids)) - first[doc_no] if len(ids) else np.zeros(0, np.int64)
-    length = np.bincount(doc_no, minlength=len(docs))
+    docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
     found_i, found_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     # shingles: every window of min_tokens words inside one document, given an exact id
     ok = position + min_tokens <= length[doc_no] if len(ids) else np.zeros(0, bool)
@@ -894,15 +903,7 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
                           for c in PASSAGE_COLUMNS})
     if not len(words) or min_tokens < 1:
         return empty
-    docs = sorted(words["doc_id"].unique())
-    doc_no = pd.Index(docs).get_indexer(words["doc_id"])
-    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
-    content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
-    token_ids = words["token_id"].to_numpy(np.int64)
-    starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
-    first = np.searchsorted(doc_no, np.arange(len(docs)))
-    position = np.arange(len(ids)) - first[doc_no]
-    length = np.bincount(doc_no, minlength=len(docs))
+    docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
     at = np.flatnonzero(position + min_tokens <= length[doc_no])
     if not len(at):
         return empty
