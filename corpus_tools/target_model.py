@@ -84,8 +84,10 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import read_table
-from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, bootstrap_gain, bootstrap_scores,
-                                      build_rules, evaluate_tone_toward, gold_sentences, load_target_gold, tone_toward)
+from corpus_tools.resources import resource_stamp
+from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, _rules_of, bootstrap_gain,
+                                      bootstrap_scores, build_rules, evaluate_tone_toward, gold_sentences,
+                                      load_target_gold, tone_toward)
 
 TRAIN_FILES = tuple(f"target_tone_train_{letter}.csv" for letter in "abcd")
 TUNE_FILES = ("target_tone_gold.csv", "target_tone_written.csv")
@@ -532,14 +534,15 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
 
 
 def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, cache: Path | str | None = None,
-                   rows: pd.DataFrame | None = None) -> tuple[list[dict], list, pd.DataFrame]:
+                   rows: pd.DataFrame | None = None, vader: bool = True) -> tuple[list[dict], list, pd.DataFrame]:
     """Raw ingredients for ``pairs`` (``doc_id, sent_id, text, published, target``): the
-    rules' row per pair, the sentence views and VADER compounds; returns (views, rule rows,
-    the pairs with ``sentence_compound, clause_compound``)."""
+    rules' row per pair, the sentence views and VADER compounds (0 without ``vader``: only the
+    ``vader`` feature group reads them); returns (views, rule rows, the pairs with
+    ``sentence_compound, clause_compound``)."""
     from corpus_tools.sentiment import score_texts
 
     directory = _data_dir(data_dir)
-    rules = build_rules(directory)
+    rules = _rules_of(resource_stamp(directory))  # compiled once per process
     sents = pairs.drop_duplicates(["doc_id", "sent_id"])[["doc_id", "sent_id", "text", "published"]].reset_index(drop=True)
     if rows is None:
         rows = tone_toward(sents, data_dir=directory, cache=cache)
@@ -549,15 +552,18 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
     for d, s, text, day in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["published"]):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
         views[(d, int(s))] = _sentence_view(text, rules, day)
-    clause_texts = []
-    for d, s, text, target in zip(pairs["doc_id"], pairs["sent_id"], pairs["text"], pairs["target"]):
-        view = views[(d, int(s))]
-        pos = next((view.starts[i] for i, side in enumerate(view.sides) if side == target), 0)
-        clause_texts.append(_clause_of(text, pos) or text)
-    distinct = list(dict.fromkeys([*sents["text"], *clause_texts]))
-    compound = dict(zip(distinct, score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)["compound"]))
-    pairs = pairs.assign(sentence_compound=[compound[t] for t in pairs["text"]],
-                         clause_compound=[compound[t] for t in clause_texts])
+    if vader:
+        clause_texts = []
+        for d, s, text, target in zip(pairs["doc_id"], pairs["sent_id"], pairs["text"], pairs["target"]):
+            view = views[(d, int(s))]
+            pos = next((view.starts[i] for i, side in enumerate(view.sides) if side == target), 0)
+            clause_texts.append(_clause_of(text, pos) or text)
+        distinct = list(dict.fromkeys([*sents["text"], *clause_texts]))
+        compound = dict(zip(distinct, score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)["compound"]))
+        pairs = pairs.assign(sentence_compound=[compound[t] for t in pairs["text"]],
+                             clause_compound=[compound[t] for t in clause_texts])
+    else:  # the ``vader`` group is not used: no sentence is scored
+        pairs = pairs.assign(sentence_compound=0.0, clause_compound=0.0)
     found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])]
     by_sentence: dict[tuple, list[str]] = {}
     for (d, s, t), r in rule_rows.items():
@@ -617,9 +623,9 @@ class TargetModel:
 def _training_matrix(data_dir: Path | str | None, cache: Path | str | None, groups=FEATURE_GROUPS):
     directory = _data_dir(data_dir)
     train = load_target_training(directory)
-    views, found, pairs = _feature_table(train, data_dir=directory, cache=cache)
+    views, found, pairs = _feature_table(train, data_dir=directory, cache=cache, vader="vader" in groups)
     keep = np.array([r is not None for r in found])  # a side the rules never find never gets a row to predict
-    rules = build_rules(directory)
+    rules = _rules_of(resource_stamp(directory))
     feats = _features([v for v, k in zip(views, keep) if k], [r for r in found if r is not None],
                       pairs[keep].reset_index(drop=True), rules, groups, directory)
     return feats, pairs[keep].reset_index(drop=True)
@@ -733,12 +739,66 @@ def _rule_polarity(feats: list[dict]) -> list[str]:
     return [next((p for p in POLARITIES if f.get(f"rule_pol={p}")), "neutral") for f in feats]
 
 
+def model_cache_key(directory: Path | str, checksums: tuple[str, ...], kind: str, c: float,
+                    groups: tuple[str, ...]) -> str:
+    """The name under which a fitted model is kept on disk: SHA-256 of the training files'
+    checksums, the contents of every word list and table of ``directory`` (and its
+    ``lexicons/``), the source of the package's modules (the features are code), the
+    classifier and its arguments, and the Python, NumPy and scikit-learn versions.
+
+    Examples
+    --------
+    >>> d = _data_dir(None)
+    >>> k = model_cache_key(d, training_checksums(d), "logistic", 0.3, DEFAULT_GROUPS)
+    >>> len(k), k == model_cache_key(d, training_checksums(d), "logistic", 1.0, DEFAULT_GROUPS)
+    (64, False)
+    """
+    import sys
+
+    import sklearn
+
+    directory = Path(directory)
+    digest = hashlib.sha256()
+    for part in (*checksums, kind, repr(float(c)), *groups, sys.version, np.__version__, sklearn.__version__):
+        digest.update(part.encode() + b"\0")
+    files = sorted([*directory.glob("*.csv"), *directory.glob("*.txt"), *directory.glob("lexicons/*.csv"),
+                    *Path(__file__).resolve().parent.glob("*.py")])
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=4)
 def _fit_cached(directory: str, checksums: tuple[str, ...], kind: str, c: float, groups: tuple[str, ...],
                 cache: str | None) -> TargetModel:
+    """Fit once per process; kept on disk under ``<cache>/target_model/<key>.pkl``
+    (:func:`model_cache_key`), so that another process (a pipeline worker, a notebook kernel)
+    loads it in a fraction of a second instead of refitting for several seconds."""
+    import os
+    import pickle
+
+    from corpus_tools.paths import cache_dir
+
+    path = cache_dir(cache) / "target_model" / f"{model_cache_key(directory, checksums, kind, c, groups)}.pkl"
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                model = pickle.load(handle)
+            if isinstance(model, TargetModel) and model.checksums == checksums:
+                return model
+        except Exception:  # a truncated or foreign file: refit and overwrite it
+            pass
     feats, pairs = _training_matrix(directory, cache, groups)
     vec, clf = _fit(feats, pairs["polarity"], kind, c)
-    return TargetModel(vec, clf, kind, c, groups, len(feats), checksums)
+    model = TargetModel(vec, clf, kind, c, groups, len(feats), checksums)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_bytes(pickle.dumps(model, protocol=5))
+        os.replace(scratch, path)  # atomic: a concurrent reader sees the whole file or none
+    except OSError:
+        pass  # a read-only cache: the model is still cached in this process
+    return model
 
 
 def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1],
@@ -765,13 +825,25 @@ def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1
                        None if cache is None else str(cache))
 
 
-def _explain(model: TargetModel, x, label: str, top: int = 3) -> str:
+def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list[str]:
+    """For each row of the CSR matrix ``x``, the ``top`` features that pushed most toward its
+    label (weight times value, positive only, ties by name), as ``"name +0.61, ..."``: one
+    product over the whole matrix, not one sparse slice per row."""
     classes = list(model.classifier.classes_)
-    coef = np.asarray(model.classifier.coef_)[classes.index(label)]
-    row = x.tocoo()
-    contrib = sorted(((coef[j] * v, model.vectorizer.feature_names_[j]) for j, v in zip(row.col, row.data) if v),
-                     key=lambda t: (-t[0], t[1]))
-    return ", ".join(f"{name} {w:+.2f}" for w, name in contrib[:top] if w > 0)
+    coef = np.asarray(model.classifier.coef_)
+    names = model.vectorizer.feature_names_
+    label_row = np.array([classes.index(label) for label in labels], dtype=np.int64)
+    indptr, indices, data = x.indptr, x.indices, x.data
+    row_of = np.repeat(np.arange(x.shape[0]), np.diff(indptr))
+    contrib = coef[label_row[row_of], indices] * data
+    out = []
+    for i in range(x.shape[0]):
+        a, b = indptr[i], indptr[i + 1]
+        items = sorted(((w, names[j]) for w, j, v in zip(contrib[a:b].tolist(), indices[a:b].tolist(),
+                                                          data[a:b].tolist()) if v and w > 0),
+                       key=lambda t: (-t[0], t[1]))
+        out.append(", ".join(f"{name} {w:+.2f}" for w, name in items[:top]))
+    return out
 
 
 def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
@@ -840,8 +912,8 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     day = day.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else
                   (v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d")))
     pairs = pairs.assign(published=pairs["doc_id"].map(day).astype(object).fillna(""))
-    views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows)
-    feats = _features(views, found, pairs, build_rules(directory), model.groups, directory)
+    views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups)
+    feats = _features(views, found, pairs, _rules_of(resource_stamp(directory)), model.groups, directory)
     x = _matrix32(model.vectorizer.transform(feats))
     labels = model.classifier.predict(x)
     classes = list(model.classifier.classes_)
@@ -852,9 +924,9 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
         margin = model.classifier.decision_function(x)
         score = np.tanh(margin[:, classes.index("positive")]) - np.tanh(margin[:, classes.index("negative")])
         score = score / 2
-    evidence = [f"model: {_explain(model, x[i], labels[i])}; rules: {r['polarity']} by {r['rule']}"
-                + (f": {r['evidence']}" if r["evidence"] else "")
-                for i, r in enumerate(rows.to_dict("records"))]
+    explained = _explain(model, x, labels)
+    evidence = [f"model: {why}; rules: {pol} by {rule}" + (f": {ev}" if ev else "")
+                for why, pol, rule, ev in zip(explained, rows["polarity"], rows["rule"], rows["evidence"])]
     out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), method="learned", evidence=evidence)
     return out[TONE_TOWARD_COLUMNS].astype({"sent_id": "int64", "score": "float64"}).reset_index(drop=True)
 
