@@ -546,8 +546,11 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
     sents = pairs.drop_duplicates(["doc_id", "sent_id"])[["doc_id", "sent_id", "text", "published"]].reset_index(drop=True)
     if rows is None:
         rows = tone_toward(sents, data_dir=directory, cache=cache)
-    rule_rows = rows.set_index(["doc_id", "sent_id", "target"])[["polarity", "score", "rule", "evidence", "voice"]]
-    rule_rows = rule_rows[~rule_rows.index.duplicated()].to_dict("index")
+    rule_rows: dict[tuple, dict] = {}  # the first row of each (doc_id, sent_id, target)
+    for d, s, t, pol, score, rule, ev, voice in zip(*(rows[c].tolist() for c in (
+            "doc_id", "sent_id", "target", "polarity", "score", "rule", "evidence", "voice"))):
+        rule_rows.setdefault((d, int(s), t), {"polarity": pol, "score": score, "rule": rule, "evidence": ev,
+                                              "voice": voice})
     views = {}
     for d, s, text, day in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["published"]):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
@@ -637,6 +640,29 @@ def _matrix32(x):
     x.indices = x.indices.astype(np.int32)
     x.indptr = x.indptr.astype(np.int32)
     return x
+
+
+def _vectorise(vectorizer, feats: list[dict[str, float]]):
+    """``vectorizer.transform(feats)`` for numeric features, in one pass without the
+    per-value type checks of :class:`~sklearn.feature_extraction.DictVectorizer` (same
+    matrix: features unknown to the vocabulary dropped, indices sorted), as 32-bit CSR."""
+    from scipy import sparse
+
+    vocab = vectorizer.vocabulary_
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    for f in feats:
+        for name, value in f.items():
+            j = vocab.get(name)
+            if j is not None:
+                indices.append(j)
+                values.append(value)
+        indptr.append(len(indices))
+    x = sparse.csr_matrix((np.asarray(values, dtype=vectorizer.dtype), np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int32)), shape=(len(feats), len(vocab)))
+    x.sort_indices()
+    return _matrix32(x)
 
 
 def _fit(feats: list[dict], labels: Sequence[str], kind: str, c: float):
@@ -914,7 +940,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     pairs = pairs.assign(published=pairs["doc_id"].map(day).astype(object).fillna(""))
     views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups)
     feats = _features(views, found, pairs, _rules_of(resource_stamp(directory)), model.groups, directory)
-    x = _matrix32(model.vectorizer.transform(feats))
+    x = _vectorise(model.vectorizer, feats)
     labels = model.classifier.predict(x)
     classes = list(model.classifier.classes_)
     if hasattr(model.classifier, "predict_proba"):
