@@ -57,6 +57,8 @@ def feature_group(name: str) -> str:
         return "side_rule"
     if name.startswith(("rel=", "relcue=", "net ")):
         return "relation"
+    if name.startswith(("cw=", "clause ")):
+        return "clause"
     if name.startswith("local "):
         return "local"
     return "conjunction"

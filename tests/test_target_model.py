@@ -19,9 +19,11 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 # print(cross_validate_target_model()); print(target_model_validation(splits=('test',)))"``).
 # They are a record: a change to the features, the rules or the annotations that moves them
 # must update them here and say why in the commit.
-CV_MACRO_F1 = 0.682  # 5-fold GroupKFold over reports (files A-D and the tune halves), logistic C=0.3, DEFAULT_GROUPS
-# with files A and B only the test halves gave 0.702 and 0.591; adding C and D moved them to:
-TEST_MACRO_F1 = {"articles": 0.604, "written": 0.614}
+CV_MACRO_F1 = 0.686  # 5-fold GroupKFold over reports (files A-I and the tune halves), logistic C=0.3, DEFAULT_GROUPS
+# (files A-D: 0.682 with side identity; A-I without side identity, with clause features: 0.686)
+# with files A and B only the test halves gave 0.702 and 0.591; adding C and D 0.604 and 0.614; with
+# files A-I, side identity removed and clause features added (looked at once, 2026-12-04):
+TEST_MACRO_F1 = {"articles": 0.591, "written": 0.594}
 TOLERANCE = 0.02
 
 
@@ -105,7 +107,7 @@ def test_cross_validated_score_on_the_training_data():
     cv = cross_validate_target_model(candidates=[DEFAULT_MODEL])
     print("\n" + cv.round(3).to_string())
     row = cv.iloc[0]
-    assert row["n"] > 1700
+    assert row["n"] > 3300
     assert row["macro_f1"] == pytest.approx(CV_MACRO_F1, abs=TOLERANCE)
     # the learned layer beats the rules on the very rows they were partly written from
     assert row["macro_f1"] > row["rules_macro_f1"]
@@ -129,9 +131,10 @@ def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(val
     assert learned["gain_low"] > 0  # paired interval over the mentioning-sentence label excludes zero
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.604 (articles, n=119, "
-                                       "95% CI 0.505-0.690) and 0.614 (written, n=235, 0.556-0.669) against 0.75; "
-                                       "gains over the sentence label +0.150 (just under 0.15) and +0.259")
+@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.591 (articles, n=119, "
+                                       "95% CI 0.496-0.674) and 0.594 (written, n=235, 0.529-0.658) against 0.75; "
+                                       "gains over the sentence label +0.137 and +0.239 (files A-I, no side "
+                                       "identity; cross-validated 0.686 on the training reports)")
 @pytest.mark.parametrize("which", ["articles", "written"])
 def test_issue_bar_on_the_test_halves(validation, which):
     learned = validation.loc[(which, "learned")]
