@@ -132,6 +132,8 @@ CANDIDATES = (("logistic", 0.03), ("logistic", 0.1), ("logistic", 0.3), ("logist
 DEFAULT_MODEL = ("logistic", 0.3)
 DEFAULT_GROUPS = ("rule", "window", "lexicon", "subject", "negation", "quote", "relation", "conjunction", "clause")
 N_FOLDS = 5
+#: fitted models kept in ``<cache>/target_model/`` (the most recent; older ones are deleted)
+MODELS_KEPT = 8
 RANDOM_STATE = 11
 _QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb\u201e'
 _CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\b(?:but|however|while|whereas|although|though|yet|as)\b", re.I)
@@ -903,6 +905,9 @@ def _fit_cached(directory: str, checksums: tuple[str, ...], kind: str, c: float,
         scratch = path.with_suffix(f".{os.getpid()}.tmp")
         scratch.write_bytes(pickle.dumps(model, protocol=5))
         os.replace(scratch, path)  # atomic: a concurrent reader sees the whole file or none
+        kept = sorted(path.parent.glob("*.pkl"), key=lambda p: (-p.stat().st_mtime, p.name))
+        for old in kept[MODELS_KEPT:]:  # models of earlier code or data: about 1.5 MB each
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache: the model is still cached in this process
     return model
