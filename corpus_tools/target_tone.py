@@ -927,10 +927,15 @@ def gold_sentences(gold: pd.DataFrame, which: str = "articles", *, data_dir: Pat
     [['w007', 7, 'Kyiv agreed.', '2026-01-06']]
     """
     if which == "articles":
-        from corpus_tools.corpus import load_corpus
+        from corpus_tools.resources import read_table
         from corpus_tools.speakers import document_dates
 
-        dates = document_dates(load_corpus(data_dir), data_dir).dt.strftime("%Y-%m-%d")
+        # the manifest's rows of the gold's documents only: no article is read, cleaned or split,
+        # so the cost does not grow with the corpus
+        manifest = read_table(_data_dir(data_dir) / "corpus.csv", ["doc_id", "published", "meeting_id"], what="manifest")
+        manifest = manifest[manifest["doc_id"].isin(set(gold["doc_id"]))]
+        manifest = manifest.assign(published=pd.to_datetime(manifest["published"].replace("", None), format="%Y-%m-%d"))
+        dates = document_dates(manifest, data_dir).dt.strftime("%Y-%m-%d")
         sents = gold.drop_duplicates(["doc_id", "sent_no"])
         return pd.DataFrame({"doc_id": sents["doc_id"].to_numpy(), "sent_id": sents["sent_no"].to_numpy(),
                              "text": sents["sentence"].to_numpy(),
