@@ -88,6 +88,7 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import bisect
 from functools import lru_cache
@@ -347,6 +348,65 @@ class _Words:
     stance_verb_re: re.Pattern
     label_re: re.Pattern
     role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+    # patterns built from the cue words, compiled here once instead of once per document or candidate
+    verb_re: re.Pattern  # a reporting verb (group 1)
+    label_end_re: re.Pattern  # a label ending the text searched
+    name_next_re: re.Pattern  # a name starting right after a title
+    title_name_next_re: re.Pattern  # a capital or a name particle after a title
+    unnamed_re: re.Pattern  # an unnamed source ("a senior Western official"), see _Doc._unnamed
+    unknown_re: re.Pattern  # a run of capitalised words, see _Doc._unknown_names
+    verb_end_re: re.Pattern  # a reporting verb and spaces ending the text searched
+    source_after_re: re.Pattern  # source modifiers and a source noun after an institution ("a White House official")
+    inst_in_re: re.Pattern  # "the Foreign Ministry in " + a place
+    anaphor_re: re.Pattern | None  # "the ministry" (an institution anaphor noun), None without such nouns
+    it_re: re.Pattern  # "It added", "it has also said"
+    after_subject_re: re.Pattern  # the reporting verb after a subject, see _after_subject
+    verb_space_re: re.Pattern  # a reporting verb and spaces
+    doc_label_re: re.Pattern  # a document noun as a label ("readout:")
+    passive_re: re.Pattern  # "was described by", ", hailed by"
+    impersonal_before_re: re.Pattern  # ", it is underlined that" after an institution
+    impersonal_after_re: re.Pattern  # "— it is said in the message" after a quotation
+    stance_after_re: re.Pattern  # a stance or reporting verb after a subject
+    indirect_re: re.Pattern  # "said that", "noted, that"
+
+
+def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
+                  inst_nouns: dict) -> dict:
+    """The :class:`_Words` patterns built from the cue words (each the same pattern text the
+    attribution code used to build for every document or candidate)."""
+    verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
+    verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
+    mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
+    token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
+    lower_particles = _alt(p for p in particles if p.islower())
+    impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
+    return dict(
+        verb_re=verb_re,
+        label_end_re=_rx(label_re.pattern + r"$"),
+        name_next_re=_rx(r"\s+(?:(?:" + _alt(particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)"),
+        title_name_next_re=_rx(r"\s+(?:[A-Z]|(?:" + _alt(particles) + r")\s)"),
+        unnamed_re=_rx(
+            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
+        unknown_re=_rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
+        source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
+        inst_in_re=_rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
+        anaphor_re=(_rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
+                    if cues["institution_anaphor"] else None),
+        it_re=_rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
+                  + verb_re.pattern + r")"),
+        after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
+        verb_space_re=_rx(verb_re.pattern + r"\s+"),
+        doc_label_re=_rx(r"\s+(?i:(" + _alt(cues["document_noun"]) + r"))\s*:\s"),
+        passive_re=_rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
+        impersonal_before_re=_rx(r",?\s+" + impersonal),
+        impersonal_after_re=_rx(r"[\s,.;\u2014\u2013-]*" + impersonal),
+        stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
+        indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
+    )
 
 
 def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
@@ -403,6 +463,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         if country and role:
             role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
     labels = _alt(cues["quote_label"])
+    label_re = re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
+    stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
@@ -422,9 +484,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
-        stance_verb_re=re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])"),
-        label_re=re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*"),
-        role_titles=role_titles)
+        stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
 
 @dataclass
@@ -504,15 +565,14 @@ class _Doc:
         self.masked = "".join(masked)
         self.sentences = sentence_spans
         self.cues, self.stop = cues, stop
-        verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-        self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+        self.verb_re = words.verb_re
         genders = dict(zip(actors["actor"], actors["gender"]))
         self._actors = actors
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
         places = [(m["start"], m["end"]) for m in found]
-        name_next = _rx(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
+        name_next = words.name_next_re
         for m in found:
             if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
@@ -542,8 +602,7 @@ class _Doc:
         for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
-        for m in _rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
-                     + self.verb_re.pattern + r")").finditer(self.masked):
+        for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
         for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
@@ -551,6 +610,12 @@ class _Doc:
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
+
+    def fresh(self) -> "_Doc":
+        """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
+        doc = copy.copy(self)
+        doc.speakers = []
+        return doc
 
     # -- institutions, honorifics, document-level coreference ---------------------------------
     def _overlapping(self, a: int, b: int) -> list[_Candidate]:
@@ -576,7 +641,7 @@ class _Doc:
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
         for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
-        for m in _rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(w.inst_nouns) + r"))\s+in\s+").finditer(masked):
+        for m in w.inst_in_re.finditer(masked):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
@@ -585,7 +650,7 @@ class _Doc:
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
             found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
-        nouns = _rx(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
+        nouns = w.source_after_re
         for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if masked[a] == MASK or nouns.match(masked, b):
                 continue  # "a No 10 spokesman", "a White House official": the source is unnamed
@@ -779,7 +844,7 @@ class _Doc:
         # titles
         found = []
         for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
-            if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
+            if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
         for m in w.of_title_re.finditer(self.masked):
@@ -830,12 +895,7 @@ class _Doc:
                 self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "title", "", possessive))
 
     def _unnamed(self) -> list[_Candidate]:
-        nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
-        mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
-        pattern = _rx(
-            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
-            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
-            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
+        pattern = self.words.unnamed_re
         out = []
         for m in _finditer_in_runs(pattern, self.masked, self.cues["source_noun"]):  # each match holds a source noun
             phrase = m.group(0)
@@ -866,9 +926,7 @@ class _Doc:
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
         overlaps_taken = _overlap_test(taken)
-        token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
-        particles = _alt(p for p in self.words.particles if p.islower())
-        for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
+        for m in self.words.unknown_re.finditer(self.masked):
             words = m.group(1).split()
             offset = m.start()
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
@@ -891,12 +949,12 @@ class _Doc:
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
-                                            or (_rx(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$").search(self.masked[max(0, start - 30):start])
+                                            or (self.words.verb_end_re.search(self.masked[max(0, start - 30):start])
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
                     not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
-                    not re.search(self.words.label_re.pattern + r"$", self.masked[max(0, start - 25):start]):
+                    not self.words.label_end_re.search(self.masked[max(0, start - 25):start]):
                 continue
             if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
                 name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
@@ -913,7 +971,7 @@ class _Doc:
         if not nouns:
             return
         described = None
-        for m in _rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(nouns) + r"))(?![\w-])(?!\s+of\s)").finditer(self.masked):
+        for m in self.words.anaphor_re.finditer(self.masked):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
@@ -1086,7 +1144,7 @@ class _Doc:
 
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
-    return _rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")").match(doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
+    return doc.words.after_subject_re.match(doc.masked, pos)  # also a party after the name: "De Wever (N-VA) said"
 
 
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
@@ -1113,7 +1171,7 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = _rx(doc.verb_re.pattern + r"\s+").match(doc.masked[pos:])
+    m = doc.words.verb_space_re.match(doc.masked[pos:])  # a slice: the verb's look-behind sees no character before pos
     if m:
         c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
@@ -1172,7 +1230,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if found is not None:
         return found, "", "label"
     # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
-    doc_label = _rx(r"\s+(?i:(" + _alt(doc.cues["document_noun"]) + r"))\s*:\s")
+    doc_label = doc.words.doc_label_re
     for c in doc.candidates:
         if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
             m = doc_label.match(doc.masked, c.end)
@@ -1192,7 +1250,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             return c, verb.group(1) if verb else "", "colon"
     # verb before
     verbs = list(doc.verb_re.finditer(pre))
-    passive = _rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+").search(pre)
+    passive = doc.words.passive_re.search(pre)
     if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
         agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
         if agent:
@@ -1283,14 +1341,13 @@ def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close
     отмечают"): "At Matignon, it is underlined that ... '...'", "From the Chancellery it was said
     that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
     the message", which goes to the institution named before it in the paragraph."""
-    verb = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + doc.verb_re.pattern + r")"
     place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
     for c in doc.candidates:
         if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
-            m = _rx(r",?\s+" + verb).match(doc.masked, c.end)
+            m = doc.words.impersonal_before_re.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1)
-    m = _rx(r"[\s,.;\u2014\u2013-]*" + verb).match(doc.masked, close_at)
+    m = doc.words.impersonal_after_re.match(doc.masked, close_at)
     if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
         groups = [c for c in doc.candidates if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
         if groups:
@@ -1316,7 +1373,7 @@ def _stance_subject(doc: _Doc, s_start: int) -> _Candidate | None:
     c = doc.subject(a, b)
     if c is None or c.speaker_type not in ("person", "unknown", "pronoun", "group"):
         return None
-    verb = _rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")").match(doc.masked[c.end:b])
+    verb = doc.words.stance_after_re.match(doc.masked[c.end:b])
     if verb is None:
         return None
     return doc.resolve(c, c.start)
@@ -1393,8 +1450,10 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
+    stamp = None
     if actors is None and titles is None:  # the data directory's own tables: compiled once per process
-        actors, titles, lexicon, cues, stop, words = _default_resources(resource_stamp(directory))
+        stamp = resource_stamp(directory)
+        actors, titles, lexicon, cues, stop, words = _default_resources(stamp)
     else:
         actors = load_actors(directory) if actors is None else actors
         titles = load_titles(directory) if titles is None else titles
@@ -1406,9 +1465,23 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             spans = sentence_spans(text, data_dir=directory)
-            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
+            when = dates.get(doc_id)
+            if stamp is None:
+                yield spans, _Doc(doc_id, text, when, lexicon, actors, cues, stop, spans, words)
+            else:
+                day = None if _missing_date(when) else pd.Timestamp(when).date()
+                yield spans, _shared_doc(doc_id, text, day, tuple(spans), stamp).fresh()
 
     return lexicon, documents()
+
+
+@lru_cache(maxsize=512)  # more than a pipeline batch: the quotes and indirect stages of a batch share each document
+def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Doc":
+    """A document prepared for attribution with the data directory's own tables, remembered for
+    the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
+    preparation changes a document but its list of speakers)."""
+    actors, _titles, lexicon, cues, stop, words = _default_resources(stamp)
+    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words)
 
 
 @lru_cache(maxsize=4)
@@ -1545,7 +1618,7 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
-            for m in _rx(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+").finditer(doc.masked[a:b]):
+            for m in doc.words.indirect_re.finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])
                 before = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", before).rstrip()
