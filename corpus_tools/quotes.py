@@ -103,7 +103,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _finditer_near_words, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -368,6 +368,8 @@ class _Words:
     impersonal_after_re: re.Pattern  # "— it is said in the message" after a quotation
     stance_after_re: re.Pattern  # a stance or reporting verb after a subject
     indirect_re: re.Pattern  # "said that", "noted, that"
+    unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
+    noun_ends: tuple  # the last words of the leader nouns, lower-cased (see _intro_before)
 
 
 def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
@@ -381,7 +383,11 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
     lower_particles = _alt(p for p in particles if p.islower())
     impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
+    # unnamed_re before its noun: "the" (1 space), two words (2), a possessive (1), five modifiers of
+    # up to n words each (n spaces each)
+    gaps = 4 + 5 * max([len(w.split()) for w in cues["source_modifier"]] + [1])
     return dict(
+        unnamed_gaps=gaps,
         verb_re=verb_re,
         label_end_re=_rx(label_re.pattern + r"$"),
         name_next_re=_rx(r"\s+(?:(?:" + _alt(particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)"),
@@ -485,6 +491,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
         stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        noun_ends=tuple(sorted({n.split()[-1] for n in nouns})),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
 
@@ -504,6 +511,25 @@ class _Person:
         while i > 1 and words[i - 1] in particles:
             i -= 1
         return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+
+
+_ASCII_LETTER_END = re.compile(r"[A-Za-z]\Z")
+
+
+def _intro_before(w: _Words, before: str) -> re.Match | None:
+    """``w.intro_before_re.search(before)``, skipped when ``before`` cannot end with a leader noun.
+
+    The pattern ends with a noun, spaces and an optional comma; the noun's last word ends the
+    text so trimmed. In ASCII, where ``str.lower`` and the pattern's ``(?i:...)`` fold alike, a
+    text whose last word does not end with a noun's last word has no match.
+    """
+    tail = before.rstrip()
+    if tail.endswith(","):
+        tail = tail[:-1].rstrip()
+    last = tail[-40:]
+    if last.isascii() and _ASCII_LETTER_END.search(last) and not last.lower().endswith(w.noun_ends):
+        return None
+    return w.intro_before_re.search(before)
 
 
 def _missing_date(value) -> bool:
@@ -696,8 +722,7 @@ class _Doc:
     def _intro_roles(self, c: _Candidate) -> set:
         """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
         w, roles = self.words, set()
-        before = self.masked[max(0, c.start - 60):c.start]
-        m = w.intro_before_re.search(before)
+        m = _intro_before(w, self.masked[max(0, c.start - 60):c.start])
         if m:
             country = w.demonyms.get(m.group(1) or "", "")
             of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
@@ -711,7 +736,7 @@ class _Doc:
 
     def _take_title_prefix(self, c: _Candidate) -> None:
         """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
-        m = self.words.intro_before_re.search(self.masked[max(0, c.start - 60):c.start])
+        m = _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
         if m and "," not in m.group(0):
             start = c.start - len(m.group(0))
             the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
@@ -897,7 +922,7 @@ class _Doc:
     def _unnamed(self) -> list[_Candidate]:
         pattern = self.words.unnamed_re
         out = []
-        for m in _finditer_in_runs(pattern, self.masked, self.cues["source_noun"]):  # each match holds a source noun
+        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps):  # each holds a source noun
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:

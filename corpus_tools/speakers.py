@@ -258,6 +258,53 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         yield from pattern.finditer(text, starts[i], ends[i])
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -> Iterator[re.Match]:
+    """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
+    most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
+    next occurrence of a word, not at every position of the run.
+
+    Exact: a match starting at ``s`` holds a word at some ``q >= s`` with at most ``max_gaps``
+    runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
+    ``s`` is not before the start so found (the searches run over the whole text and see it
+    around their bounds, as :meth:`re.Pattern.finditer` does). Falls back to the whole search as
+    :func:`_finditer_in_runs` does.
+    """
+    runs, hits = _runs_of(text), _words_re(frozenset(words))
+    if runs is None or hits is None:
+        yield from pattern.finditer(text)
+        return
+    _, starts, ends = runs
+    found = [(h.start(), h.end()) for h in hits.finditer(runs[0])]
+    in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
+    if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
+        yield from pattern.finditer(text)
+        return
+    k = 0
+    while k < len(found):
+        i = in_run[k]
+        run_start, run_end = starts[i], ends[i]
+        at = run_start
+        while k < len(found) and found[k][0] < run_end:
+            h_start, h_end = found[k]
+            if h_end <= at:
+                k += 1
+                continue
+            gaps = [g.end() for g in _SPACES.finditer(text, max(run_start, h_start - 40 * (max_gaps + 1)), h_start)]
+            lo = gaps[-(max_gaps + 1)] if len(gaps) > max_gaps else run_start
+            m = pattern.search(text, max(at, lo), run_end)
+            if m is None or m.end() == m.start():
+                if m is not None:  # an empty match: leave the rest of the run to finditer's own rules
+                    yield from pattern.finditer(text, m.start(), run_end)
+                break
+            yield m
+            at = m.end()
+        while k < len(found) and found[k][0] < run_end:
+            k += 1
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the mentions memo
 class Lexicon:
     """Compiled name and title patterns (built once per process for the same actors and titles)."""
