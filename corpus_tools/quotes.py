@@ -513,7 +513,10 @@ class _Person:
         return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
 
 
-_ASCII_LETTER_END = re.compile(r"[A-Za-z]\Z")
+def _one_space(words: str) -> str:
+    """Words as the tables write them, one space apart: the patterns match any spaces between
+    them ("the Foreign  Office", "South\nKorean"), the tables' keys have one."""
+    return " ".join(words.split())
 
 
 def _intro_before(w: _Words, before: str) -> re.Match | None:
@@ -527,7 +530,7 @@ def _intro_before(w: _Words, before: str) -> re.Match | None:
     if tail.endswith(","):
         tail = tail[:-1].rstrip()
     last = tail[-40:]
-    if last.isascii() and _ASCII_LETTER_END.search(last) and not last.lower().endswith(w.noun_ends):
+    if last.isascii() and last[-1:].isalpha() and not last.lower().endswith(w.noun_ends):
         return None
     return w.intro_before_re.search(before)
 
@@ -660,13 +663,13 @@ class _Doc:
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
         for m in w.inst_name_re.finditer(masked):
-            variant = m.group(1)
+            variant = _one_space(m.group(1))  # the pattern allows any spaces between words: "the Foreign  Office"
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
         for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
-            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
         for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
-            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
         for m in w.inst_in_re.finditer(masked):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
@@ -675,7 +678,7 @@ class _Doc:
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
-            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
+            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[_one_space(dem)]}"))
         nouns = w.source_after_re
         for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if masked[a] == MASK or nouns.match(masked, b):
@@ -724,14 +727,14 @@ class _Doc:
         w, roles = self.words, set()
         m = _intro_before(w, self.masked[max(0, c.start - 60):c.start])
         if m:
-            country = w.demonyms.get(m.group(1) or "", "")
+            country = w.demonyms.get(_one_space(m.group(1) or ""), "")
             of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
-            country = w.demonyms.get(of.group(1), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
+            country = w.demonyms.get(_one_space(of.group(1)), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
             roles.add((country, w.nouns[" ".join(m.group(2).lower().split())]))
         m = w.intro_after_re.match(self.masked[c.end:c.end + 80])
         if m:
             dem, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
-            roles.add((w.demonyms.get(dem or "", ""), w.nouns[" ".join(noun.lower().split())]))
+            roles.add((w.demonyms.get(_one_space(dem or ""), ""), w.nouns[" ".join(noun.lower().split())]))
         return roles
 
     def _take_title_prefix(self, c: _Candidate) -> None:
@@ -871,9 +874,9 @@ class _Doc:
         for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
             if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
-            found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
+            found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
         for m in w.of_title_re.finditer(self.masked):
-            found.append((m.start(), m.end(), w.demonyms[m.group(2)], w.nouns[" ".join(m.group(1).lower().split())]))
+            found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(2))], w.nouns[" ".join(m.group(1).lower().split())]))
         for m in w.bare_title_re.finditer(self.masked):
             role = w.nouns[" ".join(m.group(1).lower().split())]
             if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
