@@ -30,7 +30,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import read_table
+from corpus_tools.resources import read_table, resource_stamp
 
 ACTOR_COLUMNS = ["actor", "type", "country", "role", "gender", "side", "aliases"]
 ACTOR_TYPES = ("person", "country", "organisation")
@@ -365,6 +365,14 @@ def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
     return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors, frozenset(titles["title"]))
 
 
+@lru_cache(maxsize=4)
+def _default_lexicon(stamp: tuple) -> Lexicon:
+    """The lexicon of one data directory's actors and titles, keyed by
+    :func:`corpus_tools.resources.resource_stamp` (an edited table is read again)."""
+    directory = Path(stamp[0])
+    return build_lexicon(load_actors(directory), load_titles(directory))
+
+
 def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = False) -> list[dict]:
     """Mentions in one text: dicts with ``start, end, surface, actor, how, type``.
 
@@ -458,9 +466,12 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
+    if actors is None and titles is None:  # the data directory's own tables: read and compiled once per process
+        lexicon = _default_lexicon(resource_stamp(directory))
+    else:
+        actors = load_actors(directory) if actors is None else actors
+        titles = load_titles(directory) if titles is None else titles
+        lexicon = build_lexicon(actors, titles)
     dates = document_dates(corpus, directory)
     rows = []
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
