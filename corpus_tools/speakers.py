@@ -395,7 +395,7 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
     for m in lexicon.names.finditer(text):
         actor, how, kind = lexicon.name_info[m.group(1)]
         found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
-    titles = list(_finditer_in_runs(lexicon.titles, text, lexicon.title_words))  # each match holds a title
+    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:

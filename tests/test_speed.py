@@ -15,7 +15,7 @@ import pytest
 
 from corpus_tools import load_actors, load_titles
 from corpus_tools.quotes import _overlap_test, _prepared_documents, _rx, load_style_suite
-from corpus_tools.speakers import _finditer_in_runs, build_lexicon, find_mentions
+from corpus_tools.speakers import _finditer_in_runs, _finditer_near_words, build_lexicon, find_mentions
 from corpus_tools.tokens import _TOKEN_REGEX, sentence_spans, word_spans
 
 EDGE_CASES = [
@@ -67,6 +67,31 @@ def test_titles_searched_in_clauses_equal_the_whole_search(texts):
     lexicon = build_lexicon(load_actors(), load_titles())
     for text in texts:
         assert spans(_finditer_in_runs(lexicon.titles, text, lexicon.title_words)) == spans(lexicon.titles.finditer(text))
+
+
+def test_searching_a_few_words_before_each_cue_finds_every_match(documents, texts):
+    """Titles (at most "the" before the title) and unnamed sources (at most ``unnamed_gaps``
+    spaces before the source noun) searched from just before each cue word: the same matches
+    as the whole search, also with the spacing and capitals of the text changed."""
+    lexicon = build_lexicon(load_actors(), load_titles())
+    w, cues = documents[0].words, documents[0].cues
+    rng = random.Random(11)
+
+    def respaced(text: str) -> str:
+        chars = list(text)
+        for _ in range(len(chars) // 20):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice(["  ", "\n", " \t "]) if chars[i] == " " else rng.choice([chars[i].upper(), chars[i].lower()])
+        return "".join(chars)
+
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    checked = 0
+    for text in pool + [respaced(t) for t in pool if t]:
+        for pattern, words, gaps in ((lexicon.titles, lexicon.title_words, 1), (w.unnamed_re, cues["source_noun"], w.unnamed_gaps)):
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_near_words(pattern, text, words, gaps)) == expected, (text[:40], pattern.pattern[:60])
+            checked += len(expected)
+    assert checked > 500
 
 
 def test_a_word_outside_the_run_characters_falls_back_to_the_whole_search():
@@ -128,15 +153,21 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
 
     def tables():
         speakers._all_mentions.cache_clear()
+        quotes_module._shared_doc.cache_clear()
         found = quotes(docs)
         return mentions(docs), found, tone_toward(docs, quotes=found)
 
     fast = tables()
     whole = lambda pattern, text, words: pattern.finditer(text)  # noqa: E731
+    whole_near = lambda pattern, text, words, gaps: pattern.finditer(text)  # noqa: E731
     monkeypatch.setattr(speakers, "_finditer_in_runs", whole)
     monkeypatch.setattr(quotes_module, "_finditer_in_runs", whole)
+    monkeypatch.setattr(speakers, "_finditer_near_words", whole_near)
+    monkeypatch.setattr(quotes_module, "_finditer_near_words", whole_near)
+    quotes_module._shared_doc.cache_clear()
     slow = tables()
     speakers._all_mentions.cache_clear()
+    quotes_module._shared_doc.cache_clear()
     for a, b in zip(fast, slow):
         pd.testing.assert_frame_equal(a, b)
     assert len(fast[1]) > 100
