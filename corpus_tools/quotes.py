@@ -90,6 +90,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import bisect
 from functools import lru_cache
 import re
@@ -593,6 +594,9 @@ class _Doc:
             masked[lo:hi] = MASK * (hi - lo)
         self.masked = "".join(masked)
         self.sentences = sentence_spans
+        ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
+        self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
+        self._index = None  # candidates by offset, once they are final (end of __init__)
         self.cues, self.stop = cues, stop
         self.verb_re = words.verb_re
         genders = dict(zip(actors["actor"], actors["gender"]))
@@ -639,6 +643,13 @@ class _Doc:
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
+        by_start: dict[int, _Candidate] = {}
+        by_end: dict[int, _Candidate] = {}
+        for c in self.candidates:  # the first in reading order, as the scans in candidate_at and candidate_ending
+            by_start.setdefault(c.start, c)
+            if not c.possessive:
+                by_end.setdefault(c.end, c)
+        self._index = ([c.start for c in self.candidates], by_start, by_end)
 
     def fresh(self) -> "_Doc":
         """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
@@ -1036,20 +1047,38 @@ class _Doc:
 
     # -- helpers -----------------------------------------------------------------------------
     def sentence_of(self, pos: int) -> tuple[int, int]:
+        if self._sentence_starts is not None:  # sorted and not overlapping: the one sentence that can hold pos
+            k = bisect.bisect_right(self._sentence_starts, pos) - 1
+            if k >= 0 and pos < self.sentences[k][1]:
+                return self.sentences[k]
+            return (self.sentences[-1] if self.sentences else (0, len(self.text)))
         for a, b in self.sentences:
             if a <= pos < b:
                 return a, b
         return (self.sentences[-1] if self.sentences else (0, len(self.text)))
 
+    def starting_from(self, a: int) -> Iterator[_Candidate]:
+        """The candidates in reading order, less those that start before ``a`` (all of them while
+        the candidates are still being found)."""
+        if self._index is None:
+            return iter(self.candidates)
+        return itertools.islice(self.candidates, bisect.bisect_left(self._index[0], a), None)
+
     def candidate_at(self, start: int) -> _Candidate | None:
+        if self._index is not None:
+            return self._index[1].get(start)
         return next((c for c in self.candidates if c.start == start), None)
 
     def candidate_ending(self, end: int) -> _Candidate | None:
+        if self._index is not None:
+            return self._index[2].get(end)
         return next((c for c in self.candidates if c.end == end and not c.possessive), None)
 
     def subject(self, a: int, b: int, *, people_only: bool = True) -> _Candidate | None:
         """The first candidate in ``[a, b)`` not governed by a preposition (a rough subject)."""
-        for c in self.candidates:
+        for c in self.starting_from(a):
+            if c.start >= b and self._index is not None:
+                return None  # in reading order: this and every later candidate ends after b
             if c.start < a or c.end > b or c.possessive:
                 continue
             if people_only and c.speaker_type in ("country", "organisation"):
@@ -1058,7 +1087,7 @@ class _Doc:
             if before and before[-1].lower().strip(",") in _PREPOSITIONS:
                 continue
             if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
-                named = next((o for o in self.candidates if o.start > c.start and o.speaker_type in ("person", "unknown")
+                named = next((o for o in self.starting_from(c.start + 1) if o.start > c.start and o.speaker_type in ("person", "unknown")
                               and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
                               and re.match(r"\s*,", self.masked[o.end:])), None)
                 if named is not None:
@@ -1178,8 +1207,14 @@ def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
     """A person named after a few words of title at ``pos``: "MEA spokesperson Randhir Jaiswal",
     "Tory MP Richard Hawley" (the words before the name hold no verb or punctuation)."""
-    for c in doc.candidates:
-        if c.start <= pos or c.start > pos + 50:
+    # the first candidate starting in (pos, pos + 50] decides (candidates are in reading order)
+    first = bisect.bisect_right(doc._index[0], pos) if doc._index is not None else 0
+    for c in itertools.islice(doc.candidates, first, None):
+        if c.start <= pos:
+            continue
+        if c.start > pos + 50:
+            if doc._index is not None:
+                return None  # in reading order: no later candidate starts in range either
             continue
         between = doc.masked[pos:c.start]
         if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
@@ -1240,7 +1275,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     acc = re.search(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+", doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
-        c = next((c for c in doc.candidates if zone_start <= c.start < zone_start + 80 and c.end <= s_end
+        c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, " ".join(acc.group(0).lower().split()), "according-to"
@@ -1259,7 +1294,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found, "", "label"
     # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
     doc_label = doc.words.doc_label_re
-    for c in doc.candidates:
+    for c in doc.starting_from(s_start):
         if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
             m = doc_label.match(doc.masked, c.end)
             if m and m.end() <= open_at:
@@ -1271,7 +1306,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
-            c = next((c for c in doc.candidates if s_start <= c.start < open_at and c.possessive
+            c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
                       and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
@@ -1354,7 +1389,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
     if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
         last = speech[-1]["_cand"]
-        for c in doc.candidates:
+        for c in doc.starting_from(s_start):
             if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
                 r = doc.resolve(c, c.start)
                 if r is not None and r.actor and r.actor == last.actor:
@@ -1370,14 +1405,14 @@ def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close
     that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
     the message", which goes to the institution named before it in the paragraph."""
     place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
-    for c in doc.candidates:
+    for c in doc.starting_from(s_start):
         if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
             m = doc.words.impersonal_before_re.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1)
     m = doc.words.impersonal_after_re.match(doc.masked, close_at)
     if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
-        groups = [c for c in doc.candidates if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
+        groups = [c for c in doc.starting_from(para_start) if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
         if groups:
             return groups[-1], m.group(1)
     return None
@@ -1444,7 +1479,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 continue
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
-            c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
+            c = next((c for c in doc.starting_from(pos) if pos <= c.start <= pos + 4 and c.end <= b), None)
             if c is None:
                 c = _after_title_words(doc, pos, function_words=True)
                 c = c if c is not None and c.end <= b else None
