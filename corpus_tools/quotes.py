@@ -104,7 +104,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _finditer_near_words, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -443,7 +443,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     pos = r"(?:'s|\u2019s)?"
     name_tok = r"[A-Z][\w'\u2019-]*\w"
     part = r"(?:(?:" + _alt(particles) + r")\s+)"
-    honorific_re = re.compile(r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
+    honorific_re = re.compile(_first_char_ahead(honorifics) + r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
                               + name_tok + r"){0,3})" + pos + r"(?![\w])")
     title_words = set()
     for w in list(nouns) + list(honorifics) + list(titles["title"]):
@@ -481,7 +481,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
-        inst_name_re=re.compile(r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
         inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),

@@ -305,6 +305,17 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
             k += 1
 
 
+def _first_char_ahead(words) -> str:
+    """A look-ahead for the first characters of ``words``, to open a case-sensitive pattern whose
+    matches start with one of them: it matches where the pattern can, and lets the regular
+    expression engine skip other positions quickly (a look-behind first does not). Empty when a
+    word starts with a space (written as ``\\s+``, any space can start the match)."""
+    chars = {w[0] for w in words if w}
+    if not chars or any(c.isspace() for c in chars):
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the mentions memo
 class Lexicon:
     """Compiled name and title patterns (built once per process for the same actors and titles)."""
@@ -357,7 +368,8 @@ def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
             surname = row.type == "person" and (alias in last_names or len(alias.split()) == 1)
             info.setdefault(alias, (row.actor, "surname" if surname else "alias", row.type))
     surfaces = sorted(info, key=lambda s: (-len(s), s))
-    names = re.compile(r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE + r"(?![\w])")
+    names = re.compile(_first_char_ahead(surfaces) + r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE
+                       + r"(?![\w])")
     phrases = sorted(set(titles["title"]), key=lambda s: (-len(s), s))
     title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
                           + r")(?![\w])", re.IGNORECASE)
