@@ -309,10 +309,11 @@ def _first_char_ahead(words) -> str:
     """A look-ahead for the first characters of ``words``, to open a case-sensitive pattern whose
     matches start with one of them: it matches where the pattern can, and lets the regular
     expression engine skip other positions quickly (a look-behind first does not). Empty when a
-    word starts with a space (written as ``\\s+``, any space can start the match)."""
-    chars = {w[0] for w in words if w}
-    if not chars or any(c.isspace() for c in chars):
+    word is empty or starts with a space (written as ``\\s+``, any space can start the match)."""
+    words = list(words)
+    if not words or any(not w or w[0].isspace() for w in words):
         return ""
+    chars = {w[0] for w in words}
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
