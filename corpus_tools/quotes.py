@@ -470,7 +470,11 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         if country and role:
             role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
     labels = _alt(cues["quote_label"])
-    label_re = re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
+    # the look-ahead, a case-insensitive class of the labels' first letters, lets the engine skip
+    # the positions where no label can start (it holds where the alternation can match)
+    label_starts = "".join(sorted({re.escape(w[0]) for w in cues["quote_label"] if w}))
+    ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
+    label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
     stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
