@@ -370,7 +370,7 @@ class _Words:
     stance_after_re: re.Pattern  # a stance or reporting verb after a subject
     indirect_re: re.Pattern  # "said that", "noted, that"
     unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
-    noun_ends: tuple  # the last words of the leader nouns, lower-cased (see _intro_before)
+    noun_ends: tuple  # the last words of the leader nouns, lower-cased; empty unless all are ASCII (see _intro_before)
 
 
 def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
@@ -496,7 +496,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
         stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
-        noun_ends=tuple(sorted({n.split()[-1] for n in nouns})),
+        noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
 
@@ -528,14 +528,15 @@ def _intro_before(w: _Words, before: str) -> re.Match | None:
     """``w.intro_before_re.search(before)``, skipped when ``before`` cannot end with a leader noun.
 
     The pattern ends with a noun, spaces and an optional comma; the noun's last word ends the
-    text so trimmed. In ASCII, where ``str.lower`` and the pattern's ``(?i:...)`` fold alike, a
-    text whose last word does not end with a noun's last word has no match.
+    text so trimmed, inside its last word. In ASCII, where ``str.lower`` and the pattern's
+    ``(?i:...)`` fold alike, a last word that does not end with a noun's last word has no match.
     """
     tail = before.rstrip()
     if tail.endswith(","):
         tail = tail[:-1].rstrip()
-    last = tail[-40:]
-    if last.isascii() and last[-1:].isalpha() and not last.lower().endswith(w.noun_ends):
+    words = tail.rsplit(None, 1)
+    last = words[-1] if words else ""
+    if w.noun_ends and last.isascii() and last[-1:].isalpha() and not last.lower().endswith(w.noun_ends):
         return None
     return w.intro_before_re.search(before)
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from corpus_tools import load_actors, load_titles
-from corpus_tools.quotes import _overlap_test, _prepared_documents, _rx, load_style_suite
+from corpus_tools.quotes import _intro_before, _overlap_test, _prepared_documents, _rx, load_style_suite
 from corpus_tools.speakers import _finditer_in_runs, _finditer_near_words, build_lexicon, find_mentions
 from corpus_tools.tokens import _TOKEN_REGEX, sentence_spans, word_spans
 
@@ -92,6 +92,24 @@ def test_searching_a_few_words_before_each_cue_finds_every_match(documents, text
             assert spans(_finditer_near_words(pattern, text, words, gaps)) == expected, (text[:40], pattern.pattern[:60])
             checked += len(expected)
     assert checked > 500
+
+
+def test_title_before_a_name_skipped_only_where_the_search_finds_nothing(documents):
+    """``_intro_before`` (no search when the text cannot end with a leader noun) equals the search
+    on the 60 characters before every candidate and before every word of the documents."""
+    w = documents[0].words
+    windows = ["Polish Prime Minister ", "the U.K. prime minister, ", "PRIME MINISTER,\n", "the premier's ",
+               "Prime Minister\u2019", "ministe\u017f ", "\u212aing ", "x-president ", "", " , ", "Foreign Minister ,  "]
+    for doc in documents:
+        starts = [c.start for c in doc.candidates] + [m.start() for m in re.finditer(r"\b\w", doc.masked)]
+        windows += [doc.masked[max(0, a - 60):a] for a in starts]
+    found = 0
+    for window in windows:
+        expected = w.intro_before_re.search(window)
+        got = _intro_before(w, window)
+        assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), window
+        found += expected is not None
+    assert found > 50
 
 
 def test_a_word_outside_the_run_characters_falls_back_to_the_whole_search():
