@@ -435,8 +435,26 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
             merged.append({"start": start, "end": t.end(), "surface": t.group(0), "actor": holder, "how": "title",
                            "type": "person"})
             taken.append((start, t.end()))
-    keep = [f for f in found if not any(a <= f["start"] < b for a, b in taken)]
+    covered = _covers(taken)
+    keep = [f for f in found if not covered(f["start"])]
     return tuple(sorted(keep + merged, key=lambda f: (f["start"], f["end"])))
+
+
+def _covers(spans: list[tuple[int, int]]):
+    """A function ``x -> bool``: does one of ``spans`` hold ``x`` (``a <= x < b``)? The spans
+    sorted by start once, with the running maximum of their ends, instead of a scan for each x."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach, furthest = [], -1
+    for _, b in ordered:
+        furthest = max(furthest, b)
+        reach.append(furthest)
+
+    def covers(x: int) -> bool:
+        k = bisect.bisect_right(starts, x)  # the spans with a <= x
+        return k > 0 and reach[k - 1] > x
+
+    return covers
 
 
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:

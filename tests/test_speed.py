@@ -15,7 +15,7 @@ import pytest
 
 from corpus_tools import load_actors, load_titles
 from corpus_tools.quotes import _intro_before, _overlap_test, _prepared_documents, _rx, load_style_suite
-from corpus_tools.speakers import _finditer_in_runs, _finditer_near_words, build_lexicon, find_mentions
+from corpus_tools.speakers import _covers, _finditer_in_runs, _finditer_near_words, build_lexicon, find_mentions
 from corpus_tools.tokens import _TOKEN_REGEX, sentence_spans, word_spans
 
 EDGE_CASES = [
@@ -126,6 +126,15 @@ def test_overlap_by_bisection_equals_the_scan():
             start = rng.randint(0, 520)
             end = start + rng.randint(1, 40)
             assert overlaps(start, end) == any(a < end and start < b for a, b in taken)
+
+
+def test_covering_by_bisection_equals_the_scan():
+    rng = random.Random(8)
+    for _ in range(300):
+        taken = [(a, a + rng.randint(0, 30)) for a in (rng.randint(0, 500) for _ in range(rng.randint(0, 12)))]
+        covers = _covers(taken)
+        for x in range(0, 540, 3):
+            assert covers(x) == any(a <= x < b for a, b in taken)
 
 
 def test_tokenising_chunk_by_chunk_equals_the_whole_text(texts):
