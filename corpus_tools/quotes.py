@@ -587,7 +587,7 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]], words: _Words):
+                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
@@ -604,7 +604,7 @@ class _Doc:
         self._index = None  # candidates by offset, once they are final (end of __init__)
         self.cues, self.stop = cues, stop
         self.verb_re = words.verb_re
-        genders = dict(zip(actors["actor"], actors["gender"]))
+        genders = dict(zip(actors["actor"], actors["gender"])) if genders is None else genders
         self._actors = actors
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
@@ -1549,7 +1549,14 @@ def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Do
     the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
     preparation changes a document but its list of speakers)."""
     actors, _titles, lexicon, cues, stop, words = _default_resources(stamp)
-    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words)
+    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp))
+
+
+@lru_cache(maxsize=4)
+def _default_genders(stamp: tuple) -> dict:
+    """Each actor's gender in the data directory's ``actors.csv`` (read-only for its users)."""
+    actors = _default_resources(stamp)[0]
+    return dict(zip(actors["actor"], actors["gender"]))
 
 
 @lru_cache(maxsize=4)
