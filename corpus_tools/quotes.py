@@ -975,8 +975,8 @@ class _Doc:
             offset = m.start()
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
                     words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
-                             or (re.sub(r"['\u2019]s$", "", words[0]).lower() in self.words.title_words and len(words) > 1)
-                             or (re.search(r"['\u2019]s$", words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
+                             or (_POSSESSIVE_END.sub("", words[0]).lower() in self.words.title_words and len(words) > 1)
+                             or (_POSSESSIVE_END.search(words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
                              or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
@@ -1204,6 +1204,11 @@ class _Doc:
         return None
 
 
+_POSSESSIVE_END = re.compile(r"['\u2019]s$")
+_TITLE_WORDS = {n: re.compile(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % n) for n in (4, 7)}  # title words before a name
+_LEAD = re.compile(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?")  # punctuation after a quotation
+
+
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
     return doc.words.after_subject_re.match(doc.masked, pos)  # also a party after the name: "De Wever (N-VA) said"
@@ -1222,7 +1227,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
                 return None  # in reading order: no later candidate starts in range either
             continue
         between = doc.masked[pos:c.start]
-        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
+        if c.speaker_type in ("person", "unknown") and _TITLE_WORDS[7 if function_words else 4].fullmatch(between) \
                 and not re.search(r"[.!?]\s", between) \
                 and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
@@ -1232,8 +1237,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
 
 def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     """``SPEAKER VERB`` or ``VERB SPEAKER`` starting at ``pos`` (after punctuation)."""
-    lead = re.match(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?", doc.masked[pos:])  # "'...' was how Meloni put it"
-    pos += lead.end()
+    pos = _LEAD.match(doc.masked, pos).end()  # "'...' was how Meloni put it"
     c = doc.candidate_at(pos) or _after_title_words(doc, pos)
     if c is not None:
         m = _after_subject(doc, c.end)
