@@ -1547,7 +1547,7 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     return lexicon, documents()
 
 
-@lru_cache(maxsize=512)  # more than a pipeline batch: the quotes and indirect stages of a batch share each document
+@lru_cache(maxsize=256)  # a pipeline batch (100, or 200 in benchmarks/run.py): its quotes and indirect stages share each document
 def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Doc":
     """A document prepared for attribution with the data directory's own tables, remembered for
     the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
