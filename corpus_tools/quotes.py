@@ -88,7 +88,9 @@ Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) 
 """
 from __future__ import annotations
 
+import copy
 import difflib
+import itertools
 import bisect
 from functools import lru_cache
 import re
@@ -102,7 +104,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -347,6 +349,71 @@ class _Words:
     stance_verb_re: re.Pattern
     label_re: re.Pattern
     role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+    # patterns built from the cue words, compiled here once instead of once per document or candidate
+    verb_re: re.Pattern  # a reporting verb (group 1)
+    label_end_re: re.Pattern  # a label ending the text searched
+    name_next_re: re.Pattern  # a name starting right after a title
+    title_name_next_re: re.Pattern  # a capital or a name particle after a title
+    unnamed_re: re.Pattern  # an unnamed source ("a senior Western official"), see _Doc._unnamed
+    unknown_re: re.Pattern  # a run of capitalised words, see _Doc._unknown_names
+    verb_end_re: re.Pattern  # a reporting verb and spaces ending the text searched
+    source_after_re: re.Pattern  # source modifiers and a source noun after an institution ("a White House official")
+    inst_in_re: re.Pattern  # "the Foreign Ministry in " + a place
+    anaphor_re: re.Pattern | None  # "the ministry" (an institution anaphor noun), None without such nouns
+    it_re: re.Pattern  # "It added", "it has also said"
+    after_subject_re: re.Pattern  # the reporting verb after a subject, see _after_subject
+    verb_space_re: re.Pattern  # a reporting verb and spaces
+    doc_label_re: re.Pattern  # a document noun as a label ("readout:")
+    passive_re: re.Pattern  # "was described by", ", hailed by"
+    impersonal_before_re: re.Pattern  # ", it is underlined that" after an institution
+    impersonal_after_re: re.Pattern  # "— it is said in the message" after a quotation
+    stance_after_re: re.Pattern  # a stance or reporting verb after a subject
+    indirect_re: re.Pattern  # "said that", "noted, that"
+    unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
+    noun_ends: tuple  # the last words of the leader nouns, lower-cased; empty unless all are ASCII (see _intro_before)
+
+
+def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
+                  inst_nouns: dict) -> dict:
+    """The :class:`_Words` patterns built from the cue words (each the same pattern text the
+    attribution code used to build for every document or candidate)."""
+    verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
+    verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
+    mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
+    token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
+    lower_particles = _alt(p for p in particles if p.islower())
+    impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
+    # unnamed_re before its noun: "the" (1 space), two words (2), a possessive (1), five modifiers of
+    # up to n words each (n spaces each)
+    gaps = 4 + 5 * max([len(w.split()) for w in cues["source_modifier"]] + [1])
+    return dict(
+        unnamed_gaps=gaps,
+        verb_re=verb_re,
+        label_end_re=_rx(label_re.pattern + r"$"),
+        name_next_re=_rx(r"\s+(?:(?:" + _alt(particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)"),
+        title_name_next_re=_rx(r"\s+(?:[A-Z]|(?:" + _alt(particles) + r")\s)"),
+        unnamed_re=_rx(
+            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
+        unknown_re=_rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
+        source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
+        inst_in_re=_rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
+        anaphor_re=(_rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
+                    if cues["institution_anaphor"] else None),
+        it_re=_rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
+                  + verb_re.pattern + r")"),
+        after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
+        verb_space_re=_rx(verb_re.pattern + r"\s+"),
+        doc_label_re=_rx(r"\s+(?i:(" + _alt(cues["document_noun"]) + r"))\s*:\s"),
+        passive_re=_rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
+        impersonal_before_re=_rx(r",?\s+" + impersonal),
+        impersonal_after_re=_rx(r"[\s,.;\u2014\u2013-]*" + impersonal),
+        stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
+        indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
+    )
 
 
 def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
@@ -376,7 +443,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     pos = r"(?:'s|\u2019s)?"
     name_tok = r"[A-Z][\w'\u2019-]*\w"
     part = r"(?:(?:" + _alt(particles) + r")\s+)"
-    honorific_re = re.compile(r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
+    honorific_re = re.compile(_first_char_ahead(honorifics) + r"(?<![\w.])(" + _alt(honorifics) + r")\s+(" + part + r"?" + name_tok + r"(?:\s+" + part + r"?"
                               + name_tok + r"){0,3})" + pos + r"(?![\w])")
     title_words = set()
     for w in list(nouns) + list(honorifics) + list(titles["title"]):
@@ -403,6 +470,12 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         if country and role:
             role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
     labels = _alt(cues["quote_label"])
+    # the look-ahead, a case-insensitive class of the labels' first letters, lets the engine skip
+    # the positions where no label can start (it holds where the alternation can match)
+    label_starts = "".join(sorted({re.escape(w[0]) for w in cues["quote_label"] if w}))
+    ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
+    label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
+    stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
@@ -412,7 +485,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
-        inst_name_re=re.compile(r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
         inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
@@ -422,9 +495,9 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
-        stance_verb_re=re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])"),
-        label_re=re.compile(r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*"),
-        role_titles=role_titles)
+        stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
+        **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
 
 @dataclass
@@ -443,6 +516,29 @@ class _Person:
         while i > 1 and words[i - 1] in particles:
             i -= 1
         return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+
+
+def _one_space(words: str) -> str:
+    """Words as the tables write them, one space apart: the patterns match any spaces between
+    them ("the Foreign  Office", "South\nKorean"), the tables' keys have one."""
+    return " ".join(words.split())
+
+
+def _intro_before(w: _Words, before: str) -> re.Match | None:
+    """``w.intro_before_re.search(before)``, skipped when ``before`` cannot end with a leader noun.
+
+    The pattern ends with a noun, spaces and an optional comma; the noun's last word ends the
+    text so trimmed, inside its last word. In ASCII, where ``str.lower`` and the pattern's
+    ``(?i:...)`` fold alike, a last word that does not end with a noun's last word has no match.
+    """
+    tail = before.rstrip()
+    if tail.endswith(","):
+        tail = tail[:-1].rstrip()
+    words = tail.rsplit(None, 1)
+    last = words[-1] if words else ""
+    if w.noun_ends and last.isascii() and last[-1:].isalpha() and not last.lower().endswith(w.noun_ends):
+        return None
+    return w.intro_before_re.search(before)
 
 
 def _missing_date(value) -> bool:
@@ -491,7 +587,7 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]], words: _Words):
+                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
@@ -503,16 +599,18 @@ class _Doc:
             masked[lo:hi] = MASK * (hi - lo)
         self.masked = "".join(masked)
         self.sentences = sentence_spans
+        ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
+        self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
+        self._index = None  # candidates by offset, once they are final (end of __init__)
         self.cues, self.stop = cues, stop
-        verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-        self.verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
-        genders = dict(zip(actors["actor"], actors["gender"]))
+        self.verb_re = words.verb_re
+        genders = dict(zip(actors["actor"], actors["gender"])) if genders is None else genders
         self._actors = actors
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
         places = [(m["start"], m["end"]) for m in found]
-        name_next = _rx(r"\s+(?:(?:" + _alt(words.particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)")
+        name_next = words.name_next_re
         for m in found:
             if self.masked[m["start"]] == MASK or _is_place(text, m):  # as find_mentions(places=False)
                 continue
@@ -542,8 +640,7 @@ class _Doc:
         for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
-        for m in _rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
-                     + self.verb_re.pattern + r")").finditer(self.masked):
+        for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
         for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
@@ -551,6 +648,19 @@ class _Doc:
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
+        by_start: dict[int, _Candidate] = {}
+        by_end: dict[int, _Candidate] = {}
+        for c in self.candidates:  # the first in reading order, as the scans in candidate_at and candidate_ending
+            by_start.setdefault(c.start, c)
+            if not c.possessive:
+                by_end.setdefault(c.end, c)
+        self._index = ([c.start for c in self.candidates], by_start, by_end)
+
+    def fresh(self) -> "_Doc":
+        """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
+        doc = copy.copy(self)
+        doc.speakers = []
+        return doc
 
     # -- institutions, honorifics, document-level coreference ---------------------------------
     def _overlapping(self, a: int, b: int) -> list[_Candidate]:
@@ -569,14 +679,14 @@ class _Doc:
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
         for m in w.inst_name_re.finditer(masked):
-            variant = m.group(1)
+            variant = _one_space(m.group(1))  # the pattern allows any spaces between words: "the Foreign  Office"
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
         for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
-            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[m.group(1)])))
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
         for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
-            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[m.group(2)])))
-        for m in _rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(w.inst_nouns) + r"))\s+in\s+").finditer(masked):
+            found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
+        for m in w.inst_in_re.finditer(masked):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
@@ -584,8 +694,8 @@ class _Doc:
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
-            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[dem]}"))
-        nouns = _rx(r"\s+(?:(?:" + _alt(self.cues["source_modifier"]) + r")\s+)*(?i:" + _alt(self.cues["source_noun"]) + r")(?![\w-])")
+            found.append((m.start(), m.end(), f"{kind} of {w.demonyms[_one_space(dem)]}"))
+        nouns = w.source_after_re
         for a, b, name in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
             if masked[a] == MASK or nouns.match(masked, b):
                 continue  # "a No 10 spokesman", "a White House official": the source is unnamed
@@ -631,22 +741,21 @@ class _Doc:
     def _intro_roles(self, c: _Candidate) -> set:
         """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
         w, roles = self.words, set()
-        before = self.masked[max(0, c.start - 60):c.start]
-        m = w.intro_before_re.search(before)
+        m = _intro_before(w, self.masked[max(0, c.start - 60):c.start])
         if m:
-            country = w.demonyms.get(m.group(1) or "", "")
+            country = w.demonyms.get(_one_space(m.group(1) or ""), "")
             of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
-            country = w.demonyms.get(of.group(1), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
+            country = w.demonyms.get(_one_space(of.group(1)), "") if of else country  # "Prime Minister Kristen Michal of Estonia"
             roles.add((country, w.nouns[" ".join(m.group(2).lower().split())]))
         m = w.intro_after_re.match(self.masked[c.end:c.end + 80])
         if m:
             dem, noun = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
-            roles.add((w.demonyms.get(dem or "", ""), w.nouns[" ".join(noun.lower().split())]))
+            roles.add((w.demonyms.get(_one_space(dem or ""), ""), w.nouns[" ".join(noun.lower().split())]))
         return roles
 
     def _take_title_prefix(self, c: _Candidate) -> None:
         """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
-        m = self.words.intro_before_re.search(self.masked[max(0, c.start - 60):c.start])
+        m = _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
         if m and "," not in m.group(0):
             start = c.start - len(m.group(0))
             the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
@@ -779,11 +888,11 @@ class _Doc:
         # titles
         found = []
         for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
-            if _rx(r"\s+(?:[A-Z]|(?:" + _alt(w.particles) + r")\s)").match(self.masked[m.end():]):
+            if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
-            found.append((m.start(), m.end(), w.demonyms[m.group(1)], w.nouns[" ".join(m.group(2).lower().split())]))
+            found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
         for m in w.of_title_re.finditer(self.masked):
-            found.append((m.start(), m.end(), w.demonyms[m.group(2)], w.nouns[" ".join(m.group(1).lower().split())]))
+            found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(2))], w.nouns[" ".join(m.group(1).lower().split())]))
         for m in w.bare_title_re.finditer(self.masked):
             role = w.nouns[" ".join(m.group(1).lower().split())]
             if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
@@ -830,14 +939,9 @@ class _Doc:
                 self.candidates.append(_Candidate(a, b, phrase, "", "unnamed", "title", "", possessive))
 
     def _unnamed(self) -> list[_Candidate]:
-        nouns = "|".join(sorted(map(re.escape, self.cues["source_noun"]), key=len, reverse=True))
-        mods = "|".join(sorted(map(re.escape, self.cues["source_modifier"]), key=len, reverse=True))
-        pattern = _rx(
-            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
-            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
-            r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
+        pattern = self.words.unnamed_re
         out = []
-        for m in _finditer_in_runs(pattern, self.masked, self.cues["source_noun"]):  # each match holds a source noun
+        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps):  # each holds a source noun
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:
@@ -866,15 +970,13 @@ class _Doc:
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
         out = []
         overlaps_taken = _overlap_test(taken)
-        token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
-        particles = _alt(p for p in self.words.particles if p.islower())
-        for m in _rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + particles + r")\s+)*" + token + r"){0,6})(?![\w-])").finditer(self.masked):
+        for m in self.words.unknown_re.finditer(self.masked):
             words = m.group(1).split()
             offset = m.start()
             while words and not (words[0] in self.words.particles and len(words) > 1) and (
                     words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
-                             or (re.sub(r"['\u2019]s$", "", words[0]).lower() in self.words.title_words and len(words) > 1)
-                             or (re.search(r"['\u2019]s$", words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
+                             or (_POSSESSIVE_END.sub("", words[0]).lower() in self.words.title_words and len(words) > 1)
+                             or (_POSSESSIVE_END.search(words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
                              or words[0].rstrip(".") in self.words.honorifics):
                 offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
                 words.pop(0)
@@ -891,12 +993,12 @@ class _Doc:
                 continue
             name = self.text[start:end]
             single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
-                                            or (_rx(r"(?<![\w-])(?:" + self.verb_re.pattern + r")\s+$").search(self.masked[max(0, start - 30):start])
+                                            or (self.words.verb_end_re.search(self.masked[max(0, start - 30):start])
                                                 and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
                     not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
-                    not re.search(self.words.label_re.pattern + r"$", self.masked[max(0, start - 25):start]):
+                    not self.words.label_end_re.search(self.masked[max(0, start - 25):start]):
                 continue
             if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
                 name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
@@ -913,7 +1015,7 @@ class _Doc:
         if not nouns:
             return
         described = None
-        for m in _rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(nouns) + r"))(?![\w-])(?!\s+of\s)").finditer(self.masked):
+        for m in self.words.anaphor_re.finditer(self.masked):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
@@ -950,20 +1052,38 @@ class _Doc:
 
     # -- helpers -----------------------------------------------------------------------------
     def sentence_of(self, pos: int) -> tuple[int, int]:
+        if self._sentence_starts is not None:  # sorted and not overlapping: the one sentence that can hold pos
+            k = bisect.bisect_right(self._sentence_starts, pos) - 1
+            if k >= 0 and pos < self.sentences[k][1]:
+                return self.sentences[k]
+            return (self.sentences[-1] if self.sentences else (0, len(self.text)))
         for a, b in self.sentences:
             if a <= pos < b:
                 return a, b
         return (self.sentences[-1] if self.sentences else (0, len(self.text)))
 
+    def starting_from(self, a: int) -> Iterator[_Candidate]:
+        """The candidates in reading order, less those that start before ``a`` (all of them while
+        the candidates are still being found)."""
+        if self._index is None:
+            return iter(self.candidates)
+        return itertools.islice(self.candidates, bisect.bisect_left(self._index[0], a), None)
+
     def candidate_at(self, start: int) -> _Candidate | None:
+        if self._index is not None:
+            return self._index[1].get(start)
         return next((c for c in self.candidates if c.start == start), None)
 
     def candidate_ending(self, end: int) -> _Candidate | None:
+        if self._index is not None:
+            return self._index[2].get(end)
         return next((c for c in self.candidates if c.end == end and not c.possessive), None)
 
     def subject(self, a: int, b: int, *, people_only: bool = True) -> _Candidate | None:
         """The first candidate in ``[a, b)`` not governed by a preposition (a rough subject)."""
-        for c in self.candidates:
+        for c in self.starting_from(a):
+            if c.start >= b and self._index is not None:
+                return None  # in reading order: this and every later candidate ends after b
             if c.start < a or c.end > b or c.possessive:
                 continue
             if people_only and c.speaker_type in ("country", "organisation"):
@@ -972,7 +1092,7 @@ class _Doc:
             if before and before[-1].lower().strip(",") in _PREPOSITIONS:
                 continue
             if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
-                named = next((o for o in self.candidates if o.start > c.start and o.speaker_type in ("person", "unknown")
+                named = next((o for o in self.starting_from(c.start + 1) if o.start > c.start and o.speaker_type in ("person", "unknown")
                               and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
                               and re.match(r"\s*,", self.masked[o.end:])), None)
                 if named is not None:
@@ -1084,19 +1204,30 @@ class _Doc:
         return None
 
 
+_POSSESSIVE_END = re.compile(r"['\u2019]s$")
+_TITLE_WORDS = {n: re.compile(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % n) for n in (4, 7)}  # title words before a name
+_LEAD = re.compile(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?")  # punctuation after a quotation
+
+
 def _after_subject(doc: _Doc, pos: int) -> re.Match | None:
     """The reporting verb after a subject, over auxiliaries and an age ("Mr Starmer, 62, said")."""
-    return _rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.verb_re.pattern + r")").match(doc.masked[pos:])  # also a party after the name: "De Wever (N-VA) said"
+    return doc.words.after_subject_re.match(doc.masked, pos)  # also a party after the name: "De Wever (N-VA) said"
 
 
 def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> _Candidate | None:
     """A person named after a few words of title at ``pos``: "MEA spokesperson Randhir Jaiswal",
     "Tory MP Richard Hawley" (the words before the name hold no verb or punctuation)."""
-    for c in doc.candidates:
-        if c.start <= pos or c.start > pos + 50:
+    # the first candidate starting in (pos, pos + 50] decides (candidates are in reading order)
+    first = bisect.bisect_right(doc._index[0], pos) if doc._index is not None else 0
+    for c in itertools.islice(doc.candidates, first, None):
+        if c.start <= pos:
+            continue
+        if c.start > pos + 50:
+            if doc._index is not None:
+                return None  # in reading order: no later candidate starts in range either
             continue
         between = doc.masked[pos:c.start]
-        if c.speaker_type in ("person", "unknown") and re.fullmatch(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % (7 if function_words else 4), between) \
+        if c.speaker_type in ("person", "unknown") and _TITLE_WORDS[7 if function_words else 4].fullmatch(between) \
                 and not re.search(r"[.!?]\s", between) \
                 and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
@@ -1106,14 +1237,13 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
 
 def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
     """``SPEAKER VERB`` or ``VERB SPEAKER`` starting at ``pos`` (after punctuation)."""
-    lead = re.match(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?", doc.masked[pos:])  # "'...' was how Meloni put it"
-    pos += lead.end()
+    pos = _LEAD.match(doc.masked, pos).end()  # "'...' was how Meloni put it"
     c = doc.candidate_at(pos) or _after_title_words(doc, pos)
     if c is not None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = _rx(doc.verb_re.pattern + r"\s+").match(doc.masked[pos:])
+    m = doc.words.verb_space_re.match(doc.masked[pos:])  # a slice: the verb's look-behind sees no character before pos
     if m:
         c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
@@ -1154,7 +1284,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     acc = re.search(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+", doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
-        c = next((c for c in doc.candidates if zone_start <= c.start < zone_start + 80 and c.end <= s_end
+        c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, " ".join(acc.group(0).lower().split()), "according-to"
@@ -1172,8 +1302,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if found is not None:
         return found, "", "label"
     # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
-    doc_label = _rx(r"\s+(?i:(" + _alt(doc.cues["document_noun"]) + r"))\s*:\s")
-    for c in doc.candidates:
+    doc_label = doc.words.doc_label_re
+    for c in doc.starting_from(s_start):
         if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
             m = doc_label.match(doc.masked, c.end)
             if m and m.end() <= open_at:
@@ -1185,14 +1315,14 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if re.search(r":\s*$", pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
-            c = next((c for c in doc.candidates if s_start <= c.start < open_at and c.possessive
+            c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
                       and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
             return c, verb.group(1) if verb else "", "colon"
     # verb before
     verbs = list(doc.verb_re.finditer(pre))
-    passive = _rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + doc.verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+").search(pre)
+    passive = doc.words.passive_re.search(pre)
     if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
         agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
         if agent:
@@ -1268,7 +1398,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
     if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
         last = speech[-1]["_cand"]
-        for c in doc.candidates:
+        for c in doc.starting_from(s_start):
             if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
                 r = doc.resolve(c, c.start)
                 if r is not None and r.actor and r.actor == last.actor:
@@ -1283,16 +1413,15 @@ def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close
     отмечают"): "At Matignon, it is underlined that ... '...'", "From the Chancellery it was said
     that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
     the message", which goes to the institution named before it in the paragraph."""
-    verb = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + doc.verb_re.pattern + r")"
     place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
-    for c in doc.candidates:
+    for c in doc.starting_from(s_start):
         if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
-            m = _rx(r",?\s+" + verb).match(doc.masked, c.end)
+            m = doc.words.impersonal_before_re.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1)
-    m = _rx(r"[\s,.;\u2014\u2013-]*" + verb).match(doc.masked, close_at)
+    m = doc.words.impersonal_after_re.match(doc.masked, close_at)
     if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
-        groups = [c for c in doc.candidates if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
+        groups = [c for c in doc.starting_from(para_start) if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
         if groups:
             return groups[-1], m.group(1)
     return None
@@ -1316,7 +1445,7 @@ def _stance_subject(doc: _Doc, s_start: int) -> _Candidate | None:
     c = doc.subject(a, b)
     if c is None or c.speaker_type not in ("person", "unknown", "pronoun", "group"):
         return None
-    verb = _rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + doc.words.stance_verb_re.pattern + r")").match(doc.masked[c.end:b])
+    verb = doc.words.stance_after_re.match(doc.masked[c.end:b])
     if verb is None:
         return None
     return doc.resolve(c, c.start)
@@ -1359,7 +1488,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 continue
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
-            c = next((c for c in doc.candidates if pos <= c.start <= pos + 4 and c.end <= b), None)
+            c = next((c for c in doc.starting_from(pos) if pos <= c.start <= pos + 4 and c.end <= b), None)
             if c is None:
                 c = _after_title_words(doc, pos, function_words=True)
                 c = c if c is not None and c.end <= b else None
@@ -1393,8 +1522,10 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
+    stamp = None
     if actors is None and titles is None:  # the data directory's own tables: compiled once per process
-        actors, titles, lexicon, cues, stop, words = _default_resources(resource_stamp(directory))
+        stamp = resource_stamp(directory)
+        actors, titles, lexicon, cues, stop, words = _default_resources(stamp)
     else:
         actors = load_actors(directory) if actors is None else actors
         titles = load_titles(directory) if titles is None else titles
@@ -1406,9 +1537,30 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             spans = sentence_spans(text, data_dir=directory)
-            yield spans, _Doc(doc_id, text, dates.get(doc_id), lexicon, actors, cues, stop, spans, words)
+            when = dates.get(doc_id)
+            if stamp is None:
+                yield spans, _Doc(doc_id, text, when, lexicon, actors, cues, stop, spans, words)
+            else:
+                day = None if _missing_date(when) else pd.Timestamp(when).date()
+                yield spans, _shared_doc(doc_id, text, day, tuple(spans), stamp).fresh()
 
     return lexicon, documents()
+
+
+@lru_cache(maxsize=256)  # a pipeline batch (100, or 200 in benchmarks/run.py): its quotes and indirect stages share each document
+def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Doc":
+    """A document prepared for attribution with the data directory's own tables, remembered for
+    the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
+    preparation changes a document but its list of speakers)."""
+    actors, _titles, lexicon, cues, stop, words = _default_resources(stamp)
+    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp))
+
+
+@lru_cache(maxsize=4)
+def _default_genders(stamp: tuple) -> dict:
+    """Each actor's gender in the data directory's ``actors.csv`` (read-only for its users)."""
+    actors = _default_resources(stamp)[0]
+    return dict(zip(actors["actor"], actors["gender"]))
 
 
 @lru_cache(maxsize=4)
@@ -1545,7 +1697,7 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
-            for m in _rx(r"(?<![\w-])(" + doc.verb_re.pattern + r")\s*,?\s+that\s+").finditer(doc.masked[a:b]):
+            for m in doc.words.indirect_re.finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])
                 before = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", before).rstrip()

@@ -30,7 +30,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
-from corpus_tools.resources import read_table
+from corpus_tools.resources import read_table, resource_stamp
 
 ACTOR_COLUMNS = ["actor", "type", "country", "role", "gender", "side", "aliases"]
 ACTOR_TYPES = ("person", "country", "organisation")
@@ -258,6 +258,65 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         yield from pattern.finditer(text, starts[i], ends[i])
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -> Iterator[re.Match]:
+    """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
+    most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
+    next occurrence of a word, not at every position of the run.
+
+    Exact: a match starting at ``s`` holds a word at some ``q >= s`` with at most ``max_gaps``
+    runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
+    ``s`` is not before the start so found (the searches run over the whole text and see it
+    around their bounds, as :meth:`re.Pattern.finditer` does). Falls back to the whole search as
+    :func:`_finditer_in_runs` does.
+    """
+    runs, hits = _runs_of(text), _words_re(frozenset(words))
+    if runs is None or hits is None:
+        yield from pattern.finditer(text)
+        return
+    _, starts, ends = runs
+    found = [(h.start(), h.end()) for h in hits.finditer(runs[0])]
+    in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
+    if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
+        yield from pattern.finditer(text)
+        return
+    k = 0
+    while k < len(found):
+        i = in_run[k]
+        run_start, run_end = starts[i], ends[i]
+        at = run_start
+        while k < len(found) and found[k][0] < run_end:
+            h_start, h_end = found[k]
+            if h_end <= at:
+                k += 1
+                continue
+            gaps = [g.end() for g in _SPACES.finditer(text, max(run_start, h_start - 40 * (max_gaps + 1)), h_start)]
+            lo = gaps[-(max_gaps + 1)] if len(gaps) > max_gaps else run_start
+            m = pattern.search(text, max(at, lo), run_end)
+            if m is None or m.end() == m.start():
+                if m is not None:  # an empty match: leave the rest of the run to finditer's own rules
+                    yield from pattern.finditer(text, m.start(), run_end)
+                break
+            yield m
+            at = m.end()
+        while k < len(found) and found[k][0] < run_end:
+            k += 1
+
+
+def _first_char_ahead(words) -> str:
+    """A look-ahead for the first characters of ``words``, to open a case-sensitive pattern whose
+    matches start with one of them: it matches where the pattern can, and lets the regular
+    expression engine skip other positions quickly (a look-behind first does not). Empty when a
+    word is empty or starts with a space (written as ``\\s+``, any space can start the match)."""
+    words = list(words)
+    if not words or any(not w or w[0].isspace() for w in words):
+        return ""
+    chars = {w[0] for w in words}
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the mentions memo
 class Lexicon:
     """Compiled name and title patterns (built once per process for the same actors and titles)."""
@@ -310,12 +369,21 @@ def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
             surname = row.type == "person" and (alias in last_names or len(alias.split()) == 1)
             info.setdefault(alias, (row.actor, "surname" if surname else "alias", row.type))
     surfaces = sorted(info, key=lambda s: (-len(s), s))
-    names = re.compile(r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE + r"(?![\w])")
+    names = re.compile(_first_char_ahead(surfaces) + r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE
+                       + r"(?![\w])")
     phrases = sorted(set(titles["title"]), key=lambda s: (-len(s), s))
     title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
                           + r")(?![\w])", re.IGNORECASE)
     generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
     return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors, frozenset(titles["title"]))
+
+
+@lru_cache(maxsize=4)
+def _default_lexicon(stamp: tuple) -> Lexicon:
+    """The lexicon of one data directory's actors and titles, keyed by
+    :func:`corpus_tools.resources.resource_stamp` (an edited table is read again)."""
+    directory = Path(stamp[0])
+    return build_lexicon(load_actors(directory), load_titles(directory))
 
 
 def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = False) -> list[dict]:
@@ -340,7 +408,7 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
     for m in lexicon.names.finditer(text):
         actor, how, kind = lexicon.name_info[m.group(1)]
         found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
-    titles = list(_finditer_in_runs(lexicon.titles, text, lexicon.title_words))  # each match holds a title
+    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:
@@ -367,8 +435,26 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
             merged.append({"start": start, "end": t.end(), "surface": t.group(0), "actor": holder, "how": "title",
                            "type": "person"})
             taken.append((start, t.end()))
-    keep = [f for f in found if not any(a <= f["start"] < b for a, b in taken)]
+    covered = _covers(taken)
+    keep = [f for f in found if not covered(f["start"])]
     return tuple(sorted(keep + merged, key=lambda f: (f["start"], f["end"])))
+
+
+def _covers(spans: list[tuple[int, int]]):
+    """A function ``x -> bool``: does one of ``spans`` hold ``x`` (``a <= x < b``)? The spans
+    sorted by start once, with the running maximum of their ends, instead of a scan for each x."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach, furthest = [], -1
+    for _, b in ordered:
+        furthest = max(furthest, b)
+        reach.append(furthest)
+
+    def covers(x: int) -> bool:
+        k = bisect.bisect_right(starts, x)  # the spans with a <= x
+        return k > 0 and reach[k - 1] > x
+
+    return covers
 
 
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
@@ -411,9 +497,12 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     from corpus_tools.tokens import sentence_spans
 
     directory = _data_dir(data_dir)
-    actors = load_actors(directory) if actors is None else actors
-    titles = load_titles(directory) if titles is None else titles
-    lexicon = build_lexicon(actors, titles)
+    if actors is None and titles is None:  # the data directory's own tables: read and compiled once per process
+        lexicon = _default_lexicon(resource_stamp(directory))
+    else:
+        actors = load_actors(directory) if actors is None else actors
+        titles = load_titles(directory) if titles is None else titles
+        lexicon = build_lexicon(actors, titles)
     dates = document_dates(corpus, directory)
     rows = []
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):

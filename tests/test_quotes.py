@@ -510,3 +510,14 @@ def test_participles_labels_institutions_and_titles_in_other_house_styles(text, 
 ])
 def test_labels_anaphors_and_datelines_in_other_house_styles(text, expected):
     assert _speakers(text, "2026-01-06") == expected
+
+
+@pytest.mark.parametrize("spaces", [" ", "  ", "\n"])
+def test_institution_and_country_names_with_any_spaces(spaces):
+    """Name patterns allow any spaces between words; the tables' keys have one ("the Foreign  Office")."""
+    text = (f"The Foreign{spaces}Office said: \u201cWe stand with Ukraine.\u201d "
+            f"The South{spaces}Korean foreign ministry said: \u201cWe agree.\u201d")
+    q = quotes(_docs(d=text))
+    assert q[["text", "speaker", "speaker_type"]].values.tolist() == [
+        ["We stand with Ukraine.", "foreign ministry of United Kingdom", "group"],
+        ["We agree.", "foreign ministry of South Korea", "group"]]

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from corpus_tools import load_actors, load_titles
-from corpus_tools.quotes import _overlap_test, _prepared_documents, _rx, load_style_suite
-from corpus_tools.speakers import _finditer_in_runs, build_lexicon, find_mentions
+from corpus_tools.quotes import _intro_before, _overlap_test, _prepared_documents, _rx, load_style_suite
+from corpus_tools.speakers import _covers, _finditer_in_runs, _finditer_near_words, build_lexicon, find_mentions
 from corpus_tools.tokens import _TOKEN_REGEX, sentence_spans, word_spans
 
 EDGE_CASES = [
@@ -69,6 +69,49 @@ def test_titles_searched_in_clauses_equal_the_whole_search(texts):
         assert spans(_finditer_in_runs(lexicon.titles, text, lexicon.title_words)) == spans(lexicon.titles.finditer(text))
 
 
+def test_searching_a_few_words_before_each_cue_finds_every_match(documents, texts):
+    """Titles (at most "the" before the title) and unnamed sources (at most ``unnamed_gaps``
+    spaces before the source noun) searched from just before each cue word: the same matches
+    as the whole search, also with the spacing and capitals of the text changed."""
+    lexicon = build_lexicon(load_actors(), load_titles())
+    w, cues = documents[0].words, documents[0].cues
+    rng = random.Random(11)
+
+    def respaced(text: str) -> str:
+        chars = list(text)
+        for _ in range(len(chars) // 20):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice(["  ", "\n", " \t "]) if chars[i] == " " else rng.choice([chars[i].upper(), chars[i].lower()])
+        return "".join(chars)
+
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    checked = 0
+    for text in pool + [respaced(t) for t in pool if t]:
+        for pattern, words, gaps in ((lexicon.titles, lexicon.title_words, 1), (w.unnamed_re, cues["source_noun"], w.unnamed_gaps)):
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_near_words(pattern, text, words, gaps)) == expected, (text[:40], pattern.pattern[:60])
+            checked += len(expected)
+    assert checked > 500
+
+
+def test_title_before_a_name_skipped_only_where_the_search_finds_nothing(documents):
+    """``_intro_before`` (no search when the text cannot end with a leader noun) equals the search
+    on the 60 characters before every candidate and before every word of the documents."""
+    w = documents[0].words
+    windows = ["Polish Prime Minister ", "the U.K. prime minister, ", "PRIME MINISTER,\n", "the premier's ",
+               "Prime Minister\u2019", "ministe\u017f ", "\u212aing ", "x-president ", "", " , ", "Foreign Minister ,  "]
+    for doc in documents:
+        starts = [c.start for c in doc.candidates] + [m.start() for m in re.finditer(r"\b\w", doc.masked)]
+        windows += [doc.masked[max(0, a - 60):a] for a in starts]
+    found = 0
+    for window in windows:
+        expected = w.intro_before_re.search(window)
+        got = _intro_before(w, window)
+        assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), window
+        found += expected is not None
+    assert found > 50
+
+
 def test_a_word_outside_the_run_characters_falls_back_to_the_whole_search():
     pattern = re.compile(r"AT&T|Mr")
     assert spans(_finditer_in_runs(pattern, "AT&T and Mr X", ["AT&T", "Mr"])) == [((0, 4), ()), ((9, 11), ())]
@@ -83,6 +126,15 @@ def test_overlap_by_bisection_equals_the_scan():
             start = rng.randint(0, 520)
             end = start + rng.randint(1, 40)
             assert overlaps(start, end) == any(a < end and start < b for a, b in taken)
+
+
+def test_covering_by_bisection_equals_the_scan():
+    rng = random.Random(8)
+    for _ in range(300):
+        taken = [(a, a + rng.randint(0, 30)) for a in (rng.randint(0, 500) for _ in range(rng.randint(0, 12)))]
+        covers = _covers(taken)
+        for x in range(0, 540, 3):
+            assert covers(x) == any(a <= x < b for a, b in taken)
 
 
 def test_tokenising_chunk_by_chunk_equals_the_whole_text(texts):
@@ -128,15 +180,21 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
 
     def tables():
         speakers._all_mentions.cache_clear()
+        quotes_module._shared_doc.cache_clear()
         found = quotes(docs)
         return mentions(docs), found, tone_toward(docs, quotes=found)
 
     fast = tables()
     whole = lambda pattern, text, words: pattern.finditer(text)  # noqa: E731
+    whole_near = lambda pattern, text, words, gaps: pattern.finditer(text)  # noqa: E731
     monkeypatch.setattr(speakers, "_finditer_in_runs", whole)
     monkeypatch.setattr(quotes_module, "_finditer_in_runs", whole)
+    monkeypatch.setattr(speakers, "_finditer_near_words", whole_near)
+    monkeypatch.setattr(quotes_module, "_finditer_near_words", whole_near)
+    quotes_module._shared_doc.cache_clear()
     slow = tables()
     speakers._all_mentions.cache_clear()
+    quotes_module._shared_doc.cache_clear()
     for a, b in zip(fast, slow):
         pd.testing.assert_frame_equal(a, b)
     assert len(fast[1]) > 100
