@@ -509,6 +509,51 @@ def _actor_names(data_dir: Path | str | None) -> set[str]:
     return {" ".join(quote_tokens(n)) for n in names}
 
 
+def _quote_candidates(unique: list[tuple], doc_sets: list[set], docs: list, *, min_tokens: int, min_overlap: float,
+                      chunk: int = 500_000) -> list[tuple[int, int, float]]:
+    """The pairs of distinct quotation texts :func:`_quote_links` compares: ``(a, b, bound)``
+    with ``a < b``, sharing a ``min_tokens``-token shingle, not both from one single document,
+    whose bound (tokens the shorter could align: the shared bag of tokens over its length)
+    is at least ``min_overlap``; most promising first (bound descending, then ``a, b``).
+
+    Found with sparse products, not pair by pair: texts x shingles times its transpose gives
+    the pairs sharing a shingle (each once); the bound is the dot product of rows of 0/1
+    features (token, its k-th occurrence), which sums the smaller count of each token."""
+    shingles: dict[tuple, int] = {}
+    s_rows, s_cols = [], []
+    features: dict[tuple, int] = {}
+    f_rows, f_cols = [], []
+    for u, t in enumerate(unique):
+        for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
+            s_rows.append(u)
+            s_cols.append(shingles.setdefault(shingle, len(shingles)))
+        seen: Counter = Counter()
+        for w in t:
+            seen[w] += 1
+            f_rows.append(u)
+            f_cols.append(features.setdefault((w, seen[w]), len(features)))
+    n = len(unique)
+    if n < 2 or not shingles:
+        return []
+    by_shingle = sparse.csr_matrix((np.ones(len(s_rows), np.int32), (s_rows, s_cols)), shape=(n, len(shingles)))
+    pairs = sparse.triu(by_shingle @ by_shingle.T, k=1).tocoo()
+    a, b = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+    # a pair whose texts all come from one and the same document cannot match across documents
+    number = {d: i for i, d in enumerate(dict.fromkeys(docs))}
+    single = np.array([number[next(iter(ds))] if len(ds) == 1 else -1 for ds in doc_sets], dtype=np.int64)
+    keep = (single[a] < 0) | (single[a] != single[b])
+    a, b = a[keep], b[keep]
+    bags = sparse.csr_matrix((np.ones(len(f_rows)), (f_rows, f_cols)), shape=(n, len(features)))
+    lengths = np.array([len(t) for t in unique], dtype=np.int64)
+    shared = np.concatenate([np.asarray(bags[a[k:k + chunk]].multiply(bags[b[k:k + chunk]]).sum(axis=1)).ravel()
+                             for k in range(0, len(a), chunk)] or [np.zeros(0)])
+    bound = np.rint(shared).astype(np.int64) / np.minimum(lengths[a], lengths[b])
+    keep = bound >= min_overlap
+    a, b, bound = a[keep], b[keep], bound[keep]
+    order = np.lexsort((b, a, -bound))
+    return list(zip(a[order].tolist(), b[order].tolist(), bound[order].tolist()))
+
+
 def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_tokens: int
                  ) -> tuple[list[int], np.ndarray]:
     """What comparing every pair of quotations (from different documents) with
@@ -551,20 +596,7 @@ def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_t
                 for i in m:
                     union(m[0], i)
                     best[i] = 1.0
-    index: dict[tuple, list[int]] = {}
-    for u, t in enumerate(unique):
-        for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
-            index.setdefault(shingle, []).append(u)
-    bags = [Counter(t) for t in unique]
-    candidates: dict[tuple[int, int], float] = {}
-    for group in index.values():
-        for x, a in enumerate(group):
-            for b in group[x + 1:]:
-                if (a, b) in candidates or len(doc_sets[a] | doc_sets[b]) < 2:
-                    continue
-                small, large = (bags[a], bags[b]) if len(bags[a]) <= len(bags[b]) else (bags[b], bags[a])
-                shared = sum(min(n, large.get(w, 0)) for w, n in small.items())
-                candidates[(a, b)] = shared / min(len(unique[a]), len(unique[b]))
+    candidates = _quote_candidates(unique, doc_sets, docs, min_tokens=min_tokens, min_overlap=min_overlap)
     lowest = [np.nanmin(best[m]) if not np.isnan(best[m]).any() else -1.0 for m in members]
 
     def matches(a: tuple, b: tuple) -> tuple[bool, float]:
@@ -572,14 +604,12 @@ def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_t
         return overlap >= min_overlap and longest >= min_tokens, overlap
 
     def raise_best(u: int, partner: int, overlap: float) -> None:
-        for i in members[u]:
-            if doc_sets[partner] - {docs[i]}:
-                best[i] = np.fmax(best[i], overlap)
+        others = doc_sets[partner]
+        raised = members[u] if len(others) > 1 else [i for i in members[u] if docs[i] not in others]
+        best[raised] = np.fmax(best[raised], overlap)  # members with a partner in another document
         lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
 
-    for (a, b), bound in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
-        if bound < min_overlap:
-            continue
+    for a, b, bound in candidates:
         if bound <= lowest[a] and bound <= lowest[b] and find(members[a][0]) == find(members[b][0]):
             continue  # cannot change a group or raise a best overlap
         ta, tb = unique[a], unique[b]
@@ -685,7 +715,8 @@ def quote_sharing(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     n_speech = g[g["kind"] == "speech"].groupby("doc_id").size()
     n_shared = g[g["n_docs"] > 1].groupby("doc_id").size()
     n_excl = g[(g["n_docs"] == 1) & (g["kind"] == "speech")].groupby("doc_id").size()
-    left = left_out_quotes(g, corpus).groupby("doc_id").size()
+    left = left_out_counts(g, corpus)
+    left = left[~left.index.duplicated()]
     out = docs.assign(n_speech=docs["doc_id"].map(n_speech), n_shared=docs["doc_id"].map(n_shared),
                       n_exclusive=docs["doc_id"].map(n_excl), n_left_out=docs["doc_id"].map(left))
     cols = ["n_speech", "n_shared", "n_exclusive", "n_left_out"]
@@ -693,41 +724,108 @@ def quote_sharing(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+def _speech_groups_by_meeting(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """The members of groups with a speech member, each with its report's meeting (from
+    ``corpus``; reports without a meeting left out), in the order of ``groups``."""
+    g = groups.drop(columns=["outlet", "meeting_id"], errors="ignore").merge(
+        corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
+    speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
+    return g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
+
+
+def left_out_counts(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.Series:
+    """How many quotations each report left out (the rows :func:`left_out_quotes` would give
+    it without ``top_k``), counted without listing them: the groups with a speech member in
+    the report's meeting minus those the report carries. Linear in the groups and reports.
+
+    Returns a Series indexed by the ``doc_id`` of ``corpus`` (0 for a report without a meeting).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g001", "g002"], "doc_id": ["a", "b", "b"], "kind": ["scare", "speech", "speech"]})
+    >>> left_out_counts(g, corpus).tolist()
+    [1, 0, 2]
+    """
+    g = _speech_groups_by_meeting(groups, corpus)
+    per_meeting = g.drop_duplicates(["meeting_id", "group_id"]).groupby("meeting_id").size()
+    carried = g.drop_duplicates(["doc_id", "group_id"]).groupby("doc_id").size()
+    docs = corpus["doc_id"]
+    total = corpus["meeting_id"].map(per_meeting).fillna(0).to_numpy(np.int64)
+    own = docs.map(carried).fillna(0).to_numpy(np.int64)
+    return pd.Series(total - own, index=pd.Index(docs, name="doc_id"), name="n_left_out", dtype="int64")
+
+
+def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame, *, top_k: int | None = None,
+                    max_quoted_in: int | None = None) -> pd.DataFrame:
     """What each report left out: quotations (groups with at least one speech member) carried
     by other reports of the same meeting but not by this one.
 
     Returns ``meeting_id, doc_id, outlet, group_id, group_speaker, quoted_in, text`` (``text``
     from the first report carrying it, ``quoted_in`` the ``;``-joined doc_ids). A meeting with
-    one report has nothing left out.
+    one report has nothing left out. Sorted by ``meeting_id, doc_id, group_id``.
+
+    The full table has a row for every report and every quotation of its meeting it does not
+    carry: with R reports of a meeting and G quotations among them, up to R x G rows, which
+    grows with the square of the corpus (an exclusive quote is left out by every other
+    report). ``top_k`` bounds it: each report keeps the ``top_k`` quotations it left out that
+    the most reports of the meeting carry (ties to the first ``group_id``), and
+    ``max_quoted_in`` lists at most that many carriers, then ``;+N more`` (the count is in
+    :func:`left_out_counts`). Only the candidates are built (per report, ``top_k`` plus the
+    groups it carries), so memory follows the reports, not the pairs. ``None`` keeps all.
 
     Examples
     --------
-    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "meeting_id": ["m", "m"]})
-    >>> g = pd.DataFrame({"group_id": ["g001"], "doc_id": ["b"], "kind": ["speech"], "meeting_id": ["m"],
-    ...                   "group_speaker": ["Keir Starmer"], "text": ["Talks go on."]})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g001", "g002"], "doc_id": ["b", "c", "b"], "kind": ["speech"] * 3,
+    ...                   "group_speaker": ["Keir Starmer"] * 3, "text": ["Talks go on.", "Talks go on.", "We agreed."]})
     >>> left_out_quotes(g, corpus)[["doc_id", "group_id", "quoted_in"]].values.tolist()
-    [['a', 'g001', 'b']]
+    [['a', 'g001', 'b;c'], ['a', 'g002', 'b'], ['c', 'g002', 'b']]
+    >>> left_out_quotes(g, corpus, top_k=1, max_quoted_in=1)[["doc_id", "group_id", "quoted_in"]].values.tolist()
+    [['a', 'g001', 'b;+1 more'], ['c', 'g002', 'b']]
     """
     columns = ["meeting_id", "doc_id", "outlet", "group_id", "group_speaker", "quoted_in", "text"]
-    g = groups.drop(columns=["outlet", "meeting_id"], errors="ignore").merge(
-        corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
-    speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
-    g = g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
+    if top_k is not None and top_k < 1:
+        raise CorpusError(f"top_k must be at least 1 (or None for every quotation left out), got {top_k}")
+    g = _speech_groups_by_meeting(groups, corpus)
     g = g.assign(_row=np.arange(len(g)))
     if g.empty:
         return pd.DataFrame(columns=columns)
     first = g.sort_values(["meeting_id", "group_id", "doc_id", "_row"], kind="stable").drop_duplicates(["meeting_id", "group_id"])
     first = first.assign(group_speaker=first["group_speaker"] if "group_speaker" in first else "",
                          text=first["text"] if "text" in first else "")
-    carriers = g.groupby(["meeting_id", "group_id"], sort=False)["doc_id"].agg(lambda d: ";".join(sorted(set(d))))
+    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates()
+
+    def joined(docs: pd.Series) -> str:
+        names = sorted(set(docs))
+        if max_quoted_in is not None and len(names) > max_quoted_in:
+            return ";".join(names[:max_quoted_in]) + f";+{len(names) - max_quoted_in} more"
+        return ";".join(names)
+
+    by_group = carried.groupby(["meeting_id", "group_id"], sort=False)["doc_id"]
     first = first[["meeting_id", "group_id", "group_speaker", "text"]].merge(
-        carriers.rename("quoted_in").reset_index(), on=["meeting_id", "group_id"])
+        by_group.agg(joined).rename("quoted_in").reset_index(), on=["meeting_id", "group_id"]).merge(
+        by_group.size().rename("_carriers").reset_index(), on=["meeting_id", "group_id"])
+    # each meeting's groups, most carried first: a report's top_k left out are the first top_k it does not carry
+    first = first.sort_values(["meeting_id", "_carriers", "group_id"], ascending=[True, False, True], kind="stable")
+    first = first.reset_index(drop=True)
     reports = corpus[["meeting_id", "doc_id", "outlet"]].dropna(subset=["meeting_id"])
-    out = first.merge(reports, on="meeting_id")
-    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates().assign(_carried=True)
-    out = out.merge(carried, on=["meeting_id", "group_id", "doc_id"], how="left")
-    out = out[out["_carried"].isna()][columns]
+    reports = reports[reports["meeting_id"].isin(set(first["meeting_id"]))].reset_index(drop=True)
+    meeting_start = first.groupby("meeting_id", sort=False).size()
+    n_groups = reports["meeting_id"].map(meeting_start).to_numpy(np.int64)
+    offset = pd.Series(np.cumsum(meeting_start.to_numpy()) - meeting_start.to_numpy(), index=meeting_start.index)
+    offset = reports["meeting_id"].map(offset).to_numpy(np.int64)
+    own = reports["doc_id"].map(carried.groupby("doc_id").size()).fillna(0).to_numpy(np.int64)
+    take = n_groups if top_k is None else np.minimum(n_groups, top_k + own)
+    report_of = np.repeat(np.arange(len(reports)), take)
+    position = np.arange(len(report_of)) - np.repeat(np.cumsum(take) - take, take) + np.repeat(offset, take)
+    out = pd.concat([reports.iloc[report_of][["doc_id", "outlet"]].reset_index(drop=True),
+                     first.iloc[position].reset_index(drop=True)], axis=1)
+    out = out.merge(carried.assign(_carried=True), on=["meeting_id", "group_id", "doc_id"], how="left")
+    out = out[out["_carried"].isna()]
+    if top_k is not None:
+        out = out[out.groupby("doc_id", sort=False).cumcount() < top_k]
+    out = out[columns]
     if out.empty:
         return pd.DataFrame(columns=columns)
     return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)

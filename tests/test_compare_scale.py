@@ -406,3 +406,54 @@ def test_text_reuse_without_the_passages(small):
     full = cp.text_reuse(toks, corpus)
     pd.testing.assert_frame_equal(cp.text_reuse(toks, corpus, text=False), full[cp.REUSE_COLUMNS[:5]])
     assert len(full) > 100
+
+
+# ------------------------------------------------------------------- bounded left-out table
+
+def _many_reports(n_reports=12, n_exclusive=3):
+    """One meeting of ``n_reports`` reports: a quotation carried by reports 0-5, one by 0-2, and
+    ``n_exclusive`` exclusive quotations per report (each left out by every other report)."""
+    docs = [f"d{i:02d}" for i in range(n_reports)]
+    corpus = pd.DataFrame({"doc_id": docs, "outlet": [f"O{i % 3}" for i in range(n_reports)], "meeting_id": "m"})
+    rows = [("g001", d) for d in docs[:6]] + [("g002", d) for d in docs[:3]]
+    k = 3
+    for d in docs:
+        for _ in range(n_exclusive):
+            rows.append((f"g{k:03d}", d))
+            k += 1
+    groups = pd.DataFrame(rows, columns=["group_id", "doc_id"]).assign(
+        kind="speech", group_speaker="S", text=lambda g: "text of " + g["group_id"])
+    return corpus, groups.assign(n_docs=groups.groupby("group_id")["doc_id"].transform("nunique"))
+
+
+def test_left_out_top_k_keeps_the_most_carried_and_counts_stay_complete():
+    corpus, groups = _many_reports()
+    full = cp.left_out_quotes(groups, corpus)
+    # every report leaves out every group of the meeting it does not carry: 2 + 36 groups in all
+    per_doc = full.groupby("doc_id").size()
+    assert per_doc["d00"] == 38 - 2 - 3 and per_doc["d11"] == 38 - 3
+    assert len(full) == sum(38 - (2 if i < 3 else 1 if i < 6 else 0) - 3 for i in range(12))
+    pd.testing.assert_series_equal(cp.left_out_counts(groups, corpus), per_doc.rename("n_left_out").astype("int64"),
+                                   check_index_type=False)
+    bounded = cp.left_out_quotes(groups, corpus, top_k=2, max_quoted_in=2)
+    assert bounded.groupby("doc_id").size().eq(2).all() and len(bounded) == 24
+    # d11 carries nothing shared: it left out g001 (6 reports) and g002 (3 reports) first
+    assert bounded.loc[bounded["doc_id"] == "d11", "group_id"].tolist() == ["g001", "g002"]
+    assert bounded.loc[bounded["doc_id"] == "d11", "quoted_in"].tolist() == ["d00;d01;+4 more", "d00;d01;+1 more"]
+    # d04 carries g001: g002 (3 reports), then the first exclusive group by group_id (d00's first)
+    assert bounded.loc[bounded["doc_id"] == "d04", "group_id"].tolist() == ["g002", "g003"]
+    # the bounded rows are rows of the full table (quoted_in apart), in its order
+    key = ["meeting_id", "doc_id", "group_id"]
+    assert bounded[key].merge(full[key]).shape[0] == len(bounded)
+    assert cp.quote_sharing(groups, corpus).set_index("doc_id")["n_left_out"].tolist() == per_doc.tolist()
+    with pytest.raises(CorpusError, match="top_k"):
+        cp.left_out_quotes(groups, corpus, top_k=0)
+
+
+def test_left_out_top_k_on_the_corpus_is_the_full_table_when_the_bound_is_not_reached(case):
+    corpus, _, quotes = case
+    groups = cp.quote_groups(quotes, corpus)
+    full = cp.left_out_quotes(groups, corpus)
+    most = int(full.groupby("doc_id").size().max())
+    pd.testing.assert_frame_equal(cp.left_out_quotes(groups, corpus, top_k=most, max_quoted_in=len(corpus)), full)
+    assert len(cp.left_out_quotes(groups, corpus, top_k=1)) == full["doc_id"].nunique()
