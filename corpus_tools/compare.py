@@ -831,6 +831,27 @@ def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame, *, top_k: int | 
     return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
 
 
+def left_out_table(groups: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, top_k: int = 20,
+                   max_quoted_in: int = 10) -> pd.DataFrame:
+    """The left-out table drawn for the corpus it is given: up to ``max_docs`` reports, every
+    quotation each report left out (:func:`left_out_quotes`); beyond, the ``top_k`` per
+    report that the most reports of its meeting carry, with at most ``max_quoted_in``
+    carriers named, so that the table grows with the reports, not with reports x quotations
+    (the complete count per report is ``n_left_out`` of :func:`quote_sharing`).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g002", "g003"], "doc_id": ["b", "b", "c"], "kind": ["speech"] * 3,
+    ...                   "group_speaker": ["S"] * 3, "text": ["One.", "Two.", "Three."]})
+    >>> len(left_out_table(g, corpus)), len(left_out_table(g, corpus, max_docs=2, top_k=1))
+    (6, 3)
+    """
+    if corpus["doc_id"].nunique() <= max_docs:
+        return left_out_quotes(groups, corpus)
+    return left_out_quotes(groups, corpus, top_k=top_k, max_quoted_in=max_quoted_in)
+
+
 def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     """Which report of each meeting quoted whom (direct speech only), and whom it left out.
 
@@ -871,7 +892,8 @@ def _word_arrays(words: pd.DataFrame):
     first row, each word's position in its document, and each document's length in words."""
     docs = sorted(words["doc_id"].unique())
     doc_no = pd.Index(docs).get_indexer(words["doc_id"])
-    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    ids = (words["word_id"].to_numpy(np.int64) if "word_id" in words.columns
+           else pd.factorize(words["lower"].astype(str))[0].astype(np.int64))
     content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
     token_ids = words["token_id"].to_numpy(np.int64)
     starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
@@ -879,6 +901,66 @@ def _word_arrays(words: pd.DataFrame):
     position = np.arange(len(ids)) - first[doc_no] if len(ids) else np.zeros(0, np.int64)
     length = np.bincount(doc_no, minlength=len(docs))
     return docs, doc_no, ids, content, token_ids, starts, ends, first, position, length
+
+
+REUSE_WORD_COLUMNS = ["doc_id", "word_id", "is_stop", "token_id", "start", "end"]
+
+
+def _reuse_word_rows(toks: pd.DataFrame) -> pd.DataFrame:
+    """The word tokens of a tokens table (or of :func:`reuse_words`), sorted by ``doc_id, token_id``."""
+    if "word_id" in toks.columns:
+        check_tokens(toks, REUSE_WORD_COLUMNS)
+        words = toks
+    else:
+        check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+        words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)]
+    return words.sort_values(["doc_id", "token_id"], kind="stable")
+
+
+def reuse_words(tables, *, batch_docs: int = 1000) -> pd.DataFrame:
+    """The word tokens text reuse works on, read from the cached ``tokens`` stage of
+    :func:`corpus_tools.process` a batch of ``batch_docs`` documents at a time, in a compact
+    table: ``doc_id, word_id, is_stop, token_id, start, end`` (``word_id`` numbers each
+    case-folded word in order of first appearance; 32-bit integers). Punctuation and quote
+    marks are left out, as :func:`text_reuse` does. A tokens table of 10,000 reports holds
+    millions of rows of strings; this one holds a few integers per word and is never built
+    whole from strings, so :func:`reuse_table`, :func:`text_reuse` and
+    :func:`reused_passages` take it in place of the tokens with the same result.
+
+    ``tables`` is what :func:`corpus_tools.process` returns (its ``docs`` and ``table``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corpus_tools.corpus import load_corpus
+    >>> from corpus_tools.pipeline import process
+    >>> tables = process(load_corpus(), ["tokens"], cache=tempfile.mkdtemp(), scheduler="serial")
+    >>> words = reuse_words(tables, batch_docs=2)
+    >>> words.columns.tolist(), words["word_id"].dtype.name
+    (['doc_id', 'word_id', 'is_stop', 'token_id', 'start', 'end'], 'int32')
+    """
+    from dataclasses import replace
+
+    ids: dict[str, int] = {}
+    parts = []
+    docs = tables.docs
+    for k in range(0, len(docs), max(1, batch_docs)):
+        chunk = replace(tables, docs=docs.iloc[k:k + batch_docs]).table(
+            "tokens", columns=["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+        lower = chunk["lower"].astype(str)
+        chunk, lower = chunk[lower.str.contains(r"\w", regex=True)], lower[lower.str.contains(r"\w", regex=True)]
+        codes, uniques = pd.factorize(lower)
+        number = np.array([ids.setdefault(u, len(ids)) for u in uniques], dtype=np.int32)
+        parts.append(pd.DataFrame({"doc_id": chunk["doc_id"].to_numpy(object),
+                                   "word_id": number[codes] if len(codes) else np.zeros(0, np.int32),
+                                   "is_stop": chunk["is_stop"].to_numpy(bool),
+                                   "token_id": chunk["token_id"].to_numpy(np.int32),
+                                   "start": chunk["start"].to_numpy(np.int32), "end": chunk["end"].to_numpy(np.int32)}))
+        del chunk, lower
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "doc_id" else bool if c == "is_stop" else np.int32)
+                             for c in REUSE_WORD_COLUMNS})
+    return pd.concat(parts, ignore_index=True)
 
 
 def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
@@ -905,9 +987,8 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     >>> text_reuse(tokens(sentences(docs)), docs)[["n_tokens", "text_a", "text_b"]].values.tolist()
     [[8, 'Now is "not the time" to lift sanctions', 'now is not the time to lift sanctions']]
     """
-    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
     text_of = dict(zip(corpus["doc_id"], corpus["text"]))
-    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    words = _reuse_word_rows(toks)
     columns_ok = {"start_a": "int64", "start_b": "int64", "n_tokens": "int64"}
     docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
     found_i, found_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
@@ -966,6 +1047,19 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
 PASSAGE_COLUMNS = ["doc_id", "start", "n_tokens", "n_docs", "other_docs", "text"]
 
 
+def _window_ids(ids: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """An exact id for each window of ``width`` words starting at the rows ``at`` (two windows
+    get the same id exactly when their words are the same), by numbering the first word, then
+    each (id so far, next word) pair: linear hashing (``pandas.factorize``), no sort of the
+    windows, and no window matrix held."""
+    padded = np.append(ids, np.zeros(width, np.int64)).astype(np.int64)
+    current = pd.factorize(padded[at])[0].astype(np.int64)
+    base = np.int64(padded.max() + 1) if len(padded) else np.int64(1)
+    for offset in range(1, width):
+        current = pd.factorize(current * base + padded[at + offset])[0].astype(np.int64)
+    return current
+
+
 def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
                     max_other: int = 3) -> pd.DataFrame:
     """Each report's passages that other reports carry too, one row per passage and report,
@@ -994,9 +1088,8 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     >>> reused_passages(tokens(sentences(docs)), docs)[["doc_id", "n_docs", "other_docs", "text"]].values.tolist()
     [['a', 2, 'b', 'Now is "not the time" to lift sanctions'], ['b', 2, 'a', 'now is not the time to lift sanctions']]
     """
-    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
     text_of = dict(zip(corpus["doc_id"], corpus["text"]))
-    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    words = _reuse_word_rows(toks)
     empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "n_tokens", "n_docs") else object)
                           for c in PASSAGE_COLUMNS})
     if not len(words) or min_tokens < 1:
@@ -1005,11 +1098,10 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     at = np.flatnonzero(position + min_tokens <= length[doc_no])
     if not len(at):
         return empty
-    windows = np.lib.stride_tricks.sliding_window_view(np.append(ids, np.zeros(min_tokens, np.int64)), min_tokens)[at]
-    _, shingle = np.unique(windows, axis=0, return_inverse=True)
-    shingle = shingle.ravel()
-    # reports per window: distinct (window, report) pairs counted per window
-    pairs = np.unique(np.stack([shingle, doc_no[at]], axis=1), axis=0)
+    shingle = _window_ids(ids, at, min_tokens)
+    # reports per window: distinct (window, report) pairs counted per window, as one integer key each
+    key = np.unique(shingle * np.int64(len(docs)) + doc_no[at])
+    pairs = np.stack([key // len(docs), key % len(docs)], axis=1)
     n_docs_of = np.bincount(pairs[:, 0], minlength=shingle.max() + 1)
     shared = n_docs_of[shingle] > 1
     at, shingle = at[shared], shingle[shared]
