@@ -457,3 +457,35 @@ def test_left_out_top_k_on_the_corpus_is_the_full_table_when_the_bound_is_not_re
     most = int(full.groupby("doc_id").size().max())
     pd.testing.assert_frame_equal(cp.left_out_quotes(groups, corpus, top_k=most, max_quoted_in=len(corpus)), full)
     assert len(cp.left_out_quotes(groups, corpus, top_k=1)) == full["doc_id"].nunique()
+
+
+def test_left_out_table_is_complete_up_to_max_docs_and_bounded_beyond():
+    corpus, groups = _many_reports()
+    pd.testing.assert_frame_equal(cp.left_out_table(groups, corpus, max_docs=12), cp.left_out_quotes(groups, corpus))
+    bounded = cp.left_out_table(groups, corpus, max_docs=11, top_k=3, max_quoted_in=1)
+    assert len(bounded) == 12 * 3 and bounded["quoted_in"].str.count(";").le(1).all()
+
+
+def test_reuse_words_read_in_batches_give_the_reuse_of_the_tokens(tmp_path, corpus):
+    tables = process(corpus, ["tokens"], cache=tmp_path, scheduler="serial")
+    toks = tables.tokens
+    words = cp.reuse_words(tables, batch_docs=2)
+    assert words.columns.tolist() == cp.REUSE_WORD_COLUMNS and words["word_id"].dtype == np.int32
+    assert len(words) == toks["lower"].astype(str).str.contains(r"\w").sum() and words["word_id"].max() + 1 < len(words)
+    # the same case-folded word gets one id across batches
+    lower = toks.loc[toks["lower"].astype(str).str.contains(r"\w"), "lower"].to_numpy()
+    assert pd.Series(words["word_id"].to_numpy()).groupby(lower).nunique().eq(1).all()
+    for kw in ({"min_tokens": 6, "min_content": 3}, {"min_tokens": 3, "min_content": 1}):
+        pd.testing.assert_frame_equal(cp.text_reuse(words, corpus, **kw), cp.text_reuse(toks, corpus, **kw))
+        pd.testing.assert_frame_equal(cp.reused_passages(words, corpus, **kw), cp.reused_passages(toks, corpus, **kw))
+    assert len(cp.text_reuse(words, corpus, min_tokens=3, min_content=1)) > 3
+
+
+def test_window_ids_number_equal_windows_equally():
+    ids = np.array([1, 2, 3, 1, 2, 3, 1, 2, 4, 9], dtype=np.int64)
+    at = np.arange(len(ids) - 2)
+    got = cp._window_ids(ids, at, 3)
+    windows = [tuple(ids[a:a + 3]) for a in at]
+    for x in range(len(at)):
+        for y in range(len(at)):
+            assert (got[x] == got[y]) == (windows[x] == windows[y])
