@@ -1117,7 +1117,9 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     keep = cum_content[stop] - cum_content[begin] >= min_content
     run_first, begin, stop = run_first[keep], begin[keep], stop[keep]
     owners: dict[int, list[int]] = {}
-    for w, d in pairs[np.isin(pairs[:, 0], shingle[run_first])].tolist():
+    # the first max_other + 1 reports of each window suffice to name max_other others
+    rank = np.arange(len(pairs)) - np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
+    for w, d in pairs[(rank <= max_other) & np.isin(pairs[:, 0], shingle[run_first])].tolist():
         owners.setdefault(w, []).append(d)  # reports of each window, in doc order (pairs are sorted)
     names = np.asarray(docs, dtype=object)
     doc_of = names[doc_no[begin]]
