@@ -1357,6 +1357,56 @@ def fact_coverage(facts_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["n_reports", "key"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+class FactTables(NamedTuple):
+    """What :func:`fact_tables` returns: the table written for the reader and the grid's input."""
+
+    table: pd.DataFrame  #: :func:`fact_coverage` (wide) up to ``max_docs`` reports, else :func:`fact_reports` (long)
+    grid: pd.DataFrame  #: :func:`fact_coverage` of the ``max_cells`` facts stated by most reports
+
+
+def fact_reports(facts_df: pd.DataFrame) -> pd.DataFrame:
+    """Which report states which fact, one row per fact ``key`` and report stating it:
+    ``key, doc_id, n, n_reports`` (``n`` times the report states it, ``n_reports`` reports
+    stating the key), sorted as :func:`fact_coverage` (``n_reports`` descending, ``key``),
+    then ``doc_id``. The long form of :func:`fact_coverage`: it grows with the facts, not
+    with facts x reports.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"doc_id": ["a", "b", "b", "b"], "key": ["30 day ceasefire"] * 2 + ["35 countries"] * 2})
+    >>> fact_reports(f).values.tolist()
+    [['30 day ceasefire', 'a', 1, 2], ['30 day ceasefire', 'b', 1, 2], ['35 countries', 'b', 2, 1]]
+    """
+    out = facts_df.groupby(["key", "doc_id"]).size().rename("n").reset_index()
+    out["n_reports"] = out.groupby("key")["doc_id"].transform("size")
+    out = out.astype({"n": "int64", "n_reports": "int64"})
+    return out.sort_values(["n_reports", "key", "doc_id"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def fact_tables(facts_df: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS,
+                max_cells: int = 40) -> FactTables:
+    """Fact coverage drawn for the corpus it is given: up to ``max_docs`` reports the table
+    is :func:`fact_coverage` (a column per report); beyond, :func:`fact_reports` (a row per
+    fact and report stating it), since a column per report would hold facts x reports cells.
+    ``grid`` is :func:`fact_coverage` of the ``max_cells`` facts stated by most reports (what
+    :func:`corpus_tools.plots.fact_coverage_grid` draws at most).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"]})
+    >>> f = pd.DataFrame({"doc_id": ["a", "b", "b"], "key": ["30 day ceasefire", "30 day ceasefire", "35 countries"]})
+    >>> small, big = fact_tables(f, corpus), fact_tables(f, corpus, max_docs=1, max_cells=1)
+    >>> small.table.columns.tolist(), big.table.columns.tolist(), big.grid["key"].tolist()
+    (['key', 'a', 'b', 'n_reports'], ['key', 'doc_id', 'n', 'n_reports'], ['30 day ceasefire'])
+    """
+    if corpus["doc_id"].nunique() <= max_docs:
+        table = fact_coverage(facts_df, corpus)
+        return FactTables(table, table)
+    long = fact_reports(facts_df)
+    top = long.drop_duplicates("key").head(max_cells)["key"]
+    return FactTables(long, fact_coverage(facts_df[facts_df["key"].isin(set(top))], corpus))
+
+
 # ---------------------------------------------------------------------------------------------
 # contrasts
 

@@ -489,3 +489,19 @@ def test_window_ids_number_equal_windows_equally():
     for x in range(len(at)):
         for y in range(len(at)):
             assert (got[x] == got[y]) == (windows[x] == windows[y])
+
+
+def test_fact_tables_long_beyond_max_docs_holds_every_report_stating_a_fact(corpus):
+    found = cp.facts(corpus)
+    wide = cp.fact_coverage(found, corpus)
+    small = cp.fact_tables(found, corpus, max_docs=len(corpus))
+    pd.testing.assert_frame_equal(small.table, wide)
+    big = cp.fact_tables(found, corpus, max_docs=len(corpus) - 1, max_cells=3)
+    assert big.table.columns.tolist() == ["key", "doc_id", "n", "n_reports"]
+    # the long table has exactly the non-zero cells of the wide one, with the same counts
+    cells = wide.melt(id_vars=["key", "n_reports"], var_name="doc_id", value_name="n").query("n > 0")
+    assert len(big.table) == len(cells) == int((wide.drop(columns=["key", "n_reports"]) > 0).sum().sum())
+    merged = big.table.merge(cells, on=["key", "doc_id"], suffixes=("", "_wide"))
+    assert len(merged) == len(cells) and (merged["n"] == merged["n_wide"]).all()
+    assert (merged["n_reports"] == merged["n_reports_wide"]).all()
+    pd.testing.assert_frame_equal(big.grid, cp.fact_coverage(found[found["key"].isin(set(wide["key"].head(3)))], corpus))
