@@ -509,6 +509,51 @@ def _actor_names(data_dir: Path | str | None) -> set[str]:
     return {" ".join(quote_tokens(n)) for n in names}
 
 
+def _quote_candidates(unique: list[tuple], doc_sets: list[set], docs: list, *, min_tokens: int, min_overlap: float,
+                      chunk: int = 500_000) -> list[tuple[int, int, float]]:
+    """The pairs of distinct quotation texts :func:`_quote_links` compares: ``(a, b, bound)``
+    with ``a < b``, sharing a ``min_tokens``-token shingle, not both from one single document,
+    whose bound (tokens the shorter could align: the shared bag of tokens over its length)
+    is at least ``min_overlap``; most promising first (bound descending, then ``a, b``).
+
+    Found with sparse products, not pair by pair: texts x shingles times its transpose gives
+    the pairs sharing a shingle (each once); the bound is the dot product of rows of 0/1
+    features (token, its k-th occurrence), which sums the smaller count of each token."""
+    shingles: dict[tuple, int] = {}
+    s_rows, s_cols = [], []
+    features: dict[tuple, int] = {}
+    f_rows, f_cols = [], []
+    for u, t in enumerate(unique):
+        for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
+            s_rows.append(u)
+            s_cols.append(shingles.setdefault(shingle, len(shingles)))
+        seen: Counter = Counter()
+        for w in t:
+            seen[w] += 1
+            f_rows.append(u)
+            f_cols.append(features.setdefault((w, seen[w]), len(features)))
+    n = len(unique)
+    if n < 2 or not shingles:
+        return []
+    by_shingle = sparse.csr_matrix((np.ones(len(s_rows), np.int32), (s_rows, s_cols)), shape=(n, len(shingles)))
+    pairs = sparse.triu(by_shingle @ by_shingle.T, k=1).tocoo()
+    a, b = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+    # a pair whose texts all come from one and the same document cannot match across documents
+    number = {d: i for i, d in enumerate(dict.fromkeys(docs))}
+    single = np.array([number[next(iter(ds))] if len(ds) == 1 else -1 for ds in doc_sets], dtype=np.int64)
+    keep = (single[a] < 0) | (single[a] != single[b])
+    a, b = a[keep], b[keep]
+    bags = sparse.csr_matrix((np.ones(len(f_rows)), (f_rows, f_cols)), shape=(n, len(features)))
+    lengths = np.array([len(t) for t in unique], dtype=np.int64)
+    shared = np.concatenate([np.asarray(bags[a[k:k + chunk]].multiply(bags[b[k:k + chunk]]).sum(axis=1)).ravel()
+                             for k in range(0, len(a), chunk)] or [np.zeros(0)])
+    bound = np.rint(shared).astype(np.int64) / np.minimum(lengths[a], lengths[b])
+    keep = bound >= min_overlap
+    a, b, bound = a[keep], b[keep], bound[keep]
+    order = np.lexsort((b, a, -bound))
+    return list(zip(a[order].tolist(), b[order].tolist(), bound[order].tolist()))
+
+
 def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_tokens: int
                  ) -> tuple[list[int], np.ndarray]:
     """What comparing every pair of quotations (from different documents) with
@@ -551,20 +596,7 @@ def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_t
                 for i in m:
                     union(m[0], i)
                     best[i] = 1.0
-    index: dict[tuple, list[int]] = {}
-    for u, t in enumerate(unique):
-        for shingle in {t[p:p + min_tokens] for p in range(len(t) - min_tokens + 1)}:
-            index.setdefault(shingle, []).append(u)
-    bags = [Counter(t) for t in unique]
-    candidates: dict[tuple[int, int], float] = {}
-    for group in index.values():
-        for x, a in enumerate(group):
-            for b in group[x + 1:]:
-                if (a, b) in candidates or len(doc_sets[a] | doc_sets[b]) < 2:
-                    continue
-                small, large = (bags[a], bags[b]) if len(bags[a]) <= len(bags[b]) else (bags[b], bags[a])
-                shared = sum(min(n, large.get(w, 0)) for w, n in small.items())
-                candidates[(a, b)] = shared / min(len(unique[a]), len(unique[b]))
+    candidates = _quote_candidates(unique, doc_sets, docs, min_tokens=min_tokens, min_overlap=min_overlap)
     lowest = [np.nanmin(best[m]) if not np.isnan(best[m]).any() else -1.0 for m in members]
 
     def matches(a: tuple, b: tuple) -> tuple[bool, float]:
@@ -572,14 +604,12 @@ def _quote_links(toks: list[list[str]], docs: list, *, min_overlap: float, min_t
         return overlap >= min_overlap and longest >= min_tokens, overlap
 
     def raise_best(u: int, partner: int, overlap: float) -> None:
-        for i in members[u]:
-            if doc_sets[partner] - {docs[i]}:
-                best[i] = np.fmax(best[i], overlap)
+        others = doc_sets[partner]
+        raised = members[u] if len(others) > 1 else [i for i in members[u] if docs[i] not in others]
+        best[raised] = np.fmax(best[raised], overlap)  # members with a partner in another document
         lowest[u] = -1.0 if np.isnan(best[members[u]]).any() else float(np.min(best[members[u]]))
 
-    for (a, b), bound in sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0])):
-        if bound < min_overlap:
-            continue
+    for a, b, bound in candidates:
         if bound <= lowest[a] and bound <= lowest[b] and find(members[a][0]) == find(members[b][0]):
             continue  # cannot change a group or raise a best overlap
         ta, tb = unique[a], unique[b]
@@ -685,7 +715,8 @@ def quote_sharing(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     n_speech = g[g["kind"] == "speech"].groupby("doc_id").size()
     n_shared = g[g["n_docs"] > 1].groupby("doc_id").size()
     n_excl = g[(g["n_docs"] == 1) & (g["kind"] == "speech")].groupby("doc_id").size()
-    left = left_out_quotes(g, corpus).groupby("doc_id").size()
+    left = left_out_counts(g, corpus)
+    left = left[~left.index.duplicated()]
     out = docs.assign(n_speech=docs["doc_id"].map(n_speech), n_shared=docs["doc_id"].map(n_shared),
                       n_exclusive=docs["doc_id"].map(n_excl), n_left_out=docs["doc_id"].map(left))
     cols = ["n_speech", "n_shared", "n_exclusive", "n_left_out"]
@@ -693,44 +724,132 @@ def quote_sharing(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+def _speech_groups_by_meeting(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """The members of groups with a speech member, each with its report's meeting (from
+    ``corpus``; reports without a meeting left out), in the order of ``groups``."""
+    g = groups.drop(columns=["outlet", "meeting_id"], errors="ignore").merge(
+        corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
+    speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
+    return g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
+
+
+def left_out_counts(groups: pd.DataFrame, corpus: pd.DataFrame) -> pd.Series:
+    """How many quotations each report left out (the rows :func:`left_out_quotes` would give
+    it without ``top_k``), counted without listing them: the groups with a speech member in
+    the report's meeting minus those the report carries. Linear in the groups and reports.
+
+    Returns a Series indexed by the ``doc_id`` of ``corpus`` (0 for a report without a meeting).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g001", "g002"], "doc_id": ["a", "b", "b"], "kind": ["scare", "speech", "speech"]})
+    >>> left_out_counts(g, corpus).tolist()
+    [1, 0, 2]
+    """
+    g = _speech_groups_by_meeting(groups, corpus)
+    per_meeting = g.drop_duplicates(["meeting_id", "group_id"]).groupby("meeting_id").size()
+    carried = g.drop_duplicates(["doc_id", "group_id"]).groupby("doc_id").size()
+    docs = corpus["doc_id"]
+    total = corpus["meeting_id"].map(per_meeting).fillna(0).to_numpy(np.int64)
+    own = docs.map(carried).fillna(0).to_numpy(np.int64)
+    return pd.Series(total - own, index=pd.Index(docs, name="doc_id"), name="n_left_out", dtype="int64")
+
+
+def left_out_quotes(groups: pd.DataFrame, corpus: pd.DataFrame, *, top_k: int | None = None,
+                    max_quoted_in: int | None = None) -> pd.DataFrame:
     """What each report left out: quotations (groups with at least one speech member) carried
     by other reports of the same meeting but not by this one.
 
     Returns ``meeting_id, doc_id, outlet, group_id, group_speaker, quoted_in, text`` (``text``
     from the first report carrying it, ``quoted_in`` the ``;``-joined doc_ids). A meeting with
-    one report has nothing left out.
+    one report has nothing left out. Sorted by ``meeting_id, doc_id, group_id``.
+
+    The full table has a row for every report and every quotation of its meeting it does not
+    carry: with R reports of a meeting and G quotations among them, up to R x G rows, which
+    grows with the square of the corpus (an exclusive quote is left out by every other
+    report). ``top_k`` bounds it: each report keeps the ``top_k`` quotations it left out that
+    the most reports of the meeting carry (ties to the first ``group_id``), and
+    ``max_quoted_in`` lists at most that many carriers, then ``;+N more`` (the count is in
+    :func:`left_out_counts`). Only the candidates are built (per report, ``top_k`` plus the
+    groups it carries), so memory follows the reports, not the pairs. ``None`` keeps all.
 
     Examples
     --------
-    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "meeting_id": ["m", "m"]})
-    >>> g = pd.DataFrame({"group_id": ["g001"], "doc_id": ["b"], "kind": ["speech"], "meeting_id": ["m"],
-    ...                   "group_speaker": ["Keir Starmer"], "text": ["Talks go on."]})
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g001", "g002"], "doc_id": ["b", "c", "b"], "kind": ["speech"] * 3,
+    ...                   "group_speaker": ["Keir Starmer"] * 3, "text": ["Talks go on.", "Talks go on.", "We agreed."]})
     >>> left_out_quotes(g, corpus)[["doc_id", "group_id", "quoted_in"]].values.tolist()
-    [['a', 'g001', 'b']]
+    [['a', 'g001', 'b;c'], ['a', 'g002', 'b'], ['c', 'g002', 'b']]
+    >>> left_out_quotes(g, corpus, top_k=1, max_quoted_in=1)[["doc_id", "group_id", "quoted_in"]].values.tolist()
+    [['a', 'g001', 'b;+1 more'], ['c', 'g002', 'b']]
     """
     columns = ["meeting_id", "doc_id", "outlet", "group_id", "group_speaker", "quoted_in", "text"]
-    g = groups.drop(columns=["outlet", "meeting_id"], errors="ignore").merge(
-        corpus[["doc_id", "meeting_id"]], on="doc_id", how="left")
-    speech_groups = set(g.loc[g["kind"] == "speech", "group_id"])
-    g = g[g["group_id"].isin(speech_groups) & g["meeting_id"].fillna("").ne("")]
+    if top_k is not None and top_k < 1:
+        raise CorpusError(f"top_k must be at least 1 (or None for every quotation left out), got {top_k}")
+    g = _speech_groups_by_meeting(groups, corpus)
     g = g.assign(_row=np.arange(len(g)))
     if g.empty:
         return pd.DataFrame(columns=columns)
     first = g.sort_values(["meeting_id", "group_id", "doc_id", "_row"], kind="stable").drop_duplicates(["meeting_id", "group_id"])
     first = first.assign(group_speaker=first["group_speaker"] if "group_speaker" in first else "",
                          text=first["text"] if "text" in first else "")
-    carriers = g.groupby(["meeting_id", "group_id"], sort=False)["doc_id"].agg(lambda d: ";".join(sorted(set(d))))
+    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates()
+
+    def joined(docs: pd.Series) -> str:
+        names = sorted(set(docs))
+        if max_quoted_in is not None and len(names) > max_quoted_in:
+            return ";".join(names[:max_quoted_in]) + f";+{len(names) - max_quoted_in} more"
+        return ";".join(names)
+
+    by_group = carried.groupby(["meeting_id", "group_id"], sort=False)["doc_id"]
     first = first[["meeting_id", "group_id", "group_speaker", "text"]].merge(
-        carriers.rename("quoted_in").reset_index(), on=["meeting_id", "group_id"])
+        by_group.agg(joined).rename("quoted_in").reset_index(), on=["meeting_id", "group_id"]).merge(
+        by_group.size().rename("_carriers").reset_index(), on=["meeting_id", "group_id"])
+    # each meeting's groups, most carried first: a report's top_k left out are the first top_k it does not carry
+    first = first.sort_values(["meeting_id", "_carriers", "group_id"], ascending=[True, False, True], kind="stable")
+    first = first.reset_index(drop=True)
     reports = corpus[["meeting_id", "doc_id", "outlet"]].dropna(subset=["meeting_id"])
-    out = first.merge(reports, on="meeting_id")
-    carried = g[["meeting_id", "group_id", "doc_id"]].drop_duplicates().assign(_carried=True)
-    out = out.merge(carried, on=["meeting_id", "group_id", "doc_id"], how="left")
-    out = out[out["_carried"].isna()][columns]
+    reports = reports[reports["meeting_id"].isin(set(first["meeting_id"]))].reset_index(drop=True)
+    meeting_start = first.groupby("meeting_id", sort=False).size()
+    n_groups = reports["meeting_id"].map(meeting_start).to_numpy(np.int64)
+    offset = pd.Series(np.cumsum(meeting_start.to_numpy()) - meeting_start.to_numpy(), index=meeting_start.index)
+    offset = reports["meeting_id"].map(offset).to_numpy(np.int64)
+    own = reports["doc_id"].map(carried.groupby("doc_id").size()).fillna(0).to_numpy(np.int64)
+    take = n_groups if top_k is None else np.minimum(n_groups, top_k + own)
+    report_of = np.repeat(np.arange(len(reports)), take)
+    position = np.arange(len(report_of)) - np.repeat(np.cumsum(take) - take, take) + np.repeat(offset, take)
+    out = pd.concat([reports.iloc[report_of][["doc_id", "outlet"]].reset_index(drop=True),
+                     first.iloc[position].reset_index(drop=True)], axis=1)
+    out = out.merge(carried.assign(_carried=True), on=["meeting_id", "group_id", "doc_id"], how="left")
+    out = out[out["_carried"].isna()]
+    if top_k is not None:
+        out = out[out.groupby("doc_id", sort=False).cumcount() < top_k]
+    out = out[columns]
     if out.empty:
         return pd.DataFrame(columns=columns)
     return out.sort_values(["meeting_id", "doc_id", "group_id"], kind="stable").reset_index(drop=True)
+
+
+def left_out_table(groups: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS, top_k: int = 20,
+                   max_quoted_in: int = 10) -> pd.DataFrame:
+    """The left-out table drawn for the corpus it is given: up to ``max_docs`` reports, every
+    quotation each report left out (:func:`left_out_quotes`); beyond, the ``top_k`` per
+    report that the most reports of its meeting carry, with at most ``max_quoted_in``
+    carriers named, so that the table grows with the reports, not with reports x quotations
+    (the complete count per report is ``n_left_out`` of :func:`quote_sharing`).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "meeting_id": ["m", "m", "m"]})
+    >>> g = pd.DataFrame({"group_id": ["g001", "g002", "g003"], "doc_id": ["b", "b", "c"], "kind": ["speech"] * 3,
+    ...                   "group_speaker": ["S"] * 3, "text": ["One.", "Two.", "Three."]})
+    >>> len(left_out_table(g, corpus)), len(left_out_table(g, corpus, max_docs=2, top_k=1))
+    (6, 3)
+    """
+    if corpus["doc_id"].nunique() <= max_docs:
+        return left_out_quotes(groups, corpus)
+    return left_out_quotes(groups, corpus, top_k=top_k, max_quoted_in=max_quoted_in)
 
 
 def speaker_coverage(quotes_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
@@ -773,7 +892,8 @@ def _word_arrays(words: pd.DataFrame):
     first row, each word's position in its document, and each document's length in words."""
     docs = sorted(words["doc_id"].unique())
     doc_no = pd.Index(docs).get_indexer(words["doc_id"])
-    ids = pd.factorize(words["lower"].astype(str))[0].astype(np.int64)
+    ids = (words["word_id"].to_numpy(np.int64) if "word_id" in words.columns
+           else pd.factorize(words["lower"].astype(str))[0].astype(np.int64))
     content = (~words["is_stop"].astype(bool)).to_numpy(np.int64)
     token_ids = words["token_id"].to_numpy(np.int64)
     starts, ends = words["start"].to_numpy(np.int64), words["end"].to_numpy(np.int64)
@@ -781,6 +901,66 @@ def _word_arrays(words: pd.DataFrame):
     position = np.arange(len(ids)) - first[doc_no] if len(ids) else np.zeros(0, np.int64)
     length = np.bincount(doc_no, minlength=len(docs))
     return docs, doc_no, ids, content, token_ids, starts, ends, first, position, length
+
+
+REUSE_WORD_COLUMNS = ["doc_id", "word_id", "is_stop", "token_id", "start", "end"]
+
+
+def _reuse_word_rows(toks: pd.DataFrame) -> pd.DataFrame:
+    """The word tokens of a tokens table (or of :func:`reuse_words`), sorted by ``doc_id, token_id``."""
+    if "word_id" in toks.columns:
+        check_tokens(toks, REUSE_WORD_COLUMNS)
+        words = toks
+    else:
+        check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+        words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)]
+    return words.sort_values(["doc_id", "token_id"], kind="stable")
+
+
+def reuse_words(tables, *, batch_docs: int = 1000) -> pd.DataFrame:
+    """The word tokens text reuse works on, read from the cached ``tokens`` stage of
+    :func:`corpus_tools.process` a batch of ``batch_docs`` documents at a time, in a compact
+    table: ``doc_id, word_id, is_stop, token_id, start, end`` (``word_id`` numbers each
+    case-folded word in order of first appearance; 32-bit integers). Punctuation and quote
+    marks are left out, as :func:`text_reuse` does. A tokens table of 10,000 reports holds
+    millions of rows of strings; this one holds a few integers per word and is never built
+    whole from strings, so :func:`reuse_table`, :func:`text_reuse` and
+    :func:`reused_passages` take it in place of the tokens with the same result.
+
+    ``tables`` is what :func:`corpus_tools.process` returns (its ``docs`` and ``table``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corpus_tools.corpus import load_corpus
+    >>> from corpus_tools.pipeline import process
+    >>> tables = process(load_corpus(), ["tokens"], cache=tempfile.mkdtemp(), scheduler="serial")
+    >>> words = reuse_words(tables, batch_docs=2)
+    >>> words.columns.tolist(), words["word_id"].dtype.name
+    (['doc_id', 'word_id', 'is_stop', 'token_id', 'start', 'end'], 'int32')
+    """
+    from dataclasses import replace
+
+    ids: dict[str, int] = {}
+    parts = []
+    docs = tables.docs
+    for k in range(0, len(docs), max(1, batch_docs)):
+        chunk = replace(tables, docs=docs.iloc[k:k + batch_docs]).table(
+            "tokens", columns=["doc_id", "token_id", "lower", "is_stop", "start", "end"])
+        lower = chunk["lower"].astype(str)
+        chunk, lower = chunk[lower.str.contains(r"\w", regex=True)], lower[lower.str.contains(r"\w", regex=True)]
+        codes, uniques = pd.factorize(lower)
+        number = np.array([ids.setdefault(u, len(ids)) for u in uniques], dtype=np.int32)
+        parts.append(pd.DataFrame({"doc_id": chunk["doc_id"].to_numpy(object),
+                                   "word_id": number[codes] if len(codes) else np.zeros(0, np.int32),
+                                   "is_stop": chunk["is_stop"].to_numpy(bool),
+                                   "token_id": chunk["token_id"].to_numpy(np.int32),
+                                   "start": chunk["start"].to_numpy(np.int32), "end": chunk["end"].to_numpy(np.int32)}))
+        del chunk, lower
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "doc_id" else bool if c == "is_stop" else np.int32)
+                             for c in REUSE_WORD_COLUMNS})
+    return pd.concat(parts, ignore_index=True)
 
 
 def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
@@ -807,9 +987,8 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
     >>> text_reuse(tokens(sentences(docs)), docs)[["n_tokens", "text_a", "text_b"]].values.tolist()
     [[8, 'Now is "not the time" to lift sanctions', 'now is not the time to lift sanctions']]
     """
-    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
     text_of = dict(zip(corpus["doc_id"], corpus["text"]))
-    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    words = _reuse_word_rows(toks)
     columns_ok = {"start_a": "int64", "start_b": "int64", "n_tokens": "int64"}
     docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
     found_i, found_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
@@ -868,6 +1047,19 @@ def text_reuse(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6,
 PASSAGE_COLUMNS = ["doc_id", "start", "n_tokens", "n_docs", "other_docs", "text"]
 
 
+def _window_ids(ids: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """An exact id for each window of ``width`` words starting at the rows ``at`` (two windows
+    get the same id exactly when their words are the same), by numbering the first word, then
+    each (id so far, next word) pair: linear hashing (``pandas.factorize``), no sort of the
+    windows, and no window matrix held."""
+    padded = np.append(ids, np.zeros(width, np.int64)).astype(np.int64)
+    current = pd.factorize(padded[at])[0].astype(np.int64)
+    base = np.int64(padded.max() + 1) if len(padded) else np.int64(1)
+    for offset in range(1, width):
+        current = pd.factorize(current * base + padded[at + offset])[0].astype(np.int64)
+    return current
+
+
 def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int = 6, min_content: int = 3,
                     max_other: int = 3) -> pd.DataFrame:
     """Each report's passages that other reports carry too, one row per passage and report,
@@ -896,9 +1088,8 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     >>> reused_passages(tokens(sentences(docs)), docs)[["doc_id", "n_docs", "other_docs", "text"]].values.tolist()
     [['a', 2, 'b', 'Now is "not the time" to lift sanctions'], ['b', 2, 'a', 'now is not the time to lift sanctions']]
     """
-    check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
     text_of = dict(zip(corpus["doc_id"], corpus["text"]))
-    words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)].sort_values(["doc_id", "token_id"], kind="stable")
+    words = _reuse_word_rows(toks)
     empty = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "n_tokens", "n_docs") else object)
                           for c in PASSAGE_COLUMNS})
     if not len(words) or min_tokens < 1:
@@ -907,11 +1098,10 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     at = np.flatnonzero(position + min_tokens <= length[doc_no])
     if not len(at):
         return empty
-    windows = np.lib.stride_tricks.sliding_window_view(np.append(ids, np.zeros(min_tokens, np.int64)), min_tokens)[at]
-    _, shingle = np.unique(windows, axis=0, return_inverse=True)
-    shingle = shingle.ravel()
-    # reports per window: distinct (window, report) pairs counted per window
-    pairs = np.unique(np.stack([shingle, doc_no[at]], axis=1), axis=0)
+    shingle = _window_ids(ids, at, min_tokens)
+    # reports per window: distinct (window, report) pairs counted per window, as one integer key each
+    key = np.unique(shingle * np.int64(len(docs)) + doc_no[at])
+    pairs = np.stack([key // len(docs), key % len(docs)], axis=1)
     n_docs_of = np.bincount(pairs[:, 0], minlength=shingle.max() + 1)
     shared = n_docs_of[shingle] > 1
     at, shingle = at[shared], shingle[shared]
@@ -927,7 +1117,9 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     keep = cum_content[stop] - cum_content[begin] >= min_content
     run_first, begin, stop = run_first[keep], begin[keep], stop[keep]
     owners: dict[int, list[int]] = {}
-    for w, d in pairs[np.isin(pairs[:, 0], shingle[run_first])].tolist():
+    # the first max_other + 1 reports of each window suffice to name max_other others
+    rank = np.arange(len(pairs)) - np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
+    for w, d in pairs[(rank <= max_other) & np.isin(pairs[:, 0], shingle[run_first])].tolist():
         owners.setdefault(w, []).append(d)  # reports of each window, in doc order (pairs are sorted)
     names = np.asarray(docs, dtype=object)
     doc_of = names[doc_no[begin]]
@@ -1163,6 +1355,56 @@ def fact_coverage(facts_df: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     table["n_reports"] = (table[docs] > 0).sum(axis=1).astype("int64")
     table = table.reset_index().rename_axis(columns=None)
     return table.sort_values(["n_reports", "key"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+class FactTables(NamedTuple):
+    """What :func:`fact_tables` returns: the table written for the reader and the grid's input."""
+
+    table: pd.DataFrame  #: :func:`fact_coverage` (wide) up to ``max_docs`` reports, else :func:`fact_reports` (long)
+    grid: pd.DataFrame  #: :func:`fact_coverage` of the ``max_cells`` facts stated by most reports
+
+
+def fact_reports(facts_df: pd.DataFrame) -> pd.DataFrame:
+    """Which report states which fact, one row per fact ``key`` and report stating it:
+    ``key, doc_id, n, n_reports`` (``n`` times the report states it, ``n_reports`` reports
+    stating the key), sorted as :func:`fact_coverage` (``n_reports`` descending, ``key``),
+    then ``doc_id``. The long form of :func:`fact_coverage`: it grows with the facts, not
+    with facts x reports.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"doc_id": ["a", "b", "b", "b"], "key": ["30 day ceasefire"] * 2 + ["35 countries"] * 2})
+    >>> fact_reports(f).values.tolist()
+    [['30 day ceasefire', 'a', 1, 2], ['30 day ceasefire', 'b', 1, 2], ['35 countries', 'b', 2, 1]]
+    """
+    out = facts_df.groupby(["key", "doc_id"]).size().rename("n").reset_index()
+    out["n_reports"] = out.groupby("key")["doc_id"].transform("size")
+    out = out.astype({"n": "int64", "n_reports": "int64"})
+    return out.sort_values(["n_reports", "key", "doc_id"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def fact_tables(facts_df: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int = MAX_PAIR_DOCS,
+                max_cells: int = 40) -> FactTables:
+    """Fact coverage drawn for the corpus it is given: up to ``max_docs`` reports the table
+    is :func:`fact_coverage` (a column per report); beyond, :func:`fact_reports` (a row per
+    fact and report stating it), since a column per report would hold facts x reports cells.
+    ``grid`` is :func:`fact_coverage` of the ``max_cells`` facts stated by most reports (what
+    :func:`corpus_tools.plots.fact_coverage_grid` draws at most).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"]})
+    >>> f = pd.DataFrame({"doc_id": ["a", "b", "b"], "key": ["30 day ceasefire", "30 day ceasefire", "35 countries"]})
+    >>> small, big = fact_tables(f, corpus), fact_tables(f, corpus, max_docs=1, max_cells=1)
+    >>> small.table.columns.tolist(), big.table.columns.tolist(), big.grid["key"].tolist()
+    (['key', 'a', 'b', 'n_reports'], ['key', 'doc_id', 'n', 'n_reports'], ['30 day ceasefire'])
+    """
+    if corpus["doc_id"].nunique() <= max_docs:
+        table = fact_coverage(facts_df, corpus)
+        return FactTables(table, table)
+    long = fact_reports(facts_df)
+    top = long.drop_duplicates("key").head(max_cells)["key"]
+    return FactTables(long, fact_coverage(facts_df[facts_df["key"].isin(set(top))], corpus))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -406,3 +406,102 @@ def test_text_reuse_without_the_passages(small):
     full = cp.text_reuse(toks, corpus)
     pd.testing.assert_frame_equal(cp.text_reuse(toks, corpus, text=False), full[cp.REUSE_COLUMNS[:5]])
     assert len(full) > 100
+
+
+# ------------------------------------------------------------------- bounded left-out table
+
+def _many_reports(n_reports=12, n_exclusive=3):
+    """One meeting of ``n_reports`` reports: a quotation carried by reports 0-5, one by 0-2, and
+    ``n_exclusive`` exclusive quotations per report (each left out by every other report)."""
+    docs = [f"d{i:02d}" for i in range(n_reports)]
+    corpus = pd.DataFrame({"doc_id": docs, "outlet": [f"O{i % 3}" for i in range(n_reports)], "meeting_id": "m"})
+    rows = [("g001", d) for d in docs[:6]] + [("g002", d) for d in docs[:3]]
+    k = 3
+    for d in docs:
+        for _ in range(n_exclusive):
+            rows.append((f"g{k:03d}", d))
+            k += 1
+    groups = pd.DataFrame(rows, columns=["group_id", "doc_id"]).assign(
+        kind="speech", group_speaker="S", text=lambda g: "text of " + g["group_id"])
+    return corpus, groups.assign(n_docs=groups.groupby("group_id")["doc_id"].transform("nunique"))
+
+
+def test_left_out_top_k_keeps_the_most_carried_and_counts_stay_complete():
+    corpus, groups = _many_reports()
+    full = cp.left_out_quotes(groups, corpus)
+    # every report leaves out every group of the meeting it does not carry: 2 + 36 groups in all
+    per_doc = full.groupby("doc_id").size()
+    assert per_doc["d00"] == 38 - 2 - 3 and per_doc["d11"] == 38 - 3
+    assert len(full) == sum(38 - (2 if i < 3 else 1 if i < 6 else 0) - 3 for i in range(12))
+    pd.testing.assert_series_equal(cp.left_out_counts(groups, corpus), per_doc.rename("n_left_out").astype("int64"),
+                                   check_index_type=False)
+    bounded = cp.left_out_quotes(groups, corpus, top_k=2, max_quoted_in=2)
+    assert bounded.groupby("doc_id").size().eq(2).all() and len(bounded) == 24
+    # d11 carries nothing shared: it left out g001 (6 reports) and g002 (3 reports) first
+    assert bounded.loc[bounded["doc_id"] == "d11", "group_id"].tolist() == ["g001", "g002"]
+    assert bounded.loc[bounded["doc_id"] == "d11", "quoted_in"].tolist() == ["d00;d01;+4 more", "d00;d01;+1 more"]
+    # d04 carries g001: g002 (3 reports), then the first exclusive group by group_id (d00's first)
+    assert bounded.loc[bounded["doc_id"] == "d04", "group_id"].tolist() == ["g002", "g003"]
+    # the bounded rows are rows of the full table (quoted_in apart), in its order
+    key = ["meeting_id", "doc_id", "group_id"]
+    assert bounded[key].merge(full[key]).shape[0] == len(bounded)
+    assert cp.quote_sharing(groups, corpus).set_index("doc_id")["n_left_out"].tolist() == per_doc.tolist()
+    with pytest.raises(CorpusError, match="top_k"):
+        cp.left_out_quotes(groups, corpus, top_k=0)
+
+
+def test_left_out_top_k_on_the_corpus_is_the_full_table_when_the_bound_is_not_reached(case):
+    corpus, _, quotes = case
+    groups = cp.quote_groups(quotes, corpus)
+    full = cp.left_out_quotes(groups, corpus)
+    most = int(full.groupby("doc_id").size().max())
+    pd.testing.assert_frame_equal(cp.left_out_quotes(groups, corpus, top_k=most, max_quoted_in=len(corpus)), full)
+    assert len(cp.left_out_quotes(groups, corpus, top_k=1)) == full["doc_id"].nunique()
+
+
+def test_left_out_table_is_complete_up_to_max_docs_and_bounded_beyond():
+    corpus, groups = _many_reports()
+    pd.testing.assert_frame_equal(cp.left_out_table(groups, corpus, max_docs=12), cp.left_out_quotes(groups, corpus))
+    bounded = cp.left_out_table(groups, corpus, max_docs=11, top_k=3, max_quoted_in=1)
+    assert len(bounded) == 12 * 3 and bounded["quoted_in"].str.count(";").le(1).all()
+
+
+def test_reuse_words_read_in_batches_give_the_reuse_of_the_tokens(tmp_path, corpus):
+    tables = process(corpus, ["tokens"], cache=tmp_path, scheduler="serial")
+    toks = tables.tokens
+    words = cp.reuse_words(tables, batch_docs=2)
+    assert words.columns.tolist() == cp.REUSE_WORD_COLUMNS and words["word_id"].dtype == np.int32
+    assert len(words) == toks["lower"].astype(str).str.contains(r"\w").sum() and words["word_id"].max() + 1 < len(words)
+    # the same case-folded word gets one id across batches
+    lower = toks.loc[toks["lower"].astype(str).str.contains(r"\w"), "lower"].to_numpy()
+    assert pd.Series(words["word_id"].to_numpy()).groupby(lower).nunique().eq(1).all()
+    for kw in ({"min_tokens": 6, "min_content": 3}, {"min_tokens": 3, "min_content": 1}):
+        pd.testing.assert_frame_equal(cp.text_reuse(words, corpus, **kw), cp.text_reuse(toks, corpus, **kw))
+        pd.testing.assert_frame_equal(cp.reused_passages(words, corpus, **kw), cp.reused_passages(toks, corpus, **kw))
+    assert len(cp.text_reuse(words, corpus, min_tokens=3, min_content=1)) > 3
+
+
+def test_window_ids_number_equal_windows_equally():
+    ids = np.array([1, 2, 3, 1, 2, 3, 1, 2, 4, 9], dtype=np.int64)
+    at = np.arange(len(ids) - 2)
+    got = cp._window_ids(ids, at, 3)
+    windows = [tuple(ids[a:a + 3]) for a in at]
+    for x in range(len(at)):
+        for y in range(len(at)):
+            assert (got[x] == got[y]) == (windows[x] == windows[y])
+
+
+def test_fact_tables_long_beyond_max_docs_holds_every_report_stating_a_fact(corpus):
+    found = cp.facts(corpus)
+    wide = cp.fact_coverage(found, corpus)
+    small = cp.fact_tables(found, corpus, max_docs=len(corpus))
+    pd.testing.assert_frame_equal(small.table, wide)
+    big = cp.fact_tables(found, corpus, max_docs=len(corpus) - 1, max_cells=3)
+    assert big.table.columns.tolist() == ["key", "doc_id", "n", "n_reports"]
+    # the long table has exactly the non-zero cells of the wide one, with the same counts
+    cells = wide.melt(id_vars=["key", "n_reports"], var_name="doc_id", value_name="n").query("n > 0")
+    assert len(big.table) == len(cells) == int((wide.drop(columns=["key", "n_reports"]) > 0).sum().sum())
+    merged = big.table.merge(cells, on=["key", "doc_id"], suffixes=("", "_wide"))
+    assert len(merged) == len(cells) and (merged["n"] == merged["n_wide"]).all()
+    assert (merged["n_reports"] == merged["n_reports_wide"]).all()
+    pd.testing.assert_frame_equal(big.grid, cp.fact_coverage(found[found["key"].isin(set(wide["key"].head(3)))], corpus))
