@@ -232,6 +232,166 @@ def ngram_counts(toks: pd.DataFrame, n: int = 2, *, by: str | None = None, min_f
     return out.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable").reset_index(drop=True)[columns]
 
 
+def in_text_order(toks: pd.DataFrame) -> pd.DataFrame:
+    """The tokens with each document's rows together and in ``token_id`` order.
+
+    The table itself when it already is (as the pipeline and :func:`corpus_tools.tokens` give
+    it), so that a large table is checked, not sorted; otherwise its rows reordered. The order
+    of the documents is kept as found: callers sort their results by ``doc_id``.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"doc_id": ["b", "a", "b"], "token_id": [2, 1, 1]})
+    >>> in_text_order(toks).values.tolist()
+    [['b', 1], ['b', 2], ['a', 1]]
+    """
+    if len(toks) < 2:
+        return toks
+    codes = pd.factorize(toks["doc_id"])[0]
+    ids = toks["token_id"].to_numpy()
+    same = codes[1:] == codes[:-1]
+    grouped = int((~same).sum()) + 1 == codes.max() + 1  # each document one run of rows
+    if grouped and bool((ids[1:][same] > ids[:-1][same]).all()):
+        return toks
+    return toks.iloc[np.lexsort((ids, codes))]
+
+
+def _tuple_codes(columns: Sequence[np.ndarray], base: int) -> np.ndarray:
+    """One integer per distinct row of the integer ``columns`` (codes below ``base``), equal
+    rows getting equal integers; folded a column at a time so that no product overflows."""
+    key = np.asarray(columns[0], dtype=np.int64)
+    for column in columns[1:]:
+        key = pd.factorize(key * base + np.asarray(column, dtype=np.int64))[0].astype(np.int64)
+    return key
+
+
+class _PhraseArrays:
+    """The word tokens of a tokens table as arrays, for counting phrases without Python loops:
+    ``codes`` (each token's ``lower`` as an integer, ``vocab[codes]`` the form), ``seg`` (its
+    segment, see :func:`segments`; -1 for a token that is not a word), ``doc`` (its document as
+    an integer, ``docs[doc]`` the ``doc_id``), ``stop`` (per code, a stopword) and ``capital``
+    (per token, written with a capital first letter)."""
+
+    def __init__(self, toks: pd.DataFrame):
+        check_tokens(toks, TOKEN_COLUMNS_NEEDED + ["token"])
+        toks = in_text_order(toks)
+        n = len(toks)
+        self.codes, vocab = pd.factorize(toks["lower"].to_numpy(dtype=object))
+        self.vocab = np.asarray(vocab, dtype=object)
+        self.doc, self.docs = pd.factorize(toks["doc_id"])
+        alpha = toks["is_alpha"].to_numpy(dtype=bool)
+        sent = toks["sent_id"].to_numpy()
+        change = np.ones(n, dtype=bool)  # a new (document, sentence) starts here
+        change[1:] = (self.doc[1:] != self.doc[:-1]) | (sent[1:] != sent[:-1])
+        after_gap = np.ones(n, dtype=bool)
+        after_gap[1:] = ~alpha[:-1]
+        starts = alpha & (change | after_gap)
+        self.seg = np.where(alpha, np.cumsum(starts) - 1, -1)
+        self.stop = np.zeros(len(self.vocab), dtype=bool)
+        self.stop[self.codes[toks["is_stop"].to_numpy(dtype=bool)]] = True
+        written, forms = pd.factorize(toks["token"].to_numpy(dtype=object))
+        upper = np.fromiter((w[:1].isupper() for w in forms), dtype=bool, count=len(forms))
+        self.capital = upper[written] if n else np.zeros(0, dtype=bool)
+        self.base = max(len(self.vocab), 1)
+
+    def positions(self, span: int) -> np.ndarray:
+        """Start of every run of ``span`` consecutive words inside one segment."""
+        if span > len(self.seg):
+            return np.zeros(0, dtype=np.int64)
+        first, last = self.seg[: len(self.seg) - span + 1], self.seg[span - 1:]
+        return np.flatnonzero((first >= 0) & (first == last))
+
+    def word_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.codes[self.seg >= 0], minlength=len(self.vocab))
+        return {w: int(c) for w, c in zip(self.vocab.tolist(), counts.tolist()) if c}
+
+
+def _sub_counts(arrays: _PhraseArrays, offsets: tuple[int, ...], keys: np.ndarray) -> np.ndarray:
+    """How often each row of ``keys`` (word codes, one column per offset) occurs as the words at
+    ``offsets`` from a start inside one segment: the counts of ``_finder``'s ``count(*offsets)``."""
+    at = arrays.positions(max(offsets) + 1)
+    columns = [np.concatenate([arrays.codes[at + o], keys[:, j]]) for j, o in enumerate(offsets)]
+    code = _tuple_codes(columns, arrays.base)
+    counts = np.bincount(code[: len(at)], minlength=int(code.max()) + 1 if len(code) else 0)
+    return counts[code[len(at):]]
+
+
+#: for each n, the finder's frequency distributions beyond words and n-grams: (offsets counted,
+#: the word positions of a candidate that each lookup takes)
+_SUB_COUNTS = {
+    2: [],
+    3: [((0, 1), [(0, 1), (1, 2)]), ((0, 2), [(0, 2)])],
+    4: [((0, 1), [(0, 1), (2, 3), (1, 2)]), ((0, 1, 2), [(0, 1, 2), (1, 2, 3)]), ((0, 2), [(0, 2), (1, 3)]),
+        ((0, 3), [(0, 3)]), ((0, 1, 3), [(0, 1, 3)]), ((0, 2, 3), [(0, 2, 3)])],
+}
+
+
+def _scored_finder(arrays: _PhraseArrays, n: int, min_freq: int):
+    """The NLTK finder that ``_finder`` builds after ``apply_freq_filter(min_freq)`` and the
+    stopword-edge filter, with only the counts its scores read: words, the candidate n-grams,
+    and the sub-sequences of the candidates. Returns ``(finder, candidates)``, where
+    ``candidates`` is ``(codes per candidate, n-gram id per start, starts, candidate ids)``."""
+    from nltk.probability import FreqDist
+
+    at = arrays.positions(n)
+    grams = np.stack([arrays.codes[at + j] for j in range(n)], axis=1)
+    gram_id = _tuple_codes(list(grams.T), arrays.base) if len(at) else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(gram_id)
+    first = np.zeros(len(counts), dtype=np.int64)  # a start of each distinct n-gram
+    first[gram_id[::-1]] = np.arange(len(at))[::-1]
+    ids = np.flatnonzero((counts >= min_freq) & ~arrays.stop[grams[first, 0]] & ~arrays.stop[grams[first, n - 1]])
+    cand = grams[first[ids]]
+    words = [tuple(row) for row in arrays.vocab[cand].tolist()]
+    fds = [FreqDist(dict(zip(words, counts[ids].tolist())))]
+    for offsets, lookups in _SUB_COUNTS[n]:
+        fd = FreqDist()
+        for places in lookups:
+            keys = cand[:, list(places)]
+            found = _sub_counts(arrays, offsets, keys).tolist() if len(ids) else []
+            for row, c in zip(arrays.vocab[keys].tolist(), found):
+                fd[tuple(row)] = c
+        fds.append(fd)
+    word_fd = FreqDist(arrays.word_counts())
+    finder_class = _FINDERS[n][0]
+    if n == 2:
+        finder = finder_class(word_fd, fds[0], window_size=2)
+    elif n == 3:
+        finder = finder_class(word_fd, fds[1], fds[2], fds[0])
+    else:
+        ii, iii, ixi, ixxi, iixi, ixii = fds[1:]
+        finder = finder_class(word_fd, fds[0], ii, iii, ixi, ixxi, iixi, ixii)
+    return finder, (cand, gram_id, at, ids)
+
+
+def _collocations(arrays: _PhraseArrays, n: int, min_freq: int, measure: str) -> pd.DataFrame:
+    finder, (cand, gram_id, at, ids) = _scored_finder(arrays, n, min_freq)
+    scored = finder.score_ngrams(getattr(_FINDERS[n][1], _MEASURES[measure]))
+    columns = ["term", "n", "n_docs", "capitalised", "score"]
+    if not scored:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(columns, [object, "int64", "int64", float, float])})
+    # per candidate: the documents using it, and its occurrences with every non-stopword capitalised
+    slot = np.full(int(gram_id.max()) + 1, -1, dtype=np.int64)
+    slot[ids] = np.arange(len(ids))
+    mine = slot[gram_id]
+    hit = mine >= 0
+    starts, which = at[hit], mine[hit]
+    pairs = np.unique(which * (len(arrays.docs) + 1) + arrays.doc[starts])
+    n_docs = np.bincount(pairs // (len(arrays.docs) + 1), minlength=len(ids))
+    ok = np.ones(len(starts), dtype=bool)
+    for j in range(n):
+        ok &= arrays.capital[starts + j] | arrays.stop[arrays.codes[starts + j]]
+    capitals = np.bincount(which[ok], minlength=len(ids))
+    index = {tuple(row): i for i, row in enumerate(arrays.vocab[cand].tolist())}
+    rows = [index[g] for g, _ in scored]
+    out = pd.DataFrame({"term": [" ".join(g) for g, _ in scored],
+                        "n": [int(finder.ngram_fd[g]) for g, _ in scored],
+                        "n_docs": n_docs[rows].tolist(),
+                        "capitalised": [c / finder.ngram_fd[g] for c, (g, _) in zip(capitals[rows].tolist(), scored)],
+                        "score": [float(s) for _, s in scored]}, columns=columns)
+    out = out.astype({"n": "int64", "n_docs": "int64", "capitalised": float, "score": float})
+    return out.sort_values(["score", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def collocations(toks: pd.DataFrame, n: int = 2, *, min_freq: int = 3,
                  measure: Literal["likelihood", "pmi"] = "likelihood") -> pd.DataFrame:
     """Score word sequences of length ``n`` (2, 3 or 4) by association, with NLTK's finders.
@@ -251,6 +411,10 @@ def collocations(toks: pd.DataFrame, n: int = 2, *, min_freq: int = 3,
     ``capitalised < 0.5`` to read the phrases of the coverage apart from them. Sorted by
     ``score`` descending, then ``term``.
 
+    The sequences are counted on integer arrays (one row per word token), and NLTK's finder
+    is given only the counts its scores read (the candidates' words and sub-sequences), so
+    the scores are NLTK's while the cost grows linearly with the corpus.
+
     Examples
     --------
     >>> from corpus_tools.tokens import sentences, tokens
@@ -262,28 +426,37 @@ def collocations(toks: pd.DataFrame, n: int = 2, *, min_freq: int = 3,
         raise CorpusError(f"collocations are scored for n = 2, 3 or 4 words, got n={n}")
     if measure not in _MEASURES:
         raise CorpusError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
-    segs = _segments(toks)
-    stop = _stopword_set(toks)
-    measures = _FINDERS[n][1]
-    finder = _finder(n, [lowers for _, lowers, _ in segs])  # = _FINDERS[n][0].from_documents(...), faster
-    finder.apply_freq_filter(min_freq)
-    finder.apply_ngram_filter(_edge_stop(stop))
-    scored = finder.score_ngrams(getattr(measures, _MEASURES[measure]))
-    docs: dict[tuple[str, ...], set] = {g: set() for g, _ in scored}  # only the scored sequences are described
-    capitals: Counter = Counter()
-    for doc_id, lowers, originals in segs:
-        for gram, written in zip(_ngrams(lowers, n), _ngrams(originals, n)):
-            if gram not in docs:
-                continue
-            docs[gram].add(doc_id)
-            capitals[gram] += all(w[:1].isupper() for g, w in zip(gram, written) if g not in stop)
-    out = pd.DataFrame({"term": [" ".join(g) for g, _ in scored],
-                        "n": [int(finder.ngram_fd[g]) for g, _ in scored],
-                        "n_docs": [len(docs[g]) for g, _ in scored],
-                        "capitalised": [capitals[g] / finder.ngram_fd[g] for g, _ in scored],
-                        "score": [float(s) for _, s in scored]}, columns=["term", "n", "n_docs", "capitalised", "score"])
-    out = out.astype({"n": "int64", "n_docs": "int64", "capitalised": float, "score": float})
-    return out.sort_values(["score", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return _collocations(_PhraseArrays(toks), n, min_freq, measure)
+
+
+def phrase_table(toks: pd.DataFrame, sizes: Sequence[int] = (2, 3, 4), *, min_freq: int = 3,
+                 measure: Literal["likelihood", "pmi"] = "likelihood", name_share: float = 0.5) -> pd.DataFrame:
+    """The :func:`collocations` of several lengths in one table, names set apart from phrases.
+
+    Returns ``term, n, n_docs, capitalised, score, words, kind``: ``words`` is the length of
+    the sequence and ``kind`` is ``"name"`` when at least ``name_share`` of its occurrences
+    are capitalised ("Prime Minister Keir Starmer"), else ``"phrase"`` ("coalition of the
+    willing"). Sorted by kind (phrases first), length, score descending, then term. The
+    tokens are read once for all lengths.
+
+    Examples
+    --------
+    >>> from corpus_tools.tokens import sentences, tokens
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Keir Starmer met troops. Keir Starmer thanked the troops. "
+    ...                                                "Fresh troops came. Fresh troops left."]})
+    >>> phrase_table(tokens(sentences(docs)), (2,), min_freq=2)[["term", "kind"]].values.tolist()
+    [['fresh troops', 'phrase'], ['keir starmer', 'name']]
+    """
+    for n in sizes:
+        if n not in _FINDERS:
+            raise CorpusError(f"collocations are scored for n = 2, 3 or 4 words, got n={n}")
+    if measure not in _MEASURES:
+        raise CorpusError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+    arrays = _PhraseArrays(toks)
+    table = pd.concat([_collocations(arrays, n, min_freq, measure).assign(words=n) for n in sizes], ignore_index=True)
+    table["kind"] = np.where(table["capitalised"] >= name_share, "name", "phrase").astype(object)
+    table = table.sort_values(["kind", "words", "score", "term"], ascending=[False, True, False, True], kind="stable")
+    return table.reset_index(drop=True)
 
 
 def tfidf_terms(toks: pd.DataFrame, *, by: str = "doc_id", top_n: int | None = 10, stopwords: bool = False,
