@@ -80,6 +80,7 @@ LEXICON_RESOURCE = "sentiment/vader_lexicon/vader_lexicon.txt"
 
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]|(?<![^\W\d_])['\u2018\u2019]|['\u2018\u2019](?![^\W\d_])")
 _HAS_WORD = re.compile(r"[^\W_]")
+_QUOTE_TRIM = " \u201c\u201d\"'\u2018\u2019"  # trimmed from the ends of a quoted or narrated part
 
 
 # ---------------------------------------------------------------------------- lexicons
@@ -352,6 +353,77 @@ def _afinn():
     return Afinn(language="en")
 
 
+_SPACES = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class AfinnScorer:
+    """The AFINN-165 words of a text as the ``afinn`` package finds them, without its pattern.
+
+    ``Afinn.find_all`` lower-cases the text, collapses white space and runs one regular
+    expression, ``\\b(?:entry|entry|...)\\b`` over its 3,382 entries (longest first), which
+    tries every entry at every position. Every entry begins and ends with a word character,
+    so a match can only begin where a run of word characters (``\\w+``) begins, and there the
+    expression takes the longest entry that fits and ends at a word boundary. This class does
+    the same with a dictionary: at each run, the multiword entries that begin with the run
+    ("can't stand", "kind of", "well-being"), longest first, then the run itself. The words
+    found, and so the scores, are those of ``find_all``; ``tests/test_sentiment.py`` holds the
+    equality on the corpus and on constructed cases.
+
+    Examples
+    --------
+    >>> scorer = AfinnScorer()
+    >>> scorer.words("It is NOT good;  it does not   work, a cover-up.")
+    ['not good', 'does not work', 'cover-up']
+    >>> scorer.values("A good day, a bad day.")
+    [3, -3]
+    """
+
+    def __init__(self) -> None:
+        lexicon = _afinn()._dict
+        self.lexicon = dict(lexicon)
+        self.single = {w: v for w, v in lexicon.items() if _WORD_RUN.fullmatch(w)}
+        phrases: dict[str, list[tuple[str, int]]] = {}
+        for entry in sorted((w for w in lexicon if w not in self.single), key=len, reverse=True):
+            phrases.setdefault(_WORD_RUN.match(entry).group(), []).append((entry, lexicon[entry]))
+        self.phrases = phrases
+
+    def _found(self, text: str) -> list[tuple[str, int]]:
+        text = _SPACES.sub(" ", text).lower()
+        found, done = [], 0
+        for run in _WORD_RUN.finditer(text):
+            start = run.start()
+            if start < done:  # inside the previous match
+                continue
+            word = run.group()
+            for entry, value in self.phrases.get(word, ()):
+                end = start + len(entry)
+                if text.startswith(entry, start) and not _WORD_CHAR.match(text, end):
+                    found.append((entry, value))
+                    done = end
+                    break
+            else:
+                value = self.single.get(word)
+                if value is not None:
+                    found.append((word, value))
+                done = run.end()
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """The lexicon entries found in ``text``, in order (``Afinn.find_all``)."""
+        return [w for w, _ in self._found(text)]
+
+    def values(self, text: str) -> list[int]:
+        """The valences of the entries found in ``text``, in order."""
+        return [v for _, v in self._found(text)]
+
+
+@lru_cache(maxsize=1)
+def _afinn_scorer() -> AfinnScorer:
+    return AfinnScorer()
+
+
 def normalize_score(total: float, alpha: float = VADER_ALPHA) -> float:
     """Map a summed valence to (-1, 1) as VADER does for its compound: ``x / sqrt(x² + alpha)``.
 
@@ -404,12 +476,22 @@ def score_texts(texts: Iterable[str], method: str = "vader", *, data_dir: Path |
     """
     if method not in METHODS:
         raise CorpusError(f"unknown sentiment method {method!r}; choose one of {', '.join(METHODS)}")
+    texts = list(texts)
+    first: dict[str, int] = {}
+    codes = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+    if len(first) < len(texts):  # a text repeated (wire copy, a standard line) is scored once
+        return _score_distinct(list(first), method, data_dir, cache).take(codes).reset_index(drop=True)
+    return _score_distinct(texts, method, data_dir, cache)
+
+
+def _score_distinct(texts: list[str], method: str, data_dir: Path | str | None, cache: Path | str | None) -> pd.DataFrame:
+    """:func:`score_texts` of these texts, each scored."""
     rows = []
     if method == "afinn":
-        texts = [_prepare_text(t) for t in texts]
-        afinn = _afinn()
+        afinn = _afinn_scorer()
         for text in texts:
-            hits = [afinn._dict[w] for w in afinn.find_all(text)]
+            text = _prepare_text(text)
+            hits = afinn.values(text)
             pos = float(sum(v for v in hits if v > 0))
             neg = float(-sum(v for v in hits if v < 0))
             compound = normalize_score(pos - neg)
@@ -591,24 +673,24 @@ def quote_segments(sents: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Sequence
     rows = []
     for doc_id, sent_id, text, s_start in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
         s_end = s_start + len(text)
-        inside = np.zeros(len(text), dtype=bool)
-        for q_start, q_end in spans.get(doc_id, []):
-            lo, hi = max(q_start, s_start), min(q_end, s_end)
-            if lo < hi:
+        overlaps = [(max(q_start, s_start), min(q_end, s_end)) for q_start, q_end in spans.get(doc_id, ())
+                    if max(q_start, s_start) < min(q_end, s_end)]
+        if overlaps:  # cut where the sentence enters or leaves a quotation
+            inside = np.zeros(len(text), dtype=bool)
+            for lo, hi in overlaps:
                 inside[lo - s_start: hi - s_start] = True
-        i = 0
-        while i < len(text):
-            j = i
-            while j < len(text) and inside[j] == inside[i]:
-                j += 1
+            cuts = [0, *(np.flatnonzero(inside[1:] != inside[:-1]) + 1).tolist(), len(text)]
+            pieces = [(i, j, bool(inside[i])) for i, j in zip(cuts[:-1], cuts[1:])]
+        else:
+            pieces = [(0, len(text), False)] if text else []
+        for i, j, quoted in pieces:
             piece = text[i:j]
-            lead = len(piece) - len(piece.lstrip(" \u201c\u201d\"'\u2018\u2019"))
-            trail = len(piece) - len(piece.rstrip(" \u201c\u201d\"'\u2018\u2019"))
+            lead = len(piece) - len(piece.lstrip(_QUOTE_TRIM))
+            trail = len(piece) - len(piece.rstrip(_QUOTE_TRIM))
             core = piece[lead: len(piece) - trail]
             if _HAS_WORD.search(core):
-                rows.append((doc_id, int(sent_id), "quote" if inside[i] else "narration",
+                rows.append((doc_id, int(sent_id), "quote" if quoted else "narration",
                              int(s_start + i + lead), int(s_start + j - trail), core))
-            i = j
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "part", "start", "end", "text"])
 
 
