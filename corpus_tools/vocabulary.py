@@ -578,7 +578,7 @@ def tfidf_view(tfidf: pd.DataFrame, labels: dict | None = None, *, by: str = "do
     return terms[[by, "doc", "terms"]]
 
 
-def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: int = 500) -> pd.DataFrame:
+def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: int = 1000) -> pd.DataFrame:
     """The tokens table of a :func:`corpus_tools.process` result, read a chunk of documents
     at a time, with only ``columns`` (all by default) and 32-bit integers for the positions.
 
