@@ -485,15 +485,21 @@ def tfidf_terms(toks: pd.DataFrame, *, by: str = "doc_id", top_n: int | None = 1
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(columns, [object, object, "int64", float, "int64"])})
     rows, groups = pd.factorize(freqs[by], sort=True)
     cols, terms = pd.factorize(freqs["term"], sort=True)
-    matrix = sparse.csr_matrix((freqs["n"].to_numpy(dtype=float), (rows, cols)), shape=(len(groups), len(terms)))
+    counts = freqs["n"].to_numpy(dtype=np.int64)
+    matrix = sparse.csr_matrix((counts.astype(float), (rows, cols)), shape=(len(groups), len(terms)))
     weights = TfidfTransformer().fit_transform(matrix).tocoo()
-    out = pd.DataFrame({by: np.asarray(groups)[weights.row], "term": np.asarray(terms)[weights.col], "tfidf": weights.data})
-    out = out.merge(freqs[[by, "term", "n"]], on=[by, "term"], how="left")[[by, "term", "n", "tfidf"]]
-    out = out.sort_values([by, "tfidf", "term"], ascending=[True, False, True], kind="stable")
-    out["rank"] = out.groupby(by).cumcount() + 1
-    if top_n is not None:
-        out = out[out["rank"] <= top_n]
-    return out.reset_index(drop=True).astype({"n": "int64", "rank": "int64"})
+    # each (group, term) pair is one row of freqs: its count is found through the pair's position
+    where = pd.Index(rows.astype(np.int64) * len(terms) + cols)
+    n = counts[where.get_indexer(weights.row.astype(np.int64) * len(terms) + weights.col)]
+    # by group (sorted codes = sorted values), tfidf descending, term (sorted codes); the pairs are unique
+    order = np.lexsort((weights.col, -weights.data, weights.row))
+    row, col, score, n = weights.row[order], weights.col[order], weights.data[order], n[order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)])) + 1
+    keep = rank <= top_n if top_n is not None else np.ones(len(row), dtype=bool)
+    out = pd.DataFrame({by: np.asarray(groups, dtype=object)[row[keep]], "term": np.asarray(terms, dtype=object)[col[keep]],
+                        "n": n[keep], "tfidf": score[keep], "rank": rank[keep]})
+    return out.astype({"n": "int64", "rank": "int64"})
 
 
 def vocabulary_size(toks: pd.DataFrame, *, by: str | None = "doc_id") -> pd.DataFrame:
