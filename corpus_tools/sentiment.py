@@ -994,3 +994,59 @@ def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, d
             corr = float(np.corrcoef(scored[a]["compound"], scored[b]["compound"])[0, 1]) if len(sents) > 1 else float("nan")
             rows.append({"method_a": a, "method_b": b, **stats, "correlation": corr})
     return pd.DataFrame(rows, columns=["method_a", "method_b", "n", "percent_agreement", "kappa", "correlation"])
+
+
+# ---------------------------------------------------------------------------- tone toward a side, summarised
+
+
+def tone_toward_summary(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, *,
+                        n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """:func:`corpus_tools.target_tone.summarise_tone_toward`, the same table to the last bit,
+    in time that grows with the rows rather than with a pandas group per cell.
+
+    Tone toward each side per document, outlet or meeting: ``<by>, target, n, mean_score,
+    ci_low, ci_high, share_negative, share_neutral, share_positive``, with the 2.5th-97.5th
+    percentile of the mean over ``n_boot`` resamples. The resamples are drawn from one seeded
+    generator, cell after cell in sorted order, as ``Generator.choice`` draws them
+    (``integers(0, n, size=(n_boot, n))``), so the intervals equal the original's; the cells
+    are cut from sorted arrays and the shares counted with ``bincount``, which at 10,000
+    articles (30,000 document cells) saves the per-cell pandas work.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"doc_id": "a", "target": "Russia", "score": [-1.0, -1.0, 0.0],
+    ...                      "polarity": ["negative", "negative", "neutral"]})
+    >>> tone_toward_summary(rows, n_boot=200)[["target", "n", "mean_score", "share_negative"]].round(3).values.tolist()
+    [['Russia', 3, -0.667, 0.667]]
+    """
+    from corpus_tools.target_tone import POLARITIES, SIDES
+
+    if by not in rows.columns:
+        if corpus is None or by not in corpus.columns:
+            raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
+        rows = rows.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    rows = rows[rows[by].notna() & rows["target"].notna()]
+    keys, key_values = pd.factorize(rows[by], sort=True)
+    targets, target_values = pd.factorize(rows["target"], sort=True)
+    order = np.lexsort((targets, keys))  # stable: each cell's rows keep their order, as in groupby
+    keys, targets = keys[order], targets[order]
+    scores = rows["score"].to_numpy(dtype=float)[order]
+    polarity = pd.Categorical(rows["polarity"].to_numpy()[order], categories=POLARITIES).codes
+    n_rows = len(order)
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (targets[1:] != targets[:-1])]) if n_rows else np.zeros(0, int)
+    ends = np.r_[starts[1:], n_rows].astype(int)
+    rng = np.random.default_rng(seed)
+    out = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        part = scores[start:end]
+        n = end - start
+        means = part[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        low, high = np.percentile(means, [2.5, 97.5])
+        shares = np.bincount(polarity[start:end][polarity[start:end] >= 0], minlength=len(POLARITIES)) / n
+        out.append((key_values[keys[start]], target_values[targets[start]], n, float(part.mean()), float(low), float(high),
+                    *(float(s) for s in shares)))
+    table = pd.DataFrame(out, columns=columns)
+    rank = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(rank)).sort_values([by, "_o"], kind="stable")
+    return table.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)

@@ -474,3 +474,23 @@ def test_quote_segments_equal_a_character_by_character_cut(corpus, corpus_senten
     got = quote_segments(corpus_sentences, found)
     pd.testing.assert_frame_equal(got, _segments_by_character(corpus_sentences, speech))
     assert (got["part"] == "quote").sum() >= len(speech)
+
+
+def test_tone_toward_summary_equals_summarise_tone_toward(corpus):
+    import numpy as np
+
+    from corpus_tools import process, target_tone
+    from corpus_tools.sentiment import tone_toward_summary
+
+    rows = process(corpus).tone_toward
+    for by in ("doc_id", "outlet", "meeting_id"):
+        pd.testing.assert_frame_equal(tone_toward_summary(rows, by, corpus, n_boot=300),
+                                      target_tone.summarise_tone_toward(rows, by, corpus, n_boot=300), check_exact=True)
+    rng = np.random.default_rng(1)  # many small cells, rows in no order
+    big = pd.DataFrame({"doc_id": rng.choice([f"d{i:03d}" for i in range(300)], 2000),
+                        "target": rng.choice(list(target_tone.SIDES), 2000), "score": rng.normal(size=2000).round(3),
+                        "polarity": rng.choice(["negative", "neutral", "positive"], 2000)})
+    pd.testing.assert_frame_equal(tone_toward_summary(big, n_boot=200), target_tone.summarise_tone_toward(big, n_boot=200),
+                                  check_exact=True)
+    with pytest.raises(CorpusError, match="needs the corpus"):
+        tone_toward_summary(big, "outlet")
