@@ -117,23 +117,28 @@ def kwic(corpus_or_tokens: pd.DataFrame, pattern: str, *, window: int = 8) -> pd
     """
     if window < 0:
         raise CorpusError(f"window must be zero or more tokens, got {window}")
-    toks = _as_tokens(corpus_or_tokens)
-    return _kwic(toks, _documents(toks), pattern_words(pattern), window)
+    return _kwic(_arrays(_as_tokens(corpus_or_tokens)), pattern_words(pattern), window)
 
 
-def _kwic(toks: pd.DataFrame, documents: tuple[np.ndarray, np.ndarray, np.ndarray], words: list[str],
-          window: int) -> pd.DataFrame:
-    """:func:`kwic` on tokens in text order, with their :func:`_documents` bounds."""
-    first, last, _ = documents
-    hits = _matches(toks["lower"].to_numpy(dtype=object), words, last)
+def _arrays(toks: pd.DataFrame) -> dict:
+    """The columns that concordances read, as NumPy arrays (converted once: a column of
+    Arrow strings costs a copy each time it is read), with each row's document bounds."""
+    first, last, index = _documents(toks)
+    spaced = {"start", "end"} <= set(toks.columns)
+    return {"lower": toks["lower"].to_numpy(dtype=object), "token": toks["token"].to_numpy(dtype=object),
+            "start": toks["start"].to_numpy() if spaced else None, "end": toks["end"].to_numpy() if spaced else None,
+            "doc_id": toks["doc_id"].to_numpy(dtype=object), "token_id": toks["token_id"].to_numpy(),
+            "first": first, "last": last, "index": index}
+
+
+def _kwic(arrays: dict, words: list[str], window: int) -> pd.DataFrame:
+    """:func:`kwic` from the :func:`_arrays` of tokens in text order."""
+    first, last = arrays["first"], arrays["last"]
+    hits = _matches(arrays["lower"], words, last)
     if not len(hits):
         return pd.DataFrame([], columns=KWIC_COLUMNS).astype({"token_id": "int64"})
-    spaced = {"start", "end"} <= set(toks.columns)
-    tokens_ = toks["token"].to_numpy(dtype=object)
-    starts = toks["start"].to_numpy() if spaced else None
-    ends = toks["end"].to_numpy() if spaced else None
-    docs = toks["doc_id"].to_numpy(dtype=object)
-    ids = toks["token_id"].to_numpy()
+    tokens_, starts, ends = arrays["token"], arrays["start"], arrays["end"]
+    docs, ids = arrays["doc_id"], arrays["token_id"]
     rows = []
     for i, lo, hi in zip(hits.tolist(), first[hits].tolist(), last[hits].tolist()):
         end = i + len(words)
@@ -157,9 +162,8 @@ def kwic_table(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str], *, wi
     if window < 0:
         raise CorpusError(f"window must be zero or more tokens, got {window}")
     terms = [terms] if isinstance(terms, str) else list(terms)
-    toks = _as_tokens(corpus_or_tokens)
-    documents = _documents(toks)
-    frames = [_kwic(toks, documents, pattern_words(t), window).assign(term=t) for t in terms]
+    arrays = _arrays(_as_tokens(corpus_or_tokens))
+    frames = [_kwic(arrays, pattern_words(t), window).assign(term=t) for t in terms]
     columns = ["term", *KWIC_COLUMNS]
     if not frames:
         return pd.DataFrame([], columns=columns)
