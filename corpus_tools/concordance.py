@@ -66,35 +66,51 @@ def pattern_words(pattern: str) -> list[str]:
     return words
 
 
-def _word_mask(lowers: np.ndarray, word: str) -> np.ndarray:
-    """Which ``lower`` forms match one pattern word (wildcards tested once per distinct form)."""
-    if "*" in word or "?" in word:
-        codes, forms = pd.factorize(lowers)
-        hit = np.fromiter((fnmatchcase(w, word) for w in forms), dtype=bool, count=len(forms))
-        return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
-    return lowers == word
+class _Coded:
+    """A column of strings as integer codes and its distinct forms (``forms[codes]`` is the
+    column), so that a column of 7 million tokens is compared and sliced without turning
+    every cell into a Python string."""
+
+    def __init__(self, column: pd.Series | np.ndarray):
+        codes, forms = pd.factorize(column)
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.forms = np.asarray(forms, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def values(self, lo: int, hi: int) -> list[str]:
+        return self.forms[self.codes[lo:hi]].tolist()
+
+    def mask(self, word: str) -> np.ndarray:
+        """Which rows match one pattern word (wildcards tested once per distinct form)."""
+        if "*" in word or "?" in word:
+            hit = np.fromiter((fnmatchcase(w, word) for w in self.forms), dtype=bool, count=len(self.forms))
+        else:
+            hit = self.forms == word
+        return np.append(hit, False)[self.codes]  # a missing value (-1) matches nothing
 
 
-def _matches(lowers: np.ndarray, words: list[str], ends: np.ndarray | None = None) -> np.ndarray:
+def _matches(lowers: _Coded | np.ndarray, words: list[str], ends: np.ndarray | None = None) -> np.ndarray:
     """Start indices where the consecutive tokens match ``words``; with ``ends`` (each row's
     document end, exclusive) a match never runs past its document."""
+    lowers = lowers if isinstance(lowers, _Coded) else _Coded(lowers)
     k = len(words)
     if len(lowers) < k:
         return np.array([], dtype=int)
     mask = np.ones(len(lowers) - k + 1, dtype=bool)
     for j, word in enumerate(words):
-        window = lowers[j: len(lowers) - k + 1 + j]
-        mask &= _word_mask(window, word)
+        mask &= lowers.mask(word)[j: len(lowers) - k + 1 + j]
     if ends is not None:
         mask &= np.arange(len(mask)) + k <= ends[: len(mask)]
     return np.flatnonzero(mask)
 
 
-def _join(toks: np.ndarray, starts: np.ndarray | None, ends: np.ndarray | None, lo: int, hi: int) -> str:
+def _join(toks: _Coded, starts: np.ndarray | None, ends: np.ndarray | None, lo: int, hi: int) -> str:
     """Tokens ``lo:hi`` as text: a space wherever the source had one (known from offsets)."""
     if hi <= lo:
         return ""
-    words = toks[lo:hi].tolist()
+    words = toks.values(lo, hi)
     if starts is None:
         return " ".join(words)
     spaced = (starts[lo + 1:hi] > ends[lo:hi - 1]).tolist()
@@ -125,9 +141,9 @@ def _arrays(toks: pd.DataFrame) -> dict:
     Arrow strings costs a copy each time it is read), with each row's document bounds."""
     first, last, index = _documents(toks)
     spaced = {"start", "end"} <= set(toks.columns)
-    return {"lower": toks["lower"].to_numpy(dtype=object), "token": toks["token"].to_numpy(dtype=object),
+    return {"lower": _Coded(toks["lower"]), "token": _Coded(toks["token"]),
             "start": toks["start"].to_numpy() if spaced else None, "end": toks["end"].to_numpy() if spaced else None,
-            "doc_id": toks["doc_id"].to_numpy(dtype=object), "token_id": toks["token_id"].to_numpy(),
+            "doc_id": _Coded(toks["doc_id"]), "token_id": toks["token_id"].to_numpy(),
             "first": first, "last": last, "index": index}
 
 
@@ -142,7 +158,7 @@ def _kwic(arrays: dict, words: list[str], window: int) -> pd.DataFrame:
     rows = []
     for i, lo, hi in zip(hits.tolist(), first[hits].tolist(), last[hits].tolist()):
         end = i + len(words)
-        rows.append((docs[i], int(ids[i]), _join(tokens_, starts, ends, max(i - window, lo), i),
+        rows.append((docs.forms[docs.codes[i]], int(ids[i]), _join(tokens_, starts, ends, max(i - window, lo), i),
                      _join(tokens_, starts, ends, i, end), _join(tokens_, starts, ends, end, min(end + window, hi))))
     out = pd.DataFrame(rows, columns=KWIC_COLUMNS).astype({"token_id": "int64"})
     return out.sort_values(["doc_id", "token_id"], kind="stable").reset_index(drop=True)
@@ -186,17 +202,17 @@ def dispersion(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str]) -> pd
     """
     toks = _as_tokens(corpus_or_tokens)
     terms = [terms] if isinstance(terms, str) else list(terms)
-    lowers = toks["lower"].to_numpy(dtype=object)
+    lowers = _Coded(toks["lower"])
     first, last, index = _documents(toks)
     size = last - first
-    docs = toks["doc_id"].to_numpy(dtype=object)
+    docs = _Coded(toks["doc_id"])
     ids = toks["token_id"].to_numpy()
     frames = []
     for order, term in enumerate(terms):
         hits = _matches(lowers, pattern_words(term), last)
         n = size[hits]
         position = np.where(n > 1, index[hits] / np.maximum(n - 1, 1), 0.0)
-        frames.append(pd.DataFrame({"_order": order, "term": term, "doc_id": docs[hits], "token_id": ids[hits],
+        frames.append(pd.DataFrame({"_order": order, "term": term, "doc_id": docs.forms[docs.codes[hits]], "token_id": ids[hits],
                                     "position": position}, columns=["_order", *DISPERSION_COLUMNS]))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["_order", *DISPERSION_COLUMNS])
     out = out.sort_values(["_order", "doc_id", "position"], kind="stable").drop(columns="_order")

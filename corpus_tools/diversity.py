@@ -124,7 +124,7 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     else:
         words = words.sort_values(by, kind="stable")
     group, keys = pd.factorize(words[by], sort=False)
-    codes = pd.factorize(words["lower"].to_numpy(dtype=object))[0].astype(np.int64)
+    codes = pd.factorize(words["lower"])[0].astype(np.int64)
     n = len(codes)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if n else np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, n])

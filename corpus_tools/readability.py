@@ -90,8 +90,9 @@ def readability(toks: pd.DataFrame, *, by: str = "doc_id") -> pd.DataFrame:
     """
     check_tokens(toks, ["lower", "is_alpha", "sent_id", "token", by])
     words = toks[toks["is_alpha"].astype(bool)]
-    written, forms = pd.factorize(words["token"].to_numpy(dtype=object))
-    syllables = np.fromiter((count_syllables(w) for w in forms), dtype=np.int64, count=len(forms))  # once per form
+    written, forms = pd.factorize(words["token"])
+    syllables = np.fromiter((count_syllables(w) for w in np.asarray(forms, dtype=object)), dtype=np.int64,
+                            count=len(forms))  # once per form
     keys = list(dict.fromkeys([by, "doc_id", "sent_id"]))
     words = words[keys].assign(_syllables=syllables[written] if len(written) else 0)
     grouped = words.groupby(by, sort=True)

@@ -276,7 +276,7 @@ class _PhraseArrays:
         check_tokens(toks, TOKEN_COLUMNS_NEEDED + ["token"])
         toks = in_text_order(toks)
         n = len(toks)
-        self.codes, vocab = pd.factorize(toks["lower"].to_numpy(dtype=object))
+        self.codes, vocab = pd.factorize(toks["lower"])  # codes, not a Python string per token
         self.vocab = np.asarray(vocab, dtype=object)
         self.doc, self.docs = pd.factorize(toks["doc_id"])
         alpha = toks["is_alpha"].to_numpy(dtype=bool)
@@ -289,8 +289,8 @@ class _PhraseArrays:
         self.seg = np.where(alpha, np.cumsum(starts) - 1, -1)
         self.stop = np.zeros(len(self.vocab), dtype=bool)
         self.stop[self.codes[toks["is_stop"].to_numpy(dtype=bool)]] = True
-        written, forms = pd.factorize(toks["token"].to_numpy(dtype=object))
-        upper = np.fromiter((w[:1].isupper() for w in forms), dtype=bool, count=len(forms))
+        written, forms = pd.factorize(toks["token"])
+        upper = np.fromiter((w[:1].isupper() for w in np.asarray(forms, dtype=object)), dtype=bool, count=len(forms))
         self.capital = upper[written] if n else np.zeros(0, dtype=bool)
         self.base = max(len(self.vocab), 1)
 
