@@ -16,6 +16,7 @@ import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.tokens import lower_form, sentences, tokens, word_spans
+from corpus_tools.vocabulary import in_text_order
 
 KWIC_COLUMNS = ["doc_id", "token_id", "left", "match", "right"]
 DISPERSION_COLUMNS = ["term", "doc_id", "token_id", "position"]
@@ -23,11 +24,25 @@ DISPERSION_COLUMNS = ["term", "doc_id", "token_id", "position"]
 
 def _as_tokens(corpus_or_tokens: pd.DataFrame) -> pd.DataFrame:
     if {"doc_id", "token_id", "token", "lower"} <= set(corpus_or_tokens.columns):
-        return corpus_or_tokens.sort_values(["doc_id", "token_id"], kind="stable")
+        return in_text_order(corpus_or_tokens)
     if {"doc_id", "text"} <= set(corpus_or_tokens.columns):
         return tokens(sentences(corpus_or_tokens))
     raise CorpusError("kwic needs a corpus (doc_id, text) or a tokens table (doc_id, token_id, token, lower); "
                       "load one with corpus_tools.load_corpus()")
+
+
+def _documents(toks: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For tokens in text order: the row where each row's document starts and ends (exclusive),
+    and each row's index within its document."""
+    codes = pd.factorize(toks["doc_id"])[0]
+    n = len(codes)
+    change = np.ones(n, dtype=bool)
+    change[1:] = codes[1:] != codes[:-1]
+    first = np.flatnonzero(change)
+    run = np.cumsum(change) - 1
+    bounds = np.append(first, n)
+    starts, ends = bounds[:-1][run], bounds[1:][run]
+    return starts, ends, np.arange(n) - starts
 
 
 def pattern_words(pattern: str) -> list[str]:
@@ -51,33 +66,55 @@ def pattern_words(pattern: str) -> list[str]:
     return words
 
 
-def _matches(lowers: np.ndarray, words: list[str]) -> np.ndarray:
-    """Start indices where the consecutive tokens match ``words``."""
+class _Coded:
+    """A column of strings as integer codes and its distinct forms (``forms[codes]`` is the
+    column), so that a column of 7 million tokens is compared and sliced without turning
+    every cell into a Python string."""
+
+    def __init__(self, column: pd.Series | np.ndarray):
+        codes, forms = pd.factorize(column)
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.forms = np.asarray(forms, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def values(self, lo: int, hi: int) -> list[str]:
+        return self.forms[self.codes[lo:hi]].tolist()
+
+    def mask(self, word: str) -> np.ndarray:
+        """Which rows match one pattern word (wildcards tested once per distinct form)."""
+        if "*" in word or "?" in word:
+            hit = np.fromiter((fnmatchcase(w, word) for w in self.forms), dtype=bool, count=len(self.forms))
+        else:
+            hit = self.forms == word
+        return np.append(hit, False)[self.codes]  # a missing value (-1) matches nothing
+
+
+def _matches(lowers: _Coded | np.ndarray, words: list[str], ends: np.ndarray | None = None) -> np.ndarray:
+    """Start indices where the consecutive tokens match ``words``; with ``ends`` (each row's
+    document end, exclusive) a match never runs past its document."""
+    lowers = lowers if isinstance(lowers, _Coded) else _Coded(lowers)
     k = len(words)
     if len(lowers) < k:
         return np.array([], dtype=int)
     mask = np.ones(len(lowers) - k + 1, dtype=bool)
     for j, word in enumerate(words):
-        window = lowers[j: len(lowers) - k + 1 + j]
-        if "*" in word or "?" in word:
-            mask &= np.fromiter((fnmatchcase(w, word) for w in window), dtype=bool, count=len(window))
-        else:
-            mask &= window == word
+        mask &= lowers.mask(word)[j: len(lowers) - k + 1 + j]
+    if ends is not None:
+        mask &= np.arange(len(mask)) + k <= ends[: len(mask)]
     return np.flatnonzero(mask)
 
 
-def _join(part: pd.DataFrame) -> str:
-    """Tokens as text: a space wherever the source had one (known from offsets)."""
-    toks = part["token"].tolist()
-    if not toks:
+def _join(toks: _Coded, starts: np.ndarray | None, ends: np.ndarray | None, lo: int, hi: int) -> str:
+    """Tokens ``lo:hi`` as text: a space wherever the source had one (known from offsets)."""
+    if hi <= lo:
         return ""
-    if not {"start", "end"} <= set(part.columns):
-        return " ".join(toks)
-    starts, ends = part["start"].tolist(), part["end"].tolist()
-    out = [toks[0]]
-    for i in range(1, len(toks)):
-        out.append((" " if starts[i] > ends[i - 1] else "") + toks[i])
-    return "".join(out)
+    words = toks.values(lo, hi)
+    if starts is None:
+        return " ".join(words)
+    spaced = (starts[lo + 1:hi] > ends[lo:hi - 1]).tolist()
+    return words[0] + "".join((" " + w if gap else w) for w, gap in zip(words[1:], spaced))
 
 
 def kwic(corpus_or_tokens: pd.DataFrame, pattern: str, *, window: int = 8) -> pd.DataFrame:
@@ -96,16 +133,57 @@ def kwic(corpus_or_tokens: pd.DataFrame, pattern: str, *, window: int = 8) -> pd
     """
     if window < 0:
         raise CorpusError(f"window must be zero or more tokens, got {window}")
-    toks = _as_tokens(corpus_or_tokens)
-    words = pattern_words(pattern)
+    return _kwic(_arrays(_as_tokens(corpus_or_tokens)), pattern_words(pattern), window)
+
+
+def _arrays(toks: pd.DataFrame) -> dict:
+    """The columns that concordances read, as NumPy arrays (converted once: a column of
+    Arrow strings costs a copy each time it is read), with each row's document bounds."""
+    first, last, index = _documents(toks)
+    spaced = {"start", "end"} <= set(toks.columns)
+    return {"lower": _Coded(toks["lower"]), "token": _Coded(toks["token"]),
+            "start": toks["start"].to_numpy() if spaced else None, "end": toks["end"].to_numpy() if spaced else None,
+            "doc_id": _Coded(toks["doc_id"]), "token_id": toks["token_id"].to_numpy(),
+            "first": first, "last": last, "index": index}
+
+
+def _kwic(arrays: dict, words: list[str], window: int) -> pd.DataFrame:
+    """:func:`kwic` from the :func:`_arrays` of tokens in text order."""
+    first, last = arrays["first"], arrays["last"]
+    hits = _matches(arrays["lower"], words, last)
+    if not len(hits):
+        return pd.DataFrame([], columns=KWIC_COLUMNS).astype({"token_id": "int64"})
+    tokens_, starts, ends = arrays["token"], arrays["start"], arrays["end"]
+    docs, ids = arrays["doc_id"], arrays["token_id"]
     rows = []
-    for doc_id, part in toks.groupby("doc_id", sort=True):
-        part = part.reset_index(drop=True)
-        for i in _matches(part["lower"].to_numpy(dtype=object), words):
-            end = i + len(words)
-            rows.append((doc_id, int(part.at[i, "token_id"]), _join(part.iloc[max(i - window, 0): i]),
-                         _join(part.iloc[i:end]), _join(part.iloc[end: end + window])))
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS).astype({"token_id": "int64"})
+    for i, lo, hi in zip(hits.tolist(), first[hits].tolist(), last[hits].tolist()):
+        end = i + len(words)
+        rows.append((docs.forms[docs.codes[i]], int(ids[i]), _join(tokens_, starts, ends, max(i - window, lo), i),
+                     _join(tokens_, starts, ends, i, end), _join(tokens_, starts, ends, end, min(end + window, hi))))
+    out = pd.DataFrame(rows, columns=KWIC_COLUMNS).astype({"token_id": "int64"})
+    return out.sort_values(["doc_id", "token_id"], kind="stable").reset_index(drop=True)
+
+
+def kwic_table(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str], *, window: int = 8) -> pd.DataFrame:
+    """The :func:`kwic` of several terms in one table: ``term, doc_id, token_id, left, match,
+    right``, the terms in the order given, each term's rows as :func:`kwic` gives them. The
+    tokens are put in order once for all the terms.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Troops wait. Sanctions bite the troops."]})
+    >>> kwic_table(docs, ["sanctions", "troops"], window=1)[["term", "token_id", "left", "right"]].values.tolist()
+    [['sanctions', 4, '.', 'bite'], ['troops', 1, '', 'wait'], ['troops', 7, 'the', '.']]
+    """
+    if window < 0:
+        raise CorpusError(f"window must be zero or more tokens, got {window}")
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    arrays = _arrays(_as_tokens(corpus_or_tokens))
+    frames = [_kwic(arrays, pattern_words(t), window).assign(term=t) for t in terms]
+    columns = ["term", *KWIC_COLUMNS]
+    if not frames:
+        return pd.DataFrame([], columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def dispersion(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str]) -> pd.DataFrame:
@@ -124,14 +202,18 @@ def dispersion(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str]) -> pd
     """
     toks = _as_tokens(corpus_or_tokens)
     terms = [terms] if isinstance(terms, str) else list(terms)
-    rows = []
+    lowers = _Coded(toks["lower"])
+    first, last, index = _documents(toks)
+    size = last - first
+    docs = _Coded(toks["doc_id"])
+    ids = toks["token_id"].to_numpy()
+    frames = []
     for order, term in enumerate(terms):
-        words = pattern_words(term)
-        for doc_id, part in toks.groupby("doc_id", sort=True):
-            n = len(part)
-            ids = part["token_id"].to_numpy()
-            for i in _matches(part["lower"].to_numpy(dtype=object), words):
-                rows.append((order, term, doc_id, int(ids[i]), i / (n - 1) if n > 1 else 0.0))
-    out = pd.DataFrame(rows, columns=["_order"] + DISPERSION_COLUMNS)
+        hits = _matches(lowers, pattern_words(term), last)
+        n = size[hits]
+        position = np.where(n > 1, index[hits] / np.maximum(n - 1, 1), 0.0)
+        frames.append(pd.DataFrame({"_order": order, "term": term, "doc_id": docs.forms[docs.codes[hits]], "token_id": ids[hits],
+                                    "position": position}, columns=["_order", *DISPERSION_COLUMNS]))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["_order", *DISPERSION_COLUMNS])
     out = out.sort_values(["_order", "doc_id", "position"], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True).astype({"token_id": "int64", "position": float})

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from corpus_tools.vocabulary import check_tokens
+from corpus_tools.vocabulary import check_tokens, in_text_order
 
 MTLD_THRESHOLD = 0.72
 
@@ -116,12 +116,38 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     [['a', 4, 3, 0.75, 1.0, 4.24]]
     """
     check_tokens(toks, ["lower", "is_alpha", by])
-    words = toks[toks["is_alpha"].astype(bool)]
+    if window < 1:
+        raise ValueError(f"window must be a positive number of words, got {window}")
+    words = toks[toks["is_alpha"].astype(bool) & toks[by].notna()]
     if "token_id" in words.columns:
-        words = words.sort_values([by, "token_id"], kind="stable")
+        words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
+    else:
+        words = words.sort_values(by, kind="stable")
+    group, keys = pd.factorize(words[by], sort=False)
+    codes = pd.factorize(words["lower"])[0].astype(np.int64)
+    n = len(codes)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, n])
+    run = np.repeat(np.arange(len(starts)), sizes)  # each word's run (one per group)
+    position = np.arange(n) - starts[run]  # its place in the group's text
+    key = run * (int(codes.max()) + 1 if n else 1) + codes
+    order = np.lexsort((np.arange(n), key))  # the occurrences of each word of each group, in text order
+    previous = np.full(n, -1, dtype=np.int64)  # the place of the word's previous occurrence in the group
+    repeat = np.r_[False, key[order][1:] == key[order][:-1]]
+    previous[order[repeat]] = position[order[np.flatnonzero(repeat) - 1]]
+    types = np.bincount(run[previous < 0], minlength=len(starts))
+    # MATTR: a word counts in every window that holds it and not its previous occurrence
+    size = sizes[run]
+    low = np.maximum(np.maximum(previous + 1, position - window + 1), 0)
+    high = np.minimum(position, size - window)
+    windows = np.bincount(run, weights=np.maximum(high - low + 1, 0), minlength=len(starts)).astype(np.int64)
     rows = []
-    for key, part in words.groupby(by, sort=True):
-        seq = part["lower"].tolist()
-        rows.append((key, len(seq), len(set(seq)), ttr(seq), mattr(seq, window), mtld(seq, threshold)))
+    for r, (start, length) in enumerate(zip(starts.tolist(), sizes.tolist())):
+        n_types = int(types[r])
+        ratio = n_types / length
+        moving = ratio if length <= window else int(windows[r]) / (window * (length - window + 1))
+        seq = codes[start: start + length].tolist()
+        rows.append((keys[group[start]], length, n_types, ratio, moving, mtld(seq, threshold)))
     out = pd.DataFrame(rows, columns=[by, "n_words", "n_types", "ttr", "mattr", "mtld"])
+    out = out.sort_values(by, kind="stable").reset_index(drop=True)
     return out.astype({"n_words": "int64", "n_types": "int64", "ttr": float, "mattr": float, "mtld": np.float64})

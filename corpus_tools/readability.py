@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from corpus_tools.vocabulary import check_tokens
@@ -89,9 +90,14 @@ def readability(toks: pd.DataFrame, *, by: str = "doc_id") -> pd.DataFrame:
     """
     check_tokens(toks, ["lower", "is_alpha", "sent_id", "token", by])
     words = toks[toks["is_alpha"].astype(bool)]
-    words = words.assign(_syllables=words["token"].map(count_syllables), _sentence=list(zip(words["doc_id"], words["sent_id"])))
+    written, forms = pd.factorize(words["token"])
+    syllables = np.fromiter((count_syllables(w) for w in np.asarray(forms, dtype=object)), dtype=np.int64,
+                            count=len(forms))  # once per form
+    keys = list(dict.fromkeys([by, "doc_id", "sent_id"]))
+    words = words[keys].assign(_syllables=syllables[written] if len(written) else 0)
     grouped = words.groupby(by, sort=True)
-    out = pd.DataFrame({"n_sentences": grouped["_sentence"].nunique(), "n_words": grouped.size(),
+    n_sentences = words.drop_duplicates(keys).groupby(by, sort=True).size()
+    out = pd.DataFrame({"n_sentences": n_sentences, "n_words": grouped.size(),
                         "n_syllables": grouped["_syllables"].sum()}).reset_index()
     out = out.astype({"n_sentences": "int64", "n_words": "int64", "n_syllables": "int64"})
     out["words_per_sentence"] = out["n_words"] / out["n_sentences"]

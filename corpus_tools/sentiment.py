@@ -80,6 +80,7 @@ LEXICON_RESOURCE = "sentiment/vader_lexicon/vader_lexicon.txt"
 
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]|(?<![^\W\d_])['\u2018\u2019]|['\u2018\u2019](?![^\W\d_])")
 _HAS_WORD = re.compile(r"[^\W_]")
+_QUOTE_TRIM = " \u201c\u201d\"'\u2018\u2019"  # trimmed from the ends of a quoted or narrated part
 
 
 # ---------------------------------------------------------------------------- lexicons
@@ -352,6 +353,77 @@ def _afinn():
     return Afinn(language="en")
 
 
+_SPACES = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class AfinnScorer:
+    """The AFINN-165 words of a text as the ``afinn`` package finds them, without its pattern.
+
+    ``Afinn.find_all`` lower-cases the text, collapses white space and runs one regular
+    expression, ``\\b(?:entry|entry|...)\\b`` over its 3,382 entries (longest first), which
+    tries every entry at every position. Every entry begins and ends with a word character,
+    so a match can only begin where a run of word characters (``\\w+``) begins, and there the
+    expression takes the longest entry that fits and ends at a word boundary. This class does
+    the same with a dictionary: at each run, the multiword entries that begin with the run
+    ("can't stand", "kind of", "well-being"), longest first, then the run itself. The words
+    found, and so the scores, are those of ``find_all``; ``tests/test_sentiment.py`` holds the
+    equality on the corpus and on constructed cases.
+
+    Examples
+    --------
+    >>> scorer = AfinnScorer()
+    >>> scorer.words("It is NOT good;  it does not   work, a cover-up.")
+    ['not good', 'does not work', 'cover-up']
+    >>> scorer.values("A good day, a bad day.")
+    [3, -3]
+    """
+
+    def __init__(self) -> None:
+        lexicon = _afinn()._dict
+        self.lexicon = dict(lexicon)
+        self.single = {w: v for w, v in lexicon.items() if _WORD_RUN.fullmatch(w)}
+        phrases: dict[str, list[tuple[str, int]]] = {}
+        for entry in sorted((w for w in lexicon if w not in self.single), key=len, reverse=True):
+            phrases.setdefault(_WORD_RUN.match(entry).group(), []).append((entry, lexicon[entry]))
+        self.phrases = phrases
+
+    def _found(self, text: str) -> list[tuple[str, int]]:
+        text = _SPACES.sub(" ", text).lower()
+        found, done = [], 0
+        for run in _WORD_RUN.finditer(text):
+            start = run.start()
+            if start < done:  # inside the previous match
+                continue
+            word = run.group()
+            for entry, value in self.phrases.get(word, ()):
+                end = start + len(entry)
+                if text.startswith(entry, start) and not _WORD_CHAR.match(text, end):
+                    found.append((entry, value))
+                    done = end
+                    break
+            else:
+                value = self.single.get(word)
+                if value is not None:
+                    found.append((word, value))
+                done = run.end()
+        return found
+
+    def words(self, text: str) -> list[str]:
+        """The lexicon entries found in ``text``, in order (``Afinn.find_all``)."""
+        return [w for w, _ in self._found(text)]
+
+    def values(self, text: str) -> list[int]:
+        """The valences of the entries found in ``text``, in order."""
+        return [v for _, v in self._found(text)]
+
+
+@lru_cache(maxsize=1)
+def _afinn_scorer() -> AfinnScorer:
+    return AfinnScorer()
+
+
 def normalize_score(total: float, alpha: float = VADER_ALPHA) -> float:
     """Map a summed valence to (-1, 1) as VADER does for its compound: ``x / sqrt(x² + alpha)``.
 
@@ -404,12 +476,22 @@ def score_texts(texts: Iterable[str], method: str = "vader", *, data_dir: Path |
     """
     if method not in METHODS:
         raise CorpusError(f"unknown sentiment method {method!r}; choose one of {', '.join(METHODS)}")
+    texts = list(texts)
+    first: dict[str, int] = {}
+    codes = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+    if len(first) < len(texts):  # a text repeated (wire copy, a standard line) is scored once
+        return _score_distinct(list(first), method, data_dir, cache).take(codes).reset_index(drop=True)
+    return _score_distinct(texts, method, data_dir, cache)
+
+
+def _score_distinct(texts: list[str], method: str, data_dir: Path | str | None, cache: Path | str | None) -> pd.DataFrame:
+    """:func:`score_texts` of these texts, each scored."""
     rows = []
     if method == "afinn":
-        texts = [_prepare_text(t) for t in texts]
-        afinn = _afinn()
+        afinn = _afinn_scorer()
         for text in texts:
-            hits = [afinn._dict[w] for w in afinn.find_all(text)]
+            text = _prepare_text(text)
+            hits = afinn.values(text)
             pos = float(sum(v for v in hits if v > 0))
             neg = float(-sum(v for v in hits if v < 0))
             compound = normalize_score(pos - neg)
@@ -591,24 +673,24 @@ def quote_segments(sents: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Sequence
     rows = []
     for doc_id, sent_id, text, s_start in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
         s_end = s_start + len(text)
-        inside = np.zeros(len(text), dtype=bool)
-        for q_start, q_end in spans.get(doc_id, []):
-            lo, hi = max(q_start, s_start), min(q_end, s_end)
-            if lo < hi:
+        overlaps = [(max(q_start, s_start), min(q_end, s_end)) for q_start, q_end in spans.get(doc_id, ())
+                    if max(q_start, s_start) < min(q_end, s_end)]
+        if overlaps:  # cut where the sentence enters or leaves a quotation
+            inside = np.zeros(len(text), dtype=bool)
+            for lo, hi in overlaps:
                 inside[lo - s_start: hi - s_start] = True
-        i = 0
-        while i < len(text):
-            j = i
-            while j < len(text) and inside[j] == inside[i]:
-                j += 1
+            cuts = [0, *(np.flatnonzero(inside[1:] != inside[:-1]) + 1).tolist(), len(text)]
+            pieces = [(i, j, bool(inside[i])) for i, j in zip(cuts[:-1], cuts[1:])]
+        else:
+            pieces = [(0, len(text), False)] if text else []
+        for i, j, quoted in pieces:
             piece = text[i:j]
-            lead = len(piece) - len(piece.lstrip(" \u201c\u201d\"'\u2018\u2019"))
-            trail = len(piece) - len(piece.rstrip(" \u201c\u201d\"'\u2018\u2019"))
+            lead = len(piece) - len(piece.lstrip(_QUOTE_TRIM))
+            trail = len(piece) - len(piece.rstrip(_QUOTE_TRIM))
             core = piece[lead: len(piece) - trail]
             if _HAS_WORD.search(core):
-                rows.append((doc_id, int(sent_id), "quote" if inside[i] else "narration",
+                rows.append((doc_id, int(sent_id), "quote" if quoted else "narration",
                              int(s_start + i + lead), int(s_start + j - trail), core))
-            i = j
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "part", "start", "end", "text"])
 
 
@@ -912,3 +994,59 @@ def method_agreement(sents: pd.DataFrame, methods: Sequence[str] = METHODS, *, d
             corr = float(np.corrcoef(scored[a]["compound"], scored[b]["compound"])[0, 1]) if len(sents) > 1 else float("nan")
             rows.append({"method_a": a, "method_b": b, **stats, "correlation": corr})
     return pd.DataFrame(rows, columns=["method_a", "method_b", "n", "percent_agreement", "kappa", "correlation"])
+
+
+# ---------------------------------------------------------------------------- tone toward a side, summarised
+
+
+def tone_toward_summary(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, *,
+                        n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """:func:`corpus_tools.target_tone.summarise_tone_toward`, the same table to the last bit,
+    in time that grows with the rows rather than with a pandas group per cell.
+
+    Tone toward each side per document, outlet or meeting: ``<by>, target, n, mean_score,
+    ci_low, ci_high, share_negative, share_neutral, share_positive``, with the 2.5th-97.5th
+    percentile of the mean over ``n_boot`` resamples. The resamples are drawn from one seeded
+    generator, cell after cell in sorted order, as ``Generator.choice`` draws them
+    (``integers(0, n, size=(n_boot, n))``), so the intervals equal the original's; the cells
+    are cut from sorted arrays and the shares counted with ``bincount``, which at 10,000
+    articles (30,000 document cells) saves the per-cell pandas work.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"doc_id": "a", "target": "Russia", "score": [-1.0, -1.0, 0.0],
+    ...                      "polarity": ["negative", "negative", "neutral"]})
+    >>> tone_toward_summary(rows, n_boot=200)[["target", "n", "mean_score", "share_negative"]].round(3).values.tolist()
+    [['Russia', 3, -0.667, 0.667]]
+    """
+    from corpus_tools.target_tone import POLARITIES, SIDES
+
+    if by not in rows.columns:
+        if corpus is None or by not in corpus.columns:
+            raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
+        rows = rows.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    rows = rows[rows[by].notna() & rows["target"].notna()]
+    keys, key_values = pd.factorize(rows[by], sort=True)
+    targets, target_values = pd.factorize(rows["target"], sort=True)
+    order = np.lexsort((targets, keys))  # stable: each cell's rows keep their order, as in groupby
+    keys, targets = keys[order], targets[order]
+    scores = rows["score"].to_numpy(dtype=float)[order]
+    polarity = pd.Categorical(rows["polarity"].to_numpy()[order], categories=POLARITIES).codes
+    n_rows = len(order)
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (targets[1:] != targets[:-1])]) if n_rows else np.zeros(0, int)
+    ends = np.r_[starts[1:], n_rows].astype(int)
+    rng = np.random.default_rng(seed)
+    out = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        part = scores[start:end]
+        n = end - start
+        means = part[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        low, high = np.percentile(means, [2.5, 97.5])
+        shares = np.bincount(polarity[start:end][polarity[start:end] >= 0], minlength=len(POLARITIES)) / n
+        out.append((key_values[keys[start]], target_values[targets[start]], n, float(part.mean()), float(low), float(high),
+                    *(float(s) for s in shares)))
+    table = pd.DataFrame(out, columns=columns)
+    rank = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(rank)).sort_values([by, "_o"], kind="stable")
+    return table.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)

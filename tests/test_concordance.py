@@ -78,3 +78,22 @@ def test_dispersion_positions_by_hand(corpus_tokens):
     real = dispersion(corpus_tokens, ["ceasefire", "security guarantees"])
     assert real.groupby("term", sort=False).size().to_dict() == {"ceasefire": 20, "security guarantees": 10}
     assert real["position"].between(0, 1).all()
+
+
+def test_any_row_order_gives_the_same_tables_and_a_phrase_never_crosses_documents(corpus_tokens):
+    from corpus_tools.concordance import kwic_table
+
+    shuffled = corpus_tokens.sample(frac=1, random_state=5)
+    terms = ["ceasefire", "security guarantees", "sanction*"]
+    for term in terms:
+        pd.testing.assert_frame_equal(kwic(shuffled, term, window=5), kwic(corpus_tokens, term, window=5))
+    pd.testing.assert_frame_equal(dispersion(shuffled, terms), dispersion(corpus_tokens, terms))
+    table = kwic_table(corpus_tokens, terms, window=5)
+    expected = pd.concat([kwic(corpus_tokens, t, window=5).assign(term=t) for t in terms], ignore_index=True)
+    pd.testing.assert_frame_equal(table, expected[["term", "doc_id", "token_id", "left", "match", "right"]])
+    # "security" ends d0 and "guarantees" begins d1: no match, and no context from the other document
+    docs = _docs("Europe offers security", "Guarantees follow. Security guarantees matter.")
+    assert kwic(docs, "security guarantees", window=3).values.tolist() == [["d1", 4, "Guarantees follow.", "Security guarantees",
+                                                                            "matter."]]
+    assert kwic(docs, "security", window=3)["right"].tolist() == ["", "guarantees matter."]
+    assert kwic_table(docs, ["nothing"]).columns.tolist() == ["term", "doc_id", "token_id", "left", "match", "right"]

@@ -82,3 +82,15 @@ def test_lexical_diversity_table_on_the_corpus(corpus, corpus_tokens):
     assert table["n_words"].tolist() == corpus.sort_values("doc_id")["n_words"].tolist()
     assert (table["ttr"] == table["n_types"] / table["n_words"]).all()
     assert table["mattr"].between(0.5, 1).all() and table["mtld"].between(30, 300).all()
+
+
+@pytest.mark.parametrize("window", [1, 10, 50, 5000])
+def test_the_table_s_mattr_and_mtld_equal_the_word_by_word_functions(corpus_tokens, window):
+    # the table computes MATTR for every document at once from each word's previous occurrence
+    table = lexical_diversity(corpus_tokens.sample(frac=1, random_state=2), window=window).set_index("doc_id")
+    for doc_id, part in corpus_tokens[corpus_tokens["is_alpha"]].groupby("doc_id"):
+        words = part.sort_values("token_id")["lower"].tolist()
+        row = table.loc[doc_id]
+        assert (row["n_words"], row["n_types"], row["ttr"]) == (len(words), len(set(words)), ttr(words))
+        assert row["mattr"] == mattr(words, window)  # the same integer total, the same division
+        assert row["mtld"] == mtld(words)

@@ -405,3 +405,92 @@ def test_the_gain_over_raw_vader_sentence_by_sentence(gold):
     assert (result["n"], result["only_a_right"], result["only_b_right"]) == (70, 3, 9)
     # P(X <= 3) for X ~ Binomial(12, 1/2) = (1 + 12 + 66 + 220) / 4096 = 299/4096; doubled
     assert result["p_value"] == pytest.approx(2 * 299 / 4096)
+
+
+# ---------------------------------------------------------------------------- scale (issue 13)
+
+AFINN_CASES = [
+    "It is NOT good;  it does not   work, a cover-up.", "can't stand it", "Well-being, well being", "kind of kindness",
+    "fed up!", "no fun-loving", "non-approved", "son-of-a-bitch!", "The ill-fated, well-established plan",
+    "self-confidently", "cashing in on it", "does not workers", "not goodness", "green washing and green wash",
+    "a  bad\tluck\nstory", "ÉLAN good", "good_bad", "x-good", "good-x", "don't like", "dont like", "", "!!!",
+]
+
+
+def test_afinn_scorer_finds_the_words_of_the_package(corpus_sentences):
+    from afinn import Afinn
+
+    from corpus_tools.sentiment import AfinnScorer
+
+    package, scorer = Afinn(language="en"), AfinnScorer()
+    texts = [*corpus_sentences["text"], *AFINN_CASES]
+    assert [scorer.words(t) for t in texts] == [package.find_all(t) for t in texts]
+    assert sum(len(scorer.words(t)) for t in corpus_sentences["text"]) > 100
+    assert scorer.words(AFINN_CASES[0]) == ["not good", "does not work", "cover-up"]  # multiword entries win
+    assert scorer.values(AFINN_CASES[0]) == [-2, -3, -3]
+
+
+@pytest.mark.parametrize("method", ["vader", "vader_adjusted", "afinn"])
+def test_repeated_texts_are_scored_once_with_the_same_numbers(corpus_sentences, method):
+    from corpus_tools.sentiment import score_texts
+
+    texts = corpus_sentences["text"].tolist()[:60]
+    repeated = texts + texts[::-1] + texts[:7]
+    once = score_texts(texts, method)
+    got = score_texts(repeated, method)
+    expected = pd.concat([once, once.iloc[::-1], once.head(7)], ignore_index=True)
+    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(score_texts(texts[:1], method), once.head(1))
+
+
+def _segments_by_character(sents, quotes):
+    """The reference: every character marked inside or outside a quote, runs found one by one."""
+    rows = []
+    spans = {d: list(zip(q["start"], q["end"])) for d, q in quotes.groupby("doc_id")}
+    for doc_id, sent_id, text, s_start in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["start"]):
+        inside = [any(lo <= s_start + k < hi for lo, hi in spans.get(doc_id, [])) for k in range(len(text))]
+        i = 0
+        while i < len(text):
+            j = i
+            while j < len(text) and inside[j] == inside[i]:
+                j += 1
+            piece = text[i:j]
+            lead = len(piece) - len(piece.lstrip(" \u201c\u201d\"'\u2018\u2019"))
+            trail = len(piece) - len(piece.rstrip(" \u201c\u201d\"'\u2018\u2019"))
+            core = piece[lead: len(piece) - trail]
+            if any(c.isalnum() for c in core):
+                rows.append((doc_id, int(sent_id), "quote" if inside[i] else "narration", int(s_start + i + lead),
+                             int(s_start + j - trail), core))
+            i = j
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "part", "start", "end", "text"])
+
+
+def test_quote_segments_equal_a_character_by_character_cut(corpus, corpus_sentences):
+    from corpus_tools.quotes import quotes as find_quotes
+
+    found = find_quotes(corpus)
+    speech = found[found["kind"] == "speech"]
+    assert len(speech) > 20
+    got = quote_segments(corpus_sentences, found)
+    pd.testing.assert_frame_equal(got, _segments_by_character(corpus_sentences, speech))
+    assert (got["part"] == "quote").sum() >= len(speech)
+
+
+def test_tone_toward_summary_equals_summarise_tone_toward(corpus):
+    import numpy as np
+
+    from corpus_tools import process, target_tone
+    from corpus_tools.sentiment import tone_toward_summary
+
+    rows = process(corpus).tone_toward
+    for by in ("doc_id", "outlet", "meeting_id"):
+        pd.testing.assert_frame_equal(tone_toward_summary(rows, by, corpus, n_boot=300),
+                                      target_tone.summarise_tone_toward(rows, by, corpus, n_boot=300), check_exact=True)
+    rng = np.random.default_rng(1)  # many small cells, rows in no order
+    big = pd.DataFrame({"doc_id": rng.choice([f"d{i:03d}" for i in range(300)], 2000),
+                        "target": rng.choice(list(target_tone.SIDES), 2000), "score": rng.normal(size=2000).round(3),
+                        "polarity": rng.choice(["negative", "neutral", "positive"], 2000)})
+    pd.testing.assert_frame_equal(tone_toward_summary(big, n_boot=200), target_tone.summarise_tone_toward(big, n_boot=200),
+                                  check_exact=True)
+    with pytest.raises(CorpusError, match="needs the corpus"):
+        tone_toward_summary(big, "outlet")

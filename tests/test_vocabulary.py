@@ -7,8 +7,8 @@ import pytest
 
 from corpus_tools import sentences, tokens
 from corpus_tools.errors import CorpusError
-from corpus_tools.vocabulary import (collocations, ngram_counts, segments, term_frequencies, tfidf_terms,
-                                     vocabulary_size)
+from corpus_tools.vocabulary import (collocations, in_text_order, load_tokens, ngram_counts, phrase_table, segments,
+                                     term_frequencies, tfidf_terms, tfidf_view, vocabulary_size)
 
 
 def _toks(*texts):
@@ -140,3 +140,116 @@ def test_vocabulary_size_by_hand_and_on_the_corpus(corpus, corpus_tokens):
     assert sizes["n_words"].tolist() == corpus.sort_values("doc_id")["n_words"].tolist()
     total = vocabulary_size(corpus_tokens, by=None)
     assert total["n_words"].item() == 3287 and total["n_types"].item() == corpus_tokens.query("is_alpha")["lower"].nunique()
+
+
+# ---------------------------------------------------------------------------- scale (issue 13)
+
+def _nltk_collocations(toks, n, min_freq, measure):
+    """The reference: NLTK's finder built by ``from_documents`` on the segments, and the
+    documents and capitals of each sequence found by walking the segments one by one."""
+    from collections import Counter
+
+    from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, QuadgramAssocMeasures,
+                                   QuadgramCollocationFinder, TrigramAssocMeasures, TrigramCollocationFinder)
+    from nltk.util import ngrams
+
+    from corpus_tools.vocabulary import _segments
+
+    finder_class, measures = {2: (BigramCollocationFinder, BigramAssocMeasures),
+                              3: (TrigramCollocationFinder, TrigramAssocMeasures),
+                              4: (QuadgramCollocationFinder, QuadgramAssocMeasures)}[n]
+    segs = _segments(toks)
+    stop = set(toks.loc[toks["is_stop"], "lower"])
+    finder = finder_class.from_documents([lowers for _, lowers, _ in segs])
+    finder.apply_freq_filter(min_freq)
+    finder.apply_ngram_filter(lambda *w: w[0] in stop or w[-1] in stop)
+    scored = finder.score_ngrams(getattr(measures, {"likelihood": "likelihood_ratio", "pmi": "pmi"}[measure]))
+    docs, capitals = {g: set() for g, _ in scored}, Counter()
+    for doc_id, lowers, originals in segs:
+        for gram, written in zip(ngrams(lowers, n), ngrams(originals, n)):
+            if gram in docs:
+                docs[gram].add(doc_id)
+                capitals[gram] += all(w[:1].isupper() for g, w in zip(gram, written) if g not in stop)
+    return {" ".join(g): (finder.ngram_fd[g], len(docs[g]), capitals[g] / finder.ngram_fd[g], s) for g, s in scored}
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+@pytest.mark.parametrize("measure", ["likelihood", "pmi"])
+def test_collocations_on_arrays_equal_nltk_from_documents(corpus_tokens, n, measure):
+    # the real articles, plus two documents that repeat phrases across a sentence end and a comma
+    extra = _toks("Security guarantees. Guarantees for Ukraine, security guarantees for Ukraine now.",
+                  "The Coalition of the Willing met; the coalition of the willing agreed. Security guarantees for Ukraine!")
+    toks = pd.concat([corpus_tokens, extra.assign(doc_id="x" + extra["doc_id"])], ignore_index=True)
+    expected = _nltk_collocations(toks, n, 2, measure)
+    got = collocations(toks.sample(frac=1, random_state=3), n, min_freq=2, measure=measure)  # any row order
+    assert len(got) == len(expected) > 10
+    assert {t: (r.n, r.n_docs, r.capitalised, r.score) for t, r in zip(got["term"], got.itertuples())} == expected
+    assert got["score"].is_monotonic_decreasing
+
+
+def test_phrase_table_sets_names_apart_and_reads_the_tokens_once(corpus_tokens):
+    table = phrase_table(corpus_tokens, (2, 3, 4), min_freq=3)
+    assert table.columns.tolist() == ["term", "n", "n_docs", "capitalised", "score", "words", "kind"]
+    for n in (2, 3, 4):
+        mine = table[table["words"] == n].sort_values(["score", "term"], ascending=[False, True]).drop(columns=["words", "kind"])
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), collocations(corpus_tokens, n, min_freq=3))
+    assert table["kind"].tolist() == sorted(table["kind"], reverse=True)  # phrases first, then names
+    named = table.set_index("term")["kind"]
+    assert named["security guarantees"] == "phrase" and named["prime minister keir starmer"] == "name"
+    assert named["coalition of the willing"] == "phrase"  # capitalised in 2 of 6 occurrences
+
+
+def test_vocabulary_size_from_word_counts_equals_the_tokens(corpus, corpus_tokens):
+    from corpus_tools import term_counts
+
+    counts = term_counts(corpus_tokens)
+    pd.testing.assert_frame_equal(vocabulary_size(counts), vocabulary_size(corpus_tokens))
+    pd.testing.assert_frame_equal(vocabulary_size(counts, by=None), vocabulary_size(corpus_tokens, by=None))
+    with_outlet = counts.merge(corpus[["doc_id", "outlet"]], on="doc_id")
+    by_outlet = vocabulary_size(with_outlet, by="outlet")
+    assert by_outlet.set_index("outlet").loc["The Moscow Times", "n_words"] == corpus.loc[
+        corpus["outlet"] == "The Moscow Times", "n_words"].sum()
+    with pytest.raises(CorpusError, match="lacks outlet"):
+        vocabulary_size(counts, by="outlet")
+
+
+def test_tfidf_table_of_reports_whose_short_labels_collide():
+    # At 10,000 articles, "1000_..." and "10000_..." of one outlet both get the short label
+    # "100 <outlet>": the notebook's pivot on labels failed with "Index contains duplicate
+    # entries, cannot reshape". tfidf_view heads such reports by their doc_id.
+    from corpus_tools.plots import short_label
+
+    docs = pd.DataFrame({"doc_id": ["100_aa", "1000_bb", "10000_cc", "002_dd"],
+                         "outlet": ["Synthetic Outlet 35", "Synthetic Outlet 35", "Synthetic Outlet 35", "Le Monde"],
+                         "text": ["Troops and talks.", "Sanctions and talks.", "Drones and talks.", "Peace and talks."]})
+    labels = {d: short_label(d, o) for d, o in zip(docs["doc_id"], docs["outlet"])}
+    assert labels["1000_bb"] == labels["10000_cc"]
+    tfidf = tfidf_terms(tokens(sentences(docs)), top_n=2)
+    with pytest.raises(ValueError, match="duplicate entries"):
+        tfidf.assign(doc=tfidf["doc_id"].map(labels)).pivot(index="rank", columns="doc", values="term")
+    wide = tfidf_view(tfidf, labels)
+    assert sorted(wide.columns) == sorted(["100_aa", "1000_bb", "10000_cc", "002 Le Monde"])  # "100 Synthetic..." x3 collide
+    assert wide[["1000_bb", "10000_cc", "002 Le Monde"]].iloc[0].tolist() == ["sanctions", "drones", "peace"]
+    long = tfidf_view(tfidf, labels, max_docs=3)
+    assert long.values.tolist() == [["002_dd", "002 Le Monde", "peace, talks"], ["10000_cc", "10000_cc", "drones, talks"],
+                                    ["1000_bb", "1000_bb", "sanctions, talks"], ["100_aa", "100_aa", "troops, talks"]]
+
+
+def test_in_text_order_keeps_an_ordered_table_and_orders_a_shuffled_one(corpus_tokens):
+    assert in_text_order(corpus_tokens) is corpus_tokens
+    shuffled = corpus_tokens.sample(frac=1, random_state=1)
+    ordered = in_text_order(shuffled)
+    assert ordered.groupby("doc_id", sort=False)["token_id"].apply(lambda s: s.is_monotonic_increasing).all()
+    assert ordered["doc_id"].ne(ordered["doc_id"].shift()).sum() == corpus_tokens["doc_id"].nunique()
+
+
+def test_load_tokens_reads_by_chunks_the_same_rows(corpus, tmp_path):
+    from corpus_tools import process
+
+    done = process(corpus, stages=["sentences", "tokens"], cache=tmp_path)
+    whole = done.tokens
+    for chunk in (1, 2, 5, 50):
+        got = load_tokens(done, chunk_docs=chunk)
+        assert got["token_id"].dtype == "int32" and len(got) == len(whole)
+        pd.testing.assert_frame_equal(got, whole.astype({c: "int32" for c in ("sent_id", "token_id", "start", "end")}))
+    assert load_tokens(done, ["doc_id", "lower"]).columns.tolist() == ["doc_id", "lower"]
