@@ -222,8 +222,6 @@ def load_corpus(data_dir: Path | str | None = None) -> pd.DataFrame:
     >>> "Support The Moscow Times!" in corpus.loc[4, "text"]
     False
     """
-    from corpus_tools.tokens import sentences, tokens
-
     directory = _data_dir(data_dir)
     _raise_or_warn(check_corpus(directory))
     manifest = read_table(directory / "corpus.csv", REQUIRED_MANIFEST_COLUMNS, what="manifest")
@@ -237,11 +235,25 @@ def load_corpus(data_dir: Path | str | None = None) -> pd.DataFrame:
     corpus["text_raw"] = raw_texts
     corpus["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(raw_texts, corpus["doc_id"])]
     corpus["n_chars"] = corpus["text"].str.len()
-    sents = sentences(corpus, data_dir=directory)
-    toks = tokens(sents, data_dir=directory)
-    corpus["n_sentences"] = corpus["doc_id"].map(sents.groupby("doc_id").size()).fillna(0).astype("int64")
-    corpus["n_words"] = corpus["doc_id"].map(toks[toks["is_alpha"]].groupby("doc_id").size()).fillna(0).astype("int64")
+    n_sentences, n_words = _counts_by_chunk(corpus[["doc_id", "text"]], directory)
+    corpus["n_sentences"] = corpus["doc_id"].map(n_sentences).fillna(0).astype("int64")
+    corpus["n_words"] = corpus["doc_id"].map(n_words).fillna(0).astype("int64")
     return corpus
+
+
+def _counts_by_chunk(docs: pd.DataFrame, directory: Path, chunk: int = 500) -> tuple[pd.Series, pd.Series]:
+    """Sentences and alphabetic words per document, ``chunk`` documents at a time, so the
+    tokens of the whole corpus (several GB at 10,000 articles) are never held at once."""
+    from corpus_tools.tokens import sentences, tokens
+
+    n_sentences, n_words = [], []
+    for start in range(0, len(docs), chunk):
+        sents = sentences(docs.iloc[start:start + chunk], data_dir=directory)
+        toks = tokens(sents, data_dir=directory)
+        n_sentences.append(sents.groupby("doc_id").size())
+        n_words.append(toks[toks["is_alpha"]].groupby("doc_id").size())
+    empty = pd.Series(dtype="int64")
+    return (pd.concat(n_sentences) if n_sentences else empty), (pd.concat(n_words) if n_words else empty)
 
 
 def cleaning_audit(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> pd.DataFrame:

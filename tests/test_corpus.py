@@ -257,3 +257,20 @@ def test_add_meeting_checks_id_date_and_duplicates(tmp_data):
     assert snapshot(tmp_data) == before
     add_meeting("london-2026-03-02", "2026-03-02", "London", "Leaders' call", data_dir=tmp_data)
     assert load_meetings(tmp_data).iloc[-1].tolist()[0] == "london-2026-03-02"
+
+
+def test_word_and_sentence_counts_are_the_same_whatever_the_chunk():
+    from corpus_tools.corpus import _counts_by_chunk
+    from corpus_tools.tokens import sentences, tokens
+
+    corpus = load_corpus()
+    docs = corpus[["doc_id", "text"]]
+    whole_sents = sentences(docs)
+    whole_toks = tokens(whole_sents)
+    expected_words = whole_toks[whole_toks["is_alpha"]].groupby("doc_id").size()
+    for chunk in (1, 2, 500):
+        n_sentences, n_words = _counts_by_chunk(docs, data_dir(), chunk=chunk)
+        assert n_sentences.sort_index().tolist() == whole_sents.groupby("doc_id").size().sort_index().tolist()
+        assert n_words.sort_index().tolist() == expected_words.sort_index().tolist()
+    assert corpus["n_words"].tolist() == corpus["doc_id"].map(expected_words).tolist()
+    assert corpus["n_words"].gt(100).all()
