@@ -104,7 +104,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -547,24 +547,6 @@ def _missing_date(value) -> bool:
 
 def _role_match(query: str, held: str) -> bool:
     return query == held or (query == "leader" and held in ("head_of_state", "head_of_government"))
-
-
-def _overlap_test(spans: list[tuple[int, int]]):
-    """A function ``(start, end) -> bool``: does ``[start, end)`` overlap one of ``spans``
-    (``a < end and start < b``)? Spans sorted by start once, with the running maximum of their
-    ends, instead of a scan of all of them for each question."""
-    ordered = sorted(spans)
-    starts = [a for a, _ in ordered]
-    reach, furthest = [], -1
-    for _, b in ordered:
-        furthest = max(furthest, b)
-        reach.append(furthest)
-
-    def overlaps(start: int, end: int) -> bool:
-        k = bisect.bisect_left(starts, end)  # the spans with a < end
-        return k > 0 and reach[k - 1] > start
-
-    return overlaps
 
 
 # ---------------------------------------------------------------------------------------------

@@ -440,9 +440,10 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
     return tuple(sorted(keep + merged, key=lambda f: (f["start"], f["end"])))
 
 
-def _covers(spans: list[tuple[int, int]]):
-    """A function ``x -> bool``: does one of ``spans`` hold ``x`` (``a <= x < b``)? The spans
-    sorted by start once, with the running maximum of their ends, instead of a scan for each x."""
+def _overlap_test(spans: list[tuple[int, int]]):
+    """A function ``(start, end) -> bool``: does ``[start, end)`` overlap one of ``spans``
+    (``a < end and start < b``)? Spans sorted by start once, with the running maximum of their
+    ends, instead of a scan of all of them for each question."""
     ordered = sorted(spans)
     starts = [a for a, _ in ordered]
     reach, furthest = [], -1
@@ -450,11 +451,18 @@ def _covers(spans: list[tuple[int, int]]):
         furthest = max(furthest, b)
         reach.append(furthest)
 
-    def covers(x: int) -> bool:
-        k = bisect.bisect_right(starts, x)  # the spans with a <= x
-        return k > 0 and reach[k - 1] > x
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)  # the spans with a < end
+        return k > 0 and reach[k - 1] > start
 
-    return covers
+    return overlaps
+
+
+def _covers(spans: list[tuple[int, int]]):
+    """A function ``x -> bool``: does one of ``spans`` hold ``x`` (``a <= x < b``)? For whole
+    numbers that is whether ``[x, x + 1)`` overlaps a span (:func:`_overlap_test`)."""
+    overlaps = _overlap_test(spans)
+    return lambda x: overlaps(x, x + 1)
 
 
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
