@@ -68,7 +68,7 @@ from corpus_tools.target_tone import (
 from corpus_tools.vocabulary import collocations, ngram_counts, term_frequencies, tfidf_terms, vocabulary_size
 # issue 13 (reports at 10,000 articles): tables read and computed in linear time
 from corpus_tools.concordance import kwic_table
-from corpus_tools.sentiment import AfinnScorer, tone_toward_summary
+from corpus_tools.sentiment import AfinnScorer
 from corpus_tools.vocabulary import in_text_order, load_tokens, phrase_table, tfidf_view
 
 __version__ = _version("corpus_tools")
@@ -96,4 +96,4 @@ __all__ = [
     "tone_toward_validation", "ttr", "unresolved_references", "vader_tokens", "validation_table",
     "vocabulary_size", "word_spans",
 ]
-__all__ += ["AfinnScorer", "in_text_order", "kwic_table", "load_tokens", "phrase_table", "tfidf_view", "tone_toward_summary"]
+__all__ += ["AfinnScorer", "in_text_order", "kwic_table", "load_tokens", "phrase_table", "tfidf_view"]

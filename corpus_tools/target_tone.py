@@ -1170,6 +1170,12 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
     share_positive``: ``n`` (sentence, side) rows, the mean of their ``score`` and the
     2.5th-97.5th percentile of the mean over ``n_boot`` seeded resamples of those rows.
 
+    The resamples come from one seeded generator, cell after cell in sorted order (``<by>``,
+    then target name), each drawn as ``integers(0, n, size=(n_boot, n))``; the cells are cut
+    from one sorted array and the shares counted with ``bincount``, so the cost grows with the
+    rows, not with a pandas group per cell (30,000 document cells at 10,000 articles). The
+    tests compare it with a plain ``groupby`` version, bit for bit.
+
     Examples
     --------
     >>> rows = pd.DataFrame({"doc_id": "a", "target": ["Russia"] * 3, "score": [-1.0, -1.0, 0.0],
@@ -1182,19 +1188,30 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
         if corpus is None or by not in corpus.columns:
             raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
         rows = rows.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    rows = rows[rows[by].notna() & rows["target"].notna()]
+    keys, key_values = pd.factorize(rows[by], sort=True)
+    targets, target_values = pd.factorize(rows["target"], sort=True)
+    order = np.lexsort((targets, keys))  # stable: each cell's rows keep their order, as in groupby
+    keys, targets = keys[order], targets[order]
+    scores = rows["score"].to_numpy(dtype=float)[order]
+    polarity = pd.Categorical(rows["polarity"].to_numpy()[order], categories=POLARITIES).codes
+    n_rows = len(order)
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (targets[1:] != targets[:-1])]) if n_rows else np.zeros(0, int)
+    ends = np.r_[starts[1:], n_rows].astype(int)
     rng = np.random.default_rng(seed)
     out = []
-    for (key, target), part in rows.groupby([by, "target"], sort=True):
-        scores = part["score"].to_numpy(dtype=float)
-        means = rng.choice(scores, size=(n_boot, len(scores)), replace=True).mean(axis=1)
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        part = scores[start:end]
+        n = end - start
+        means = part[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
         low, high = np.percentile(means, [2.5, 97.5])
-        out.append({by: key, "target": target, "n": len(part), "mean_score": float(scores.mean()),
-                    "ci_low": float(low), "ci_high": float(high),
-                    **{f"share_{p}": float((part["polarity"] == p).mean()) for p in POLARITIES}})
-    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+        shares = np.bincount(polarity[start:end][polarity[start:end] >= 0], minlength=len(POLARITIES)) / n
+        out.append((key_values[keys[start]], target_values[targets[start]], n, float(part.mean()), float(low), float(high),
+                    *(float(s) for s in shares)))
     table = pd.DataFrame(out, columns=columns)
-    order = {s: i for i, s in enumerate(SIDES)}
-    table = table.assign(_o=table["target"].map(order)).sort_values([by, "_o"], kind="stable")
+    rank = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(rank)).sort_values([by, "_o"], kind="stable")
     return table.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)
 
 

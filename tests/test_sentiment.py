@@ -476,21 +476,46 @@ def test_quote_segments_equal_a_character_by_character_cut(corpus, corpus_senten
     assert (got["part"] == "quote").sum() >= len(speech)
 
 
-def test_tone_toward_summary_equals_summarise_tone_toward(corpus):
+def _summarise_by_groupby(rows, by="doc_id", corpus=None, *, n_boot=2000, seed=11):
+    """The plain pandas version of ``target_tone.summarise_tone_toward`` (one group per cell,
+    ``Generator.choice`` for the resamples), kept as the reference its fast body must equal."""
+    import numpy as np
+
+    from corpus_tools.target_tone import POLARITIES, SIDES
+
+    if by not in rows.columns:
+        rows = rows.merge(corpus[["doc_id", by]], on="doc_id", how="left", validate="many_to_one")
+    rng = np.random.default_rng(seed)
+    out = []
+    for (key, target), part in rows.groupby([by, "target"], sort=True):
+        scores = part["score"].to_numpy(dtype=float)
+        means = rng.choice(scores, size=(n_boot, len(scores)), replace=True).mean(axis=1)
+        low, high = np.percentile(means, [2.5, 97.5])
+        out.append({by: key, "target": target, "n": len(part), "mean_score": float(scores.mean()),
+                    "ci_low": float(low), "ci_high": float(high),
+                    **{f"share_{p}": float((part["polarity"] == p).mean()) for p in POLARITIES}})
+    columns = [by, "target", "n", "mean_score", "ci_low", "ci_high", "share_negative", "share_neutral", "share_positive"]
+    table = pd.DataFrame(out, columns=columns)
+    order = {s: i for i, s in enumerate(SIDES)}
+    table = table.assign(_o=table["target"].map(order)).sort_values([by, "_o"], kind="stable")
+    return table.drop(columns="_o").astype({"n": "int64"}).reset_index(drop=True)
+
+
+def test_summarise_tone_toward_equals_the_groupby_version(corpus):
     import numpy as np
 
     from corpus_tools import process, target_tone
-    from corpus_tools.sentiment import tone_toward_summary
+    from corpus_tools.target_tone import summarise_tone_toward
 
     rows = process(corpus).tone_toward
     for by in ("doc_id", "outlet", "meeting_id"):
-        pd.testing.assert_frame_equal(tone_toward_summary(rows, by, corpus, n_boot=300),
-                                      target_tone.summarise_tone_toward(rows, by, corpus, n_boot=300), check_exact=True)
+        pd.testing.assert_frame_equal(summarise_tone_toward(rows, by, corpus, n_boot=300),
+                                      _summarise_by_groupby(rows, by, corpus, n_boot=300), check_exact=True)
     rng = np.random.default_rng(1)  # many small cells, rows in no order
     big = pd.DataFrame({"doc_id": rng.choice([f"d{i:03d}" for i in range(300)], 2000),
                         "target": rng.choice(list(target_tone.SIDES), 2000), "score": rng.normal(size=2000).round(3),
                         "polarity": rng.choice(["negative", "neutral", "positive"], 2000)})
-    pd.testing.assert_frame_equal(tone_toward_summary(big, n_boot=200), target_tone.summarise_tone_toward(big, n_boot=200),
+    pd.testing.assert_frame_equal(summarise_tone_toward(big, n_boot=200), _summarise_by_groupby(big, n_boot=200),
                                   check_exact=True)
     with pytest.raises(CorpusError, match="needs the corpus"):
-        tone_toward_summary(big, "outlet")
+        summarise_tone_toward(big, "outlet")
