@@ -266,10 +266,9 @@ class _Sentence:
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
-    from corpus_tools.target_tone import _find_sides, _match_cues, _segments, _tokens
+    from corpus_tools.target_tone import _match_cues, _segments, _tokens_and_sides
 
-    toks = _tokens(text)
-    mentions = _find_sides(text, toks, rules, when)
+    toks, mentions = _tokens_and_sides(text, rules, when)  # what the rules found, not found again
     owner: dict[int, list] = {}
     for m in mentions:
         for i in range(m.t0, min(m.t1, len(toks))):

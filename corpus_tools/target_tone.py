@@ -296,6 +296,10 @@ class Rules:
     reporting: frozenset
     known_names: frozenset
     cue_index: dict = field(default_factory=dict)
+    #: each sentence's tokens and sides, remembered so that the learned layer's view
+    #: (:func:`corpus_tools.target_model._sentence_view`) reuses what the rules found
+    #: (see :func:`_tokens_and_sides`); bounded, never part of a result's identity
+    seen: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_rules(data_dir: Path | str | None = None) -> Rules:
@@ -439,6 +443,49 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     return sorted(found, key=lambda m: (m.start, m.end))
 
 
+_SEEN_MAX = 20000  # sentences remembered per rules object (a pipeline batch holds a few thousand)
+
+
+def _title_free(text: str, rules: Rules) -> bool:
+    """Can no title occur in ``text``? Then its mentions do not depend on the date (only a
+    title's holder does, :func:`corpus_tools.speakers._holder`). True only where
+    :func:`corpus_tools.speakers._finditer_near_words` would search nothing: the lower-cased
+    text is one character for one and holds none of the lexicon's title words."""
+    from corpus_tools.speakers import _runs_of, _words_re
+
+    runs, hits = _runs_of(text), _words_re(frozenset(rules.lexicon.title_words))
+    return runs is not None and hits is not None and hits.search(runs[0]) is None
+
+
+def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
+    """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
+    the rules and the learned layer's features. Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing). Callers get fresh lists of the same (unchanged)
+    tokens and mentions.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> toks, sides = _tokens_and_sides("Russian drones struck Kyiv.", rules, None)
+    >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
+    (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
+    """
+    from corpus_tools.speakers import _as_day
+
+    seen = rules.seen
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
+    toks = seen.get(text)
+    if toks is None:
+        toks = seen[text] = _tokens(text)
+    key = (text, None if _title_free(_uncapitalised(text, rules.known_names), rules) else _as_day(when))
+    sides = seen.get(key)
+    if sides is None:
+        sides = seen[key] = _find_sides(text, toks, rules, when)
+    return list(toks), list(sides)
+
+
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
     """Clause id and rank per token: rank = 2 * (contrast markers passed) + (1 if main clause)."""
     n = len(words)
@@ -535,9 +582,8 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
     if not _may_name_a_side(text, rules):
         return []
-    toks = _tokens(text)
+    toks, mentions = _tokens_and_sides(text, rules, when)
     words = [t[2] for t in toks]
-    mentions = _find_sides(text, toks, rules, when)
     if not mentions:
         return []
     masked = {i for m in mentions for i in range(m.t0, m.t1)}
