@@ -719,24 +719,23 @@ def _matrix32(x):
 
 
 def _vectorise(vectorizer, feats: list[dict[str, float]]):
-    """``vectorizer.transform(feats)`` for numeric features, in one pass without the
-    per-value type checks of :class:`~sklearn.feature_extraction.DictVectorizer` (same
-    matrix: features unknown to the vocabulary dropped, indices sorted), as 32-bit CSR."""
+    """``vectorizer.transform(feats)`` for numeric features, for the whole batch at once without
+    the per-value type checks of :class:`~sklearn.feature_extraction.DictVectorizer` (same
+    matrix: features unknown to the vocabulary dropped, indices sorted), as 32-bit CSR: the
+    names and values flattened in two comprehensions, looked up in one pass, the matrix built
+    from arrays."""
     from scipy import sparse
 
     vocab = vectorizer.vocabulary_
-    indices: list[int] = []
-    values: list[float] = []
-    indptr = [0]
-    for f in feats:
-        for name, value in f.items():
-            j = vocab.get(name)
-            if j is not None:
-                indices.append(j)
-                values.append(value)
-        indptr.append(len(indices))
-    x = sparse.csr_matrix((np.asarray(values, dtype=vectorizer.dtype), np.asarray(indices, dtype=np.int32),
-                           np.asarray(indptr, dtype=np.int32)), shape=(len(feats), len(vocab)))
+    get = vocab.get
+    lengths = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
+    columns = np.array([get(name, -1) for f in feats for name in f], dtype=np.int64)
+    values = np.array([value for f in feats for value in f.values()], dtype=vectorizer.dtype)
+    known = columns >= 0
+    rows = np.repeat(np.arange(len(feats)), lengths)[known]
+    indptr = np.zeros(len(feats) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(feats)), out=indptr[1:])
+    x = sparse.csr_matrix((values[known], columns[known].astype(np.int32), indptr), shape=(len(feats), len(vocab)))
     x.sort_indices()
     return _matrix32(x)
 
@@ -941,7 +940,7 @@ def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1
 def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list[str]:
     """For each row of the CSR matrix ``x``, the ``top`` features that pushed most toward its
     label (weight times value, positive only, ties by name), as ``"name +0.61, ..."``: one
-    product over the whole matrix, not one sparse slice per row."""
+    product and one sort over the whole matrix, not one sparse slice or sort per row."""
     classes = list(model.classifier.classes_)
     coef = np.asarray(model.classifier.coef_)
     names = model.vectorizer.feature_names_
@@ -949,14 +948,25 @@ def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list
     indptr, indices, data = x.indptr, x.indices, x.data
     row_of = np.repeat(np.arange(x.shape[0]), np.diff(indptr))
     contrib = coef[label_row[row_of], indices] * data
-    out = []
-    for i in range(x.shape[0]):
-        a, b = indptr[i], indptr[i + 1]
-        items = sorted(((w, names[j]) for w, j, v in zip(contrib[a:b].tolist(), indices[a:b].tolist(),
-                                                          data[a:b].tolist()) if v and w > 0),
-                       key=lambda t: (-t[0], t[1]))
-        out.append(", ".join(f"{name} {w:+.2f}" for w, name in items[:top]))
-    return out
+    keep = np.flatnonzero((data != 0) & (contrib > 0))
+    name_rank = _name_ranks(tuple(names)) if len(keep) else None
+    # by row, then the largest contribution, then the name (a total order: a row names a feature once)
+    order = keep[np.lexsort((name_rank[indices[keep]], -contrib[keep], row_of[keep]))] if len(keep) else keep
+    rows = row_of[order]
+    first = np.searchsorted(rows, rows, side="left")  # where each row's run starts in ``order``
+    chosen = order[np.arange(len(order)) - first < top]
+    parts: list[list[str]] = [[] for _ in range(x.shape[0])]
+    for i, j, w in zip(row_of[chosen].tolist(), indices[chosen].tolist(), contrib[chosen].tolist()):
+        parts[i].append(f"{names[j]} {w:+.2f}")
+    return [", ".join(p) for p in parts]
+
+
+@lru_cache(maxsize=4)
+def _name_ranks(names: tuple[str, ...]) -> np.ndarray:
+    """The rank of each feature name in sorted order (the tie-break of :func:`_explain`)."""
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return ranks
 
 
 def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,

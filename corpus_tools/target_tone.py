@@ -476,10 +476,11 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     seen = rules.seen
     if len(seen) > _SEEN_MAX:
         seen.clear()
-    toks = seen.get(text)
-    if toks is None:
-        toks = seen[text] = _tokens(text)
-    key = (text, None if _title_free(_uncapitalised(text, rules.known_names), rules) else _as_day(when))
+    known = seen.get(text)
+    if known is None:
+        known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
+    toks, title_free = known
+    key = (text, None if title_free else _as_day(when))
     sides = seen.get(key)
     if sides is None:
         sides = seen[key] = _find_sides(text, toks, rules, when)
