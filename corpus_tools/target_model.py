@@ -609,6 +609,12 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     return f
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> list[list]:
+    """Columns as Python lists (one conversion each, instead of iterating Arrow-backed columns
+    value by value)."""
+    return [frame[name].tolist() for name in names]
+
+
 def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, cache: Path | str | None = None,
                    rows: pd.DataFrame | None = None, vader: bool = True) -> tuple[list[dict], list, pd.DataFrame]:
     """Raw ingredients for ``pairs`` (``doc_id, sent_id, text, published, target``): the
@@ -628,12 +634,12 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
         rule_rows.setdefault((d, int(s), t), {"polarity": pol, "score": score, "rule": rule, "evidence": ev,
                                               "voice": voice})
     views = {}
-    for d, s, text, day in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["published"]):
+    for d, s, text, day in zip(*_columns(sents, "doc_id", "sent_id", "text", "published")):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
         views[(d, int(s))] = _sentence_view(text, rules, day)
     if vader:
         clause_texts = []
-        for d, s, text, target in zip(pairs["doc_id"], pairs["sent_id"], pairs["text"], pairs["target"]):
+        for d, s, text, target in zip(*_columns(pairs, "doc_id", "sent_id", "text", "target")):
             view = views[(d, int(s))]
             pos = next((view.starts[i] for i, side in enumerate(view.sides) if side == target), 0)
             clause_texts.append(_clause_of(text, pos) or text)
@@ -643,22 +649,22 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
                              clause_compound=[compound[t] for t in clause_texts])
     else:  # the ``vader`` group is not used: no sentence is scored
         pairs = pairs.assign(sentence_compound=0.0, clause_compound=0.0)
-    found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])]
+    found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))]
     by_sentence: dict[tuple, list[str]] = {}
     for (d, s, t), r in rule_rows.items():
         by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{re.split(r'[+( ]', str(r['rule']))[0]}")
     pairs = pairs.assign(others=["\x1e".join(x for x in by_sentence.get((d, int(s)), []) if not x.startswith(t + "\x1f"))
-                                 for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])])
-    return [views[(d, int(s))] for d, s in zip(pairs["doc_id"], pairs["sent_id"])], found, pairs
+                                 for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))])
+    return [views[(d, int(s))] for d, s in zip(*_columns(pairs, "doc_id", "sent_id"))], found, pairs
 
 
 def _features(views, found, pairs, rules, groups=FEATURE_GROUPS, directory=None) -> list[dict[str, float]]:
     valences = _word_valences(str(_data_dir(directory))) if "local" in groups else None
-    others = pairs["others"] if "others" in pairs.columns else [""] * len(pairs)
+    others = pairs["others"].tolist() if "others" in pairs.columns else [""] * len(pairs)
     return [pair_features(text, target, rule, view=view, rules=rules, sentence_compound=sc, clause_compound=cc,
                           groups=groups, valences=valences, others=o)
-            for view, rule, text, target, sc, cc, o in zip(views, found, pairs["text"], pairs["target"],
-                                                            pairs["sentence_compound"], pairs["clause_compound"], others)]
+            for view, rule, text, target, sc, cc, o in zip(views, found, *_columns(pairs, "text", "target",
+                                                            "sentence_compound", "clause_compound"), others)]
 
 
 # ----------------------------------------------------------------------------- model

@@ -300,6 +300,8 @@ class Rules:
     #: (:func:`corpus_tools.target_model._sentence_view`) reuses what the rules found
     #: (see :func:`_tokens_and_sides`); bounded, never part of a result's identity
     seen: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the cues whose first word matches a word (:func:`_cues_starting`), remembered per word
+    first_cues: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_rules(data_dir: Path | str | None = None) -> Rules:
@@ -530,6 +532,18 @@ def _cue_index(cues: list) -> dict[str, list]:
     return index
 
 
+def _cues_starting(word: str, rules: Rules) -> tuple:
+    """The cues (in :attr:`Rules.cues` order) whose first word matches ``word``, looked up in
+    :attr:`Rules.cue_index` and tested once per distinct word and process."""
+    memo = rules.first_cues
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > _SEEN_MAX * 10:
+            memo.clear()
+        found = memo[word] = tuple(c for c in rules.cue_index.get(word[:3], ()) if _word_matches(c[0][0], word))
+    return found
+
+
 def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[int, int, tuple]]:
     hits = []
     i = 0
@@ -540,10 +554,8 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
         if words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal:
             i += 1  # "scale back", "fight back": a particle, not support
             continue
-        for cue in rules.cue_index.get(words[i][:3], ()):
+        for cue in _cues_starting(words[i], rules):  # most cues sharing the first three letters fail on the first word
             pats = cue[0]
-            if not _word_matches(pats[0], words[i]):
-                continue  # most cues sharing the first three letters fail on the first word
             if i + len(pats) <= len(words) and all(
                     (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
@@ -811,7 +823,7 @@ def _quote_spans_by_sentence(sents: pd.DataFrame, quotes_df: pd.DataFrame) -> di
     for doc_id, start, end, speaker, actor in zip(speech["doc_id"], speech["start"], speech["end"], speech["speaker"],
                                                   speech["actor"]):
         by_doc.setdefault(doc_id, []).append((int(start), int(end), actor or speaker or ""))
-    for doc_id, sent_id, s_start, text in zip(sents["doc_id"], sents["sent_id"], sents["start"], sents["text"]):
+    for doc_id, sent_id, s_start, text in zip(*(sents[c].tolist() for c in ("doc_id", "sent_id", "start", "text"))):
         s_start = int(s_start)
         for a, b, who in by_doc.get(doc_id, ()):
             lo, hi = max(a, s_start), min(b, s_start + len(text))
@@ -887,7 +899,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     rules = _rules_of(resource_stamp(directory))
     rows = []
     fallback_texts = []
-    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"], sents["sent_id"], sents["text"]), when):
+    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
+                                                sents["text"].tolist()), when):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
         for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), [])):
             row.pop("_mention", None)
