@@ -257,18 +257,32 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
 
 
-@dataclass
-class _WordSet:
-    exact: set = field(default_factory=set)
+class _WordSet(frozenset):
+    """Marker words (``"not"``) and prefixes (``"refus*"``): ``word in words`` is true for a word
+    listed or starting with a prefix. A set of whole words alone is a plain frozenset underneath,
+    so its membership test runs at C speed (the rules ask it for nearly every token)."""
+
     prefixes: tuple = ()
 
     @classmethod
     def of(cls, patterns: Iterable[str]) -> "_WordSet":
         patterns = list(patterns)
-        return cls({p for p in patterns if not p.endswith("*")}, tuple(p[:-1] for p in patterns if p.endswith("*")))
+        exact = {p for p in patterns if not p.endswith("*")}
+        prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
+        if not prefixes:
+            return cls(exact)
+        words = _PrefixWordSet(exact)
+        words.prefixes = prefixes
+        return words
 
+    @property
+    def exact(self) -> frozenset:
+        return frozenset(self)
+
+
+class _PrefixWordSet(_WordSet):
     def __contains__(self, word: str) -> bool:
-        return word in self.exact or word.startswith(self.prefixes) if self.prefixes else word in self.exact
+        return frozenset.__contains__(self, word) or word.startswith(self.prefixes)
 
 
 @dataclass
