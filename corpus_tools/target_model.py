@@ -92,6 +92,7 @@ the rules and the two sentence baselines.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -233,13 +234,26 @@ def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 def _in_quote(text: str, pos: int) -> bool:
     """Is character ``pos`` inside quotation marks? (Straight quotes counted by parity, curly
-    and guillemets by the last mark before it.)"""
-    before = text[:pos]
-    last_open = max(before.rfind("\u201c"), before.rfind("\u00ab"), before.rfind("\u201e"))
-    last_close = max(before.rfind("\u201d"), before.rfind("\u00bb"))
+    and guillemets by the last mark before it.) The marks of each text are found once
+    (:func:`_quote_marks`) and looked up by bisection."""
+    opens, closes, straight = _quote_marks(text)
+    last_open = opens[bisect.bisect_left(opens, pos) - 1] if opens and opens[0] < pos else -1
+    last_close = closes[bisect.bisect_left(closes, pos) - 1] if closes and closes[0] < pos else -1
     if last_open > last_close:
         return True
-    return before.count('"') % 2 == 1
+    return bisect.bisect_left(straight, pos) % 2 == 1
+
+
+_OPEN_MARK = re.compile("[\u201c\u00ab\u201e]")
+_CLOSE_MARK = re.compile("[\u201d\u00bb]")
+
+
+@lru_cache(maxsize=4096)
+def _quote_marks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Offsets of the opening curly quotes and guillemets, the closing ones, and the straight
+    double quotes of ``text`` (what :func:`_in_quote` counts before a position)."""
+    return ([m.start() for m in _OPEN_MARK.finditer(text)], [m.start() for m in _CLOSE_MARK.finditer(text)],
+            [i for i, ch in enumerate(text) if ch == '"'] if '"' in text else [])
 
 
 def _clause_of(text: str, pos: int) -> str:
@@ -250,9 +264,16 @@ def _clause_of(text: str, pos: int) -> str:
 
 
 def _evidence_words(evidence: str, surfaces: set[str]) -> list[str]:
+    return list(_evidence_words_of(str(evidence), frozenset(surfaces)))
+
+
+@lru_cache(maxsize=8192)
+def _evidence_words_of(evidence: str, surfaces: frozenset) -> tuple[str, ...]:
+    """:func:`_evidence_words`, once per (evidence, surfaces) and process (a sentence's sides
+    share both)."""
     names = {w for s in surfaces for w in _WORD.findall(s.lower().replace("\u2019", "'"))}
-    words = _WORD.findall(str(evidence).lower().replace("\u2019", "'"))
-    return sorted({w for w in words if w not in names and w not in {"no", "action", "this", "toward", "side"}})
+    words = _WORD.findall(evidence.lower().replace("\u2019", "'"))
+    return tuple(sorted({w for w in words if w not in names and w not in {"no", "action", "this", "toward", "side"}}))
 
 
 @dataclass

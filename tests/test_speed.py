@@ -311,3 +311,22 @@ def test_the_pool_loads_the_model_the_driver_fitted(tmp_path):
     assert _fit_model_once([batch], "processes", data_dir(), {"tone_toward_method": "rules"}) == []
     (written,) = _fit_model_once([other, batch], "processes", data_dir(), params)
     assert written[:3] == ("tone_toward", "", 0) and written[4] >= 0
+
+
+def test_quote_marks_by_bisection_equal_the_scan_before_each_position(side_sentences):
+    from corpus_tools.target_model import _evidence_words, _in_quote
+
+    def scan(text, pos):  # the count before the marks were remembered
+        before = text[:pos]
+        last_open = max(before.rfind("\u201c"), before.rfind("\u00ab"), before.rfind("\u201e"))
+        last_close = max(before.rfind("\u201d"), before.rfind("\u00bb"))
+        return last_open > last_close or before.count('"') % 2 == 1
+
+    texts = side_sentences + ['He said "Russia lied" and "Kyiv', "\u00abA\u00bb \u201eB\u201c \u201cC\u201d \"D", '"', ""]
+    inside = 0
+    for text in texts:
+        for pos in range(len(text) + 2):
+            assert _in_quote(text, pos) == scan(text, pos)
+            inside += _in_quote(text, pos)
+    assert inside > 100
+    assert _evidence_words("sanctions \u2192 Russia's economy; no action", {"Russia's"}) == ["economy", "sanctions"]
