@@ -650,8 +650,8 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
             tasks = stream()
             first = next(tasks, None)  # start no pool when the cache already has everything
             fitted = _fit_model_once([first] if first else [], mode, directory, params)
-            results = fitted + (_execute(itertools.chain([first], tasks), mode, workers, address, progress, None)
-                                if first else [])
+            results = (_execute(itertools.chain([first], tasks), mode, workers, address, progress, None)
+                       if first else []) + fitted
             docs = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=[*DOC_COLUMNS[:1], "published", "meeting_id", _KEY])
     else:
         docs = articles_from_corpus(corpus)
@@ -662,8 +662,8 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
         if mode == "auto":
             mode = "processes" if len(docs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1 else "serial"
         fitted = _fit_model_once(tasks, mode, directory, params)
-        results = fitted + (_execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks))
-                            if tasks else [])
+        results = (_execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks))
+                   if tasks else []) + fitted
     computed = {name: 0 for name in stages}
     seconds: dict[str, float] = {}
     cpu_seconds: dict[str, float] = {}

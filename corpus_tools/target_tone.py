@@ -690,12 +690,13 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
 
     def scoped_negation(a: int) -> bool:
         """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
-        return any(words[k] in rules.negators and any(w in rules.scopes for w in words[k + 1:k + 3])
-                   for k in range(0, a) if same_clause(k, a))
+        return any(words[k] in rules.negators and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
+                   for k in range(0, a))
 
     def hypothetical(a: int) -> bool:
         """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
-        return any(words[k] in rules.hypotheticals for k in range(a) if same_clause(k, a) and "," not in words[k:a])
+        comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
+        return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
 
     def negations(lo: int, hi: int) -> int:
         return sum(1 for k in range(max(0, lo), hi)
