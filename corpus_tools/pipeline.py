@@ -649,7 +649,9 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
 
             tasks = stream()
             first = next(tasks, None)  # start no pool when the cache already has everything
-            results = _execute(itertools.chain([first], tasks), mode, workers, address, progress, None) if first else []
+            fitted = _fit_model_once([first] if first else [], mode, directory, params)
+            results = (_execute(itertools.chain([first], tasks), mode, workers, address, progress, None)
+                       if first else []) + fitted
             docs = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=[*DOC_COLUMNS[:1], "published", "meeting_id", _KEY])
     else:
         docs = articles_from_corpus(corpus)
@@ -659,7 +661,9 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
         mode = scheduler
         if mode == "auto":
             mode = "processes" if len(docs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1 else "serial"
-        results = _execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks)) if tasks else []
+        fitted = _fit_model_once(tasks, mode, directory, params)
+        results = (_execute(tasks, mode, workers, address, progress, sum(len(t.docs) for t in tasks))
+                   if tasks else []) + fitted
     computed = {name: 0 for name in stages}
     seconds: dict[str, float] = {}
     cpu_seconds: dict[str, float] = {}
@@ -671,6 +675,24 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
         cpu_seconds[name] = cpu_seconds.get(name, 0.0) + cpu
         peak = max(peak, rss)
     return Processed(docs, root, versions, computed, seconds, peak, cpu_seconds)
+
+
+def _fit_model_once(tasks: Sequence[Batch], mode: str, directory: Path, params: dict) -> list[Written]:
+    """Fit (or load) the learned tone-toward model in the driver before a process pool starts,
+    so that the workers load the one model kept on disk (:func:`corpus_tools.fit_target_model`)
+    instead of each fitting it at once after a change of code or training data. Its seconds
+    count toward the ``tone_toward`` stage (as ``(stage, "", 0, seconds, CPU seconds, RSS)``).
+    Nothing happens for other schedulers (a serial run fits once anyway; Dask workers may not
+    share the driver's disk) or when no task computes ``tone_toward`` with the learned layer."""
+    if mode != "processes" or params.get("tone_toward_method", "learned") != "learned":
+        return []
+    if not any("tone_toward" in task.stages for task in tasks):
+        return []
+    from corpus_tools.target_model import fit_target_model
+
+    started, cpu = time.perf_counter(), time.process_time()
+    fit_target_model(data_dir=directory)
+    return [("tone_toward", "", 0, time.perf_counter() - started, time.process_time() - cpu, 0.0)]
 
 
 def _execute(tasks: Iterable[Batch], mode: str, workers: int | None, address: str | None, progress: bool,

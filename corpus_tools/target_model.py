@@ -92,6 +92,7 @@ the rules and the two sentence baselines.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -233,13 +234,26 @@ def load_target_training(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 def _in_quote(text: str, pos: int) -> bool:
     """Is character ``pos`` inside quotation marks? (Straight quotes counted by parity, curly
-    and guillemets by the last mark before it.)"""
-    before = text[:pos]
-    last_open = max(before.rfind("\u201c"), before.rfind("\u00ab"), before.rfind("\u201e"))
-    last_close = max(before.rfind("\u201d"), before.rfind("\u00bb"))
+    and guillemets by the last mark before it.) The marks of each text are found once
+    (:func:`_quote_marks`) and looked up by bisection."""
+    opens, closes, straight = _quote_marks(text)
+    last_open = opens[bisect.bisect_left(opens, pos) - 1] if opens and opens[0] < pos else -1
+    last_close = closes[bisect.bisect_left(closes, pos) - 1] if closes and closes[0] < pos else -1
     if last_open > last_close:
         return True
-    return before.count('"') % 2 == 1
+    return bisect.bisect_left(straight, pos) % 2 == 1
+
+
+_OPEN_MARK = re.compile("[\u201c\u00ab\u201e]")
+_CLOSE_MARK = re.compile("[\u201d\u00bb]")
+
+
+@lru_cache(maxsize=4096)
+def _quote_marks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Offsets of the opening curly quotes and guillemets, the closing ones, and the straight
+    double quotes of ``text`` (what :func:`_in_quote` counts before a position)."""
+    return ([m.start() for m in _OPEN_MARK.finditer(text)], [m.start() for m in _CLOSE_MARK.finditer(text)],
+            [i for i, ch in enumerate(text) if ch == '"'] if '"' in text else [])
 
 
 def _clause_of(text: str, pos: int) -> str:
@@ -250,9 +264,16 @@ def _clause_of(text: str, pos: int) -> str:
 
 
 def _evidence_words(evidence: str, surfaces: set[str]) -> list[str]:
+    return list(_evidence_words_of(str(evidence), frozenset(surfaces)))
+
+
+@lru_cache(maxsize=8192)
+def _evidence_words_of(evidence: str, surfaces: frozenset) -> tuple[str, ...]:
+    """:func:`_evidence_words`, once per (evidence, surfaces) and process (a sentence's sides
+    share both)."""
     names = {w for s in surfaces for w in _WORD.findall(s.lower().replace("\u2019", "'"))}
-    words = _WORD.findall(str(evidence).lower().replace("\u2019", "'"))
-    return sorted({w for w in words if w not in names and w not in {"no", "action", "this", "toward", "side"}})
+    words = _WORD.findall(evidence.lower().replace("\u2019", "'"))
+    return tuple(sorted({w for w in words if w not in names and w not in {"no", "action", "this", "toward", "side"}}))
 
 
 @dataclass
@@ -266,10 +287,9 @@ class _Sentence:
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
-    from corpus_tools.target_tone import _find_sides, _match_cues, _segments, _tokens
+    from corpus_tools.target_tone import _match_cues, _segments, _tokens_and_sides
 
-    toks = _tokens(text)
-    mentions = _find_sides(text, toks, rules, when)
+    toks, mentions = _tokens_and_sides(text, rules, when)  # what the rules found, not found again
     owner: dict[int, list] = {}
     for m in mentions:
         for i in range(m.t0, min(m.t1, len(toks))):
@@ -610,6 +630,12 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     return f
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> list[list]:
+    """Columns as Python lists (one conversion each, instead of iterating Arrow-backed columns
+    value by value)."""
+    return [frame[name].tolist() for name in names]
+
+
 def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, cache: Path | str | None = None,
                    rows: pd.DataFrame | None = None, vader: bool = True) -> tuple[list[dict], list, pd.DataFrame]:
     """Raw ingredients for ``pairs`` (``doc_id, sent_id, text, published, target``): the
@@ -629,12 +655,12 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
         rule_rows.setdefault((d, int(s), t), {"polarity": pol, "score": score, "rule": rule, "evidence": ev,
                                               "voice": voice})
     views = {}
-    for d, s, text, day in zip(sents["doc_id"], sents["sent_id"], sents["text"], sents["published"]):
+    for d, s, text, day in zip(*_columns(sents, "doc_id", "sent_id", "text", "published")):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
         views[(d, int(s))] = _sentence_view(text, rules, day)
     if vader:
         clause_texts = []
-        for d, s, text, target in zip(pairs["doc_id"], pairs["sent_id"], pairs["text"], pairs["target"]):
+        for d, s, text, target in zip(*_columns(pairs, "doc_id", "sent_id", "text", "target")):
             view = views[(d, int(s))]
             pos = next((view.starts[i] for i, side in enumerate(view.sides) if side == target), 0)
             clause_texts.append(_clause_of(text, pos) or text)
@@ -644,22 +670,22 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
                              clause_compound=[compound[t] for t in clause_texts])
     else:  # the ``vader`` group is not used: no sentence is scored
         pairs = pairs.assign(sentence_compound=0.0, clause_compound=0.0)
-    found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])]
+    found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))]
     by_sentence: dict[tuple, list[str]] = {}
     for (d, s, t), r in rule_rows.items():
         by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{re.split(r'[+( ]', str(r['rule']))[0]}")
     pairs = pairs.assign(others=["\x1e".join(x for x in by_sentence.get((d, int(s)), []) if not x.startswith(t + "\x1f"))
-                                 for d, s, t in zip(pairs["doc_id"], pairs["sent_id"], pairs["target"])])
-    return [views[(d, int(s))] for d, s in zip(pairs["doc_id"], pairs["sent_id"])], found, pairs
+                                 for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))])
+    return [views[(d, int(s))] for d, s in zip(*_columns(pairs, "doc_id", "sent_id"))], found, pairs
 
 
 def _features(views, found, pairs, rules, groups=FEATURE_GROUPS, directory=None) -> list[dict[str, float]]:
     valences = _word_valences(str(_data_dir(directory))) if "local" in groups else None
-    others = pairs["others"] if "others" in pairs.columns else [""] * len(pairs)
+    others = pairs["others"].tolist() if "others" in pairs.columns else [""] * len(pairs)
     return [pair_features(text, target, rule, view=view, rules=rules, sentence_compound=sc, clause_compound=cc,
                           groups=groups, valences=valences, others=o)
-            for view, rule, text, target, sc, cc, o in zip(views, found, pairs["text"], pairs["target"],
-                                                            pairs["sentence_compound"], pairs["clause_compound"], others)]
+            for view, rule, text, target, sc, cc, o in zip(views, found, *_columns(pairs, "text", "target",
+                                                            "sentence_compound", "clause_compound"), others)]
 
 
 # ----------------------------------------------------------------------------- model
@@ -720,24 +746,23 @@ def _matrix32(x):
 
 
 def _vectorise(vectorizer, feats: list[dict[str, float]]):
-    """``vectorizer.transform(feats)`` for numeric features, in one pass without the
-    per-value type checks of :class:`~sklearn.feature_extraction.DictVectorizer` (same
-    matrix: features unknown to the vocabulary dropped, indices sorted), as 32-bit CSR."""
+    """``vectorizer.transform(feats)`` for numeric features, for the whole batch at once without
+    the per-value type checks of :class:`~sklearn.feature_extraction.DictVectorizer` (same
+    matrix: features unknown to the vocabulary dropped, indices sorted), as 32-bit CSR: the
+    names and values flattened in two comprehensions, looked up in one pass, the matrix built
+    from arrays."""
     from scipy import sparse
 
     vocab = vectorizer.vocabulary_
-    indices: list[int] = []
-    values: list[float] = []
-    indptr = [0]
-    for f in feats:
-        for name, value in f.items():
-            j = vocab.get(name)
-            if j is not None:
-                indices.append(j)
-                values.append(value)
-        indptr.append(len(indices))
-    x = sparse.csr_matrix((np.asarray(values, dtype=vectorizer.dtype), np.asarray(indices, dtype=np.int32),
-                           np.asarray(indptr, dtype=np.int32)), shape=(len(feats), len(vocab)))
+    get = vocab.get
+    lengths = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
+    columns = np.array([get(name, -1) for f in feats for name in f], dtype=np.int64)
+    values = np.array([value for f in feats for value in f.values()], dtype=vectorizer.dtype)
+    known = columns >= 0
+    rows = np.repeat(np.arange(len(feats)), lengths)[known]
+    indptr = np.zeros(len(feats) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=len(feats)), out=indptr[1:])
+    x = sparse.csr_matrix((values[known], columns[known].astype(np.int32), indptr), shape=(len(feats), len(vocab)))
     x.sort_indices()
     return _matrix32(x)
 
@@ -942,7 +967,7 @@ def fit_target_model(*, kind: str = DEFAULT_MODEL[0], C: float = DEFAULT_MODEL[1
 def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list[str]:
     """For each row of the CSR matrix ``x``, the ``top`` features that pushed most toward its
     label (weight times value, positive only, ties by name), as ``"name +0.61, ..."``: one
-    product over the whole matrix, not one sparse slice per row."""
+    product and one sort over the whole matrix, not one sparse slice or sort per row."""
     classes = list(model.classifier.classes_)
     coef = np.asarray(model.classifier.coef_)
     names = model.vectorizer.feature_names_
@@ -950,14 +975,25 @@ def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list
     indptr, indices, data = x.indptr, x.indices, x.data
     row_of = np.repeat(np.arange(x.shape[0]), np.diff(indptr))
     contrib = coef[label_row[row_of], indices] * data
-    out = []
-    for i in range(x.shape[0]):
-        a, b = indptr[i], indptr[i + 1]
-        items = sorted(((w, names[j]) for w, j, v in zip(contrib[a:b].tolist(), indices[a:b].tolist(),
-                                                          data[a:b].tolist()) if v and w > 0),
-                       key=lambda t: (-t[0], t[1]))
-        out.append(", ".join(f"{name} {w:+.2f}" for w, name in items[:top]))
-    return out
+    keep = np.flatnonzero((data != 0) & (contrib > 0))
+    name_rank = _name_ranks(tuple(names)) if len(keep) else None
+    # by row, then the largest contribution, then the name (a total order: a row names a feature once)
+    order = keep[np.lexsort((name_rank[indices[keep]], -contrib[keep], row_of[keep]))] if len(keep) else keep
+    rows = row_of[order]
+    first = np.searchsorted(rows, rows, side="left")  # where each row's run starts in ``order``
+    chosen = order[np.arange(len(order)) - first < top]
+    parts: list[list[str]] = [[] for _ in range(x.shape[0])]
+    for i, j, w in zip(row_of[chosen].tolist(), indices[chosen].tolist(), contrib[chosen].tolist()):
+        parts[i].append(f"{names[j]} {w:+.2f}")
+    return [", ".join(p) for p in parts]
+
+
+@lru_cache(maxsize=4)
+def _name_ranks(names: tuple[str, ...]) -> np.ndarray:
+    """The rank of each feature name in sorted order (the tie-break of :func:`_explain`)."""
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return ranks
 
 
 def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,

@@ -257,18 +257,32 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
 
 
-@dataclass
-class _WordSet:
-    exact: set = field(default_factory=set)
+class _WordSet(frozenset):
+    """Marker words (``"not"``) and prefixes (``"refus*"``): ``word in words`` is true for a word
+    listed or starting with a prefix. A set of whole words alone is a plain frozenset underneath,
+    so its membership test runs at C speed (the rules ask it for nearly every token)."""
+
     prefixes: tuple = ()
 
     @classmethod
     def of(cls, patterns: Iterable[str]) -> "_WordSet":
         patterns = list(patterns)
-        return cls({p for p in patterns if not p.endswith("*")}, tuple(p[:-1] for p in patterns if p.endswith("*")))
+        exact = {p for p in patterns if not p.endswith("*")}
+        prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
+        if not prefixes:
+            return cls(exact)
+        words = _PrefixWordSet(exact)
+        words.prefixes = prefixes
+        return words
 
+    @property
+    def exact(self) -> frozenset:
+        return frozenset(self)
+
+
+class _PrefixWordSet(_WordSet):
     def __contains__(self, word: str) -> bool:
-        return word in self.exact or word.startswith(self.prefixes) if self.prefixes else word in self.exact
+        return frozenset.__contains__(self, word) or word.startswith(self.prefixes)
 
 
 @dataclass
@@ -296,6 +310,12 @@ class Rules:
     reporting: frozenset
     known_names: frozenset
     cue_index: dict = field(default_factory=dict)
+    #: each sentence's tokens and sides, remembered so that the learned layer's view
+    #: (:func:`corpus_tools.target_model._sentence_view`) reuses what the rules found
+    #: (see :func:`_tokens_and_sides`); bounded, never part of a result's identity
+    seen: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the cues whose first word matches a word (:func:`_cues_starting`), remembered per word
+    first_cues: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_rules(data_dir: Path | str | None = None) -> Rules:
@@ -439,6 +459,50 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     return sorted(found, key=lambda m: (m.start, m.end))
 
 
+_SEEN_MAX = 20000  # sentences remembered per rules object (a pipeline batch holds a few thousand)
+
+
+def _title_free(text: str, rules: Rules) -> bool:
+    """Can no title occur in ``text``? Then its mentions do not depend on the date (only a
+    title's holder does, :func:`corpus_tools.speakers._holder`). True only where
+    :func:`corpus_tools.speakers._finditer_near_words` would search nothing: the lower-cased
+    text is one character for one and holds none of the lexicon's title words."""
+    from corpus_tools.speakers import _runs_of, _words_re
+
+    runs, hits = _runs_of(text), _words_re(frozenset(rules.lexicon.title_words))
+    return runs is not None and hits is not None and hits.search(runs[0]) is None
+
+
+def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
+    """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
+    the rules and the learned layer's features. Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing). Callers get fresh lists of the same (unchanged)
+    tokens and mentions.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> toks, sides = _tokens_and_sides("Russian drones struck Kyiv.", rules, None)
+    >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
+    (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
+    """
+    from corpus_tools.speakers import _as_day
+
+    seen = rules.seen
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
+    known = seen.get(text)
+    if known is None:
+        known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
+    toks, title_free = known
+    key = (text, None if title_free else _as_day(when))
+    sides = seen.get(key)
+    if sides is None:
+        sides = seen[key] = _find_sides(text, toks, rules, when)
+    return list(toks), list(sides)
+
+
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
     """Clause id and rank per token: rank = 2 * (contrast markers passed) + (1 if main clause)."""
     n = len(words)
@@ -482,6 +546,18 @@ def _cue_index(cues: list) -> dict[str, list]:
     return index
 
 
+def _cues_starting(word: str, rules: Rules) -> tuple:
+    """The cues (in :attr:`Rules.cues` order) whose first word matches ``word``, looked up in
+    :attr:`Rules.cue_index` and tested once per distinct word and process."""
+    memo = rules.first_cues
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > _SEEN_MAX * 10:
+            memo.clear()
+        found = memo[word] = tuple(c for c in rules.cue_index.get(word[:3], ()) if _word_matches(c[0][0], word))
+    return found
+
+
 def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[int, int, tuple]]:
     hits = []
     i = 0
@@ -492,10 +568,8 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
         if words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal:
             i += 1  # "scale back", "fight back": a particle, not support
             continue
-        for cue in rules.cue_index.get(words[i][:3], ()):
+        for cue in _cues_starting(words[i], rules):  # most cues sharing the first three letters fail on the first word
             pats = cue[0]
-            if not _word_matches(pats[0], words[i]):
-                continue  # most cues sharing the first three letters fail on the first word
             if i + len(pats) <= len(words) and all(
                     (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
@@ -535,9 +609,8 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
     if not _may_name_a_side(text, rules):
         return []
-    toks = _tokens(text)
+    toks, mentions = _tokens_and_sides(text, rules, when)
     words = [t[2] for t in toks]
-    mentions = _find_sides(text, toks, rules, when)
     if not mentions:
         return []
     masked = {i for m in mentions for i in range(m.t0, m.t1)}
@@ -617,12 +690,13 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
 
     def scoped_negation(a: int) -> bool:
         """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
-        return any(words[k] in rules.negators and any(w in rules.scopes for w in words[k + 1:k + 3])
-                   for k in range(0, a) if same_clause(k, a))
+        return any(words[k] in rules.negators and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
+                   for k in range(0, a))
 
     def hypothetical(a: int) -> bool:
         """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
-        return any(words[k] in rules.hypotheticals for k in range(a) if same_clause(k, a) and "," not in words[k:a])
+        comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
+        return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
 
     def negations(lo: int, hi: int) -> int:
         return sum(1 for k in range(max(0, lo), hi)
@@ -764,7 +838,7 @@ def _quote_spans_by_sentence(sents: pd.DataFrame, quotes_df: pd.DataFrame) -> di
     for doc_id, start, end, speaker, actor in zip(speech["doc_id"], speech["start"], speech["end"], speech["speaker"],
                                                   speech["actor"]):
         by_doc.setdefault(doc_id, []).append((int(start), int(end), actor or speaker or ""))
-    for doc_id, sent_id, s_start, text in zip(sents["doc_id"], sents["sent_id"], sents["start"], sents["text"]):
+    for doc_id, sent_id, s_start, text in zip(*(sents[c].tolist() for c in ("doc_id", "sent_id", "start", "text"))):
         s_start = int(s_start)
         for a, b, who in by_doc.get(doc_id, ()):
             lo, hi = max(a, s_start), min(b, s_start + len(text))
@@ -840,7 +914,8 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     rules = _rules_of(resource_stamp(directory))
     rows = []
     fallback_texts = []
-    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"], sents["sent_id"], sents["text"]), when):
+    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
+                                                sents["text"].tolist()), when):
         day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
         for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), [])):
             row.pop("_mention", None)

@@ -172,7 +172,7 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
     from corpus_tools import speakers
     from corpus_tools.quotes import quotes
     from corpus_tools.speakers import mentions
-    from corpus_tools.target_tone import tone_toward
+    from corpus_tools.target_tone import _rules_of, tone_toward
 
     suite, _ = load_style_suite()
     docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
@@ -181,6 +181,7 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
     def tables():
         speakers._all_mentions.cache_clear()
         quotes_module._shared_doc.cache_clear()
+        _rules_of.cache_clear()  # fresh rules: no sentence's sides remembered from the other run
         found = quotes(docs)
         return mentions(docs), found, tone_toward(docs, quotes=found)
 
@@ -198,3 +199,134 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
     for a, b in zip(fast, slow):
         pd.testing.assert_frame_equal(a, b)
     assert len(fast[1]) > 100
+
+
+# ----------------------------------------------------------------------------- tone toward (session 6)
+
+
+@pytest.fixture(scope="module")
+def side_sentences(corpus) -> list[str]:
+    from corpus_tools.tokens import sentences
+
+    suite, _ = load_style_suite()
+    docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+    return list(dict.fromkeys(sentences(docs)["text"])) + [
+        "The German chancellor met the French president.", "THE GERMAN CHANCELLOR PRAISED KYIV",
+        "The Prime Minister said Russia lied.", "Kyiv's allies pledged support for Ukraine."]
+
+
+def test_remembered_tokens_and_sides_equal_the_direct_ones(side_sentences):
+    """What the rules found for a sentence, reused by the learned layer's view, is what
+    tokenising and finding the sides again gives, for every date (a title's holder changes
+    with it) and for sentences seen before with another date."""
+    from corpus_tools.target_tone import _find_sides, _tokens, _tokens_and_sides, build_rules
+
+    rules = build_rules()
+    days = [None, pd.Timestamp("2025-03-27"), "2021-06-01", "2026-01-06"]
+    with_titles = 0
+    for day in days:
+        for text in side_sentences:
+            toks, sides = _tokens_and_sides(text, rules, day)
+            direct_toks = _tokens(text)
+            assert toks == direct_toks
+            assert sides == _find_sides(text, direct_toks, rules, day)
+    for text in side_sentences:
+        found = [_find_sides(text, _tokens(text), rules, day) for day in days]
+        with_titles += any(f != found[0] for f in found)
+    assert with_titles >= 2  # the premise is tested: some sentences' sides do change with the date
+    assert len(rules.seen) > len(side_sentences)
+
+
+def test_cues_from_the_per_word_list_equal_the_scan_of_the_index(side_sentences):
+    from corpus_tools.target_tone import _match_cues, _tokens, _word_matches, build_rules
+
+    rules = build_rules()
+
+    def scan(words, masked):  # the loop before the per-word list
+        hits, i = [], 0
+        while i < len(words):
+            if i in masked or (words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal):
+                i += 1
+                continue
+            for cue in rules.cue_index.get(words[i][:3], ()):
+                pats = cue[0]
+                if not _word_matches(pats[0], words[i]):
+                    continue
+                if i + len(pats) <= len(words) and all(
+                        (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
+                        cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
+                    hits.append((i, i + len(pats), cue))
+                    i += len(pats) - 1
+                    break
+            i += 1
+        return hits
+
+    total = 0
+    for text in side_sentences:
+        words = [t[2] for t in _tokens(text)]
+        for masked in (set(), set(range(0, len(words), 3))):
+            got = _match_cues(words, rules, masked)
+            assert got == scan(words, masked)
+            total += len(got)
+    assert total > 50
+
+
+def test_batch_vectorising_and_explaining_equal_the_row_by_row_versions(corpus):
+    """The learned layer's matrix equals DictVectorizer's, and its explanations those of the
+    row-by-row ranking it replaced."""
+    import numpy as np
+
+    from corpus_tools.target_model import _explain, _vectorise, fit_target_model, predict_tone_toward
+
+    model = fit_target_model()
+    feats = [{"side=Russia": 1.0, "rule_score": -0.5, "no such feature": 3.0, "vader_sentence": 0.25},
+             {}, {"side=Ukraine": 1.0, "mentions": 2.0}]
+    x = _vectorise(model.vectorizer, feats)
+    assert (x.toarray() == model.vectorizer.transform(feats).toarray()).all()
+    assert x.indices.dtype == np.int32 and x.has_sorted_indices
+    labels = model.classifier.predict(x)
+    classes, coef, names = list(model.classifier.classes_), np.asarray(model.classifier.coef_), model.vectorizer.feature_names_
+    expected = []
+    for i in range(x.shape[0]):
+        row = x.getrow(i)
+        items = sorted(((coef[classes.index(labels[i]), j] * v, names[j]) for j, v in zip(row.indices, row.data)
+                        if v and coef[classes.index(labels[i]), j] * v > 0), key=lambda t: (-t[0], t[1]))
+        expected.append(", ".join(f"{name} {w:+.2f}" for w, name in items[:3]))
+    assert _explain(model, x, labels) == expected
+    assert expected[1] == ""
+    rows = predict_tone_toward(corpus)
+    assert len(rows) > 200 and rows["evidence"].str.startswith("model: ").all()
+
+
+def test_the_pool_loads_the_model_the_driver_fitted(tmp_path):
+    from corpus_tools.pipeline import Batch, _fit_model_once
+    from corpus_tools.paths import data_dir
+
+    batch = Batch([], ("tone_toward",), {}, str(tmp_path), str(data_dir()), {})
+    other = Batch([], ("quotes",), {}, str(tmp_path), str(data_dir()), {})
+    params = {"tone_toward_method": "learned"}
+    assert _fit_model_once([batch], "serial", data_dir(), params) == []
+    assert _fit_model_once([other], "processes", data_dir(), params) == []
+    assert _fit_model_once([batch], "processes", data_dir(), {"tone_toward_method": "rules"}) == []
+    (written,) = _fit_model_once([other, batch], "processes", data_dir(), params)
+    assert written[:3] == ("tone_toward", "", 0) and written[4] >= 0
+
+
+def test_quote_marks_by_bisection_equal_the_scan_before_each_position(side_sentences):
+    from corpus_tools.target_model import _evidence_words, _in_quote
+
+    def scan(text, pos):  # the count before the marks were remembered
+        before = text[:pos]
+        last_open = max(before.rfind("\u201c"), before.rfind("\u00ab"), before.rfind("\u201e"))
+        last_close = max(before.rfind("\u201d"), before.rfind("\u00bb"))
+        return last_open > last_close or before.count('"') % 2 == 1
+
+    texts = side_sentences + ['He said "Russia lied" and "Kyiv', "\u00abA\u00bb \u201eB\u201c \u201cC\u201d \"D", '"', ""]
+    inside = 0
+    for text in texts:
+        for pos in range(len(text) + 2):
+            assert _in_quote(text, pos) == scan(text, pos)
+            inside += _in_quote(text, pos)
+    assert inside > 100
+    assert _evidence_words("sanctions \u2192 Russia's economy; no action", {"Russia's"}) == ["economy", "sanctions"]
