@@ -51,6 +51,7 @@ from importlib.metadata import version as _package_version
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -553,18 +554,35 @@ class Processed:
         keys_of: dict[Path, set[str]] = {}
         for key in wanted:
             keys_of.setdefault(covered[key], set()).add(key)
-        read_columns = None if columns is None else [*columns, _KEY]
-        tables = []
-        for part in sorted(keys_of):
-            rows = pq.read_table(part, columns=read_columns).to_pandas()
-            tables.append(rows[rows[_KEY].isin(keys_of[part])])
-        frames = [f for f in tables if len(f)] or tables[:1]  # an empty part still carries the columns
-        if not frames:
-            return pd.DataFrame(columns=list(columns or []))
-        rows = pd.concat(frames, ignore_index=True)
         position = {k: i for i, k in enumerate(wanted)}
-        rows = rows.assign(_pos=rows[_KEY].map(position)).sort_values("_pos", kind="stable")
-        return rows.drop(columns=[_KEY, "_pos"]).reset_index(drop=True)
+        read_columns = None if columns is None else [*columns, _KEY]
+        tables, positions = [], []
+        for part in sorted(keys_of):
+            rows, where = _part_rows(pq.read_table(part, columns=read_columns), keys_of[part], position)
+            tables.append(rows)
+            positions.append(where)
+        kept = [i for i, f in enumerate(tables) if len(f)] or list(range(len(tables)))[:1]  # an empty part still carries the columns
+        if not kept:
+            return pd.DataFrame(columns=list(columns or []))
+        rows = pd.concat([tables[i] for i in kept], ignore_index=True) if len(kept) > 1 else tables[kept[0]]
+        order = np.argsort(np.concatenate([positions[i] for i in kept]), kind="stable")  # corpus order, rows of a document as stored
+        return rows.take(order).reset_index(drop=True)
+
+
+def _part_rows(table: pa.Table, keys: set[str], position: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of a part file's table that belong to ``keys``, as pandas without the key
+    column, and each row's document position. The 64-character keys stay in Arrow: they are
+    dictionary-encoded, so only a part's few distinct keys are looked up in Python."""
+    encoded = table.column(_KEY).combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    keep = np.array([k in keys for k in distinct], dtype=bool)
+    where = np.array([position.get(k, -1) for k in distinct], dtype=np.int64)
+    table = table.drop_columns([_KEY])
+    if not keep.all():
+        mask = keep[codes]
+        table, codes = table.filter(pa.array(mask)), codes[mask]
+    return table.to_pandas(), where[codes]
 
 
 def _batches(todo: pd.DataFrame, size: int) -> list[list[dict]]:
