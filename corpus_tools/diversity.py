@@ -118,8 +118,10 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     check_tokens(toks, ["lower", "is_alpha", by])
     if window < 1:
         raise ValueError(f"window must be a positive number of words, got {window}")
-    words = toks[toks["is_alpha"].astype(bool) & toks[by].notna()]
-    if "token_id" in words.columns:
+    ordered = "token_id" in toks.columns
+    columns = list(dict.fromkeys([by, "lower", *(["doc_id", "token_id"] if ordered else [])]))  # the columns read
+    words = toks.loc[toks["is_alpha"].astype(bool) & toks[by].notna(), columns]  # a copy of these, not of every column
+    if ordered:
         words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
     else:
         words = words.sort_values(by, kind="stable")
@@ -130,11 +132,15 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     sizes = np.diff(np.r_[starts, n])
     run = np.repeat(np.arange(len(starts)), sizes)  # each word's run (one per group)
     position = np.arange(n) - starts[run]  # its place in the group's text
+    del words
     key = run * (int(codes.max()) + 1 if n else 1) + codes
-    order = np.lexsort((np.arange(n), key))  # the occurrences of each word of each group, in text order
+    order = np.argsort(key, kind="stable")  # the occurrences of each word of each group, in text order
+    key = key[order]
     previous = np.full(n, -1, dtype=np.int64)  # the place of the word's previous occurrence in the group
-    repeat = np.r_[False, key[order][1:] == key[order][:-1]]
+    repeat = np.r_[False, key[1:] == key[:-1]]
+    del key
     previous[order[repeat]] = position[order[np.flatnonzero(repeat) - 1]]
+    del order, repeat
     types = np.bincount(run[previous < 0], minlength=len(starts))
     # MATTR: a word counts in every window that holds it and not its previous occurrence
     size = sizes[run]

@@ -589,9 +589,10 @@ def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: 
     at a time, with only ``columns`` (all by default) and 32-bit integers for the positions.
 
     Reading the whole stage at once holds several copies of every token while the part files
-    are joined and ordered (about 4.5 GB at 10,000 articles); read by chunks, only one chunk
-    is ever held twice. The rows and values are those of ``processed.tokens``; ``sent_id``,
-    ``token_id``, ``start`` and ``end`` become ``int32``.
+    are joined and ordered (about 4.5 GB at 10,000 articles); here each chunk is read,
+    ordered and narrowed in Arrow (:meth:`corpus_tools.pipeline.Processed.arrow`), and the
+    chunks are converted to pandas once. The rows and values are those of
+    ``processed.tokens``; ``sent_id``, ``token_id``, ``start`` and ``end`` become ``int32``.
 
     Examples
     --------
@@ -603,11 +604,18 @@ def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: 
     """
     import dataclasses
 
+    import pyarrow as pa
+
     docs = processed.docs
-    small = {c: "int32" for c in ("sent_id", "token_id", "start", "end") if columns is None or c in columns}
-    frames = []
-    for first in range(0, max(len(docs), 1), max(chunk_docs, 1)):
+    if not len(docs):
+        table = processed.table("tokens", columns=None if columns is None else list(columns))
+        return table.astype({c: "int32" for c in ("sent_id", "token_id", "start", "end") if c in table.columns})
+    chunks = []
+    for first in range(0, len(docs), max(chunk_docs, 1)):
         part = dataclasses.replace(processed, docs=docs.iloc[first: first + chunk_docs])
-        table = part.table("tokens", columns=None if columns is None else list(columns))
-        frames.append(table.astype({c: t for c, t in small.items() if c in table.columns}))
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        table = part.arrow("tokens", columns=None if columns is None else list(columns))
+        for c in ("sent_id", "token_id", "start", "end"):
+            if c in table.column_names:
+                table = table.set_column(table.schema.get_field_index(c), c, table.column(c).cast(pa.int32()))
+        chunks.append(table)
+    return pa.concat_tables(chunks, promote_options="default").to_pandas()
