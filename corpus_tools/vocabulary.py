@@ -135,16 +135,32 @@ def term_frequencies(toks: pd.DataFrame, *, by: str | None = "doc_id", stopwords
     """
     keys = [by] if by else []
     words = word_counts(toks, keys)
-    totals = words.groupby(keys)["n"].sum() if by else None
     kept = words if stopwords else words[~words["is_stop"]]
-    counts = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
-    if counts.empty:
+    if kept.empty:
         return pd.DataFrame({**({by: pd.Series(dtype=object)} if by else {}), "term": pd.Series(dtype=object),
                              "n": pd.Series(dtype="int64"), "per_10k": pd.Series(dtype=float)})
-    total = counts[by].map(totals) if by else float(words["n"].sum())
-    counts["per_10k"] = counts["n"] / total * 10_000
-    counts = counts.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable")
-    return counts.reset_index(drop=True)
+    # word_counts gives one row per (group, term, is_stop), sorted by them, so the rows of a
+    # group are together: its total and its rows' order are found on arrays, not by strings
+    group = _runs(words[by]) if by else np.zeros(len(words), dtype=np.int64)
+    totals = np.add.reduceat(words["n"].to_numpy(), np.flatnonzero(np.r_[True, group[1:] != group[:-1]]))
+    group = group[kept.index.to_numpy()] if len(kept) < len(words) else group
+    same_term = np.r_[False, (group[1:] == group[:-1]) & (kept["term"].to_numpy()[1:] == kept["term"].to_numpy()[:-1])]
+    if same_term.any():  # a term both stopword and not in one group: add its rows
+        counts = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
+        group = _runs(counts[by]) if by else np.zeros(len(counts), dtype=np.int64)
+    else:
+        counts = kept[[*keys, "term", "n"]].reset_index(drop=True)
+    n = counts["n"].to_numpy()
+    counts["per_10k"] = n / totals[group] * 10_000 if by else counts["n"] / float(words["n"].sum()) * 10_000
+    # rows are in (group, term) order: a stable sort by group, then n descending, leaves ties by term
+    order = np.lexsort((-n, group))
+    return counts.take(order).reset_index(drop=True)
+
+
+def _runs(column: pd.Series) -> np.ndarray:
+    """For a column whose equal values are together: each row's run number (0, 0, 1, 2, 2, ...)."""
+    values = column.to_numpy()
+    return np.cumsum(np.r_[False, values[1:] != values[:-1]]).astype(np.int64)
 
 
 def _segments(toks: pd.DataFrame) -> list[tuple[object, list[str], list[str]]]:
