@@ -119,20 +119,28 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     if window < 1:
         raise ValueError(f"window must be a positive number of words, got {window}")
     ordered = "token_id" in toks.columns
-    columns = list(dict.fromkeys([by, "lower", *(["doc_id", "token_id"] if ordered else [])]))  # the columns read
-    words = toks.loc[toks["is_alpha"].astype(bool) & toks[by].notna(), columns]  # a copy of these, not of every column
-    if ordered:
-        words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
+    keep = (toks["is_alpha"].astype(bool) & toks[by].notna()).to_numpy()
+    if ordered and by == "doc_id" and in_text_order(toks) is toks:
+        # already in text order (as the pipeline gives it): codes of every token, then the words'
+        # (codes compare words and tell documents apart, whatever numbers they get); no copy of strings
+        group, keys = pd.factorize(toks[by], sort=False)
+        group = group[keep]
+        codes = pd.factorize(toks["lower"])[0][keep].astype(np.int64)
     else:
-        words = words.sort_values(by, kind="stable")
-    group, keys = pd.factorize(words[by], sort=False)
-    codes = pd.factorize(words["lower"])[0].astype(np.int64)
+        columns = list(dict.fromkeys([by, "lower", *(["doc_id", "token_id"] if ordered else [])]))  # the columns read
+        words = toks.loc[keep, columns]  # a copy of these, not of every column
+        if ordered:
+            words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
+        else:
+            words = words.sort_values(by, kind="stable")
+        group, keys = pd.factorize(words[by], sort=False)
+        codes = pd.factorize(words["lower"])[0].astype(np.int64)
+        del words
     n = len(codes)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if n else np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, n])
     run = np.repeat(np.arange(len(starts)), sizes)  # each word's run (one per group)
     position = np.arange(n) - starts[run]  # its place in the group's text
-    del words
     key = run * (int(codes.max()) + 1 if n else 1) + codes
     order = np.argsort(key, kind="stable")  # the occurrences of each word of each group, in text order
     key = key[order]
