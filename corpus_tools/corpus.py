@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus_tools.clean import AUDIT_COLUMNS, clean_text
+from corpus_tools.clean import AUDIT_COLUMNS, clean_texts
 from corpus_tools.errors import CorpusError, CorpusWarning, Problem, display_path
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_boilerplate_rules, read_table
@@ -206,13 +206,19 @@ def load_meetings(data_dir: Path | str | None = None) -> pd.DataFrame:
     return meetings.sort_values(["date", "meeting_id"]).reset_index(drop=True)
 
 
-def load_corpus(data_dir: Path | str | None = None) -> pd.DataFrame:
+def load_corpus(data_dir: Path | str | None = None, *, cache: Path | str | None = None) -> pd.DataFrame:
     """Load and clean the corpus: one row per document.
 
     Columns: the manifest's (``doc_id, file, outlet, url, published, meeting_id, title,
     language, original_language, sha256, notes``; ``published`` as a date, NaT when unknown),
     ``text_raw``, ``text`` (cleaned), and counts ``n_chars``, ``n_sentences``, ``n_words``.
     Raises :class:`CorpusError` listing every error of :func:`check_corpus`; warns on the rest.
+
+    ``n_sentences`` and ``n_words`` are read from the pipeline's cache (``cache``, by default
+    :func:`corpus_tools.paths.cache_dir`) when its ``sentences`` and ``term_counts`` stages
+    hold every document at the current versions (after ``corpus-tools process``: the rows
+    :func:`corpus_tools.process` stored, so the same counts); otherwise they are counted here,
+    by tokenising the clean texts a chunk of documents at a time. Nothing is written.
 
     Examples
     --------
@@ -233,12 +239,39 @@ def load_corpus(data_dir: Path | str | None = None) -> pd.DataFrame:
     raw_texts = [decode_article((directory / "raw" / f).read_bytes(), f) for f in corpus["file"]]
     corpus["published"] = pd.to_datetime(corpus["published"].replace("", None), format="%Y-%m-%d")
     corpus["text_raw"] = raw_texts
-    corpus["text"] = [clean_text(t, rules, doc_id=d)[0] for t, d in zip(raw_texts, corpus["doc_id"])]
+    corpus["text"] = clean_texts(raw_texts, rules)  # clean_text's texts, without an audit table per text
     corpus["n_chars"] = corpus["text"].str.len()
-    n_sentences, n_words = _counts_by_chunk(corpus[["doc_id", "text"]], directory)
+    counts = _counts_from_cache(corpus, directory, cache)
+    n_sentences, n_words = counts if counts is not None else _counts_by_chunk(corpus[["doc_id", "text"]], directory)
     corpus["n_sentences"] = corpus["doc_id"].map(n_sentences).fillna(0).astype("int64")
     corpus["n_words"] = corpus["doc_id"].map(n_words).fillna(0).astype("int64")
     return corpus
+
+
+def _counts_from_cache(corpus: pd.DataFrame, directory: Path,
+                       cache: Path | str | None) -> tuple[pd.Series, pd.Series] | None:
+    """Sentences and alphabetic words per document from the cached ``sentences`` and
+    ``term_counts`` stages (only their ``doc_id`` and ``n`` columns are read), or None when the
+    cache lacks a document at the current stage versions. A document's sentence count is its
+    number of rows in ``sentences``; its word count the sum of ``n`` in ``term_counts`` (one
+    row per distinct word form, counting the ``is_alpha`` tokens)."""
+    from corpus_tools.paths import cache_dir
+    from corpus_tools.pipeline import _KEY, Processed, _covered, articles_from_corpus, stage_versions
+
+    root = cache_dir(cache)
+    if not root.is_dir():
+        return None
+    stages = ("sentences", "term_counts")
+    versions = stage_versions(stages, data_dir=directory)
+    docs = articles_from_corpus(corpus)
+    for stage in stages:
+        covered = _covered(root, stage, versions[stage])
+        if not covered or not docs[_KEY].isin(covered.keys()).all():
+            return None
+    stored = Processed(docs[["doc_id", "published", "meeting_id", _KEY]], root, versions)
+    n_sentences = stored.table("sentences", columns=["doc_id"]).groupby("doc_id", sort=False).size()
+    n_words = stored.table("term_counts", columns=["doc_id", "n"]).groupby("doc_id", sort=False)["n"].sum()
+    return n_sentences, n_words
 
 
 def _counts_by_chunk(docs: pd.DataFrame, directory: Path, chunk: int = 500) -> tuple[pd.Series, pd.Series]:
@@ -268,12 +301,21 @@ def cleaning_audit(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> 
     >>> audit.groupby("doc_id").size().to_dict()
     {'003_2b7f16d37a3bbf4f': 1, '004_a8e185546eefeca8': 5}
     """
-    rules = load_boilerplate_rules(_data_dir(data_dir))
-    audits = [clean_text(t, rules, doc_id=d)[1] for t, d in zip(corpus["text_raw"], corpus["doc_id"])]
-    audits = [a for a in audits if len(a)]
-    if not audits:
+    from corpus_tools.clean import _compiled_rules, _remove_boilerplate, normalize_punctuation, normalize_unicode
+
+    compiled = _compiled_rules(load_boilerplate_rules(_data_dir(data_dir)))
+    rows: list[dict] = []
+    position: list[int] = []  # each row's document, in corpus order
+    for i, (text, doc_id) in enumerate(zip(corpus["text_raw"], corpus["doc_id"])):
+        # the removals clean_text audits, collected as rows: one table for the corpus, not one per text
+        found = _remove_boilerplate(normalize_punctuation(normalize_unicode(text)), compiled, doc_id)[1]
+        rows += found
+        position += [i] * len(found)
+    if not rows:
         return pd.DataFrame(columns=AUDIT_COLUMNS)
-    return pd.concat(audits, ignore_index=True)
+    audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS).assign(_doc=position)
+    audit = audit.sort_values(["_doc", "line_start", "col_start"], kind="stable")  # clean_text's order within each document
+    return audit.drop(columns="_doc").reset_index(drop=True)
 
 
 def corpus_summary(corpus: pd.DataFrame) -> pd.DataFrame:

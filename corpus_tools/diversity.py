@@ -118,23 +118,37 @@ def lexical_diversity(toks: pd.DataFrame, *, by: str = "doc_id", window: int = 5
     check_tokens(toks, ["lower", "is_alpha", by])
     if window < 1:
         raise ValueError(f"window must be a positive number of words, got {window}")
-    words = toks[toks["is_alpha"].astype(bool) & toks[by].notna()]
-    if "token_id" in words.columns:
-        words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
+    ordered = "token_id" in toks.columns
+    keep = (toks["is_alpha"].astype(bool) & toks[by].notna()).to_numpy()
+    if ordered and by == "doc_id" and in_text_order(toks) is toks:
+        # already in text order (as the pipeline gives it): codes of every token, then the words'
+        # (codes compare words and tell documents apart, whatever numbers they get); no copy of strings
+        group, keys = pd.factorize(toks[by], sort=False)
+        group = group[keep]
+        codes = pd.factorize(toks["lower"])[0][keep].astype(np.int64)
     else:
-        words = words.sort_values(by, kind="stable")
-    group, keys = pd.factorize(words[by], sort=False)
-    codes = pd.factorize(words["lower"])[0].astype(np.int64)
+        columns = list(dict.fromkeys([by, "lower", *(["doc_id", "token_id"] if ordered else [])]))  # the columns read
+        words = toks.loc[keep, columns]  # a copy of these, not of every column
+        if ordered:
+            words = in_text_order(words) if by == "doc_id" else words.sort_values([by, "token_id"], kind="stable")
+        else:
+            words = words.sort_values(by, kind="stable")
+        group, keys = pd.factorize(words[by], sort=False)
+        codes = pd.factorize(words["lower"])[0].astype(np.int64)
+        del words
     n = len(codes)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if n else np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, n])
     run = np.repeat(np.arange(len(starts)), sizes)  # each word's run (one per group)
     position = np.arange(n) - starts[run]  # its place in the group's text
     key = run * (int(codes.max()) + 1 if n else 1) + codes
-    order = np.lexsort((np.arange(n), key))  # the occurrences of each word of each group, in text order
+    order = np.argsort(key, kind="stable")  # the occurrences of each word of each group, in text order
+    key = key[order]
     previous = np.full(n, -1, dtype=np.int64)  # the place of the word's previous occurrence in the group
-    repeat = np.r_[False, key[order][1:] == key[order][:-1]]
+    repeat = np.r_[False, key[1:] == key[:-1]]
+    del key
     previous[order[repeat]] = position[order[np.flatnonzero(repeat) - 1]]
+    del order, repeat
     types = np.bincount(run[previous < 0], minlength=len(starts))
     # MATTR: a word counts in every window that holds it and not its previous occurrence
     size = sizes[run]

@@ -51,6 +51,7 @@ from importlib.metadata import version as _package_version
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -543,6 +544,36 @@ class Processed:
         first part by file name is read for it and the others are ignored for it, so rows of
         one document are never mixed from two parts.
         """
+        tables, positions = self._parts(stage, columns)
+        frames = [t.to_pandas() for t in tables]
+        kept = [i for i, f in enumerate(frames) if len(f)] or list(range(len(frames)))[:1]  # an empty part still carries the columns
+        if not kept:
+            return pd.DataFrame(columns=list(columns or []))
+        rows = pd.concat([frames[i] for i in kept], ignore_index=True) if len(kept) > 1 else frames[kept[0]]
+        order = np.argsort(np.concatenate([positions[i] for i in kept]), kind="stable")  # corpus order, rows of a document as stored
+        return rows.take(order).reset_index(drop=True)
+
+    def arrow(self, stage: str, columns: Sequence[str] | None = None) -> pa.Table:
+        """The rows of :meth:`table` as one Arrow table, for a reader that converts a large
+        stage once (a chunk of documents at a time) instead of part by part.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from corpus_tools.corpus import load_corpus
+        >>> done = process(load_corpus(), ["sentences"], cache=tempfile.mkdtemp(), scheduler="serial")
+        >>> done.arrow("sentences", ["doc_id", "sent_id"]).to_pandas().equals(done.table("sentences", ["doc_id", "sent_id"]))
+        True
+        """
+        tables, positions = self._parts(stage, columns)
+        if not tables:
+            return pa.table({c: pa.array([], pa.null()) for c in columns or []})
+        order = np.argsort(np.concatenate(positions), kind="stable")
+        return pa.concat_tables(tables, promote_options="default").take(pa.array(order))
+
+    def _parts(self, stage: str, columns: Sequence[str] | None) -> tuple[list[pa.Table], list[np.ndarray]]:
+        """Each part file's rows for these documents (key column left out) and each row's
+        document position, parts in file name order."""
         if stage not in self.versions:
             raise CorpusError(f"stage {stage!r} was not processed; process(..., stages=[{stage!r}, ...])")
         covered = _covered(self.cache, stage, self.versions[stage])  # each key -> its first part by name
@@ -553,18 +584,30 @@ class Processed:
         keys_of: dict[Path, set[str]] = {}
         for key in wanted:
             keys_of.setdefault(covered[key], set()).add(key)
-        read_columns = None if columns is None else [*columns, _KEY]
-        tables = []
-        for part in sorted(keys_of):
-            rows = pq.read_table(part, columns=read_columns).to_pandas()
-            tables.append(rows[rows[_KEY].isin(keys_of[part])])
-        frames = [f for f in tables if len(f)] or tables[:1]  # an empty part still carries the columns
-        if not frames:
-            return pd.DataFrame(columns=list(columns or []))
-        rows = pd.concat(frames, ignore_index=True)
         position = {k: i for i, k in enumerate(wanted)}
-        rows = rows.assign(_pos=rows[_KEY].map(position)).sort_values("_pos", kind="stable")
-        return rows.drop(columns=[_KEY, "_pos"]).reset_index(drop=True)
+        read_columns = None if columns is None else [*columns, _KEY]
+        tables, positions = [], []
+        for part in sorted(keys_of):
+            rows, where = _part_rows(pq.read_table(part, columns=read_columns), keys_of[part], position)
+            tables.append(rows)
+            positions.append(where)
+        return tables, positions
+
+
+def _part_rows(table: pa.Table, keys: set[str], position: dict[str, int]) -> tuple[pa.Table, np.ndarray]:
+    """The rows of a part file's table that belong to ``keys``, without the key column, and
+    each row's document position. The 64-character keys stay in Arrow: they are
+    dictionary-encoded, so only a part's few distinct keys are looked up in Python."""
+    encoded = table.column(_KEY).combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    keep = np.array([k in keys for k in distinct], dtype=bool)
+    where = np.array([position.get(k, -1) for k in distinct], dtype=np.int64)
+    table = table.drop_columns([_KEY])
+    if not keep.all():
+        mask = keep[codes]
+        table, codes = table.filter(pa.array(mask)), codes[mask]
+    return table, where[codes]
 
 
 def _batches(todo: pd.DataFrame, size: int) -> list[list[dict]]:

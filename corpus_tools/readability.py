@@ -89,11 +89,11 @@ def readability(toks: pd.DataFrame, *, by: str = "doc_id") -> pd.DataFrame:
     [['a', 2, 7, 9, 3.5, 1.29, 94.51, 0.95]]
     """
     check_tokens(toks, ["lower", "is_alpha", "sent_id", "token", by])
-    words = toks[toks["is_alpha"].astype(bool)]
+    keys = list(dict.fromkeys([by, "doc_id", "sent_id"]))
+    words = toks.loc[toks["is_alpha"].astype(bool), [*keys, "token"]]  # a copy of the columns read, not of every column
     written, forms = pd.factorize(words["token"])
     syllables = np.fromiter((count_syllables(w) for w in np.asarray(forms, dtype=object)), dtype=np.int64,
                             count=len(forms))  # once per form
-    keys = list(dict.fromkeys([by, "doc_id", "sent_id"]))
     words = words[keys].assign(_syllables=syllables[written] if len(written) else 0)
     grouped = words.groupby(by, sort=True)
     n_sentences = words.drop_duplicates(keys).groupby(by, sort=True).size()

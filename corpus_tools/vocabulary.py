@@ -135,16 +135,32 @@ def term_frequencies(toks: pd.DataFrame, *, by: str | None = "doc_id", stopwords
     """
     keys = [by] if by else []
     words = word_counts(toks, keys)
-    totals = words.groupby(keys)["n"].sum() if by else None
     kept = words if stopwords else words[~words["is_stop"]]
-    counts = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
-    if counts.empty:
+    if kept.empty:
         return pd.DataFrame({**({by: pd.Series(dtype=object)} if by else {}), "term": pd.Series(dtype=object),
                              "n": pd.Series(dtype="int64"), "per_10k": pd.Series(dtype=float)})
-    total = counts[by].map(totals) if by else float(words["n"].sum())
-    counts["per_10k"] = counts["n"] / total * 10_000
-    counts = counts.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable")
-    return counts.reset_index(drop=True)
+    # word_counts gives one row per (group, term, is_stop), sorted by them, so the rows of a
+    # group are together: its total and its rows' order are found on arrays, not by strings
+    group = _runs(words[by]) if by else np.zeros(len(words), dtype=np.int64)
+    totals = np.add.reduceat(words["n"].to_numpy(), np.flatnonzero(np.r_[True, group[1:] != group[:-1]]))
+    group = group[kept.index.to_numpy()] if len(kept) < len(words) else group
+    same_term = np.r_[False, (group[1:] == group[:-1]) & (kept["term"].to_numpy()[1:] == kept["term"].to_numpy()[:-1])]
+    if same_term.any():  # a term both stopword and not in one group: add its rows
+        counts = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
+        group = _runs(counts[by]) if by else np.zeros(len(counts), dtype=np.int64)
+    else:
+        counts = kept[[*keys, "term", "n"]].reset_index(drop=True)
+    n = counts["n"].to_numpy()
+    counts["per_10k"] = n / totals[group] * 10_000 if by else counts["n"] / float(words["n"].sum()) * 10_000
+    # rows are in (group, term) order: a stable sort by group, then n descending, leaves ties by term
+    order = np.lexsort((-n, group))
+    return counts.take(order).reset_index(drop=True)
+
+
+def _runs(column: pd.Series) -> np.ndarray:
+    """For a column whose equal values are together: each row's run number (0, 0, 1, 2, 2, ...)."""
+    values = column.to_numpy()
+    return np.cumsum(np.r_[False, values[1:] != values[:-1]]).astype(np.int64)
 
 
 def _segments(toks: pd.DataFrame) -> list[tuple[object, list[str], list[str]]]:
@@ -589,9 +605,10 @@ def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: 
     at a time, with only ``columns`` (all by default) and 32-bit integers for the positions.
 
     Reading the whole stage at once holds several copies of every token while the part files
-    are joined and ordered (about 4.5 GB at 10,000 articles); read by chunks, only one chunk
-    is ever held twice. The rows and values are those of ``processed.tokens``; ``sent_id``,
-    ``token_id``, ``start`` and ``end`` become ``int32``.
+    are joined and ordered (about 4.5 GB at 10,000 articles); here each chunk is read,
+    ordered and narrowed in Arrow (:meth:`corpus_tools.pipeline.Processed.arrow`), and the
+    chunks are converted to pandas once. The rows and values are those of
+    ``processed.tokens``; ``sent_id``, ``token_id``, ``start`` and ``end`` become ``int32``.
 
     Examples
     --------
@@ -603,11 +620,18 @@ def load_tokens(processed, columns: Sequence[str] | None = None, *, chunk_docs: 
     """
     import dataclasses
 
+    import pyarrow as pa
+
     docs = processed.docs
-    small = {c: "int32" for c in ("sent_id", "token_id", "start", "end") if columns is None or c in columns}
-    frames = []
-    for first in range(0, max(len(docs), 1), max(chunk_docs, 1)):
+    if not len(docs):
+        table = processed.table("tokens", columns=None if columns is None else list(columns))
+        return table.astype({c: "int32" for c in ("sent_id", "token_id", "start", "end") if c in table.columns})
+    chunks = []
+    for first in range(0, len(docs), max(chunk_docs, 1)):
         part = dataclasses.replace(processed, docs=docs.iloc[first: first + chunk_docs])
-        table = part.table("tokens", columns=None if columns is None else list(columns))
-        frames.append(table.astype({c: t for c, t in small.items() if c in table.columns}))
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        table = part.arrow("tokens", columns=None if columns is None else list(columns))
+        for c in ("sent_id", "token_id", "start", "end"):
+            if c in table.column_names:
+                table = table.set_column(table.schema.get_field_index(c), c, table.column(c).cast(pa.int32()))
+        chunks.append(table)
+    return pa.concat_tables(chunks, promote_options="default").to_pandas()

@@ -274,3 +274,60 @@ def test_word_and_sentence_counts_are_the_same_whatever_the_chunk():
         assert n_words.sort_index().tolist() == expected_words.sort_index().tolist()
     assert corpus["n_words"].tolist() == corpus["doc_id"].map(expected_words).tolist()
     assert corpus["n_words"].gt(100).all()
+
+
+def test_counts_read_from_the_cache_equal_the_counts_made_here(tmp_path, monkeypatch):
+    import corpus_tools.corpus as corpus_module
+    from corpus_tools import process
+
+    cold = load_corpus(cache=tmp_path / "no-cache")  # no cache: tokenised here
+    process(cold, ["sentences", "term_counts"], cache=tmp_path / "cache", scheduler="serial")
+    process(cold.iloc[:4], ["sentences", "term_counts"], cache=tmp_path / "partial", scheduler="serial")
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("counted by tokenising although the cache holds every document")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(corpus_module, "_counts_by_chunk", not_here)
+        warm = load_corpus(cache=tmp_path / "cache")
+    pd.testing.assert_frame_equal(warm, cold)
+    assert warm["n_sentences"].gt(10).all() and warm["n_words"].gt(100).all()
+    # one document missing from the cache: every count is made here, the same
+    assert corpus_module._counts_from_cache(cold, data_dir(), tmp_path / "partial") is None
+    pd.testing.assert_frame_equal(load_corpus(cache=tmp_path / "partial"), cold)
+
+
+def test_counts_from_the_cache_are_rows_of_sentences_and_sums_of_term_counts(tmp_path):
+    from corpus_tools import process
+    from corpus_tools.corpus import _counts_from_cache
+
+    corpus = load_corpus(cache=tmp_path / "no-cache")
+    done = process(corpus, ["sentences", "term_counts"], cache=tmp_path / "cache", scheduler="serial")
+    n_sentences, n_words = _counts_from_cache(corpus, data_dir(), tmp_path / "cache")
+    assert n_sentences.to_dict() == done.sentences.groupby("doc_id").size().to_dict()
+    assert n_words.to_dict() == done.table("term_counts").groupby("doc_id")["n"].sum().to_dict()
+    assert corpus.set_index("doc_id")["n_words"].to_dict() == n_words.to_dict()
+
+
+def test_cleaning_audit_is_clean_texts_audits_in_corpus_order():
+    from corpus_tools.clean import clean_text
+    from corpus_tools.corpus import cleaning_audit
+    from corpus_tools.resources import load_boilerplate_rules
+
+    corpus = load_corpus()
+    invented = pd.DataFrame({
+        "doc_id": ["b", "a", "c"],
+        "text_raw": ["By Jane Doe\nLeaders met in Paris. AP / AFP\nRead more\nSupport The Daily Example!",
+                     "Talks ended.\nSign up for our newsletter\nx\nSubscribers agree to the Privacy Policy.\nPhoto: AP",
+                     "Nothing to remove here."],
+    })
+    rules = load_boilerplate_rules()
+    for frame in (corpus, invented, pd.concat([invented, corpus], ignore_index=True)):
+        audits = [clean_text(t, rules, doc_id=d)[1] for t, d in zip(frame["text_raw"], frame["doc_id"])]
+        expected = pd.concat([a for a in audits if len(a)], ignore_index=True)
+        pd.testing.assert_frame_equal(cleaning_audit(frame), expected)
+    assert cleaning_audit(invented)["doc_id"].tolist() == ["b"] * 4 + ["a"] * 2
+    assert cleaning_audit(invented.iloc[2:]).columns.tolist() == AUDIT_COLUMNS_EXPECTED
+
+
+AUDIT_COLUMNS_EXPECTED = ["doc_id", "rule_id", "kind", "line_start", "line_end", "col_start", "col_end", "text"]

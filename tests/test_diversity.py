@@ -94,3 +94,11 @@ def test_the_table_s_mattr_and_mtld_equal_the_word_by_word_functions(corpus_toke
         assert (row["n_words"], row["n_types"], row["ttr"]) == (len(words), len(set(words)), ttr(words))
         assert row["mattr"] == mattr(words, window)  # the same integer total, the same division
         assert row["mtld"] == mtld(words)
+
+
+def test_tokens_in_text_order_and_shuffled_give_the_same_table(corpus_tokens):
+    # in text order (as the pipeline gives them) the words are read in place; shuffled, they are copied and sorted
+    ordered = lexical_diversity(corpus_tokens, window=50)
+    pd.testing.assert_frame_equal(ordered, lexical_diversity(corpus_tokens.sample(frac=1, random_state=3), window=50))
+    pd.testing.assert_frame_equal(ordered, lexical_diversity(corpus_tokens[corpus_tokens["is_alpha"]], window=50))
+    assert ordered["n_words"].tolist() == corpus_tokens[corpus_tokens["is_alpha"]].groupby("doc_id").size().tolist()

@@ -113,3 +113,27 @@ def test_two_processes_filling_one_cache_at_once_give_each_row_once(corpus, tmp_
     pd.testing.assert_frame_equal(toks, tokens(sentences(corpus)))
     # the merge that failed in notebook 02 when rows came twice
     tone.merge(toks[["doc_id", "sent_id"]].drop_duplicates(), on=["doc_id", "sent_id"], validate="one_to_one")
+
+
+def in_order(frame: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """Each document's rows as they are, documents in the order given."""
+    return pd.concat([frame[frame["doc_id"] == d] for d in doc_ids], ignore_index=True)
+
+
+def test_rows_come_in_the_order_asked_whatever_part_holds_them(corpus, tmp_path):
+    # parts of 2 documents; then the documents asked for in another order, and subsets that
+    # take some documents of a part and leave the others
+    cache = tmp_path / "cache"
+    process(corpus, STAGES, cache=cache, scheduler="serial", batch_size=2)
+    assert len(list((cache / "tone").rglob("part-*.parquet"))) == 3
+    tone, toks = sentence_tone(sentences(corpus), "vader_adjusted"), tokens(sentences(corpus))
+    for order in ([4, 3, 2, 1, 0], [3, 0], [1, 4, 2]):
+        chosen = corpus.iloc[order].reset_index(drop=True)
+        doc_ids = chosen["doc_id"].tolist()
+        result = process(chosen, STAGES, cache=cache, scheduler="serial")
+        assert result.computed == {"tokens": 0, "tone": 0}
+        assert pd.unique(result.table("tone")["doc_id"]).tolist() == doc_ids
+        pd.testing.assert_frame_equal(result.table("tone"), in_order(tone, doc_ids))
+        pd.testing.assert_frame_equal(result.table("tokens"), in_order(toks, doc_ids))
+        pd.testing.assert_frame_equal(result.table("tokens", columns=["doc_id", "lower"]),
+                                      in_order(toks, doc_ids)[["doc_id", "lower"]])

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from corpus_tools import sentences, tokens
+from corpus_tools import vocabulary
+from corpus_tools.pipeline import term_counts
 from corpus_tools.errors import CorpusError
 from corpus_tools.vocabulary import (collocations, in_text_order, load_tokens, ngram_counts, phrase_table, segments,
                                      term_frequencies, tfidf_terms, tfidf_view, vocabulary_size)
@@ -253,3 +255,28 @@ def test_load_tokens_reads_by_chunks_the_same_rows(corpus, tmp_path):
         assert got["token_id"].dtype == "int32" and len(got) == len(whole)
         pd.testing.assert_frame_equal(got, whole.astype({c: "int32" for c in ("sent_id", "token_id", "start", "end")}))
     assert load_tokens(done, ["doc_id", "lower"]).columns.tolist() == ["doc_id", "lower"]
+
+
+def _term_frequencies_by_groupby(counts, by, stopwords):
+    """The reference: term_frequencies as two groupbys and a sort by strings."""
+    keys = [by] if by else []
+    words = vocabulary.word_counts(counts, keys)
+    totals = words.groupby(keys)["n"].sum() if by else None
+    kept = words if stopwords else words[~words["is_stop"]]
+    out = kept.groupby(keys + ["term"])["n"].sum().astype("int64").reset_index()
+    total = out[by].map(totals) if by else float(words["n"].sum())
+    out["per_10k"] = out["n"] / total * 10_000
+    out = out.sort_values(keys + ["n", "term"], ascending=[True] * len(keys) + [False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("by", ["doc_id", "outlet", None])
+@pytest.mark.parametrize("stopwords", [False, True])
+def test_term_frequencies_equal_the_groupby_reference(corpus_tokens, corpus, by, stopwords):
+    counts = term_counts(corpus_tokens).merge(corpus[["doc_id", "outlet"]], on="doc_id")
+    # invented: a form counted once as a stopword and once not in the same document, and ties in n
+    odd = pd.DataFrame({"doc_id": ["z", "z", "z", "z"], "term": ["us", "us", "b", "a"], "n": [2, 3, 1, 1],
+                        "is_stop": [True, False, False, False], "outlet": ["Wire"] * 4})
+    for frame in (counts, pd.concat([counts, odd], ignore_index=True)):
+        pd.testing.assert_frame_equal(vocabulary.term_frequencies(frame, by=by, stopwords=stopwords),
+                                      _term_frequencies_by_groupby(frame, by, stopwords), check_exact=True)
