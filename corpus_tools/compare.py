@@ -247,6 +247,30 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a == b) & a.fillna("").astype(str).ne("")
 
 
+def _top_k(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``k`` largest positive values of ``sims``, largest first, ties to the lower
+    column: ``(row, column, rank)`` arrays, sorted by row then rank (rank 1 = largest).
+
+    Vectorised over the whole block: the ``k``-th largest value of each row (``np.partition``)
+    bounds the candidates, which are then sorted by row, value (descending) and column, and the
+    first ``k`` of each row kept, so a tie at the boundary goes to the lower column.
+    """
+    n_rows, n_cols = sims.shape
+    if not n_rows or not n_cols:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    kk = min(k, n_cols)
+    kth = np.partition(sims, n_cols - kk, axis=1)[:, n_cols - kk]
+    rows, cols = np.nonzero((sims > 0) & (sims >= kth[:, None]))
+    values = sims[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    rank = np.arange(len(rows)) - starts + 1
+    keep = rank <= k
+    return rows[keep], cols[keep], rank[keep]
+
+
 def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, sublinear_tf: bool = True,
                        block_cells: int = 4_000_000, measure: str = "cosine") -> pd.DataFrame:
     """The ``k`` most similar other reports of each report, without an N × N matrix.
@@ -283,9 +307,10 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
         values = (counts > 0).astype(np.float64).tocsr()
         sizes = np.asarray(values.sum(axis=1)).ravel()
     n = len(docs)
+    names = np.asarray(docs, dtype=object)
     block = max(1, min(n, block_cells // max(n, 1)))
     transposed = values.T.tocsc()
-    found_doc, found_nb, found_rank, found_cos = [], [], [], []
+    found_row, found_col, found_rank, found_cos = [], [], [], []
     for start in range(0, n, block):
         sims = (values[start:start + block] @ transposed).toarray()
         if measure == "jaccard":
@@ -293,18 +318,16 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
             with np.errstate(divide="ignore", invalid="ignore"):
                 sims = np.where(union > 0, sims / np.where(union > 0, union, 1), 0.0)
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
-        for r, row in enumerate(sims):
-            positive = np.flatnonzero(row > 0)
-            if not len(positive):
-                continue
-            if len(positive) > k:
-                kth = np.partition(row[positive], len(positive) - k)[len(positive) - k]
-                positive = positive[row[positive] >= kth]
-            chosen = positive[np.lexsort((positive, -row[positive]))][:k]
-            found_doc += [docs[start + r]] * len(chosen)
-            found_nb += [docs[c] for c in chosen]
-            found_rank += list(range(1, len(chosen) + 1))
-            found_cos += list(np.minimum(row[chosen], 1.0))
+        rows, cols, rank = _top_k(sims, k)
+        found_row.append(rows + start)
+        found_col.append(cols)
+        found_rank.append(rank)
+        found_cos.append(np.minimum(sims[rows, cols], 1.0))
+        del sims
+    found_row, found_col = np.concatenate(found_row or [np.zeros(0, np.int64)]), np.concatenate(found_col or [np.zeros(0, np.int64)])
+    found_doc, found_nb = names[found_row], names[found_col]
+    found_rank = np.concatenate(found_rank or [np.zeros(0, np.int64)])
+    found_cos = np.concatenate(found_cos or [np.zeros(0)])
     out = pd.DataFrame({"doc_id": pd.Series(found_doc, dtype=object), "neighbour": pd.Series(found_nb, dtype=object),
                         "rank": pd.Series(found_rank, dtype="int64"), measure: pd.Series(found_cos, dtype=float)})
     for column, name in (("meeting_id", "same_meeting"), ("outlet", "same_outlet")):

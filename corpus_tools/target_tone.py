@@ -1216,10 +1216,17 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
 
 
 def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.DataFrame | None = None,
-                         by: str = "doc_id") -> pd.DataFrame:
+                         by: str = "doc_id", per_cell: int | None = None) -> pd.DataFrame:
     """The sentences behind each cell, for a check by reading: ``<by>, target, doc_id,
     sent_id, polarity, score, voice, rule, method, evidence, text``, most negative first per cell
     (``method`` only when ``rows`` has it).
+
+    A cell is one ``<by>`` value and one side; its rows are ordered by ``score`` (most negative
+    first), then ``doc_id`` and ``sent_id``. With ``per_cell=K`` each cell keeps its first ``K``
+    and last ``K`` rows in that order (the ``K`` most negative and the ``K`` most positive, ties
+    to the earlier report and sentence), so the table grows with the number of cells, not with
+    the corpus; a cell of at most ``2 K`` rows is kept whole (``None``, the default, keeps every
+    row). Only the kept rows are joined to their sentence's text.
 
     Examples
     --------
@@ -1228,8 +1235,14 @@ def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.
     >>> sents = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": ["Russia attacked Kyiv."]})
     >>> tone_toward_evidence(rows, sents)[["target", "evidence", "text"]].values.tolist()
     [['Russia', 'Russia → attacked', 'Russia attacked Kyiv.']]
+    >>> many = pd.DataFrame({"doc_id": "a", "sent_id": [1, 2, 3, 4, 5], "target": "Russia", "polarity": "neutral",
+    ...                      "score": [0.5, -0.9, 0.1, 0.9, -0.2], "voice": "narration", "rule": "lexicon", "evidence": ""})
+    >>> tone_toward_evidence(many, sents, per_cell=1)["score"].tolist()  # the most negative, the most positive
+    [-0.9, 0.9]
     """
-    table = rows.merge(sents[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    if per_cell is not None and per_cell < 1:
+        raise CorpusError(f"per_cell must be at least 1 (or None for every row), got {per_cell}")
+    table = rows
     if by != "doc_id":
         if corpus is None or by not in corpus.columns:
             raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
@@ -1237,6 +1250,12 @@ def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.
     order = {s: i for i, s in enumerate(SIDES)}
     table = table.assign(_o=table["target"].map(order))
     table = table.sort_values([by, "_o", "score", "doc_id", "sent_id"], kind="stable").drop(columns="_o")
+    if per_cell is not None:
+        cell = table.groupby([by, "target"], sort=False, dropna=False)
+        position, size = cell.cumcount().to_numpy(), cell["target"].transform("size").to_numpy()
+        table = table[(position < per_cell) | (position >= size - per_cell)]
+    text = sents[["doc_id", "sent_id", "text"]]
+    table = table.merge(text, on=["doc_id", "sent_id"], how="left", validate="many_to_one")
     method = ["method"] if "method" in table.columns else []
     columns = ([by] if by != "doc_id" else []) + ["target", "doc_id", "sent_id", "polarity", "score", "voice", "rule",
                                                    *method, "evidence", "text"]
