@@ -114,12 +114,14 @@ def _content_counts(toks: pd.DataFrame, by: str = "doc_id", *, all_groups: bool 
     return groups, np.asarray(terms), matrix
 
 
-def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True) -> tuple[list, sparse.csr_matrix]:
+def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True,
+           counted: tuple[list, np.ndarray, sparse.csr_matrix] | None = None) -> tuple[list, sparse.csr_matrix]:
     """Sorted groups and their TF-IDF rows (unit length; an empty group is a zero row).
 
     With ``sublinear_tf=False`` the idf counts only groups with content words, as
-    :func:`corpus_tools.vocabulary.tfidf_terms` does."""
-    groups, _, counts = _content_counts(toks, by)
+    :func:`corpus_tools.vocabulary.tfidf_terms` does. ``counted`` is :func:`_content_counts`
+    of ``toks`` when the caller has it already."""
+    groups, _, counts = counted if counted is not None else _content_counts(toks, by)
     if not counts.shape[1]:
         return groups, sparse.csr_matrix((len(groups), 0))
     if sublinear_tf:
@@ -276,9 +278,10 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
     """The ``k`` most similar other reports of each report, without an N × N matrix.
 
     Cosine of the TF-IDF vectors of :func:`similarity_matrix` (the same numbers, to the last
-    bits of rounding), computed as sparse products of blocks of rows against the corpus (a
-    block holds at most ``block_cells`` similarities, about 32 MB), keeping each row's top
-    ``k``: memory grows with the corpus, not with its square. A neighbour shares at least one
+    bits of rounding), computed block by block: the sparse matrix of the corpus times a dense
+    block of rows (a block holds at most ``block_cells`` similarities, and at most as many
+    TF-IDF weights, about 32 MB each), each block's rows ranked at once for their top ``k``:
+    memory grows with the corpus, not with its square. A neighbour shares at least one
     content word (similarity > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
     the per-document counts table (``term_counts`` stage). ``measure="jaccard"`` ranks by the
     Jaccard index of :func:`similarity_matrix` instead (shared distinct content words, from
@@ -300,23 +303,32 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
         raise CorpusError(f"k must be at least 1, got {k}")
     if measure not in ("cosine", "jaccard"):
         raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    return _neighbour_table(toks, _content_counts(toks, "doc_id"), corpus, k, sublinear_tf=sublinear_tf,
+                            block_cells=block_cells, measure=measure)
+
+
+def _neighbour_table(toks: pd.DataFrame, counted: tuple[list, np.ndarray, sparse.csr_matrix], corpus: pd.DataFrame,
+                     k: int, *, sublinear_tf: bool, block_cells: int, measure: str) -> pd.DataFrame:
+    """:func:`nearest_neighbours` given :func:`_content_counts` of ``toks`` by ``doc_id``."""
     if measure == "cosine":
-        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf, counted=counted)
     else:
-        docs, _, counts = _content_counts(toks, "doc_id")
+        docs, _, counts = counted
         values = (counts > 0).astype(np.float64).tocsr()
         sizes = np.asarray(values.sum(axis=1)).ravel()
     n = len(docs)
     names = np.asarray(docs, dtype=object)
-    block = max(1, min(n, block_cells // max(n, 1)))
-    transposed = values.T.tocsc()
+    block = max(1, min(n, block_cells // max(n, values.shape[1], 1)))
     found_row, found_col, found_rank, found_cos = [], [], [], []
     for start in range(0, n, block):
-        sims = (values[start:start + block] @ transposed).toarray()
+        dense = values[start:start + block].toarray()
+        sims = np.ascontiguousarray((values @ dense.T).T)  # block x corpus, a dense block against the sparse corpus
+        del dense
         if measure == "jaccard":
             union = sizes[start:start + block, None] + sizes[None, :] - sims
             with np.errstate(divide="ignore", invalid="ignore"):
                 sims = np.where(union > 0, sims / np.where(union > 0, union, 1), 0.0)
+            del union
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
         rows, cols, rank = _top_k(sims, k)
         found_row.append(rows + start)
@@ -350,9 +362,10 @@ class SimilarityTables(NamedTuple):
     nearest: pd.DataFrame  #: each report's nearest report by cosine and by Jaccard
 
 
-def _pair_jaccard(toks: pd.DataFrame, doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
-    """The Jaccard index of :func:`similarity_matrix` for the given pairs only."""
-    docs, _, counts = _content_counts(toks, "doc_id")
+def _pair_jaccard(counted: tuple[list, np.ndarray, sparse.csr_matrix], doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
+    """The Jaccard index of :func:`similarity_matrix` for the given pairs only (``counted``:
+    :func:`_content_counts` by ``doc_id``)."""
+    docs, _, counts = counted
     present = (counts > 0).astype(np.float64).tocsr()
     sizes = np.asarray(present.sum(axis=1)).ravel()
     row = pd.Index(docs)
@@ -401,13 +414,17 @@ def similarity_tables(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int
         nearest = nearest_reports(cosine, corpus).merge(
             nearest_reports(jaccard).rename(columns={"nearest": "nearest_jaccard", "similarity": "jaccard"}), on="doc_id")
         return SimilarityTables(cosine, jaccard, pairs, nearest)
-    cosine = nearest_neighbours(toks, corpus, k, sublinear_tf=sublinear_tf)
-    jaccard = nearest_neighbours(toks, corpus, k, measure="jaccard")
+    counted = _content_counts(toks, "doc_id")  # counted once for the three tables
+    if k < 1:
+        raise CorpusError(f"k must be at least 1, got {k}")
+    cosine = _neighbour_table(toks, counted, corpus, k, sublinear_tf=sublinear_tf, block_cells=4_000_000, measure="cosine")
+    jaccard = _neighbour_table(toks, counted, corpus, k, sublinear_tf=sublinear_tf, block_cells=4_000_000, measure="jaccard")
     a = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["doc_id"], cosine["neighbour"])
     b = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["neighbour"], cosine["doc_id"])
     pairs = pd.DataFrame({"doc_a": a, "doc_b": b, "cosine": cosine["cosine"].to_numpy(float)},
                          columns=["doc_a", "doc_b", "cosine"]).drop_duplicates(["doc_a", "doc_b"], ignore_index=True)
-    pairs["jaccard"] = _pair_jaccard(toks, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    pairs["jaccard"] = _pair_jaccard(counted, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    del counted
     meeting = corpus.set_index("doc_id")["meeting_id"]
     pairs["meeting_a"] = pairs["doc_a"].map(meeting)
     pairs["meeting_b"] = pairs["doc_b"].map(meeting)
