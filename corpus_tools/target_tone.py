@@ -1162,6 +1162,19 @@ def tone_toward_confusion(predictions: pd.DataFrame, *, methods: Sequence[str] =
 # ----------------------------------------------------------------------------- aggregation
 
 
+_BOOT_CELLS = 1 << 22  # resampled rows drawn at once in summarise_tone_toward (32 MB of int64)
+
+
+def _boot_means(part: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """The means of ``n_boot`` resamples of ``part``, drawn as ``rng.integers(0, n, size=(n_boot, n))``
+    but at most :data:`_BOOT_CELLS` values at a time: the same draws from the same stream (a
+    cell of 100,000 rows would otherwise hold 2,000 x 100,000 indices, 1.6 GB, at once)."""
+    n = len(part)
+    step = max(1, _BOOT_CELLS // max(n, 1))
+    chunks = [part[rng.integers(0, n, size=(min(step, n_boot - i), n))].mean(axis=1) for i in range(0, n_boot, step)]
+    return np.concatenate(chunks) if chunks else np.zeros(0)
+
+
 def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, *,
                           n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
     """Tone toward each side per document, outlet or meeting, with a 95% bootstrap interval.
@@ -1173,8 +1186,9 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
     The resamples come from one seeded generator, cell after cell in sorted order (``<by>``,
     then target name), each drawn as ``integers(0, n, size=(n_boot, n))``; the cells are cut
     from one sorted array and the shares counted with ``bincount``, so the cost grows with the
-    rows, not with a pandas group per cell (30,000 document cells at 10,000 articles). The
-    tests compare it with a plain ``groupby`` version, bit for bit.
+    rows, not with a pandas group per cell (30,000 document cells at 10,000 articles); a big
+    cell's resamples are drawn a few at a time (:func:`_boot_means`), the same numbers in
+    bounded memory. The tests compare it with a plain ``groupby`` version, bit for bit.
 
     Examples
     --------
@@ -1204,7 +1218,7 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
     for start, end in zip(starts.tolist(), ends.tolist()):
         part = scores[start:end]
         n = end - start
-        means = part[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        means = _boot_means(part, n_boot, rng)
         low, high = np.percentile(means, [2.5, 97.5])
         shares = np.bincount(polarity[start:end][polarity[start:end] >= 0], minlength=len(POLARITIES)) / n
         out.append((key_values[keys[start]], target_values[targets[start]], n, float(part.mean()), float(low), float(high),

@@ -274,6 +274,20 @@ def test_evidence_lists_the_sentences_behind_a_cell(corpus):
     assert ev["text"].notna().all()
 
 
+def test_summary_draws_big_cells_in_chunks_with_the_same_numbers(monkeypatch):
+    import corpus_tools.target_tone as tt
+
+    rng = np.random.default_rng(5)
+    rows = pd.DataFrame({"doc_id": rng.choice(["a", "b", "c"], 700), "target": rng.choice(["Russia", "Ukraine"], 700),
+                         "score": rng.uniform(-1, 1, 700).round(3),
+                         "polarity": rng.choice(["negative", "neutral", "positive"], 700)})
+    whole = summarise_tone_toward(rows, n_boot=301)
+    monkeypatch.setattr(tt, "_BOOT_CELLS", 1000)  # a cell of about 120 rows: 8 resamples at a time, the last chunk short
+    pd.testing.assert_frame_equal(summarise_tone_toward(rows, n_boot=301), whole, check_exact=True)
+    monkeypatch.setattr(tt, "_BOOT_CELLS", 1)  # one resample at a time
+    pd.testing.assert_frame_equal(summarise_tone_toward(rows, n_boot=301), whole, check_exact=True)
+
+
 def test_evidence_per_cell_keeps_the_most_negative_and_most_positive_rows(corpus):
     from corpus_tools.tokens import sentences
 
