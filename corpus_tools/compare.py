@@ -954,6 +954,10 @@ def _reuse_word_rows(toks: pd.DataFrame) -> pd.DataFrame:
     else:
         check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
         words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)]
+    doc, token = words["doc_id"].to_numpy(), words["token_id"].to_numpy()
+    same = doc[1:] == doc[:-1]
+    if words["doc_id"].is_monotonic_increasing and (token[1:][same] > token[:-1][same]).all():
+        return words  # already in order (the tables come sorted): no copy of millions of rows
     return words.sort_values(["doc_id", "token_id"], kind="stable")
 
 

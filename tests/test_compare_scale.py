@@ -531,3 +531,12 @@ def test_fact_tables_long_beyond_max_docs_holds_every_report_stating_a_fact(corp
     assert len(merged) == len(cells) and (merged["n"] == merged["n_wide"]).all()
     assert (merged["n_reports"] == merged["n_reports_wide"]).all()
     pd.testing.assert_frame_equal(big.grid, cp.fact_coverage(found[found["key"].isin(set(wide["key"].head(3)))], corpus))
+
+
+def test_reuse_takes_words_in_any_order(small):
+    corpus, toks, _, _ = small
+    in_order = cp.reused_passages(toks, corpus)
+    shuffled = toks.sample(frac=1.0, random_state=4)  # the sorting path; sorted input skips the copy
+    pd.testing.assert_frame_equal(cp.reused_passages(shuffled, corpus), in_order, check_exact=True)
+    pd.testing.assert_frame_equal(cp.text_reuse(shuffled, corpus), cp.text_reuse(toks, corpus), check_exact=True)
+    assert len(in_order)
