@@ -1139,6 +1139,7 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     if not len(words) or min_tokens < 1:
         return empty
     docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
+    del words  # the arrays hold all that is needed; the (sorted copy of the) word rows can go
     at = np.flatnonzero(position + min_tokens <= length[doc_no])
     if not len(at):
         return empty
