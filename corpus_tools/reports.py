@@ -632,7 +632,7 @@ def _write_fingerprints(output_dir: Path, fingerprints: dict[str, str]) -> None:
 
 MEMORY_BUDGET_MIB = 3584  # what the notebooks running at once may hold together (4 GiB less the runner's share)
 KERNEL_BASE_MIB = 400  # a notebook kernel's peak on a few reports (imports, figures, the gold sets)
-KERNEL_MIB_PER_1000_DOCS = 130  # and what each 1,000 reports add to it (measured up to 10,000; see README)
+KERNEL_MIB_PER_1000_DOCS = 270  # and what each 1,000 reports add (04 peaked at 3,042 MiB on 10,005 reports)
 
 
 def corpus_size(data_dir: Path | str | None = None) -> int:
@@ -658,12 +658,13 @@ def memory_jobs(n_docs: int, jobs: int, *, budget_mib: float = MEMORY_BUDGET_MIB
     Each kernel is expected to peak at ``base_mib + mib_per_1000_docs * n_docs / 1000`` (a
     kernel's memory grows with the tables it reads, linearly in the corpus); the answer is the
     largest number of such kernels within the budget, at least 1 and at most ``jobs``. The
-    default estimate is the largest per-notebook peak measured at 5, 1,005 and 10,005 reports,
-    so two notebooks run together up to about 10,000 reports and one at a time beyond.
+    default estimate follows the largest per-notebook peak measured (notebook 04: about 350 MiB
+    on 5 reports, 3,042 MiB on 10,005), so two notebooks run together up to about 5,000
+    reports and one at a time beyond: slower, but within the budget.
 
     Examples
     --------
-    >>> memory_jobs(5, 2), memory_jobs(10_000, 2), memory_jobs(20_000, 2), memory_jobs(20_000, 2, budget_mib=8192)
+    >>> memory_jobs(5, 2), memory_jobs(5_000, 2), memory_jobs(10_005, 2), memory_jobs(10_005, 2, budget_mib=8192)
     (2, 2, 1, 2)
     """
     expected = base_mib + mib_per_1000_docs * max(n_docs, 0) / 1000
