@@ -114,12 +114,14 @@ def _content_counts(toks: pd.DataFrame, by: str = "doc_id", *, all_groups: bool 
     return groups, np.asarray(terms), matrix
 
 
-def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True) -> tuple[list, sparse.csr_matrix]:
+def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True,
+           counted: tuple[list, np.ndarray, sparse.csr_matrix] | None = None) -> tuple[list, sparse.csr_matrix]:
     """Sorted groups and their TF-IDF rows (unit length; an empty group is a zero row).
 
     With ``sublinear_tf=False`` the idf counts only groups with content words, as
-    :func:`corpus_tools.vocabulary.tfidf_terms` does."""
-    groups, _, counts = _content_counts(toks, by)
+    :func:`corpus_tools.vocabulary.tfidf_terms` does. ``counted`` is :func:`_content_counts`
+    of ``toks`` when the caller has it already."""
+    groups, _, counts = counted if counted is not None else _content_counts(toks, by)
     if not counts.shape[1]:
         return groups, sparse.csr_matrix((len(groups), 0))
     if sublinear_tf:
@@ -247,14 +249,39 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a == b) & a.fillna("").astype(str).ne("")
 
 
+def _top_k(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``k`` largest positive values of ``sims``, largest first, ties to the lower
+    column: ``(row, column, rank)`` arrays, sorted by row then rank (rank 1 = largest).
+
+    Vectorised over the whole block: the ``k``-th largest value of each row (``np.partition``)
+    bounds the candidates, which are then sorted by row, value (descending) and column, and the
+    first ``k`` of each row kept, so a tie at the boundary goes to the lower column.
+    """
+    n_rows, n_cols = sims.shape
+    if not n_rows or not n_cols:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    kk = min(k, n_cols)
+    kth = np.partition(sims, n_cols - kk, axis=1)[:, n_cols - kk]
+    rows, cols = np.nonzero((sims > 0) & (sims >= kth[:, None]))
+    values = sims[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    rank = np.arange(len(rows)) - starts + 1
+    keep = rank <= k
+    return rows[keep], cols[keep], rank[keep]
+
+
 def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, sublinear_tf: bool = True,
                        block_cells: int = 4_000_000, measure: str = "cosine") -> pd.DataFrame:
     """The ``k`` most similar other reports of each report, without an N × N matrix.
 
     Cosine of the TF-IDF vectors of :func:`similarity_matrix` (the same numbers, to the last
-    bits of rounding), computed as sparse products of blocks of rows against the corpus (a
-    block holds at most ``block_cells`` similarities, about 32 MB), keeping each row's top
-    ``k``: memory grows with the corpus, not with its square. A neighbour shares at least one
+    bits of rounding), computed block by block: the sparse matrix of the corpus times a dense
+    block of rows (a block holds at most ``block_cells`` similarities, and at most as many
+    TF-IDF weights, about 32 MB each), each block's rows ranked at once for their top ``k``:
+    memory grows with the corpus, not with its square. A neighbour shares at least one
     content word (similarity > 0); ties go to the first ``doc_id``. ``toks`` is a tokens table or
     the per-document counts table (``term_counts`` stage). ``measure="jaccard"`` ranks by the
     Jaccard index of :func:`similarity_matrix` instead (shared distinct content words, from
@@ -276,35 +303,43 @@ def nearest_neighbours(toks: pd.DataFrame, corpus: pd.DataFrame, k: int = 5, *, 
         raise CorpusError(f"k must be at least 1, got {k}")
     if measure not in ("cosine", "jaccard"):
         raise CorpusError(f"unknown similarity measure {measure!r}; use 'cosine' or 'jaccard'")
+    return _neighbour_table(toks, _content_counts(toks, "doc_id"), corpus, k, sublinear_tf=sublinear_tf,
+                            block_cells=block_cells, measure=measure)
+
+
+def _neighbour_table(toks: pd.DataFrame, counted: tuple[list, np.ndarray, sparse.csr_matrix], corpus: pd.DataFrame,
+                     k: int, *, sublinear_tf: bool, block_cells: int, measure: str) -> pd.DataFrame:
+    """:func:`nearest_neighbours` given :func:`_content_counts` of ``toks`` by ``doc_id``."""
     if measure == "cosine":
-        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf)
+        docs, values = _tfidf(toks, "doc_id", sublinear_tf=sublinear_tf, counted=counted)
     else:
-        docs, _, counts = _content_counts(toks, "doc_id")
+        docs, _, counts = counted
         values = (counts > 0).astype(np.float64).tocsr()
         sizes = np.asarray(values.sum(axis=1)).ravel()
     n = len(docs)
-    block = max(1, min(n, block_cells // max(n, 1)))
-    transposed = values.T.tocsc()
-    found_doc, found_nb, found_rank, found_cos = [], [], [], []
+    names = np.asarray(docs, dtype=object)
+    block = max(1, min(n, block_cells // max(n, values.shape[1], 1)))
+    found_row, found_col, found_rank, found_cos = [], [], [], []
     for start in range(0, n, block):
-        sims = (values[start:start + block] @ transposed).toarray()
+        dense = values[start:start + block].toarray()
+        sims = np.ascontiguousarray((values @ dense.T).T)  # block x corpus, a dense block against the sparse corpus
+        del dense
         if measure == "jaccard":
             union = sizes[start:start + block, None] + sizes[None, :] - sims
             with np.errstate(divide="ignore", invalid="ignore"):
                 sims = np.where(union > 0, sims / np.where(union > 0, union, 1), 0.0)
+            del union
         sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf  # not its own neighbour
-        for r, row in enumerate(sims):
-            positive = np.flatnonzero(row > 0)
-            if not len(positive):
-                continue
-            if len(positive) > k:
-                kth = np.partition(row[positive], len(positive) - k)[len(positive) - k]
-                positive = positive[row[positive] >= kth]
-            chosen = positive[np.lexsort((positive, -row[positive]))][:k]
-            found_doc += [docs[start + r]] * len(chosen)
-            found_nb += [docs[c] for c in chosen]
-            found_rank += list(range(1, len(chosen) + 1))
-            found_cos += list(np.minimum(row[chosen], 1.0))
+        rows, cols, rank = _top_k(sims, k)
+        found_row.append(rows + start)
+        found_col.append(cols)
+        found_rank.append(rank)
+        found_cos.append(np.minimum(sims[rows, cols], 1.0))
+        del sims
+    found_row, found_col = np.concatenate(found_row or [np.zeros(0, np.int64)]), np.concatenate(found_col or [np.zeros(0, np.int64)])
+    found_doc, found_nb = names[found_row], names[found_col]
+    found_rank = np.concatenate(found_rank or [np.zeros(0, np.int64)])
+    found_cos = np.concatenate(found_cos or [np.zeros(0)])
     out = pd.DataFrame({"doc_id": pd.Series(found_doc, dtype=object), "neighbour": pd.Series(found_nb, dtype=object),
                         "rank": pd.Series(found_rank, dtype="int64"), measure: pd.Series(found_cos, dtype=float)})
     for column, name in (("meeting_id", "same_meeting"), ("outlet", "same_outlet")):
@@ -327,9 +362,10 @@ class SimilarityTables(NamedTuple):
     nearest: pd.DataFrame  #: each report's nearest report by cosine and by Jaccard
 
 
-def _pair_jaccard(toks: pd.DataFrame, doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
-    """The Jaccard index of :func:`similarity_matrix` for the given pairs only."""
-    docs, _, counts = _content_counts(toks, "doc_id")
+def _pair_jaccard(counted: tuple[list, np.ndarray, sparse.csr_matrix], doc_a: pd.Series, doc_b: pd.Series) -> np.ndarray:
+    """The Jaccard index of :func:`similarity_matrix` for the given pairs only (``counted``:
+    :func:`_content_counts` by ``doc_id``)."""
+    docs, _, counts = counted
     present = (counts > 0).astype(np.float64).tocsr()
     sizes = np.asarray(present.sum(axis=1)).ravel()
     row = pd.Index(docs)
@@ -378,13 +414,17 @@ def similarity_tables(toks: pd.DataFrame, corpus: pd.DataFrame, *, max_docs: int
         nearest = nearest_reports(cosine, corpus).merge(
             nearest_reports(jaccard).rename(columns={"nearest": "nearest_jaccard", "similarity": "jaccard"}), on="doc_id")
         return SimilarityTables(cosine, jaccard, pairs, nearest)
-    cosine = nearest_neighbours(toks, corpus, k, sublinear_tf=sublinear_tf)
-    jaccard = nearest_neighbours(toks, corpus, k, measure="jaccard")
+    counted = _content_counts(toks, "doc_id")  # counted once for the three tables
+    if k < 1:
+        raise CorpusError(f"k must be at least 1, got {k}")
+    cosine = _neighbour_table(toks, counted, corpus, k, sublinear_tf=sublinear_tf, block_cells=4_000_000, measure="cosine")
+    jaccard = _neighbour_table(toks, counted, corpus, k, sublinear_tf=sublinear_tf, block_cells=4_000_000, measure="jaccard")
     a = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["doc_id"], cosine["neighbour"])
     b = np.where(cosine["doc_id"] < cosine["neighbour"], cosine["neighbour"], cosine["doc_id"])
     pairs = pd.DataFrame({"doc_a": a, "doc_b": b, "cosine": cosine["cosine"].to_numpy(float)},
                          columns=["doc_a", "doc_b", "cosine"]).drop_duplicates(["doc_a", "doc_b"], ignore_index=True)
-    pairs["jaccard"] = _pair_jaccard(toks, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    pairs["jaccard"] = _pair_jaccard(counted, pairs["doc_a"], pairs["doc_b"]) if len(pairs) else np.zeros(0)
+    del counted
     meeting = corpus.set_index("doc_id")["meeting_id"]
     pairs["meeting_a"] = pairs["doc_a"].map(meeting)
     pairs["meeting_b"] = pairs["doc_b"].map(meeting)
@@ -914,6 +954,10 @@ def _reuse_word_rows(toks: pd.DataFrame) -> pd.DataFrame:
     else:
         check_tokens(toks, ["doc_id", "token_id", "lower", "is_stop", "start", "end"])
         words = toks[toks["lower"].astype(str).str.contains(r"\w", regex=True)]
+    doc, token = words["doc_id"].to_numpy(), words["token_id"].to_numpy()
+    same = doc[1:] == doc[:-1]
+    if words["doc_id"].is_monotonic_increasing and (token[1:][same] > token[:-1][same]).all():
+        return words  # already in order (the tables come sorted): no copy of millions of rows
     return words.sort_values(["doc_id", "token_id"], kind="stable")
 
 
@@ -1095,6 +1139,7 @@ def reused_passages(toks: pd.DataFrame, corpus: pd.DataFrame, *, min_tokens: int
     if not len(words) or min_tokens < 1:
         return empty
     docs, doc_no, ids, content, token_ids, starts, ends, first, position, length = _word_arrays(words)
+    del words  # the arrays hold all that is needed; the (sorted copy of the) word rows can go
     at = np.flatnonzero(position + min_tokens <= length[doc_no])
     if not len(at):
         return empty

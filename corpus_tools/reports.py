@@ -630,6 +630,47 @@ def _write_fingerprints(output_dir: Path, fingerprints: dict[str, str]) -> None:
     tmp.replace(path)
 
 
+MEMORY_BUDGET_MIB = 3584  # what the notebooks running at once may hold together (4 GiB less the runner's share)
+KERNEL_BASE_MIB = 400  # a notebook kernel's peak on a few reports (imports, figures, the gold sets)
+KERNEL_MIB_PER_1000_DOCS = 270  # and what each 1,000 reports add (04 peaked at 3,042 MiB on 10,005 reports)
+
+
+def corpus_size(data_dir: Path | str | None = None) -> int:
+    """The number of reports in ``data/corpus.csv`` (0 when it cannot be read): what
+    :func:`memory_jobs` estimates a kernel's memory from. Only the ``doc_id`` column is read.
+
+    Examples
+    --------
+    >>> corpus_size() >= 5
+    True
+    """
+    try:
+        return len(pd.read_csv(_data_dir(data_dir) / "corpus.csv", usecols=["doc_id"], dtype=str))
+    except (OSError, ValueError):
+        return 0
+
+
+def memory_jobs(n_docs: int, jobs: int, *, budget_mib: float = MEMORY_BUDGET_MIB, base_mib: float = KERNEL_BASE_MIB,
+                mib_per_1000_docs: float = KERNEL_MIB_PER_1000_DOCS) -> int:
+    """How many notebooks may run at once on ``n_docs`` reports: ``jobs``, or fewer when that
+    many kernels would not fit in ``budget_mib`` together.
+
+    Each kernel is expected to peak at ``base_mib + mib_per_1000_docs * n_docs / 1000`` (a
+    kernel's memory grows with the tables it reads, linearly in the corpus); the answer is the
+    largest number of such kernels within the budget, at least 1 and at most ``jobs``. The
+    default estimate follows the largest per-notebook peak measured (notebook 04: about 350 MiB
+    on 5 reports, 3,042 MiB on 10,005), so two notebooks run together up to about 5,000
+    reports and one at a time beyond: slower, but within the budget.
+
+    Examples
+    --------
+    >>> memory_jobs(5, 2), memory_jobs(5_000, 2), memory_jobs(10_005, 2), memory_jobs(10_005, 2, budget_mib=8192)
+    (2, 2, 1, 2)
+    """
+    expected = base_mib + mib_per_1000_docs * max(n_docs, 0) / 1000
+    return int(max(1, min(jobs, budget_mib // max(expected, 1))))
+
+
 def run_reports(only: list[str] | None = None, output_dir: Path | str | None = None,
                 parameters: dict[str, Any] | None = None, *, data_dir: Path | str | None = None,
                 notebooks: Path | str | None = None, force: bool = False, jobs: int = 1,
@@ -639,7 +680,9 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
     Parameters given apply to every notebook that declares them; ``data_dir`` and
     ``output_dir`` go to all. A notebook whose :func:`notebook_fingerprint` matches its last
     successful run (recorded in ``reports/.fingerprints.json``) and whose page exists is not
-    run again, unless ``force``. ``jobs`` notebooks run at once (each in its own kernel).
+    run again, unless ``force``. ``jobs`` notebooks run at once (each in its own kernel), or
+    fewer when :func:`memory_jobs` says that many kernels would not fit in
+    :data:`MEMORY_BUDGET_MIB` together on this corpus (the progress says so).
     Kernels run this Python with :func:`kernel_environment`; when a kernel still imports
     another ``corpus_tools`` or sees another project root, that notebook and the ones not yet
     started are not run (``fatal``), and the message names both paths and the fix.
@@ -677,6 +720,13 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
         say(f"{label} {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)" + ("" if result.ok else f"\n    {result.message}"))
         return result
 
+    if jobs > 1:
+        n_docs = corpus_size(data_dir)
+        allowed = memory_jobs(n_docs, jobs)
+        if allowed < jobs:
+            say(f"running {allowed} notebook(s) at a time, not {jobs}: {jobs} kernels on {n_docs:,} reports would need "
+                f"more than {MEMORY_BUDGET_MIB:,} MiB together (corpus_tools.reports.memory_jobs)")
+            jobs = allowed
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(one, planned))
     for (path, _, fingerprint), result in zip(planned, results):

@@ -1237,6 +1237,19 @@ def tone_toward_confusion(predictions: pd.DataFrame, *, methods: Sequence[str] =
 # ----------------------------------------------------------------------------- aggregation
 
 
+_BOOT_CELLS = 1 << 22  # resampled rows drawn at once in summarise_tone_toward (32 MB of int64)
+
+
+def _boot_means(part: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """The means of ``n_boot`` resamples of ``part``, drawn as ``rng.integers(0, n, size=(n_boot, n))``
+    but at most :data:`_BOOT_CELLS` values at a time: the same draws from the same stream (a
+    cell of 100,000 rows would otherwise hold 2,000 x 100,000 indices, 1.6 GB, at once)."""
+    n = len(part)
+    step = max(1, _BOOT_CELLS // max(n, 1))
+    chunks = [part[rng.integers(0, n, size=(min(step, n_boot - i), n))].mean(axis=1) for i in range(0, n_boot, step)]
+    return np.concatenate(chunks) if chunks else np.zeros(0)
+
+
 def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, *,
                           n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
     """Tone toward each side per document, outlet or meeting, with a 95% bootstrap interval.
@@ -1248,8 +1261,9 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
     The resamples come from one seeded generator, cell after cell in sorted order (``<by>``,
     then target name), each drawn as ``integers(0, n, size=(n_boot, n))``; the cells are cut
     from one sorted array and the shares counted with ``bincount``, so the cost grows with the
-    rows, not with a pandas group per cell (30,000 document cells at 10,000 articles). The
-    tests compare it with a plain ``groupby`` version, bit for bit.
+    rows, not with a pandas group per cell (30,000 document cells at 10,000 articles); a big
+    cell's resamples are drawn a few at a time (:func:`_boot_means`), the same numbers in
+    bounded memory. The tests compare it with a plain ``groupby`` version, bit for bit.
 
     Examples
     --------
@@ -1279,7 +1293,7 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
     for start, end in zip(starts.tolist(), ends.tolist()):
         part = scores[start:end]
         n = end - start
-        means = part[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        means = _boot_means(part, n_boot, rng)
         low, high = np.percentile(means, [2.5, 97.5])
         shares = np.bincount(polarity[start:end][polarity[start:end] >= 0], minlength=len(POLARITIES)) / n
         out.append((key_values[keys[start]], target_values[targets[start]], n, float(part.mean()), float(low), float(high),
@@ -1291,10 +1305,17 @@ def summarise_tone_toward(rows: pd.DataFrame, by: str = "doc_id", corpus: pd.Dat
 
 
 def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.DataFrame | None = None,
-                         by: str = "doc_id") -> pd.DataFrame:
+                         by: str = "doc_id", per_cell: int | None = None) -> pd.DataFrame:
     """The sentences behind each cell, for a check by reading: ``<by>, target, doc_id,
     sent_id, polarity, score, voice, rule, method, evidence, text``, most negative first per cell
     (``method`` only when ``rows`` has it).
+
+    A cell is one ``<by>`` value and one side; its rows are ordered by ``score`` (most negative
+    first), then ``doc_id`` and ``sent_id``. With ``per_cell=K`` each cell keeps its first ``K``
+    and last ``K`` rows in that order (the ``K`` most negative and the ``K`` most positive, ties
+    to the earlier report and sentence), so the table grows with the number of cells, not with
+    the corpus; a cell of at most ``2 K`` rows is kept whole (``None``, the default, keeps every
+    row). Only the kept rows are joined to their sentence's text.
 
     Examples
     --------
@@ -1303,8 +1324,14 @@ def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.
     >>> sents = pd.DataFrame({"doc_id": ["a"], "sent_id": [1], "text": ["Russia attacked Kyiv."]})
     >>> tone_toward_evidence(rows, sents)[["target", "evidence", "text"]].values.tolist()
     [['Russia', 'Russia → attacked', 'Russia attacked Kyiv.']]
+    >>> many = pd.DataFrame({"doc_id": "a", "sent_id": [1, 2, 3, 4, 5], "target": "Russia", "polarity": "neutral",
+    ...                      "score": [0.5, -0.9, 0.1, 0.9, -0.2], "voice": "narration", "rule": "lexicon", "evidence": ""})
+    >>> tone_toward_evidence(many, sents, per_cell=1)["score"].tolist()  # the most negative, the most positive
+    [-0.9, 0.9]
     """
-    table = rows.merge(sents[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"], how="left", validate="many_to_one")
+    if per_cell is not None and per_cell < 1:
+        raise CorpusError(f"per_cell must be at least 1 (or None for every row), got {per_cell}")
+    table = rows
     if by != "doc_id":
         if corpus is None or by not in corpus.columns:
             raise CorpusError(f"grouping by {by!r} needs the corpus table with that column (pass corpus=...)")
@@ -1312,6 +1339,12 @@ def tone_toward_evidence(rows: pd.DataFrame, sents: pd.DataFrame, *, corpus: pd.
     order = {s: i for i, s in enumerate(SIDES)}
     table = table.assign(_o=table["target"].map(order))
     table = table.sort_values([by, "_o", "score", "doc_id", "sent_id"], kind="stable").drop(columns="_o")
+    if per_cell is not None:
+        cell = table.groupby([by, "target"], sort=False, dropna=False)
+        position, size = cell.cumcount().to_numpy(), cell["target"].transform("size").to_numpy()
+        table = table[(position < per_cell) | (position >= size - per_cell)]
+    text = sents[["doc_id", "sent_id", "text"]]
+    table = table.merge(text, on=["doc_id", "sent_id"], how="left", validate="many_to_one")
     method = ["method"] if "method" in table.columns else []
     columns = ([by] if by != "doc_id" else []) + ["target", "doc_id", "sent_id", "polarity", "score", "voice", "rule",
                                                    *method, "evidence", "text"]

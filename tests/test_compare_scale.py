@@ -187,6 +187,32 @@ def test_nearest_neighbours_are_the_top_of_the_matrix(case):
 
 
 
+def reference_top_k(sims, k):
+    """The per-row loop nearest_neighbours used before the block was ranked at once."""
+    found = []
+    for r, row in enumerate(sims):
+        positive = np.flatnonzero(row > 0)
+        if len(positive) > k:
+            kth = np.partition(row[positive], len(positive) - k)[len(positive) - k]
+            positive = positive[row[positive] >= kth]
+        chosen = positive[np.lexsort((positive, -row[positive]))][:k]
+        found += [(r, c, i + 1) for i, c in enumerate(chosen)]
+    return found
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 9])
+def test_top_k_of_a_block_is_the_per_row_loop_with_ties_to_the_lower_column(k):
+    rng = np.random.default_rng(0)
+    sims = rng.choice([0.0, 0.1, 0.25, 0.5, 0.5, 1.0], size=(40, 9))  # many ties, zeros, a row of zeros
+    sims[3] = 0.0
+    sims[20] = [0.5] * 9
+    sims[np.arange(9), np.arange(9)] = -np.inf
+    rows, cols, rank = cp._top_k(sims, k)
+    assert list(zip(rows.tolist(), cols.tolist(), rank.tolist())) == reference_top_k(sims, k)
+    assert 3 not in rows and cols[rows == 20].tolist() == list(range(min(k, 9)))
+    assert [len(a) for a in cp._top_k(np.zeros((0, 4)), k)] == [0, 0, 0]
+
+
 def test_jaccard_neighbours_are_the_top_of_the_jaccard_matrix(case):
     corpus, toks, _ = case
     matrix = cp.similarity_matrix(toks, "jaccard")
@@ -505,3 +531,12 @@ def test_fact_tables_long_beyond_max_docs_holds_every_report_stating_a_fact(corp
     assert len(merged) == len(cells) and (merged["n"] == merged["n_wide"]).all()
     assert (merged["n_reports"] == merged["n_reports_wide"]).all()
     pd.testing.assert_frame_equal(big.grid, cp.fact_coverage(found[found["key"].isin(set(wide["key"].head(3)))], corpus))
+
+
+def test_reuse_takes_words_in_any_order(small):
+    corpus, toks, _, _ = small
+    in_order = cp.reused_passages(toks, corpus)
+    shuffled = toks.sample(frac=1.0, random_state=4)  # the sorting path; sorted input skips the copy
+    pd.testing.assert_frame_equal(cp.reused_passages(shuffled, corpus), in_order, check_exact=True)
+    pd.testing.assert_frame_equal(cp.text_reuse(shuffled, corpus), cp.text_reuse(toks, corpus), check_exact=True)
+    assert len(in_order)

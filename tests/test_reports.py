@@ -232,3 +232,35 @@ def test_index_thumbnail_is_the_notebooks_key_figure(books, tmp_path):
     for name in ("01_a.png", "01_b.png"):
         (out / "figures" / name).write_bytes(b"")
     assert 'src="figures/01_b.png"' in build_index(out, books).read_text()
+
+
+# ---------------------------------------------------------------------------- memory (issue 13)
+
+def test_memory_jobs_keeps_the_kernels_within_the_budget():
+    from corpus_tools.reports import KERNEL_BASE_MIB, KERNEL_MIB_PER_1000_DOCS, MEMORY_BUDGET_MIB, memory_jobs
+
+    assert memory_jobs(5, 2) == 2 and memory_jobs(1005, 2) == 2 and memory_jobs(5, 1) == 1
+    for n in (5, 1_005, 5_000, 10_005, 20_000, 100_000):
+        jobs = memory_jobs(n, 4)
+        expected = KERNEL_BASE_MIB + KERNEL_MIB_PER_1000_DOCS * n / 1000
+        assert jobs == 1 or jobs * expected <= MEMORY_BUDGET_MIB  # never more kernels than the budget holds
+        assert jobs == 4 or (jobs + 1) * expected > MEMORY_BUDGET_MIB  # and no fewer than it holds
+    # by hand: 400 + 200 * 10 = 2,400 MiB a kernel; one fits in 3,584, two in 5,000
+    assert memory_jobs(10_000, 2, base_mib=400, mib_per_1000_docs=200) == 1
+    assert memory_jobs(10_000, 2, base_mib=400, mib_per_1000_docs=200, budget_mib=5000) == 2
+    assert memory_jobs(10**7, 2) == 1  # always at least one
+
+
+def test_run_reports_runs_fewer_notebooks_at_once_when_they_would_not_fit(tmp_path, monkeypatch):
+    import corpus_tools.reports as rp
+
+    (tmp_path / "nb").mkdir()
+    said = []
+    monkeypatch.setattr(rp, "corpus_size", lambda data_dir=None: 50_000)
+    rp.run_reports(output_dir=tmp_path / "out", notebooks=tmp_path / "nb", jobs=2, progress=said.append)
+    assert said == [f"running 1 notebook(s) at a time, not 2: 2 kernels on 50,000 reports would need more than "
+                    f"{rp.MEMORY_BUDGET_MIB:,} MiB together (corpus_tools.reports.memory_jobs)"]
+    said.clear()
+    monkeypatch.setattr(rp, "corpus_size", lambda data_dir=None: 5)
+    rp.run_reports(output_dir=tmp_path / "out", notebooks=tmp_path / "nb", jobs=2, progress=said.append)
+    assert said == []

@@ -274,6 +274,43 @@ def test_evidence_lists_the_sentences_behind_a_cell(corpus):
     assert ev["text"].notna().all()
 
 
+def test_summary_draws_big_cells_in_chunks_with_the_same_numbers(monkeypatch):
+    import corpus_tools.target_tone as tt
+
+    rng = np.random.default_rng(5)
+    rows = pd.DataFrame({"doc_id": rng.choice(["a", "b", "c"], 700), "target": rng.choice(["Russia", "Ukraine"], 700),
+                         "score": rng.uniform(-1, 1, 700).round(3),
+                         "polarity": rng.choice(["negative", "neutral", "positive"], 700)})
+    whole = summarise_tone_toward(rows, n_boot=301)
+    monkeypatch.setattr(tt, "_BOOT_CELLS", 1000)  # a cell of about 120 rows: 8 resamples at a time, the last chunk short
+    pd.testing.assert_frame_equal(summarise_tone_toward(rows, n_boot=301), whole, check_exact=True)
+    monkeypatch.setattr(tt, "_BOOT_CELLS", 1)  # one resample at a time
+    pd.testing.assert_frame_equal(summarise_tone_toward(rows, n_boot=301), whole, check_exact=True)
+
+
+def test_evidence_per_cell_keeps_the_most_negative_and_most_positive_rows(corpus):
+    from corpus_tools.tokens import sentences
+
+    rows, sents = tone_toward(corpus), sentences(corpus)
+    full = tone_toward_evidence(rows, sents, corpus=corpus, by="outlet")
+    sizes = full.groupby(["outlet", "target"]).size()
+    assert sizes.max() > 4  # some cell exceeds 2 K below, so the bound is exercised
+    bounded = tone_toward_evidence(rows, sents, corpus=corpus, by="outlet", per_cell=2)
+    assert bounded.columns.tolist() == full.columns.tolist()
+    for (outlet, target), cell in full.groupby(["outlet", "target"], sort=False):
+        kept = bounded[(bounded["outlet"] == outlet) & (bounded["target"] == target)]
+        expected = cell if len(cell) <= 4 else pd.concat([cell.head(2), cell.tail(2)])
+        pd.testing.assert_frame_equal(kept.reset_index(drop=True), expected.reset_index(drop=True))
+    assert len(bounded) == sizes.clip(upper=4).sum()
+    # the cells' order is the full table's; a bound at least half the largest cell keeps every row
+    whole = tone_toward_evidence(rows, sents, corpus=corpus, by="outlet", per_cell=int(sizes.max() + 1) // 2)
+    pd.testing.assert_frame_equal(whole, full)
+    by_doc = tone_toward_evidence(rows, sents, per_cell=1)
+    assert (by_doc.groupby(["doc_id", "target"]).size() <= 2).all()
+    with pytest.raises(CorpusError, match="per_cell must be at least 1"):
+        tone_toward_evidence(rows, sents, per_cell=0)
+
+
 def test_confusion_by_side_counts_every_row():
     p = pd.DataFrame({"target": ["Russia", "Ukraine", "Russia"], "gold": ["negative", "neutral", "negative"],
                       "tone_toward": ["negative", "positive", "neutral"]})
