@@ -26,11 +26,13 @@ the construction the pair shows (:func:`construction_tags`), and the agreement c
 of the second annotation (``target_tone_agreement.csv``) against the first on the 119 pairs
 labelled twice, with a 95% bootstrap interval over sentences.
 
+With ``--consistency`` it prints only the label-consistency figures of :func:`consistency`.
+
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
     .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors]
-        [--groups G1,G2,...]
+        [--consistency] [--groups G1,G2,...]
 """
 from __future__ import annotations
 
@@ -225,15 +227,76 @@ def agreement_ceiling(n_boot: int = 2000, seed: int = 11) -> dict:
     return bootstrap_scores(table, "second", n_boot=n_boot, seed=seed)
 
 
+def annotation_notes() -> pd.DataFrame:
+    """The annotators' notes per training pair: ``doc_id, sent_id, target, notes`` (files A-I
+    and both tune halves, keyed as :func:`~corpus_tools.target_model.load_target_training`)."""
+    from corpus_tools.paths import data_dir
+    from corpus_tools.target_model import TRAIN_FILES
+
+    parts = []
+    for name in TRAIN_FILES:
+        t = pd.read_csv(data_dir() / "annotations" / name, dtype=str, keep_default_na=False)
+        parts.append(pd.DataFrame({"doc_id": [f"{name[-5]}{int(r):03d}" for r in t["report_no"]],
+                                   "sent_id": t["sent_no"].astype(int), "target": t["target"], "notes": t["notes"]}))
+    g = load_target_gold("articles")
+    parts.append(pd.DataFrame({"doc_id": g["doc_id"], "sent_id": g["sent_no"].astype(int), "target": g["target"],
+                               "notes": g["notes"]}))
+    w = load_target_gold("written")
+    parts.append(pd.DataFrame({"doc_id": [f"w{int(n):03d}" for n in w["item_no"]], "sent_id": w["item_no"].astype(int),
+                               "target": w["target"], "notes": w["notes"]}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["doc_id", "sent_id", "target"])
+
+
+def consistency(groups=DEFAULT_GROUPS) -> pd.DataFrame:
+    """Cross-validated macro-F1 on the pairs whose label follows the guideline plainly, against
+    all pairs: (a) without the pairs the annotators themselves marked "judgement call" in their
+    notes; (b) without pairs whose only role is the victim of harm ("Ukraine was shelled",
+    ``role=patient done -`` and no other role) yet are labelled negative (guideline rule 4: the
+    victim is not the target of hostility); (c) both. Each subset is scored two ways: the
+    out-of-fold predictions of the model trained on everything, restricted to the subset
+    (``scored_on_subset``), and a model cross-validated on the subset alone (``trained_on_subset``)."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import _fit, _matrix32
+
+    feats, pairs = out_of_fold(groups)
+    role_feats = feats if "roles" in groups else _training_matrix(None, None, (*DEFAULT_GROUPS, "roles"))[0]
+    notes = pairs[["doc_id", "sent_id", "target"]].merge(annotation_notes(), how="left",
+                                                           on=["doc_id", "sent_id", "target"])["notes"].fillna("")
+    call = notes.str.contains("judgement call", case=False).to_numpy()
+    victim = np.array([bool(f.get("role=patient done -")) and not any(
+        k.startswith("role=") and k != "role=patient done -" and not k.startswith("role=patient -")
+        and not k.startswith("role net") for k in f) for f in role_feats]) & (pairs["polarity"] == "negative").to_numpy()
+    y = pairs["polarity"].to_numpy()
+    rows = []
+    for name, drop in (("all pairs", np.zeros(len(y), bool)), ("without 'judgement call' pairs", call),
+                       ("without victims labelled negative", victim), ("without both", call | victim)):
+        keep = ~drop
+        row = {"subset": name, "n": int(keep.sum()), "scored_on_subset": _scores(y[keep], pairs["pred"].to_numpy()[keep])[1]}
+        idx = np.flatnonzero(keep)
+        pred = np.empty(len(idx), dtype=object)
+        for tr, te in GroupKFold(n_splits=5).split(np.zeros(len(idx)), y[idx], pairs["group"].to_numpy()[idx]):
+            vec, clf = _fit([feats[idx[i]] for i in tr], y[idx[tr]], *DEFAULT_MODEL)
+            pred[te] = clf.predict(_matrix32(vec.transform([feats[idx[i]] for i in te])))
+        row["trained_on_subset"] = _scores(y[idx], pred)[1]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--side-prior", action="store_true")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--consistency", action="store_true")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     groups = tuple(args.groups.split(",")) if args.groups else DEFAULT_GROUPS
+    if args.consistency:
+        print(f"## cross-validated macro-F1 on pairs that follow the guideline plainly ({'+'.join(groups)})")
+        print(consistency(groups).round(3).to_string(index=False))
+        return
     if args.errors:
         feats, pairs = out_of_fold(groups)
         print(f"## out-of-fold errors by construction ({'+'.join(groups)}; macro-F1 "

@@ -514,11 +514,13 @@ _PARTICIPLE = re.compile(r"(?:ed|en|wn|ck|ut|lt|ng)$")  # struck, shot, hit (ut)
 @dataclass(frozen=True)
 class RoleWords:
     """The words of ``data/lexicons/target_roles.csv``: prepositions with the role of the side
-    after them, verbs whose subject undergoes the act named after them, and modal words."""
+    after them, verbs whose subject undergoes the act named after them, naming verbs whose
+    object is called what follows it, and modal words."""
 
     prepositions: dict
     undergo: dict
     modals: tuple  # patterns ("threaten*")
+    naming: dict = None
 
 
 @lru_cache(maxsize=2)
@@ -535,14 +537,16 @@ def load_role_words(directory: str | None = None) -> RoleWords:
     table = read_table(path, ["word", "kind", "role", "justification"], what="role words")
     for line, (word, kind, role, why) in enumerate(zip(table["word"], table["kind"], table["role"],
                                                        table["justification"]), start=2):
-        if kind not in {"preposition", "undergo", "modal"}:
-            raise CorpusError(f"{path} line {line}: kind {kind!r} is not preposition, undergo or modal; fix the row")
+        if kind not in {"preposition", "undergo", "naming", "modal"}:
+            raise CorpusError(f"{path} line {line}: kind {kind!r} is not preposition, undergo, naming or modal; "
+                              "fix the row")
         if (kind == "modal") == bool(role):
             raise CorpusError(f"{path} line {line}: {word!r} needs a role unless it is a modal (and a modal none)")
         if not why.strip():
             raise CorpusError(f"{path} line {line}: {word!r} has no justification; say why it belongs")
     pick = lambda k: dict(zip(table.loc[table["kind"] == k, "word"], table.loc[table["kind"] == k, "role"]))
-    return RoleWords(pick("preposition"), pick("undergo"), tuple(table.loc[table["kind"] == "modal", "word"]))
+    return RoleWords(pick("preposition"), pick("undergo"), tuple(table.loc[table["kind"] == "modal", "word"]),
+                     pick("naming"))
 
 
 def _is_modal(word: str, roles: RoleWords) -> bool:
@@ -589,6 +593,9 @@ def side_role(view: _Sentence, text: str, p: int, a: int, b: int, roles: RoleWor
     ``of``
         after "of" ("the invasion of Ukraine", "the aggression of Russia"): the word's kind tells
         doer from done-to.
+    ``named``
+        after a naming verb, with the word after the side ("called Europe 'weak'", "branded Kyiv
+        a terrorist regime", "described Washington as unreliable"): what the side is called.
 
     Examples
     --------
@@ -599,6 +606,9 @@ def side_role(view: _Sentence, text: str, p: int, a: int, b: int, roles: RoleWor
     ('patient', 'agent')
     """
     words, sides = view.words, view.sides
+    if p < a and p > 0 and words[p - 1] in (roles.naming or {}) and a - p <= ROLE_REACH and not any(
+            w in _ROLE_EDGES - {"as"} for w in words[p + 1:a]) and not any(s is not None for s in sides[p + 1:a]):
+        return "named"  # "called Europe weak", "branded Kyiv a terrorist regime", "described Washington as unreliable"
     if p < a:  # the side before the word
         between = words[p + 1:a]
         if len(between) > ROLE_REACH or any(w in _ROLE_EDGES for w in between) or any(
@@ -635,7 +645,7 @@ def role_features(text: str, target: str, view: _Sentence, *, valences: dict[str
     and sign, negation scope and modality.
 
     ``role=<role> <kind> <sign>``
-        the role (agent, patient, recipient, beneficiary, partner, of), the kind of action word
+        the role (agent, patient, recipient, beneficiary, partner, of, named), the kind of action word
         (``aimed``/``done``/``both`` from ``target_actions.csv``, ``word`` from VADER's
         lexicon) and its sign: "Russia struck" gives ``role=agent done -``; "aid to Ukraine"
         ``role=recipient aimed +``.

@@ -306,6 +306,8 @@ ROLES = [
     ("reversal", "Washington moved to lift sanctions on Russia.", "Russia", ["role=patient - rev"]),
     ("modality: a threat, not an act", "Moscow threatened to strike Kyiv.", "Ukraine", ["role=patient - modal"]),
     ("modality: a possibility", "Brussels could impose sanctions on Russia.", "Russia", ["role=patient - modal"]),
+    ("named by a naming verb", "Trump called European leaders 'weak' on Tuesday.", "European allies",
+     ["role=named word -"]),
     ("lexicon word beyond the cues", "Trump insulted Zelensky in the Oval Office.", "Ukraine", ["role=patient word -"]),
     ("speaker", "\"We will defend every town with courage,\" Zelensky said.", "Ukraine", ["speaker +"]),
 ]
