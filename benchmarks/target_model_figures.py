@@ -74,6 +74,8 @@ def feature_group(name: str) -> str:
         return "clause"
     if name.startswith("local "):
         return "local"
+    if name.startswith(("role=", "role net ", "speaker ")):
+        return "roles"
     return "conjunction"
 
 
