@@ -26,6 +26,8 @@ the construction the pair shows (:func:`construction_tags`), and the agreement c
 of the second annotation (``target_tone_agreement.csv``) against the first on the 119 pairs
 labelled twice, with a 95% bootstrap interval over sentences.
 
+With ``--test-halves`` it prints only the test halves and the per-side figures (the default model).
+
 With ``--consistency`` it prints only the label-consistency figures of :func:`consistency`.
 
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
@@ -285,12 +287,32 @@ def consistency(groups=DEFAULT_GROUPS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def test_halves() -> None:
+    """The test halves of both gold sets with intervals, and per side (reporting only)."""
+    print("## test halves (reporting only)")
+    preds = {w: evaluate_target_model(load_target_gold(w), w) for w in ("articles", "written")}
+    table = target_model_validation(splits=("test",), predictions=preds)
+    print(table.round(3).to_string(index=False))
+
+    print("\n## per side, test halves")
+    rows = []
+    for which, p in preds.items():
+        p = p[p["split"] == "test"]
+        for target, part in p.groupby("target", sort=True):
+            la, lf = _scores(part["gold"], part["learned"])
+            ra, rf = _scores(part["gold"], part["tone_toward"])
+            rows.append({"gold_set": which, "target": target, "n": len(part), "learned_f1": lf, "rules_f1": rf,
+                         "learned_acc": la, "rules_acc": ra})
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--side-prior", action="store_true")
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--consistency", action="store_true")
+    parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
@@ -316,6 +338,9 @@ def main() -> None:
         print(side_prior().round(3).to_string())
         return
 
+    if args.test_halves:
+        test_halves()
+        return
     print("## grouped cross-validation on the training data")
     matrix = _training_matrix(None, None, groups)
     print(cross_validate_target_model(groups=groups, _matrix=matrix).round(3).to_string(index=False))
@@ -324,9 +349,9 @@ def main() -> None:
         print("\n## ablation (chosen classifier, one group left out or added)")
         rows = []
         for drop in FEATURE_GROUPS:
-            groups = tuple(g for g in DEFAULT_GROUPS if g != drop) if drop in DEFAULT_GROUPS else (*DEFAULT_GROUPS, drop)
-            cv = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=groups,
-                                             _matrix=_training_matrix(None, None, groups))
+            changed = tuple(g for g in DEFAULT_GROUPS if g != drop) if drop in DEFAULT_GROUPS else (*DEFAULT_GROUPS, drop)
+            cv = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=changed,
+                                             _matrix=_training_matrix(None, None, changed))
             rows.append({"change": ("- " if drop in DEFAULT_GROUPS else "+ ") + drop, **cv.iloc[0][["macro_f1", "accuracy",
                                                                                                      "fold_sd"]]})
         print(pd.DataFrame(rows).round(3).to_string(index=False))
@@ -334,21 +359,8 @@ def main() -> None:
     print("\n## learning curve (chosen classifier; share of each training fold's reports kept, seeded)")
     print(target_model_learning_curve(_matrix=matrix).round(3).to_string(index=False))
 
-    print("\n## test halves (reporting only)")
-    preds = {w: evaluate_target_model(load_target_gold(w), w) for w in ("articles", "written")}
-    table = target_model_validation(splits=("test",), predictions=preds)
-    print(table.round(3).to_string(index=False))
-
-    print("\n## per side, test halves")
-    rows = []
-    for which, p in preds.items():
-        p = p[p["split"] == "test"]
-        for target, part in p.groupby("target", sort=True):
-            la, lf = _scores(part["gold"], part["learned"])
-            ra, rf = _scores(part["gold"], part["tone_toward"])
-            rows.append({"gold_set": which, "target": target, "n": len(part), "learned_f1": lf, "rules_f1": rf,
-                         "learned_acc": la, "rules_acc": ra})
-    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    print()
+    test_halves()
 
     print("\n## heaviest features (weight per class)")
     weights = fit_target_model().weights()
