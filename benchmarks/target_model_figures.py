@@ -20,11 +20,26 @@ negative toward Russia, negative toward Ukraine or the European allies), with th
 tone (negative -1, neutral 0, positive 1) of Russian-state-style reports minus the others',
 labelled and predicted (a prior shrinks the predicted gap).
 
-    .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior]
+With ``--errors`` it prints only the error analysis: out-of-fold predictions of the chosen
+classifier (grouped 5-fold cross-validation on the training data, never a test half) tabulated by
+the construction the pair shows (:func:`construction_tags`), and the agreement ceiling: macro-F1
+of the second annotation (``target_tone_agreement.csv``) against the first on the 119 pairs
+labelled twice, with a 95% bootstrap interval over sentences.
+
+With ``--test-halves`` it prints only the test halves and the per-side figures (the default model).
+
+With ``--consistency`` it prints only the label-consistency figures of :func:`consistency`.
+
+With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
+groups instead of the defaults, to compare a candidate group with and without it.
+
+    .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors]
+        [--consistency] [--groups G1,G2,...]
 """
 from __future__ import annotations
 
 import argparse
+import re
 
 import numpy as np
 import pandas as pd
@@ -61,6 +76,8 @@ def feature_group(name: str) -> str:
         return "clause"
     if name.startswith("local "):
         return "local"
+    if name.startswith(("role=", "role net ", "speaker ")):
+        return "roles"
     return "conjunction"
 
 
@@ -110,36 +127,169 @@ def side_prior() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("features").T
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-ablation", action="store_true")
-    parser.add_argument("--side-prior", action="store_true")
-    args = parser.parse_args()
-    pd.set_option("display.width", 200)
-    if args.side_prior:
-        print("## the side prior (grouped 5-fold cross-validation on the training data)")
-        print(side_prior().round(3).to_string())
-        return
+#: constructions tabulated by :func:`error_table`: name -> test of (text, target, features)
+_NEGATORS = re.compile(r"\b(?:not|n't|no|never|without|neither|nor|cannot|fail\w*|refus\w*|unable)\b", re.I)
+_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being|be|got)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|uck)\b", re.I)
+_CONTRAST = re.compile(r"\b(?:but|however|yet|nevertheless)\b", re.I)
+_US_ROLE = re.compile(r"mediat|broker|envoy|pressur|press(?:ed|ing|es)?\b|urg|push|brokered|peace plan|deal", re.I)
+_CLAIMED = re.compile(r"liberat|claim|destroyed|intercept|shot down|neutrali[sz]|repelled|downed", re.I)
+_MODAL = re.compile(r"\b(?:threat\w*|warn\w*|could|would|may|might|plan\w*|ready to|vow\w*)\b", re.I)
 
-    print("## grouped cross-validation on the training data")
-    matrix = _training_matrix(None, None, DEFAULT_GROUPS)
-    print(cross_validate_target_model(_matrix=matrix).round(3).to_string(index=False))
 
-    if not args.no_ablation:
-        print("\n## ablation (chosen classifier, one group left out or added)")
-        rows = []
-        for drop in FEATURE_GROUPS:
-            groups = tuple(g for g in DEFAULT_GROUPS if g != drop) if drop in DEFAULT_GROUPS else (*DEFAULT_GROUPS, drop)
-            cv = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=groups,
-                                             _matrix=_training_matrix(None, None, groups))
-            rows.append({"change": ("- " if drop in DEFAULT_GROUPS else "+ ") + drop, **cv.iloc[0][["macro_f1", "accuracy",
-                                                                                                     "fold_sd"]]})
-        print(pd.DataFrame(rows).round(3).to_string(index=False))
+def construction_tags(text: str, target: str, feats: dict, others: str = "") -> list[str]:
+    """The constructions a (sentence, side) pair shows, for the error table (a pair may show
+    several): the side's role from the ``relation`` features (doer, receiver, victim, giver),
+    passive voice, quotation or a reported speaker, negation, a contrast word, three or more
+    sides in the sentence, the United States with a mediating or pressing word, claimed strikes or
+    "liberated", a threat or modal verb, a subordinate clause, and no action cue at all (the
+    rules fell back on sentence tone)."""
+    tags = []
+    keys = " ".join(feats)
+    if "rel=agent" in keys:
+        tags.append("side as doer of an action")
+    if "rel=patient" in keys:
+        tags.append("side as receiver of an action")
+    if "rel=victim" in keys:
+        tags.append("side as victim of an attack")
+    if "rel=giver" in keys:
+        tags.append("side gives an action aimed at another")
+    if _PASSIVE.search(text):
+        tags.append("passive")
+    if feats.get("in quote") or feats.get("voice=own side") or feats.get("voice=other side"):
+        tags.append("quoted or reported voice")
+    if _NEGATORS.search(text):
+        tags.append("negation")
+    if _CONTRAST.search(text):
+        tags.append("contrast (but/however/yet)")
+    if feats.get("clause rank=sub"):
+        tags.append("side in a subordinate clause")
+    if len([o for o in others.split("\x1e") if o]) >= 2:
+        tags.append("three or more sides")
+    if target == "United States" and _US_ROLE.search(text):
+        tags.append("United States as mediator or pressing")
+    if _CLAIMED.search(text):
+        tags.append("claimed strikes, 'liberated'")
+    if _MODAL.search(text):
+        tags.append("threat or modal")
+    if feats.get("rule=fallback") or not any(k.startswith("rel=") for k in feats):
+        tags.append("no action cue (sentence tone)")
+    return tags or ["none of these"]
 
-    print("\n## learning curve (chosen classifier; share of each training fold's reports kept, seeded)")
-    print(target_model_learning_curve(_matrix=matrix).round(3).to_string(index=False))
 
-    print("\n## test halves (reporting only)")
+def out_of_fold(groups=DEFAULT_GROUPS, kind=DEFAULT_MODEL[0], c=DEFAULT_MODEL[1]):
+    """Out-of-fold predictions of grouped 5-fold cross-validation (the folds of
+    :func:`cross_validate_target_model`): (features, pairs with ``pred``)."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import _fit, _matrix32
+
+    feats, pairs = _training_matrix(None, None, tuple(groups))
+    y = pairs["polarity"].to_numpy()
+    pred = np.empty(len(y), dtype=object)
+    for tr, te in GroupKFold(n_splits=5).split(np.zeros(len(y)), y, pairs["group"].to_numpy()):
+        vec, clf = _fit([feats[i] for i in tr], y[tr], kind, c)
+        pred[te] = clf.predict(_matrix32(vec.transform([feats[i] for i in te])))
+    return feats, pairs.assign(pred=pred)
+
+
+def error_table(feats, pairs) -> pd.DataFrame:
+    """Per construction: pairs, errors, error rate, share of all errors, macro-F1 within, and
+    the commonest confusion (gold -> predicted)."""
+    # the construction tags need the relation features whatever groups were cross-validated
+    if not any(k.startswith("rel=") for f in feats[:200] for k in f):
+        feats = _training_matrix(None, None, (*DEFAULT_GROUPS,))[0]
+    rows = []
+    tags = [construction_tags(t, s, f, o) for t, s, f, o in zip(pairs["text"], pairs["target"], feats, pairs["others"])]
+    wrong = (pairs["polarity"] != pairs["pred"]).to_numpy()
+    names = sorted({t for ts in tags for t in ts})
+    for name in ["all pairs", *names]:
+        mask = np.array([True] * len(tags)) if name == "all pairs" else np.array([name in ts for ts in tags])
+        part = pairs[mask]
+        errs = part[part["polarity"] != part["pred"]]
+        confusion = (errs["polarity"] + " -> " + errs["pred"]).value_counts()
+        rows.append({"construction": name, "n": int(mask.sum()), "errors": len(errs),
+                     "error_rate": len(errs) / max(1, mask.sum()), "share_of_errors": len(errs) / max(1, wrong.sum()),
+                     "macro_f1": _scores(part["polarity"], part["pred"])[1],
+                     "commonest error": f"{confusion.index[0]} ({confusion.iloc[0]})" if len(confusion) else ""})
+    return pd.DataFrame(rows).sort_values(["construction"], key=lambda s: s.map(
+        lambda v: (v != "all pairs", v))).reset_index(drop=True)
+
+
+def agreement_ceiling(n_boot: int = 2000, seed: int = 11) -> dict:
+    """Macro-F1 and accuracy of the second annotation against the first on the pairs labelled
+    twice (the five articles' test half), with seeded 95% bootstrap intervals over sentences."""
+    from corpus_tools.paths import data_dir
+    from corpus_tools.target_tone import bootstrap_scores
+
+    first = load_target_gold("articles")
+    second = pd.read_csv(data_dir() / "annotations" / "target_tone_agreement.csv", dtype=str, keep_default_na=False)
+    joined = first.assign(sent_no=first["sent_no"].astype(int)).merge(
+        second.assign(sent_no=second["sent_no"].astype(int)), on=["doc_id", "sent_no", "target"],
+        suffixes=("", "_second"), validate="one_to_one")
+    table = pd.DataFrame({"doc_id": joined["doc_id"], "sent_id": joined["sent_no"], "gold": joined["polarity"],
+                          "second": joined["polarity_second"]})
+    return bootstrap_scores(table, "second", n_boot=n_boot, seed=seed)
+
+
+def annotation_notes() -> pd.DataFrame:
+    """The annotators' notes per training pair: ``doc_id, sent_id, target, notes`` (files A-I
+    and both tune halves, keyed as :func:`~corpus_tools.target_model.load_target_training`)."""
+    from corpus_tools.paths import data_dir
+    from corpus_tools.target_model import TRAIN_FILES
+
+    parts = []
+    for name in TRAIN_FILES:
+        t = pd.read_csv(data_dir() / "annotations" / name, dtype=str, keep_default_na=False)
+        parts.append(pd.DataFrame({"doc_id": [f"{name[-5]}{int(r):03d}" for r in t["report_no"]],
+                                   "sent_id": t["sent_no"].astype(int), "target": t["target"], "notes": t["notes"]}))
+    g = load_target_gold("articles")
+    parts.append(pd.DataFrame({"doc_id": g["doc_id"], "sent_id": g["sent_no"].astype(int), "target": g["target"],
+                               "notes": g["notes"]}))
+    w = load_target_gold("written")
+    parts.append(pd.DataFrame({"doc_id": [f"w{int(n):03d}" for n in w["item_no"]], "sent_id": w["item_no"].astype(int),
+                               "target": w["target"], "notes": w["notes"]}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["doc_id", "sent_id", "target"])
+
+
+def consistency(groups=DEFAULT_GROUPS) -> pd.DataFrame:
+    """Cross-validated macro-F1 on the pairs whose label follows the guideline plainly, against
+    all pairs: (a) without the pairs the annotators themselves marked "judgement call" in their
+    notes; (b) without pairs whose only role is the victim of harm ("Ukraine was shelled",
+    ``role=patient done -`` and no other role) yet are labelled negative (guideline rule 4: the
+    victim is not the target of hostility); (c) both. Each subset is scored two ways: the
+    out-of-fold predictions of the model trained on everything, restricted to the subset
+    (``scored_on_subset``), and a model cross-validated on the subset alone (``trained_on_subset``)."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import _fit, _matrix32
+
+    feats, pairs = out_of_fold(groups)
+    role_feats = feats if "roles" in groups else _training_matrix(None, None, (*DEFAULT_GROUPS, "roles"))[0]
+    notes = pairs[["doc_id", "sent_id", "target"]].merge(annotation_notes(), how="left",
+                                                           on=["doc_id", "sent_id", "target"])["notes"].fillna("")
+    call = notes.str.contains("judgement call", case=False).to_numpy()
+    victim = np.array([bool(f.get("role=patient done -")) and not any(
+        k.startswith("role=") and k != "role=patient done -" and not k.startswith("role=patient -")
+        and not k.startswith("role net") for k in f) for f in role_feats]) & (pairs["polarity"] == "negative").to_numpy()
+    y = pairs["polarity"].to_numpy()
+    rows = []
+    for name, drop in (("all pairs", np.zeros(len(y), bool)), ("without 'judgement call' pairs", call),
+                       ("without victims labelled negative", victim), ("without both", call | victim)):
+        keep = ~drop
+        row = {"subset": name, "n": int(keep.sum()), "scored_on_subset": _scores(y[keep], pairs["pred"].to_numpy()[keep])[1]}
+        idx = np.flatnonzero(keep)
+        pred = np.empty(len(idx), dtype=object)
+        for tr, te in GroupKFold(n_splits=5).split(np.zeros(len(idx)), y[idx], pairs["group"].to_numpy()[idx]):
+            vec, clf = _fit([feats[idx[i]] for i in tr], y[idx[tr]], *DEFAULT_MODEL)
+            pred[te] = clf.predict(_matrix32(vec.transform([feats[idx[i]] for i in te])))
+        row["trained_on_subset"] = _scores(y[idx], pred)[1]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_halves() -> None:
+    """The test halves of both gold sets with intervals, and per side (reporting only)."""
+    print("## test halves (reporting only)")
     preds = {w: evaluate_target_model(load_target_gold(w), w) for w in ("articles", "written")}
     table = target_model_validation(splits=("test",), predictions=preds)
     print(table.round(3).to_string(index=False))
@@ -154,6 +304,63 @@ def main() -> None:
             rows.append({"gold_set": which, "target": target, "n": len(part), "learned_f1": lf, "rules_f1": rf,
                          "learned_acc": la, "rules_acc": ra})
     print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-ablation", action="store_true")
+    parser.add_argument("--side-prior", action="store_true")
+    parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--consistency", action="store_true")
+    parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
+    parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
+    args = parser.parse_args()
+    pd.set_option("display.width", 200)
+    groups = tuple(args.groups.split(",")) if args.groups else DEFAULT_GROUPS
+    if args.consistency:
+        print(f"## cross-validated macro-F1 on pairs that follow the guideline plainly ({'+'.join(groups)})")
+        print(consistency(groups).round(3).to_string(index=False))
+        return
+    if args.errors:
+        feats, pairs = out_of_fold(groups)
+        print(f"## out-of-fold errors by construction ({'+'.join(groups)}; macro-F1 "
+              f"{_scores(pairs['polarity'], pairs['pred'])[1]:.3f})")
+        print(error_table(feats, pairs).round(3).to_string(index=False))
+        print("\n## per side (out of fold)")
+        print(pd.DataFrame([{"target": t, "n": len(p), "macro_f1": _scores(p["polarity"], p["pred"])[1],
+                             "accuracy": _scores(p["polarity"], p["pred"])[0]}
+                            for t, p in pairs.groupby("target", sort=True)]).round(3).to_string(index=False))
+        print("\n## agreement ceiling: second annotation against the first (five articles, test half)")
+        print(pd.Series(agreement_ceiling()).round(3).to_string())
+        return
+    if args.side_prior:
+        print("## the side prior (grouped 5-fold cross-validation on the training data)")
+        print(side_prior().round(3).to_string())
+        return
+
+    if args.test_halves:
+        test_halves()
+        return
+    print("## grouped cross-validation on the training data")
+    matrix = _training_matrix(None, None, groups)
+    print(cross_validate_target_model(groups=groups, _matrix=matrix).round(3).to_string(index=False))
+
+    if not args.no_ablation:
+        print("\n## ablation (chosen classifier, one group left out or added)")
+        rows = []
+        for drop in FEATURE_GROUPS:
+            changed = tuple(g for g in DEFAULT_GROUPS if g != drop) if drop in DEFAULT_GROUPS else (*DEFAULT_GROUPS, drop)
+            cv = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=changed,
+                                             _matrix=_training_matrix(None, None, changed))
+            rows.append({"change": ("- " if drop in DEFAULT_GROUPS else "+ ") + drop, **cv.iloc[0][["macro_f1", "accuracy",
+                                                                                                     "fold_sd"]]})
+        print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+    print("\n## learning curve (chosen classifier; share of each training fold's reports kept, seeded)")
+    print(target_model_learning_curve(_matrix=matrix).round(3).to_string(index=False))
+
+    print()
+    test_halves()
 
     print("\n## heaviest features (weight per class)")
     weights = fit_target_model().weights()

@@ -21,6 +21,7 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 # must update them here and say why in the commit.
 CV_MACRO_F1 = 0.686  # 5-fold GroupKFold over reports (files A-I and the tune halves), logistic C=0.3, DEFAULT_GROUPS
 # (files A-D: 0.682 with side identity; A-I without side identity, with clause features: 0.686)
+# (session 6: the "roles" group added 0.687, in place of "relation" 0.690: not adopted, below +0.01)
 # with files A and B only the test halves gave 0.702 and 0.591; adding C and D 0.604 and 0.614; with
 # files A-I, side identity removed and clause features added (looked at once, 2026-12-04):
 TEST_MACRO_F1 = {"articles": 0.591, "written": 0.594}
@@ -281,3 +282,70 @@ def test_learning_curve_rises_with_the_training_reports():
     assert small.n_train < full.n_train / 3
     assert full.macro_f1 == pytest.approx(CV_MACRO_F1, abs=TOLERANCE)
     assert full.macro_f1 > small.macro_f1 + 0.02
+
+
+# ------------------------------------------------------------------ who does what to whom (roles)
+
+ROLES = [
+    # (construction, invented sentence, side, features that must be there)
+    ("subject agent", "Russian forces shelled Kharkiv overnight.", "Russia", ["role=agent done -"]),
+    ("possessive agent", "Moscow's refusal stunned the delegates.", "Russia", ["role=agent done -"]),
+    ("by-agent of a passive", "Ukraine was shelled by Russian forces.", "Russia", ["role=agent done -"]),
+    ("by-agent of a noun", "Strikes by Russia hit the grid.", "Russia", ["role=agent done -"]),
+    ("from-agent", "Kyiv welcomed support from Washington.", "United States", ["role=agent aimed +"]),
+    ("passive subject", "Ukraine was shelled overnight.", "Ukraine", ["role=patient done -"]),
+    ("passive subject, accused", "The Kremlin was accused of stalling.", "Russia", ["role=patient aimed -"]),
+    ("direct object", "The ministers condemned the Kremlin.", "Russia", ["role=patient aimed -"]),
+    ("on-patient", "Brussels agreed new sanctions on Russia.", "Russia", ["role=patient aimed -"]),
+    ("undergoer of faces", "Russia faces new sanctions.", "Russia", ["role=patient aimed -"]),
+    ("to-recipient", "Berlin announced more aid to Ukraine.", "Ukraine", ["role=recipient aimed +"]),
+    ("recipient of received", "Kyiv received fresh pledges.", "Ukraine", ["role=recipient aimed +"]),
+    ("for-beneficiary", "Leaders reaffirmed their support for Ukraine.", "Ukraine", ["role=beneficiary aimed +"]),
+    ("with-partner", "Paris voiced solidarity with Kyiv.", "Ukraine", ["role=partner both +"]),
+    ("of", "Ministers marked the anniversary of the invasion of Ukraine.", "Ukraine", ["role=of done -"]),
+    ("negation scope", "The allies did not condemn Kyiv.", "Ukraine", ["role=patient aimed -", "role=patient - neg"]),
+    ("reversal", "Washington moved to lift sanctions on Russia.", "Russia", ["role=patient - rev"]),
+    ("modality: a threat, not an act", "Moscow threatened to strike Kyiv.", "Ukraine", ["role=patient - modal"]),
+    ("modality: a possibility", "Brussels could impose sanctions on Russia.", "Russia", ["role=patient - modal"]),
+    ("named by a naming verb", "Trump called European leaders 'weak' on Tuesday.", "European allies",
+     ["role=named word -"]),
+    ("lexicon word beyond the cues", "Trump insulted Zelensky in the Oval Office.", "Ukraine", ["role=patient word -"]),
+    ("speaker", "\"We will defend every town with courage,\" Zelensky said.", "Ukraine", ["speaker +"]),
+]
+
+
+@pytest.mark.parametrize("construction,text,side,expected", ROLES, ids=[r[0] for r in ROLES])
+def test_role_features_name_who_does_what_to_whom(construction, text, side, expected):
+    from corpus_tools.target_model import _sentence_view, _word_valences, role_features
+    from corpus_tools.target_tone import build_rules
+
+    rules = build_rules()
+    view = _sentence_view(text, rules, "2025-03-27")
+    voice_side = side if construction == "speaker" else ""
+    f = role_features(text, side, view, valences=_word_valences(str(data_dir())), passives=rules.passives,
+                      negators=rules.negators, reversers=rules.reversers, voice_side=voice_side)
+    assert {k: f.get(k) for k in expected} == {k: 1.0 for k in expected}, sorted(f)
+
+
+def test_roles_not_linked_across_clauses_and_double_negation_cancels():
+    from corpus_tools.target_model import _sentence_view, _word_valences, role_features
+    from corpus_tools.target_tone import build_rules
+
+    rules = build_rules()
+    kw = dict(valences=_word_valences(str(data_dir())), passives=rules.passives, negators=rules.negators,
+              reversers=rules.reversers)
+    text = "Ukraine held the line, while Russian drones struck Odesa."
+    f = role_features(text, "Ukraine", _sentence_view(text, rules, None), **kw)
+    assert not [k for k in f if k.startswith("role=agent done -")]  # the strike is in another clause
+    text = "Moscow refused to rule out strikes on Kyiv."
+    f = role_features(text, "Ukraine", _sentence_view(text, rules, None), **kw)
+    assert f.get("role=patient done -") == 1.0 and "role=patient - neg" not in f  # two negations cancel
+
+
+def test_a_role_word_without_justification_is_named(tmp_path):
+    from corpus_tools.target_model import load_role_words
+
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "target_roles.csv").write_text("word,kind,role,justification\non,preposition,patient,\n")
+    with pytest.raises(CorpusError, match=r"target_roles.csv line 2: 'on' has no justification"):
+        load_role_words(str(tmp_path))
