@@ -57,7 +57,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus_tools.errors import CorpusError
-from corpus_tools.target_model import TRAIN_FILES, TUNE_FILES
+from corpus_tools.target_model import RULE_FILES, TRAIN_FILES, TUNE_FILES
 from corpus_tools.paths import cache_dir as _cache_dir
 from corpus_tools.paths import data_dir as _data_dir
 
@@ -138,7 +138,9 @@ class Stage:
     packages: tuple[str, ...] = ()
 
 
-_CLEANING = ("clean", "corpus")
+#: the cleaning code every text stage runs; ``corpus.py`` (decoding, the manifest) is not listed: what
+#: it produces reaches the stages as ``text_raw``, which keys each document already
+_CLEANING = ("clean",)
 _SPEAKER_DATA = ("boilerplate.csv", "actors.csv", "titles.csv", "meetings.csv", "speech_cues.csv", "abbreviations.txt")
 _QUOTE_DATA = (*_SPEAKER_DATA, "stopwords_en.txt", "honorifics.csv", "name_particles.csv", "demonyms.csv", "leader_nouns.csv",
                "institutions.csv", "domain_terms.csv")
@@ -156,8 +158,8 @@ STAGES: dict[str, Stage] = {
         Stage("quotes", _run_quotes, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
         Stage("indirect", _run_indirect, (*_CLEANING, "quotes", "speakers", "tokens"), _QUOTE_DATA),
         Stage("tone_toward", _run_tone_toward, ("target_tone", "target_model", "speakers", "sentiment", "vader", "tokens"),
-              (*_SPEAKER_DATA, "lexicons/target_terms.csv", "lexicons/target_actions.csv", "lexicons/target_markers.csv",
-               "lexicons/domain_overrides.csv", *_TONE_TRAINING), needs=("sentences", "quotes"),
+              (*_SPEAKER_DATA, *(f"lexicons/{name}" for name in RULE_FILES), "lexicons/domain_overrides.csv",
+               *_TONE_TRAINING), needs=("sentences", "quotes"),
               params=("tone_toward_method",), packages=("nltk", "vaderSentiment", "scikit-learn")),
     ]
 }

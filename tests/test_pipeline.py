@@ -113,6 +113,32 @@ def test_versions_follow_parameters_and_dependencies():
         stage_versions(["lemmas"])
 
 
+def test_every_rule_file_of_the_learned_layer_keys_the_tone_toward_stage(tmp_data):
+    from corpus_tools.target_model import RULE_FILES
+
+    base = stage_versions(["tone_toward"], data_dir=tmp_data)
+    for name in RULE_FILES:
+        path = tmp_data / "lexicons" / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        changed = stage_versions(["tone_toward"], data_dir=tmp_data)
+        path.write_bytes(original)
+        assert changed["tone_toward"] != base["tone_toward"], name
+        assert changed["sentences"] == base["sentences"], name
+
+
+def test_a_changed_raw_text_recomputes_that_document_only(tmp_path):
+    # corpus.py is not among the stages' modules: what it decodes reaches them as text_raw, which keys
+    # each document, so an edited article (or a change in decoding) is recomputed and the rest is not
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text_raw": ["Macron said peace was near.", "Nor here."],
+                           "published": ["", ""], "meeting_id": ["", ""]})
+    assert process(corpus, ["sentences"], cache=tmp_path, scheduler="serial").computed == {"sentences": 2}
+    edited = corpus.assign(text_raw=["Macron said peace was close.", "Nor here."])
+    result = process(edited, ["sentences"], cache=tmp_path, scheduler="serial")
+    assert result.computed == {"sentences": 1}
+    assert result.table("sentences")["text"].tolist() == ["Macron said peace was close.", "Nor here."]
+
+
 def test_documents_without_rows_count_as_processed(tmp_path):
     corpus = pd.DataFrame({"doc_id": ["a", "b"], "text_raw": ["No quotes here.", "Nor here."],
                            "published": ["", ""], "meeting_id": ["", ""]})
