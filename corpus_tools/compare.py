@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.keyness import KEYNESS_COLUMNS, _group_keyness, keyness
@@ -121,6 +120,8 @@ def _tfidf(toks: pd.DataFrame, by: str = "doc_id", *, sublinear_tf: bool = True,
     With ``sublinear_tf=False`` the idf counts only groups with content words, as
     :func:`corpus_tools.vocabulary.tfidf_terms` does. ``counted`` is :func:`_content_counts`
     of ``toks`` when the caller has it already."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # here: importing scikit-learn takes ~1 s
+
     groups, _, counts = counted if counted is not None else _content_counts(toks, by)
     if not counts.shape[1]:
         return groups, sparse.csr_matrix((len(groups), 0))

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import nbformat
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
@@ -75,6 +74,31 @@ def discover_notebooks(directory: Path | str | None = None, only: list[str] | No
     return found
 
 
+def _notebook_json(path: Path | str) -> dict:
+    """A notebook file's JSON with each cell's ``source`` as one string, read without nbformat.
+
+    Importing nbformat loads its schema validator (about 3 s with the jsonschema of 2026), which
+    an unchanged ``report`` (parameters, titles, key figures and fingerprints only) does not need;
+    executing and converting notebooks imports it where they run.
+
+    Examples
+    --------
+    >>> nb = _notebook_json(notebooks_dir() / "00_corpus_overview.ipynb")
+    >>> nb["cells"][0]["cell_type"], isinstance(nb["cells"][0]["source"], str)
+    ('markdown', True)
+    """
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        cells = nb["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc}); "
+                          "save it again from JupyterLab or restore it from git") from exc
+    for cell in cells:
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+    return nb
+
+
 def notebook_parameters(path: Path | str) -> dict[str, Any]:
     """Return the literal defaults of the notebook's ``parameters`` cell, by name.
 
@@ -83,12 +107,11 @@ def notebook_parameters(path: Path | str) -> dict[str, Any]:
     >>> notebook_parameters(notebooks_dir() / "00_corpus_overview.ipynb")["data_dir"]
     ''
     """
-    nb = nbformat.read(str(path), as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in _notebook_json(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise CorpusError(f"{path}: no cell tagged 'parameters'; tag the cell that holds the notebook's literal inputs")
     defaults: dict[str, Any] = {}
-    tree = ast.parse(cells[0].source)
+    tree = ast.parse(cells[0]["source"])
     for node in tree.body:
         target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
         value = getattr(node, "value", None)
@@ -391,6 +414,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, footer: str = "") -> str:
 
     Examples
     --------
+    >>> import nbformat
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title")])
     >>> page = notebook_to_html(nb, footer="<footer>made here</footer>")
     >>> "Title" in page and "Show code" in page and "made here" in page, "cdnjs" in page
@@ -407,6 +431,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, footer: str = "") -> str:
 
 def _failure_message(name: str, exc: Exception, source: Path) -> str:
     """Say which cell failed, counting cells 1-based as they stand in the source notebook."""
+    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     if not isinstance(exc, PapermillExecutionError):
@@ -448,6 +473,7 @@ def run_notebook(path: Path | str, output_dir: Path | str | None = None, paramet
     >>> r.ok, r.message
     (False, "00_corpus_overview: parameter data_dir expects str (default ''), got int 3")
     """
+    import nbformat
     import papermill as pm
 
     path = Path(path)
@@ -501,10 +527,9 @@ def notebook_summary(path: Path | str) -> dict[str, str]:
     >>> notebook_summary(notebooks_dir() / "00_corpus_overview.ipynb")["title"]
     'The corpus at a glance'
     """
-    nb = nbformat.read(str(path), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-            lines = [line.strip() for line in cell.source.strip().splitlines()]
+    for cell in _notebook_json(path)["cells"]:
+        if cell.get("cell_type") == "markdown" and cell["source"].lstrip().startswith("#"):
+            lines = [line.strip() for line in cell["source"].strip().splitlines()]
             title = lines[0].lstrip("#").strip()
             rest = [line for line in lines[1:] if line and not line.startswith("#")]
             question = rest[0] if rest else ""
@@ -522,8 +547,7 @@ def key_figure(path: Path | str) -> str:
     >>> key_figure(notebooks_dir() / "02_sentiment.ipynb")
     '02_tone_arc'
     """
-    nb = nbformat.read(str(path), as_version=4)
-    return str(nb.metadata.get("corpus_tools", {}).get("key_figure", ""))
+    return str(_notebook_json(path).get("metadata", {}).get("corpus_tools", {}).get("key_figure", ""))
 
 
 def build_index(output_dir: Path | str | None = None, notebooks: Path | str | None = None,
@@ -754,6 +778,8 @@ def new_notebook(name: str, directory: Path | str | None = None) -> Path:
     ...
     corpus_tools.errors.CorpusError: notebook name 'bad name!' may hold only letters, digits, _ and -, e.g. 05_frames
     """
+    import nbformat
+
     directory = Path(directory) if directory else notebooks_dir()
     if not re.fullmatch(r"(\d\d_)?[A-Za-z0-9_-]+", name):
         raise CorpusError(f"notebook name {name!r} may hold only letters, digits, _ and -, e.g. 05_frames")

@@ -28,7 +28,6 @@ from nltk.collocations import (
 )
 from nltk.util import ngrams as _ngrams
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from corpus_tools.errors import CorpusError
 
@@ -497,6 +496,8 @@ def tfidf_terms(toks: pd.DataFrame, *, by: str = "doc_id", top_n: int | None = 1
     columns = [by, "term", "n", "tfidf", "rank"]
     if min_freq > 1:
         freqs = freqs[freqs.groupby("term")["n"].transform("sum") >= min_freq]
+    from sklearn.feature_extraction.text import TfidfTransformer  # here: importing scikit-learn takes ~1 s
+
     if freqs.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(columns, [object, object, "int64", float, "int64"])})
     rows, groups = pd.factorize(freqs[by], sort=True)
