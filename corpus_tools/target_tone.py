@@ -570,8 +570,9 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
             continue
         for cue in _cues_starting(words[i], rules):  # most cues sharing the first three letters fail on the first word
             pats = cue[0]
-            if i + len(pats) <= len(words) and all(
-                    (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
+            # the first word matched in _cues_starting and i is not masked: only the words after it are tested
+            if (len(pats) == 1 or (i + len(pats) <= len(words) and all(
+                    (i + k) not in masked and _word_matches(pats[k], words[i + k]) for k in range(1, len(pats))))) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
                 hits.append((i, i + len(pats), cue))
                 i += len(pats) - 1
