@@ -327,9 +327,20 @@ def _plain_positions(view: _Sentence, words, name: str) -> tuple[int, ...]:
     key = ("plain", name)
     found = view.memo.get(key)
     if found is None:
+        prefixes = tuple(getattr(words, "prefixes", ()))
+        members = _members(words, prefixes)
         found = view.memo[key] = tuple(i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                       if s is None and w in words)
+                                       if s is None and (w in members or w.startswith(prefixes)))
     return found
+
+
+@lru_cache(maxsize=64)
+def _members(words: frozenset, prefixes: tuple[str, ...]) -> frozenset:
+    """The whole words of a marker set (:class:`~corpus_tools.target_tone._WordSet`) as a plain
+    frozenset: with its ``prefixes``, ``w in members or w.startswith(prefixes)`` is ``w in
+    words`` tested at C speed (keyed by the prefixes too: two sets with the same whole words
+    may differ in them)."""
+    return frozenset(words)
 
 
 def _cue_qualifiers(text: str, view: _Sentence, rules) -> list[tuple[bool, bool, bool]]:
@@ -356,10 +367,16 @@ def _clause_words(view: _Sentence) -> tuple[dict[int, list], int]:
         clause = view.clause or [1] * len(view.words)
         by_rank: dict[int, list] = {}
         for i, (w, side) in enumerate(zip(view.words, view.sides)):
-            name = None if side is not None or w in _CLAUSE_SKIP else f"cw={_stem(w)}"
-            by_rank.setdefault(clause[i], []).append((i, side, name))
+            by_rank.setdefault(clause[i], []).append((i, side, None if side is not None else _clause_word_feature(w)))
         found = view.memo["clause words"] = (by_rank, max(clause))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _clause_word_feature(word: str) -> str | None:
+    """The ``cw=`` feature of a plain word of a clause (its Porter stem), None for a word
+    :func:`clause_features` skips; once per word and process."""
+    return None if word in _CLAUSE_SKIP else f"cw={_stem(word)}"
 
 
 @lru_cache(maxsize=4096)
