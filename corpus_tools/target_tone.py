@@ -506,6 +506,9 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
     """Clause id and rank per token: rank = 2 * (contrast markers passed) + (1 if main clause)."""
     n = len(words)
+    if _no_clause_marker(words, rules):  # one main clause: nothing below can start another
+        clause = [1] * n
+        return clause, clause
     contrast_no = [0] * n
     k = 0
     for i, w in enumerate(words):
@@ -536,6 +539,21 @@ def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[in
         i += 1
     clause = [contrast_no[i] * 2 + (0 if sub[i] else 1) for i in range(n)]
     return clause, clause
+
+
+def _no_clause_marker(words: list[str], rules: Rules) -> bool:
+    """No word of the sentence is a contrast marker, a subordinator or "as" (whatever its
+    position or masking): :func:`_segments` then finds one main clause ("Russian drones struck
+    Kyiv."). Tested at C speed (``isdisjoint``), prefixes apart."""
+    if "as" in words:
+        return False
+    for markers in (rules.contrasts, rules.subordinators):
+        if not frozenset.isdisjoint(markers, words):
+            return False
+        prefixes = getattr(markers, "prefixes", ())
+        if prefixes and any(w.startswith(prefixes) for w in words):
+            return False
+    return True
 
 
 def _cue_index(cues: list) -> dict[str, list]:
