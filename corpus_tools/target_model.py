@@ -372,6 +372,12 @@ def _clause_words(view: _Sentence) -> tuple[dict[int, list], int]:
     return found
 
 
+def _clip(value: float, lo: float, hi: float) -> float:
+    """``float(np.clip(value, lo, hi))`` for one number, without NumPy's per-call overhead
+    (a feature value per pair)."""
+    return float(min(max(value, lo), hi))
+
+
 @lru_cache(maxsize=65536)
 def _clause_word_feature(word: str) -> str | None:
     """The ``cw=`` feature of a plain word of a clause (its Porter stem), None for a word
@@ -526,7 +532,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
     for rel, value in net.items():
         if value:
-            f[f"net {rel}"] = float(np.clip(value, -2, 2))
+            f[f"net {rel}"] = _clip(value, -2, 2)
     return f
 
 
@@ -570,7 +576,7 @@ def local_tone_features(target: str, view: _Sentence, rules, valences: dict[str,
                 sums[side] += flip * valences.get(w, 0.0)
     for side, value in sums.items():
         if value:
-            f[f"local {side}"] = float(np.clip(round(value / 4, 4), -1, 1))
+            f[f"local {side}"] = _clip(round(value / 4, 4), -1, 1)
     return f
 
 
@@ -842,7 +848,7 @@ def role_features(text: str, target: str, view: _Sentence, *, valences: dict[str
                 f[f"speaker {'+' if sign > 0 else '-'}"] = 1.0
     for role, value in net.items():
         if value:
-            f[f"role net {role}"] = float(np.clip(value, -2, 2))
+            f[f"role net {role}"] = _clip(value, -2, 2)
     return f
 
 
