@@ -104,7 +104,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -296,106 +296,6 @@ class _Sentence:
     surfaces: set[str]
     cues: list  # (first token, last token + 1, role, valence, cue) of the action cues, on ``words``
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what the feature functions derive once per view
-
-
-def _target_positions(view: _Sentence, target: str) -> list[int]:
-    """The tokens of ``view`` that stand for ``target``, found once per (view, side) for all
-    feature groups (callers do not change the list)."""
-    key = ("positions", target)
-    found = view.memo.get(key)
-    if found is None:
-        found = view.memo[key] = [i for i, s in enumerate(view.sides) if s == target]
-    return found
-
-
-def _target_words(view: _Sentence, target: str) -> list[str]:
-    """The words of ``view`` with each side's placeholder written ``<T>`` (``target``) or
-    ``<O>`` (another side), once per (view, side) (callers do not change the list)."""
-    key = ("words", target)
-    found = view.memo.get(key)
-    if found is None:
-        found = view.memo[key] = [("<T>" if s == target else "<O>") if s is not None else w
-                                  for w, s in zip(view.words, view.sides)]
-    return found
-
-
-def _plain_positions(view: _Sentence, words, name: str) -> tuple[int, ...]:
-    """Positions of the plain words of ``view`` (not side placeholders) that are in ``words``
-    (a marker set of the rules), once per (view, ``name``): the feature functions then test a
-    window against these few positions instead of testing each word of it."""
-    key = ("plain", name)
-    found = view.memo.get(key)
-    if found is None:
-        prefixes = tuple(getattr(words, "prefixes", ()))
-        members = _members(words, prefixes)
-        found = view.memo[key] = tuple(i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                       if s is None and (w in members or w.startswith(prefixes)))
-    return found
-
-
-@lru_cache(maxsize=64)
-def _members(words: frozenset, prefixes: tuple[str, ...]) -> frozenset:
-    """The whole words of a marker set (:class:`~corpus_tools.target_tone._WordSet`) as a plain
-    frozenset: with its ``prefixes``, ``w in members or w.startswith(prefixes)`` is ``w in
-    words`` tested at C speed (keyed by the prefixes too: two sets with the same whole words
-    may differ in them)."""
-    return frozenset(words)
-
-
-def _cue_qualifiers(text: str, view: _Sentence, rules) -> list[tuple[bool, bool, bool]]:
-    """For each action cue of ``view``: negated (a negator within four words before it, no comma
-    between), reversed (a reverser within three words before it) and quoted; these do not depend
-    on the side, so they are found once per view for :func:`relation_features`."""
-    found = view.memo.get("cue qualifiers")
-    if found is None:
-        words, found = view.words, []
-        for a, _b, _role, _valence, _cue in view.cues:
-            before4, before3 = words[max(0, a - 4):a], words[max(0, a - 3):a]
-            found.append((any(w in rules.negators for w in before4) and "," not in before4,
-                          any(w in rules.reversers for w in before3), _in_quote(text, view.starts[a])))
-        view.memo["cue qualifiers"] = found
-    return found
-
-
-def _clause_words(view: _Sentence) -> tuple[dict[int, list], int]:
-    """The tokens of ``view`` by clause rank, each as ``(position, side, feature name)`` (the
-    ``cw=`` stem feature of a plain word, None for a skipped word or a side placeholder), and
-    the highest rank: what :func:`clause_features` reads, once per view."""
-    found = view.memo.get("clause words")
-    if found is None:
-        clause = view.clause or [1] * len(view.words)
-        by_rank: dict[int, list] = {}
-        for i, (w, side) in enumerate(zip(view.words, view.sides)):
-            by_rank.setdefault(clause[i], []).append((i, side, None if side is not None else _clause_word_feature(w)))
-        found = view.memo["clause words"] = (by_rank, max(clause))
-    return found
-
-
-def _clip(value: float, lo: float, hi: float) -> float:
-    """``float(np.clip(value, lo, hi))`` for one number, without NumPy's per-call overhead
-    (a feature value per pair)."""
-    return float(min(max(value, lo), hi))
-
-
-@lru_cache(maxsize=65536)
-def _clause_word_feature(word: str) -> str | None:
-    """The ``cw=`` feature of a plain word of a clause (its Porter stem), None for a word
-    :func:`clause_features` skips; once per word and process."""
-    return None if word in _CLAUSE_SKIP else f"cw={_stem(word)}"
-
-
-@lru_cache(maxsize=4096)
-def _rule_parts(rule: str) -> tuple[str, ...]:
-    """The constructions named in a rule (``"object+negated(reversed)"`` -> object, negated,
-    reversed), split once per rule name and process."""
-    return tuple(part.strip() for part in re.split(r"[+()]", rule) if part.strip())
-
-
-@lru_cache(maxsize=4096)
-def _main_rule(rule: str) -> str:
-    """The first construction of a rule name (``"object+negated"`` -> object), once per rule name."""
-    return re.split(r"[+( ]", rule)[0]
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
@@ -471,12 +371,12 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
 
     f: dict[str, float] = {}
     words, clause = view.words, view.clause or [1] * len(view.words)
-    positions = _target_positions(view, target)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
     if not positions:
         return f
     last_rank = max(clause) if clause else 1
     net = {"patient": 0.0, "agent": 0.0}
-    for (a, b, role, valence, cue), (negated, reversed_, quoted) in zip(view.cues, _cue_qualifiers(text, view, rules)):
+    for a, b, role, valence, cue in view.cues:
         best = None
         for p in positions:
             d = p - b + 1 if b <= p else a - p if p < a else None
@@ -508,6 +408,8 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             else:
                 rel = "agent"
         sign = "+" if valence > 0 else "-"
+        negated = any(w in rules.negators for w in words[max(0, a - 4):a]) and "," not in words[max(0, a - 4):a]
+        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
         far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
         quals = []
         if negated:
@@ -518,7 +420,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             quals.append("sub")
         if clause[a] // 2 < last_rank // 2:
             quals.append("before-but")
-        if quoted:
+        if _in_quote(text, view.starts[a]):
             quals.append("quote")
         if far:
             quals.append("far")
@@ -532,7 +434,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
     for rel, value in net.items():
         if value:
-            f[f"net {rel}"] = _clip(value, -2, 2)
+            f[f"net {rel}"] = float(np.clip(value, -2, 2))
     return f
 
 
@@ -576,7 +478,7 @@ def local_tone_features(target: str, view: _Sentence, rules, valences: dict[str,
                 sums[side] += flip * valences.get(w, 0.0)
     for side, value in sums.items():
         if value:
-            f[f"local {side}"] = _clip(round(value / 4, 4), -1, 1)
+            f[f"local {side}"] = float(np.clip(round(value / 4, 4), -1, 1))
     return f
 
 
@@ -612,24 +514,19 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     (1.0, 1.0, False)
     """
     clause = view.clause or [1] * len(view.words)
-    positions = _target_positions(view, target)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
     if not positions:
         return {}
     p = positions[0]
     rank = clause[p]
-    by_rank, last_rank = _clause_words(view)
     f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
-    if rank // 2 < last_rank // 2:
+    if rank // 2 < max(clause) // 2:
         f["clause before-but"] = 1.0
-    for i, side, name in by_rank[rank]:
-        if i == p:
-            continue
-        if side is not None:
-            w = "<T>" if side == target else "<O>"
+    for i, (w, side) in enumerate(zip(view.words, view.sides)):
+        if clause[i] == rank and i != p:
+            w = ("<T>" if side == target else "<O>") if side is not None else w
             if w not in _CLAUSE_SKIP:
                 f[f"cw={_stem(w)}"] = 1.0
-        elif name is not None:
-            f[name] = 1.0
     return f
 
 
@@ -848,7 +745,7 @@ def role_features(text: str, target: str, view: _Sentence, *, valences: dict[str
                 f[f"speaker {'+' if sign > 0 else '-'}"] = 1.0
     for role, value in net.items():
         if value:
-            f[f"role net {role}"] = _clip(value, -2, 2)
+            f[f"role net {role}"] = float(np.clip(value, -2, 2))
     return f
 
 
@@ -874,20 +771,19 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     """
     f: dict[str, float] = {}
     use = set(groups)
-    words = _target_words(view, target)
-    positions = _target_positions(view, target)
+    words = [("<T>" if s == target else "<O>") if s is not None else w for w, s in zip(view.words, view.sides)]
+    positions = [i for i, s in enumerate(view.sides) if s == target]
     if "rule" in use:
         if rule_row is None:
             f["rule=not found"] = 1.0
         else:
             f[f"rule_pol={rule_row['polarity']}"] = 1.0
             f["rule_score"] = float(rule_row["score"])
-            for part in _rule_parts(str(rule_row["rule"])):
-                f[f"rule={part}"] = 1.0
-            surfaces = view.memo.get("surfaces")
-            if surfaces is None:
-                surfaces = view.memo["surfaces"] = frozenset(view.surfaces)
-            for w in _evidence_words_of(str(rule_row["evidence"]), surfaces):
+            rule = str(rule_row["rule"])
+            for part in re.split(r"[+()]", rule):
+                if part.strip():
+                    f[f"rule={part.strip()}"] = 1.0
+            for w in _evidence_words(rule_row["evidence"], view.surfaces):
                 f[f"ev={w}"] = 1.0
     if "window" in use:
         for p in positions:
@@ -927,12 +823,7 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
         f["subject" if prev not in _PREPOSITIONS and first else "not subject"] = 1.0
         f["mentions"] = float(min(len(positions), 3))
     if "negation" in use:
-        if "<T>" in rules.negators or "<O>" in rules.negators:  # a placeholder read as a negator: test each word
-            near = any(w in rules.negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
-        else:
-            negators = _plain_positions(view, rules.negators, "negators")
-            near = any(p - WINDOW <= i <= p + WINDOW for p in positions for i in negators)
-        if near:
+        if any(w in rules.negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW]):
             f["negation near"] = 1.0
     if "quote" in use:
         quoted = any(_in_quote(text, view.starts[p]) for p in positions)
@@ -966,11 +857,11 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     if "side" in use:
         f[f"side={target}"] = 1.0
     if "side_rule" in use and rule_row is not None:
-        main = _main_rule(str(rule_row["rule"]))
+        main = re.split(r"[+( ]", str(rule_row["rule"]))[0]
         f[f"{target} & rule_pol={rule_row['polarity']}"] = 1.0
         f[f"{target} & rule={main}"] = 1.0
     if "conjunction" in use and rule_row is not None:
-        main = _main_rule(str(rule_row["rule"]))
+        main = re.split(r"[+( ]", str(rule_row["rule"]))[0]
         f[f"rule={main} & rule_pol={rule_row['polarity']}"] = 1.0
     return f
 
