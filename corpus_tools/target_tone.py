@@ -506,6 +506,9 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
     """Clause id and rank per token: rank = 2 * (contrast markers passed) + (1 if main clause)."""
     n = len(words)
+    if _no_clause_marker(words, rules):  # one main clause: nothing below can start another
+        clause = [1] * n
+        return clause, clause
     contrast_no = [0] * n
     k = 0
     for i, w in enumerate(words):
@@ -538,6 +541,21 @@ def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[in
     return clause, clause
 
 
+def _no_clause_marker(words: list[str], rules: Rules) -> bool:
+    """No word of the sentence is a contrast marker, a subordinator or "as" (whatever its
+    position or masking): :func:`_segments` then finds one main clause ("Russian drones struck
+    Kyiv."). Tested at C speed (``isdisjoint``), prefixes apart."""
+    if "as" in words:
+        return False
+    for markers in (rules.contrasts, rules.subordinators):
+        if not frozenset.isdisjoint(markers, words):
+            return False
+        prefixes = getattr(markers, "prefixes", ())
+        if prefixes and any(w.startswith(prefixes) for w in words):
+            return False
+    return True
+
+
 def _cue_index(cues: list) -> dict[str, list]:
     """Cues by the first three letters of their first word (longest cue first within a key)."""
     index: dict[str, list] = {}
@@ -560,6 +578,7 @@ def _cues_starting(word: str, rules: Rules) -> tuple:
 
 def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[int, int, tuple]]:
     hits = []
+    memo = rules.first_cues  # _cues_starting's memo, read here first (most words are met before)
     i = 0
     while i < len(words):
         if i in masked:
@@ -568,10 +587,14 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
         if words[i] == "back" and i > 0 and words[i - 1] in rules.phrasal:
             i += 1  # "scale back", "fight back": a particle, not support
             continue
-        for cue in _cues_starting(words[i], rules):  # most cues sharing the first three letters fail on the first word
+        starting = memo.get(words[i])
+        if starting is None:
+            starting = _cues_starting(words[i], rules)
+        for cue in starting:  # most cues sharing the first three letters fail on the first word
             pats = cue[0]
-            if i + len(pats) <= len(words) and all(
-                    (i + k) not in masked and _word_matches(p, words[i + k]) for k, p in enumerate(pats)) and not (
+            # the first word matched in _cues_starting and i is not masked: only the words after it are tested
+            if (len(pats) == 1 or (i + len(pats) <= len(words) and all(
+                    (i + k) not in masked and _word_matches(pats[k], words[i + k]) for k in range(1, len(pats))))) and not (
                     cue[1] == "agent" and i + len(pats) < len(words) and words[i + len(pats)] in rules.compounds):
                 hits.append((i, i + len(pats), cue))
                 i += len(pats) - 1
@@ -838,13 +861,44 @@ def _quote_spans_by_sentence(sents: pd.DataFrame, quotes_df: pd.DataFrame) -> di
     for doc_id, start, end, speaker, actor in zip(speech["doc_id"], speech["start"], speech["end"], speech["speaker"],
                                                   speech["actor"]):
         by_doc.setdefault(doc_id, []).append((int(start), int(end), actor or speaker or ""))
-    for doc_id, sent_id, s_start, text in zip(*(sents[c].tolist() for c in ("doc_id", "sent_id", "start", "text"))):
-        s_start = int(s_start)
-        for a, b, who in by_doc.get(doc_id, ()):
-            lo, hi = max(a, s_start), min(b, s_start + len(text))
-            if lo < hi:
-                spans.setdefault((doc_id, int(sent_id)), []).append((lo - s_start, hi - s_start, who))
+    ids, sent_ids, starts, texts = (sents[c].tolist() for c in ("doc_id", "sent_id", "start", "text"))
+    found = _quote_overlaps(ids, [int(a) for a in starts], [int(a) + len(t) for a, t in zip(starts, texts)], by_doc)
+    for k, doc_id, sent_id, s_start in zip(range(len(ids)), ids, sent_ids, starts):
+        if k in found:
+            s_start = int(s_start)
+            spans.setdefault((doc_id, int(sent_id)), []).extend((lo - s_start, hi - s_start, who) for lo, hi, who in found[k])
     return spans
+
+
+def _quote_overlaps(ids: list, starts: list[int], ends: list[int], by_doc: dict[str, list]) -> dict[int, list]:
+    """For each sentence (by its row number) the parts of its document's quotes inside it, as
+    ``(start, end, speaker)`` in document offsets and in the order of ``by_doc``. Each quote is
+    matched to the sentences it overlaps by bisection over the document's sentences (in text
+    order, not overlapping), not tested against every sentence; a document whose sentences are
+    not in that order is matched sentence by sentence."""
+    rows_of: dict[str, list[int]] = {}
+    for k, doc_id in enumerate(ids):
+        if doc_id in by_doc:
+            rows_of.setdefault(doc_id, []).append(k)
+    found: dict[int, list] = {}
+    for doc_id, rows in rows_of.items():
+        quotes = by_doc[doc_id]
+        s0, s1 = [starts[k] for k in rows], [ends[k] for k in rows]
+        if all(a <= b <= c for a, b, c in zip(s0, s1, s0[1:])):
+            for a, b, who in quotes:
+                j = bisect.bisect_right(s1, a)  # the first sentence ending after the quote starts
+                while j < len(rows) and s0[j] < b:
+                    lo, hi = max(a, s0[j]), min(b, s1[j])
+                    if lo < hi:
+                        found.setdefault(rows[j], []).append((lo, hi, who))
+                    j += 1
+        else:
+            for k in rows:
+                for a, b, who in quotes:
+                    lo, hi = max(a, starts[k]), min(b, ends[k])
+                    if lo < hi:
+                        found.setdefault(k, []).append((lo, hi, who))
+    return found
 
 
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
