@@ -95,7 +95,7 @@ import bisect
 from functools import lru_cache
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -371,7 +371,6 @@ class _Words:
     indirect_re: re.Pattern  # "said that", "noted, that"
     unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
     noun_ends: tuple  # the last words of the leader nouns, lower-cased; empty unless all are ASCII (see _intro_before)
-    intro_memo: dict = field(default_factory=dict, repr=False, compare=False)  # _intro_before's answers by text
 
 
 def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
@@ -539,21 +538,16 @@ def _intro_before(w: _Words, before: str) -> re.Match | None:
     last = words[-1] if words else ""
     if w.noun_ends and last.isascii() and last[-1:].isalpha() and not last.lower().endswith(w.noun_ends):
         return None
-    return _intro_search(w, before)
+    return _intro_search(w.intro_before_re, before)
 
 
-def _intro_search(w: _Words, before: str) -> re.Match | None:
-    """``w.intro_before_re.search(before)``, once per text and process: a candidate's title is
-    looked for twice, for its roles and for a title before the name (:meth:`_Doc._intro_roles`,
+@lru_cache(maxsize=20000)
+def _intro_search(pattern: re.Pattern, before: str) -> re.Match | None:
+    """``pattern.search(before)``, once per text and process: a candidate's title is looked for
+    twice, for its roles and for a title before the name (:meth:`_Doc._intro_roles`,
     :meth:`_Doc._take_title_prefix`), on the same 60 characters. The answer depends on the
     text alone (the callers read the match and do not change it)."""
-    memo = w.intro_memo
-    if before in memo:
-        return memo[before]
-    if len(memo) > 20000:
-        memo.clear()
-    found = memo[before] = w.intro_before_re.search(before)
-    return found
+    return pattern.search(before)
 
 
 def _missing_date(value) -> bool:
