@@ -624,8 +624,13 @@ def _progress(total: int | None, enabled: bool):
 
 
 def _tasks(docs: pd.DataFrame, stages: tuple[str, ...], covered: dict[str, set[str]], spec: dict) -> Iterator[Batch]:
-    """The batches of these documents that some stage has not stored yet."""
-    todo = docs[~pd.concat([docs[_KEY].isin(covered[name]) for name in stages], axis=1).all(axis=1)] if stages else docs[:0]
+    """The batches of these documents that some stage has not stored yet.
+
+    Membership is tested key by key against the sets: ``Series.isin(set)`` turns the whole set
+    into a list on every call, which made an unchanged rerun quadratic in the corpus (one call
+    per chunk and stage: 369 s at 100,000 articles)."""
+    wanted_sets = [covered[name] for name in stages]
+    todo = docs[[any(key not in have for have in wanted_sets) for key in docs[_KEY].tolist()]]
     for records in _batches(todo, spec["batch_size"]):
         keys = [r[_KEY] for r in records]
         wanted = tuple(name for name in stages if any(k not in covered[name] for k in keys))

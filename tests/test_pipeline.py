@@ -283,3 +283,19 @@ def test_dask_workers_read_their_own_partitions(corpus, expected, tmp_path, kind
                        if kind == "jsonl" else '{"doc_id": "a", "text": "x"}\n{"doc_id": "a", "text": "y"}\n')
         with pytest.raises(CorpusError, match="repeats line"):
             process(bad, ["tokens"], cache=tmp_path / "cache2", scheduler="dask", address=cluster.scheduler_address)
+
+
+def test_a_document_is_redone_exactly_when_some_stage_lacks_it(tmp_path):
+    """After one stage of two is stored for some documents, only the documents some stage lacks
+    are processed, and only for the stages that lack them (the rerun's membership test)."""
+    from corpus_tools.pipeline import _KEY, _tasks
+
+    docs = articles_from_corpus(load_corpus())
+    keys = docs[_KEY].tolist()
+    covered = {"sentences": set(keys), "tokens": set(keys[:3])}
+    spec = {"versions": {}, "cache": str(tmp_path), "data_dir": str(tmp_path), "params": {}, "batch_size": 1}
+    batches = list(_tasks(docs, ("sentences", "tokens"), covered, spec))
+    assert [b.docs[0][_KEY] for b in batches] == keys[3:]
+    assert {b.stages for b in batches} == {("tokens",)}
+    assert list(_tasks(docs, ("sentences",), covered, spec)) == []
+    assert list(_tasks(docs, (), covered, spec)) == []
