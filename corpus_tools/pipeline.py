@@ -63,6 +63,7 @@ from corpus_tools.paths import data_dir as _data_dir
 
 PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 100
+WORKER_TASKS = 50  # batches a pool worker runs before it is replaced (see _execute_pool)
 SCHEDULERS = ("auto", "serial", "processes", "dask")
 DOC_COLUMNS = ["doc_id", "text_raw", "published", "meeting_id"]
 _KEY = "_doc_key"
@@ -769,12 +770,16 @@ def _execute_pool(tasks: Iterable[Batch], workers: int, bar) -> list[Written]:
     """Run the batches on a local process pool, keeping only a few batches in flight.
 
     Workers start from a fork server, so they do not inherit (and count) the driver's memory;
-    at most two batches per worker are pickled and queued at a time.
+    at most two batches per worker are pickled and queued at a time. Each worker is replaced
+    after :data:`WORKER_TASKS` batches, so that what a long run leaves in a worker (the
+    high-water mark of its allocator, the memos of the stages) cannot grow with the corpus: a
+    worker's peak went from 531 MiB at 10,000 articles to 662 MiB at 100,000 without it. A new
+    worker costs its imports and resources, about a second.
     """
     results: list[Written] = []
     queue = iter(tasks)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=WORKER_TASKS) as pool:
         pending = {pool.submit(process_batch, task): len(task.docs) for task in itertools.islice(queue, 2 * workers)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
