@@ -371,6 +371,8 @@ class _Words:
     indirect_re: re.Pattern  # "said that", "noted, that"
     unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
     noun_ends: tuple  # the last words of the leader nouns, lower-cased; empty unless all are ASCII (see _intro_before)
+    roles_by_holder: dict  # actor -> its role_titles rows, in file order (see _Doc._known_roles)
+    roles_by_key: dict  # (country, role) -> its role_titles rows, in file order (see _Doc._roles_at)
 
 
 def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
@@ -397,13 +399,13 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
             r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
-        unknown_re=_rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
         verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
-        inst_in_re=_rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
-        anaphor_re=(_rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
+        inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
+        anaphor_re=(_rx(r"(?=[Tt])(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
                     if cues["institution_anaphor"] else None),
-        it_re=_rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
+        it_re=_rx(r"(?=[Ii])(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
                   + verb_re.pattern + r")"),
         after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
         verb_space_re=_rx(verb_re.pattern + r"\s+"),
@@ -414,6 +416,18 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
         indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
     )
+
+
+def _rows_by(rows: list, key) -> dict:
+    """``rows`` grouped by ``key(row)``, each group in the rows' order (an index replacing a scan of all rows).
+
+    >>> _rows_by([("a", 1), ("b", 2), ("a", 3)], lambda t: t[0])
+    {'a': [('a', 1), ('a', 3)], 'b': [('b', 2)]}
+    """
+    out: dict = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
 
 
 def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
@@ -479,9 +493,9 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
-        of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        of_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
-        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
+        bare_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
@@ -492,10 +506,11 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
                                   + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
         inst_nouns=inst_nouns,
-        office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
+        office_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
         stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        roles_by_holder=_rows_by(role_titles, lambda t: t[4]), roles_by_key=_rows_by(role_titles, lambda t: (t[0], t[1])),
         noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
@@ -574,6 +589,14 @@ class _Candidate:
     possessive: bool = False
 
 
+# Fixed scans of _Doc, each opened by a look-ahead for the characters its matches start with: the
+# same matches, but the engine skips other positions quickly (a look-behind first does not).
+_YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])")  # "the 47-year-old said"
+_THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
+_HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
+_OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
+
+
 class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
@@ -615,7 +638,7 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
-        for m in re.finditer(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", self.masked):  # tabloid: "the 47-year-old said"
+        for m in _YEAR_OLD.finditer(self.masked):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
                 self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
@@ -633,9 +656,9 @@ class _Doc:
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
         for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
-        for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
+        for m in _THEY.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
-        for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
+        for m in _HE_SHE.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
@@ -711,9 +734,7 @@ class _Doc:
     def _roles_at(self, country: str, role: str) -> str:
         """The gazetteer's holder of a (country, role) on the document's date ("the U.K. leader")."""
         for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
-            for c, r, valid_from, valid_to, actor in self.words.role_titles:
-                if c != country or r != queried:
-                    continue
+            for c, r, valid_from, valid_to, actor in self.words.roles_by_key.get((country, queried), ()):
                 if self.day is None:
                     if _missing_date(valid_to):
                         return actor
@@ -723,8 +744,8 @@ class _Doc:
 
     def _known_roles(self, actor: str) -> set:
         roles = set()
-        for c, r, valid_from, valid_to, holder in self.words.role_titles:
-            if holder == actor and (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
+        for c, r, valid_from, valid_to, holder in self.words.roles_by_holder.get(actor, ()):
+            if (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
                                                          and (_missing_date(valid_to) or self.day < valid_to))):
                 roles.add((c, r))
         return roles
@@ -827,7 +848,7 @@ class _Doc:
                 continue
             if surname not in self.masked:  # no need to search for a name the text does not hold
                 continue
-            for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
+            for m in _rx(r"(?=" + re.escape(surname[:1]) + r")(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])").finditer(self.masked):
                 if self._overlapping(m.start(), m.end()):
                     continue
                 p = ps[0]
@@ -850,7 +871,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
         # a person's office: "Zelensky's office said", "Her office said", "The office of Prime Minister
         # Ana Gil said" -> the presidency or government they lead
-        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?", self.masked):
+        for m in _OFFICE_OF.finditer(self.masked):
             a, b = m.span()
             if m.group(2):
                 owner = next((c for c in self.candidates if c.speaker_type == "person" and b <= c.start <= b + 40
@@ -1458,7 +1479,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     alone = not re.search(r"\w", (doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
     if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
         zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
-    for m in _rx(r"(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
+    for m in _rx(r"(?=[Ii])(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
         c = doc.candidate_at(m.end())
         if c is not None and c.possessive and _rx(r"\s+(?:own\s+)?words(?![\w])").match(doc.masked, c.end) \
                 and c.speaker_type in ("person", "unknown", "group"):
