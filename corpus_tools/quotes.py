@@ -490,9 +490,10 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
     stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
+    the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
-        dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
+        dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
         of_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         bare_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
@@ -501,7 +502,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
-        inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
+        inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
                                   + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
@@ -1679,7 +1680,7 @@ def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: se
         return False
     if key in names or key in scare_terms:
         return False
-    if 2 <= n_words <= 3 and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", _norm(doc.masked)):
+    if 2 <= n_words <= 3 and key in _norm(doc.masked) and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", _norm(doc.masked)):
         return False  # a term the report also uses without quote marks
     if speaker is None:
         return n_words > max_scare_words
