@@ -176,8 +176,8 @@ def term_key(text: str) -> str:
     ('coalition of the willing', 'boots on the ground', 'reassurance force')
     """
     key = _norm(text).replace("-", " ")
-    key = re.sub(r"^(?:the|a|an)\s+", "", " ".join(key.split()))
-    return re.sub(r"(?<=[a-z]{3})s$", "", key)
+    key = _rx(r"^(?:the|a|an)\s+").sub("", " ".join(key.split()))
+    return _rx(r"(?<=[a-z]{3})s$").sub("", key)
 
 
 def load_domain_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -1241,7 +1241,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
             continue
         between = doc.masked[pos:c.start]
         if c.speaker_type in ("person", "unknown") and _TITLE_WORDS[7 if function_words else 4].fullmatch(between) \
-                and not re.search(r"[.!?]\s", between) \
+                and not _rx(r"[.!?]\s").search(between) \
                 and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
         return None
@@ -1282,8 +1282,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     # ("Mr Macron said: \u201cEurope must act.\u201d Ms Kallas insisted ...") is not the next sentence's
     pre = doc.masked[s_start:open_at]
     found = _speaker_verb_at(doc, close_at)
-    closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
-    if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
+    closes_sentence = _rx(r"[.!?]\W*$").search(doc.text[span["start"]:close_at]) is not None
+    if found and not (closes_sentence and _rx(r"\w").search(pre.replace(MASK, ""))):
         c = found[0]
         if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
                 and doc.resolve(c, c.start).speaker_type == "unnamed":
@@ -1294,7 +1294,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
-    acc = re.search(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+", doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
+    acc = _rx(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
@@ -1305,10 +1305,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if found is not None:
         return found[0], found[1], "impersonal"
     # a dash and a name after the quotation, ending the paragraph: "\u201c...\u201d \u2014 Volodymyr Zelensky"
-    dash = re.match(r"[,.]?\s*[\u2014\u2013-]\s*", doc.masked[close_at:])
+    dash = _rx(r"[,.]?\s*[\u2014\u2013-]\s*").match(doc.masked, close_at)  # no look-behind, so no slice of the rest of the text
     if dash:
-        c = doc.candidate_at(close_at + dash.end())
-        if c is not None and c.speaker_type != "pronoun" and re.match(r"[\s.]*(?:$|\n|,\s)", doc.masked[c.end:]):
+        c = doc.candidate_at(dash.end())
+        if c is not None and c.speaker_type != "pronoun" and _rx(r"[\s.]*(?:$|\n|,\s)").match(doc.masked, c.end):
             return c, "", "label"
     # a label naming the speaker: "Quote from Macron: ...", "In the words of X, ...", "... Source: X"
     found = _label_speaker(doc, s_start, s_end, open_at, close_at)
@@ -1322,10 +1322,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             if m and m.end() <= open_at:
                 return c, m.group(1).lower(), "label"
         if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
-                and re.match(r"\s*:\s", doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
+                and _rx(r"\s*:\s").match(doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
             return c, c.speaker.split()[-1].lower(), "label"  # "Élysée statement: ..." resolves to its author, "in a statement:" does not
     # colon
-    if re.search(r":\s*$", pre):
+    if _rx(r":\s*$").search(pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
             c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
@@ -1337,7 +1337,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     verbs = list(doc.verb_re.finditer(pre))
     passive = doc.words.passive_re.search(pre)
     if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
-        agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
+        agent = _rx(r"\bby\s+").search(doc.masked[s_start + passive.start():s_end])
         if agent:
             at = s_start + passive.start() + agent.end()
             c = doc.candidate_at(at) or _after_title_words(doc, at)
@@ -1350,11 +1350,11 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         c = None
         if not v.group(1).endswith("ing"):
             before = doc.masked[s_start:v_at]
-            who = re.search(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$", before)
+            who = _rx(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$").search(before)
             if who:  # "... was welcomed by Starmer, who called it '...'": the relative pronoun's antecedent
                 before = before[:who.start()]
-            unaided = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
-            trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", unaided).rstrip()
+            unaided = _rx(r"(?:\s+(?:" + _AUX + r"))*\s*$").sub("", before)
+            trimmed = _rx(r"(?:,[^,\u2588]*,\s*)$").sub("", unaided).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))
             if c is not None and (c.speaker_type in ("unnamed", "group") or doc._oblique(c)) and trimmed != unaided.rstrip():
                 # apposition naming the role: "Japan's top government spokesman, Chief Cabinet Secretary
@@ -1369,7 +1369,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             if c is None:
                 after = doc.candidate_at(v_at + len(v.group(0)) + 1)
                 ok = after is not None and after.speaker_type != "pronoun" and \
-                    re.match(r"\s*[,:]?\s*$", doc.masked[after.end:open_at])
+                    _rx(r"\s*[,:]?\s*$").match(doc.masked[after.end:open_at])
                 c = after if ok else None
         else:  # a participle with its own subject: "..., with spokeswoman Maria Zakharova labelling it '...'"
             c = doc.candidate_ending(s_start + len(doc.masked[s_start:v_at].rstrip(" ")))
@@ -1381,13 +1381,13 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             return c, v.group(1), "verb-before"
     # verb after, later in the sentence
     tail = doc.masked[close_at:s_end]
-    for m in re.finditer(r"[,\u2588]", tail):
+    for m in _rx(r"[,\u2588]").finditer(tail):
         found = _speaker_verb_at(doc, close_at + m.end())
         if found:
             return found[0], found[1], "verb-after"
     # continuation: a quote that is its own sentence
     outside = doc.masked[s_start:open_at] + doc.masked[close_at:s_end]
-    if not re.search(r"\w", outside.replace(MASK, "")):
+    if not _rx(r"\w").search(outside.replace(MASK, "")):
         c = _stance_subject(doc, s_start)
         if c is not None:
             return c, "", "sentence-before"
@@ -1401,10 +1401,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if late:
         return late[0], late[1], "verb-after"
     # "For Macron, this is '...'": a sentence opened by "For" + a person
-    opener = re.match(r"\s*For\s+", doc.masked[s_start:open_at])
+    opener = _rx(r"\s*For\s+").match(doc.masked[s_start:open_at])
     if opener:
         c = doc.candidate_at(s_start + opener.end())
-        if c is not None and c.speaker_type in ("person", "unknown") and re.match(r"\s*,", doc.masked[c.end:]):
+        if c is not None and c.speaker_type in ("person", "unknown") and _rx(r"\s*,").match(doc.masked, c.end):
             return c, "", "label"
     # a fragment in a sentence whose subject is a pronoun for the last speaker of the paragraph:
     # "A deployment he did not rule out, but it is '...'"
@@ -1477,7 +1477,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
     nxt = doc.text[next_start:after_end].strip()
     para_start = doc.text.rfind("\n", 0, open_at) + 1
-    alone = not re.search(r"\w", (doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
+    alone = not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
     if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
         zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
     for m in _rx(r"(?=[Ii])(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
@@ -1487,12 +1487,12 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
             return c
     for n, (a, b) in enumerate(zones):
         for m in doc.words.label_re.finditer(doc.masked, a, b):
-            if n == 1 and not re.fullmatch(r"[\s,;.\u2014\u2013-]*", doc.masked[close_at:m.start()]):
+            if n == 1 and not _rx(r"[\s,;.\u2014\u2013-]*").fullmatch(doc.masked[close_at:m.start()]):
                 continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
             if m.group(0).strip().lower() == "so" and n != 1:
                 continue
             pos = m.end()
-            pronoun = re.search(r"\b(he|his|she|her)\b", m.group(0).lower())
+            pronoun = _rx(r"\b(he|his|she|her)\b").search(m.group(0).lower())
             if pronoun:  # "In his words, '...'", "as she put it"
                 gender = "male" if pronoun.group(1) in ("he", "his") else "female"
                 c = doc.resolve(_Candidate(m.start(), m.end(), pronoun.group(1), "", "pronoun", "pronoun", gender), m.start())
@@ -1513,8 +1513,8 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
 @lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)
-    return " ".join(re.sub(r"[^\w' -]", " ", text.lower()).split())
+    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]").sub("", text)
+    return " ".join(_rx(r"[^\w' -]").sub(" ", text.lower()).split())
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
@@ -1523,9 +1523,9 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
     last = not doc.text[b:].strip() if b >= 0 else True
-    if a == 0 and not last and len(para.split()) <= 20 and not re.search(r"[.!?]$", bare):
+    if a == 0 and not last and len(para.split()) <= 20 and not _rx(r"[.!?]$").search(bare):
         return True  # the headline: the document's first line, with no closing full stop
-    return (len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare) and not last
+    return (len(para.split()) <= 12 and not _rx(r"[.!?:;,]$").search(bare) and not last
             and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
 
