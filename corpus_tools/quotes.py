@@ -176,8 +176,8 @@ def term_key(text: str) -> str:
     ('coalition of the willing', 'boots on the ground', 'reassurance force')
     """
     key = _norm(text).replace("-", " ")
-    key = re.sub(r"^(?:the|a|an)\s+", "", " ".join(key.split()))
-    return re.sub(r"(?<=[a-z]{3})s$", "", key)
+    key = _rx(r"^(?:the|a|an)\s+").sub("", " ".join(key.split()))
+    return _rx(r"(?<=[a-z]{3})s$").sub("", key)
 
 
 def load_domain_terms(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -371,6 +371,8 @@ class _Words:
     indirect_re: re.Pattern  # "said that", "noted, that"
     unnamed_gaps: int  # at most this many spaces between the start of an unnamed_re match and its source noun
     noun_ends: tuple  # the last words of the leader nouns, lower-cased; empty unless all are ASCII (see _intro_before)
+    roles_by_holder: dict  # actor -> its role_titles rows, in file order (see _Doc._known_roles)
+    roles_by_key: dict  # (country, role) -> its role_titles rows, in file order (see _Doc._roles_at)
 
 
 def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance_verb_re: re.Pattern,
@@ -397,13 +399,13 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
             r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
-        unknown_re=_rx(r"(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
         verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
-        inst_in_re=_rx(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
-        anaphor_re=(_rx(r"(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
+        inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
+        anaphor_re=(_rx(r"(?=[Tt])(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
                     if cues["institution_anaphor"] else None),
-        it_re=_rx(r"(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
+        it_re=_rx(r"(?=[Ii])(?<![\w-])(it|It)\s+(?:(?:also|then|later|further|again|has|had|would|will|\w+ly)\s+){0,2}(?:"
                   + verb_re.pattern + r")"),
         after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
         verb_space_re=_rx(verb_re.pattern + r"\s+"),
@@ -414,6 +416,18 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
         indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
     )
+
+
+def _rows_by(rows: list, key) -> dict:
+    """``rows`` grouped by ``key(row)``, each group in the rows' order (an index replacing a scan of all rows).
+
+    >>> _rows_by([("a", 1), ("b", 2), ("a", 3)], lambda t: t[0])
+    {'a': [('a', 1), ('a', 3)], 'b': [('b', 2)]}
+    """
+    out: dict = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
 
 
 def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
@@ -476,26 +490,28 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
     stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
+    the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
-        dem_title_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
-        of_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+        dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
+        of_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
-        bare_title_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
+        bare_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))(?![\w-])(?!['\u2019](?!s\b))"),
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
-        inst_noun_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
+        inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
                                   + r"))|(" + d + r")\s+(?i:(" + nn + r"))(?:'s|\u2019s)\s+(?i:office))(?![\w])"),
         inst_nouns=inst_nouns,
-        office_re=re.compile(r"(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
+        office_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
         stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        roles_by_holder=_rows_by(role_titles, lambda t: t[4]), roles_by_key=_rows_by(role_titles, lambda t: (t[0], t[1])),
         noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
 
@@ -574,6 +590,14 @@ class _Candidate:
     possessive: bool = False
 
 
+# Fixed scans of _Doc, each opened by a look-ahead for the characters its matches start with: the
+# same matches, but the engine skips other positions quickly (a look-behind first does not).
+_YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])")  # "the 47-year-old said"
+_THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
+_HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
+_OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
+
+
 class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
@@ -615,7 +639,7 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
-        for m in re.finditer(r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", self.masked):  # tabloid: "the 47-year-old said"
+        for m in _YEAR_OLD.finditer(self.masked):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
                 self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
@@ -633,9 +657,9 @@ class _Doc:
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
         for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
-        for m in re.finditer(r"(?<![\w-])(they|They)(?![\w-])", self.masked):
+        for m in _THEY.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
-        for m in re.finditer(r"(?<![\w-])(he|she|He|She)(?![\w-])", self.masked):
+        for m in _HE_SHE.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
@@ -711,9 +735,7 @@ class _Doc:
     def _roles_at(self, country: str, role: str) -> str:
         """The gazetteer's holder of a (country, role) on the document's date ("the U.K. leader")."""
         for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
-            for c, r, valid_from, valid_to, actor in self.words.role_titles:
-                if c != country or r != queried:
-                    continue
+            for c, r, valid_from, valid_to, actor in self.words.roles_by_key.get((country, queried), ()):
                 if self.day is None:
                     if _missing_date(valid_to):
                         return actor
@@ -723,8 +745,8 @@ class _Doc:
 
     def _known_roles(self, actor: str) -> set:
         roles = set()
-        for c, r, valid_from, valid_to, holder in self.words.role_titles:
-            if holder == actor and (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
+        for c, r, valid_from, valid_to, holder in self.words.roles_by_holder.get(actor, ()):
+            if (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
                                                          and (_missing_date(valid_to) or self.day < valid_to))):
                 roles.add((c, r))
         return roles
@@ -827,7 +849,7 @@ class _Doc:
                 continue
             if surname not in self.masked:  # no need to search for a name the text does not hold
                 continue
-            for m in re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])", self.masked):
+            for m in _rx(r"(?=" + re.escape(surname[:1]) + r")(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])").finditer(self.masked):
                 if self._overlapping(m.start(), m.end()):
                     continue
                 p = ps[0]
@@ -850,7 +872,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
         # a person's office: "Zelensky's office said", "Her office said", "The office of Prime Minister
         # Ana Gil said" -> the presidency or government they lead
-        for m in re.finditer(r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?", self.masked):
+        for m in _OFFICE_OF.finditer(self.masked):
             a, b = m.span()
             if m.group(2):
                 owner = next((c for c in self.candidates if c.speaker_type == "person" and b <= c.start <= b + 40
@@ -1219,7 +1241,7 @@ def _after_title_words(doc: _Doc, pos: int, *, function_words: bool = False) -> 
             continue
         between = doc.masked[pos:c.start]
         if c.speaker_type in ("person", "unknown") and _TITLE_WORDS[7 if function_words else 4].fullmatch(between) \
-                and not re.search(r"[.!?]\s", between) \
+                and not _rx(r"[.!?]\s").search(between) \
                 and not doc.verb_re.search(between) and (function_words or not any(w.lower() in doc.stop for w in between.split())):
             return c
         return None
@@ -1260,8 +1282,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     # ("Mr Macron said: \u201cEurope must act.\u201d Ms Kallas insisted ...") is not the next sentence's
     pre = doc.masked[s_start:open_at]
     found = _speaker_verb_at(doc, close_at)
-    closes_sentence = re.search(r"[.!?]\W*$", doc.text[span["start"]:close_at]) is not None
-    if found and not (closes_sentence and re.search(r"\w", pre.replace(MASK, ""))):
+    closes_sentence = _rx(r"[.!?]\W*$").search(doc.text[span["start"]:close_at]) is not None
+    if found and not (closes_sentence and _rx(r"\w").search(pre.replace(MASK, ""))):
         c = found[0]
         if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
                 and doc.resolve(c, c.start).speaker_type == "unnamed":
@@ -1272,7 +1294,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
-    acc = re.search(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+", doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
+    acc = _rx(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
@@ -1283,10 +1305,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if found is not None:
         return found[0], found[1], "impersonal"
     # a dash and a name after the quotation, ending the paragraph: "\u201c...\u201d \u2014 Volodymyr Zelensky"
-    dash = re.match(r"[,.]?\s*[\u2014\u2013-]\s*", doc.masked[close_at:])
+    dash = _rx(r"[,.]?\s*[\u2014\u2013-]\s*").match(doc.masked, close_at)  # no look-behind, so no slice of the rest of the text
     if dash:
-        c = doc.candidate_at(close_at + dash.end())
-        if c is not None and c.speaker_type != "pronoun" and re.match(r"[\s.]*(?:$|\n|,\s)", doc.masked[c.end:]):
+        c = doc.candidate_at(dash.end())
+        if c is not None and c.speaker_type != "pronoun" and _rx(r"[\s.]*(?:$|\n|,\s)").match(doc.masked, c.end):
             return c, "", "label"
     # a label naming the speaker: "Quote from Macron: ...", "In the words of X, ...", "... Source: X"
     found = _label_speaker(doc, s_start, s_end, open_at, close_at)
@@ -1300,10 +1322,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             if m and m.end() <= open_at:
                 return c, m.group(1).lower(), "label"
         if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
-                and re.match(r"\s*:\s", doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
+                and _rx(r"\s*:\s").match(doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
             return c, c.speaker.split()[-1].lower(), "label"  # "Élysée statement: ..." resolves to its author, "in a statement:" does not
     # colon
-    if re.search(r":\s*$", pre):
+    if _rx(r":\s*$").search(pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
             c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
@@ -1315,7 +1337,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     verbs = list(doc.verb_re.finditer(pre))
     passive = doc.words.passive_re.search(pre)
     if passive:  # "the plan was described by Macron as '...'", "The deal, hailed by Zelensky as '...'"
-        agent = re.search(r"\bby\s+", doc.masked[s_start + passive.start():s_end])
+        agent = _rx(r"\bby\s+").search(doc.masked[s_start + passive.start():s_end])
         if agent:
             at = s_start + passive.start() + agent.end()
             c = doc.candidate_at(at) or _after_title_words(doc, at)
@@ -1328,11 +1350,11 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         c = None
         if not v.group(1).endswith("ing"):
             before = doc.masked[s_start:v_at]
-            who = re.search(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$", before)
+            who = _rx(r",\s*who\s+(?:(?:" + _AUX + r")\s+)*$").search(before)
             if who:  # "... was welcomed by Starmer, who called it '...'": the relative pronoun's antecedent
                 before = before[:who.start()]
-            unaided = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", before)
-            trimmed = re.sub(r"(?:,[^,\u2588]*,\s*)$", "", unaided).rstrip()
+            unaided = _rx(r"(?:\s+(?:" + _AUX + r"))*\s*$").sub("", before)
+            trimmed = _rx(r"(?:,[^,\u2588]*,\s*)$").sub("", unaided).rstrip()
             c = doc.candidate_ending(s_start + len(trimmed))
             if c is not None and (c.speaker_type in ("unnamed", "group") or doc._oblique(c)) and trimmed != unaided.rstrip():
                 # apposition naming the role: "Japan's top government spokesman, Chief Cabinet Secretary
@@ -1347,7 +1369,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             if c is None:
                 after = doc.candidate_at(v_at + len(v.group(0)) + 1)
                 ok = after is not None and after.speaker_type != "pronoun" and \
-                    re.match(r"\s*[,:]?\s*$", doc.masked[after.end:open_at])
+                    _rx(r"\s*[,:]?\s*$").match(doc.masked[after.end:open_at])
                 c = after if ok else None
         else:  # a participle with its own subject: "..., with spokeswoman Maria Zakharova labelling it '...'"
             c = doc.candidate_ending(s_start + len(doc.masked[s_start:v_at].rstrip(" ")))
@@ -1359,13 +1381,13 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
             return c, v.group(1), "verb-before"
     # verb after, later in the sentence
     tail = doc.masked[close_at:s_end]
-    for m in re.finditer(r"[,\u2588]", tail):
+    for m in _rx(r"[,\u2588]").finditer(tail):
         found = _speaker_verb_at(doc, close_at + m.end())
         if found:
             return found[0], found[1], "verb-after"
     # continuation: a quote that is its own sentence
     outside = doc.masked[s_start:open_at] + doc.masked[close_at:s_end]
-    if not re.search(r"\w", outside.replace(MASK, "")):
+    if not _rx(r"\w").search(outside.replace(MASK, "")):
         c = _stance_subject(doc, s_start)
         if c is not None:
             return c, "", "sentence-before"
@@ -1379,10 +1401,10 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     if late:
         return late[0], late[1], "verb-after"
     # "For Macron, this is '...'": a sentence opened by "For" + a person
-    opener = re.match(r"\s*For\s+", doc.masked[s_start:open_at])
+    opener = _rx(r"\s*For\s+").match(doc.masked[s_start:open_at])
     if opener:
         c = doc.candidate_at(s_start + opener.end())
-        if c is not None and c.speaker_type in ("person", "unknown") and re.match(r"\s*,", doc.masked[c.end:]):
+        if c is not None and c.speaker_type in ("person", "unknown") and _rx(r"\s*,").match(doc.masked, c.end):
             return c, "", "label"
     # a fragment in a sentence whose subject is a pronoun for the last speaker of the paragraph:
     # "A deployment he did not rule out, but it is '...'"
@@ -1455,22 +1477,22 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
     nxt = doc.text[next_start:after_end].strip()
     para_start = doc.text.rfind("\n", 0, open_at) + 1
-    alone = not re.search(r"\w", (doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
+    alone = not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
     if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
         zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
-    for m in _rx(r"(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
+    for m in _rx(r"(?=[Ii])(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
         c = doc.candidate_at(m.end())
         if c is not None and c.possessive and _rx(r"\s+(?:own\s+)?words(?![\w])").match(doc.masked, c.end) \
                 and c.speaker_type in ("person", "unknown", "group"):
             return c
     for n, (a, b) in enumerate(zones):
         for m in doc.words.label_re.finditer(doc.masked, a, b):
-            if n == 1 and not re.fullmatch(r"[\s,;.\u2014\u2013-]*", doc.masked[close_at:m.start()]):
+            if n == 1 and not _rx(r"[\s,;.\u2014\u2013-]*").fullmatch(doc.masked[close_at:m.start()]):
                 continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
             if m.group(0).strip().lower() == "so" and n != 1:
                 continue
             pos = m.end()
-            pronoun = re.search(r"\b(he|his|she|her)\b", m.group(0).lower())
+            pronoun = _rx(r"\b(he|his|she|her)\b").search(m.group(0).lower())
             if pronoun:  # "In his words, '...'", "as she put it"
                 gender = "male" if pronoun.group(1) in ("he", "his") else "female"
                 c = doc.resolve(_Candidate(m.start(), m.end(), pronoun.group(1), "", "pronoun", "pronoun", gender), m.start())
@@ -1491,8 +1513,8 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
 @lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)
-    return " ".join(re.sub(r"[^\w' -]", " ", text.lower()).split())
+    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]").sub("", text)
+    return " ".join(_rx(r"[^\w' -]").sub(" ", text.lower()).split())
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
@@ -1501,9 +1523,9 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
     last = not doc.text[b:].strip() if b >= 0 else True
-    if a == 0 and not last and len(para.split()) <= 20 and not re.search(r"[.!?]$", bare):
+    if a == 0 and not last and len(para.split()) <= 20 and not _rx(r"[.!?]$").search(bare):
         return True  # the headline: the document's first line, with no closing full stop
-    return (len(para.split()) <= 12 and not re.search(r"[.!?:;,]$", bare) and not last
+    return (len(para.split()) <= 12 and not _rx(r"[.!?:;,]$").search(bare) and not last
             and not doc.verb_re.search(doc.masked[a: b if b >= 0 else len(doc.text)]))
 
 
@@ -1658,7 +1680,7 @@ def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: se
         return False
     if key in names or key in scare_terms:
         return False
-    if 2 <= n_words <= 3 and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", _norm(doc.masked)):
+    if 2 <= n_words <= 3 and key in _norm(doc.masked) and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", _norm(doc.masked)):
         return False  # a term the report also uses without quote marks
     if speaker is None:
         return n_words > max_scare_words

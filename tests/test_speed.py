@@ -330,3 +330,45 @@ def test_quote_marks_by_bisection_equal_the_scan_before_each_position(side_sente
             inside += _in_quote(text, pos)
     assert inside > 100
     assert _evidence_words("sanctions \u2192 Russia's economy; no action", {"Russia's"}) == ["economy", "sanctions"]
+
+
+# s8-speed-q
+def test_trie_of_words_finds_what_the_longest_first_alternation_finds():
+    import random
+    import re
+
+    from corpus_tools.speakers import _trie_pattern
+
+    words = ["prime minister", "prime", "premier", "minister", "foreign minister", "foreign office", "pm", "p.m.",
+             "head of state", "head", "o'neill", "co-chair", "chair", "chairman", "of"]
+    longest_first = sorted(words, key=lambda w: (-len(w), w))
+    alternation = re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in longest_first))
+    trie = re.compile(_trie_pattern(longest_first))
+    rng = random.Random(8)
+    pieces = words + [" ", "  ", "\n", ",", "x", "the ", "s"]
+    texts = ["the prime  minister met the prime\nminister's head of  state, chairman of the co-chair pm p.m."]
+    texts += ["".join(rng.choice(pieces) for _ in range(30)) for _ in range(300)]
+    hits = 0
+    for text in texts:
+        expected = [(m.start(), m.end()) for m in alternation.finditer(text)]
+        assert [(m.start(), m.end()) for m in trie.finditer(text)] == expected
+        hits += len(expected)
+    assert hits > 1000
+
+
+def test_doc_scans_with_first_character_look_aheads_find_what_the_plain_scans_find():
+    import re
+
+    from corpus_tools.quotes import _HE_SHE, _OFFICE_OF, _THEY, _YEAR_OLD
+
+    text = ("He said she left. They, the 47-year-old and THEY-led groups, saw them; he-man? His office said, "
+            "her  office of the PM. The 52-year-old, she, He, She. the office, Office of, tHey, xhe, -she")
+    plain = {_YEAR_OLD: r"(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])", _THEY: r"(?<![\w-])(they|They)(?![\w-])",
+             _HE_SHE: r"(?<![\w-])(he|she|He|She)(?![\w-])",
+             _OFFICE_OF: r"(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?"}
+    found = 0
+    for fast, pattern in plain.items():
+        expected = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
+        found += len(expected)
+    assert found == 12  # 2 ages, 1 "They", 5 he/she, 4 offices
