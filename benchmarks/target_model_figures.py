@@ -24,7 +24,11 @@ With ``--errors`` it prints only the error analysis: out-of-fold predictions of 
 classifier (grouped 5-fold cross-validation on the training data, never a test half) tabulated by
 the construction the pair shows (:func:`construction_tags`), and the agreement ceiling: macro-F1
 of the second annotation (``target_tone_agreement.csv``) against the first on the 119 pairs
-labelled twice, with a 95% bootstrap interval over sentences.
+labelled twice, with a 95% bootstrap interval over sentences. With ``--errors --list`` it also
+lists every out-of-fold error on a pair where no action cue applies (:func:`no_cue_errors`):
+gold and predicted polarity, the side, the words next to its mentions and the sentence, the
+material from which the general classes of ``data/lexicons/target_actions.csv`` were sorted
+(``target_tone_train_README.md``, session 7).
 
 With ``--test-halves`` it prints only the test halves and the per-side figures (the default model).
 
@@ -33,7 +37,7 @@ With ``--consistency`` it prints only the label-consistency figures of :func:`co
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
-    .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors]
+    .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors [--list]]
         [--consistency] [--groups G1,G2,...]
 """
 from __future__ import annotations
@@ -215,6 +219,28 @@ def error_table(feats, pairs) -> pd.DataFrame:
         lambda v: (v != "all pairs", v))).reset_index(drop=True)
 
 
+NO_CUE = "no action cue (sentence tone)"
+
+
+def no_cue_errors(feats, pairs) -> pd.DataFrame:
+    """The out-of-fold errors on pairs where no action cue applies (tag :data:`NO_CUE` of
+    :func:`construction_tags`): ``doc_id, sent_id, target, gold, pred, words, text``, where
+    ``words`` are the words right before and after each mention of the side (the ``l1=`` and
+    ``r1=`` window features, ``<T>`` the side, ``<O>`` another side), sorted by confusion
+    (commonest first), then by document, sentence and side."""
+    if not any(k.startswith("rel=") for f in feats[:200] for k in f):
+        feats = _training_matrix(None, None, (*DEFAULT_GROUPS,))[0]
+    tags = [construction_tags(t, s, f, o) for t, s, f, o in zip(pairs["text"], pairs["target"], feats, pairs["others"])]
+    words = [" | ".join(sorted([k for k in f if k.startswith(("l1=", "r1="))])) for f in feats]
+    table = pairs.assign(words=words, gold=pairs["polarity"], no_cue=[NO_CUE in t for t in tags])
+    table = table[table["no_cue"] & (table["gold"] != table["pred"])]
+    confusion = table["gold"] + " -> " + table["pred"]
+    table = table.assign(confusion=confusion, size=confusion.map(confusion.value_counts()))
+    table = table.sort_values(["size", "confusion", "doc_id", "sent_id", "target"],
+                              ascending=[False, True, True, True, True], kind="mergesort")
+    return table[["doc_id", "sent_id", "target", "gold", "pred", "words", "text"]].reset_index(drop=True)
+
+
 def agreement_ceiling(n_boot: int = 2000, seed: int = 11) -> dict:
     """Macro-F1 and accuracy of the second annotation against the first on the pairs labelled
     twice (the five articles' test half), with seeded 95% bootstrap intervals over sentences."""
@@ -311,6 +337,7 @@ def main() -> None:
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--side-prior", action="store_true")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--list", action="store_true", help="with --errors: list the errors on pairs with no action cue")
     parser.add_argument("--consistency", action="store_true")
     parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
@@ -332,6 +359,11 @@ def main() -> None:
                             for t, p in pairs.groupby("target", sort=True)]).round(3).to_string(index=False))
         print("\n## agreement ceiling: second annotation against the first (five articles, test half)")
         print(pd.Series(agreement_ceiling()).round(3).to_string())
+        if args.list:
+            listing = no_cue_errors(feats, pairs)
+            print(f"\n## out-of-fold errors on pairs with no action cue ({len(listing)})")
+            with pd.option_context("display.max_colwidth", 300, "display.max_rows", None):
+                print(listing.to_string(index=False))
         return
     if args.side_prior:
         print("## the side prior (grouped 5-fold cross-validation on the training data)")
