@@ -89,6 +89,38 @@ def test_each_construction_gives_the_tone_toward_each_side(text, expected):
     assert {side: got[side][0] for side in expected} == expected
 
 
+# The general classes added to target_actions.csv in session 7 (data/lexicons/SOURCES.md), one
+# invented sentence each, in several outlets' styles; labels by target_tone_guideline.md.
+CLASS_CASES = [
+    ("Trump berated Zelensky in front of the cameras.", {"Ukraine": "negative", "United States": "negative"}),
+    ("The Kremlin hit out at the European Union over the new package.", {"European allies": "negative"}),
+    ("Modi lauded Kyiv for its resilience.", {"Ukraine": "positive"}),
+    ("The EU loan is a lifeline for Ukraine, officials said.", {"Ukraine": "positive"}),
+    ("Washington strong-armed Kyiv into the talks.", {"Ukraine": "negative", "United States": "neutral"}),
+    ("Washington has sidelined the Europeans.", {"United States": "negative", "European allies": "neutral"}),
+    ("Brussels caved after weeks of lobbying.", {"European allies": "negative"}),
+    ("Europe's war party gathered in London.", {"European allies": "negative"}),
+    ("Critics decried Moscow's intransigence.", {"Russia": "negative"}),
+    ("Berlin dithered for months.", {"European allies": "negative"}),
+    ("Leaders rallied behind Zelensky.", {"Ukraine": "positive"}),
+    # an attributive adjective cue before the side it describes is read as said of the subject
+    # before it and stops the object search: the rules need "the adjective describes the noun
+    # after it" (target_tone.py's agent rule; not changed here)
+    pytest.param("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"},
+                 marks=pytest.mark.xfail(strict=True, reason="attributive adjective cue read as the subject's")),
+    # a capital after "at" is a venue, so "hit out at Brussels" finds no side (locative markers)
+    pytest.param("The Kremlin hit out at Brussels.", {"European allies": "negative"},
+                 marks=pytest.mark.xfail(strict=True, reason="a capital after 'at' is read as a venue")),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLASS_CASES,
+                         ids=[(c.values[0] if hasattr(c, "values") else c[0])[:40] for c in CLASS_CASES])
+def test_the_general_classes_of_hostility_and_support(text, expected):
+    got = toward(text)
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
+
+
 def test_the_rule_that_decided_is_named():
     assert toward("Russia was accused of stalling the talks.")["Russia"][1].startswith("agent+passive") or \
         "passive" in toward("Russia was accused of stalling the talks.")["Russia"][1]
