@@ -103,14 +103,10 @@ CLASS_CASES = [
     ("Critics decried Moscow's intransigence.", {"Russia": "negative"}),
     ("Berlin dithered for months.", {"European allies": "negative"}),
     ("Leaders rallied behind Zelensky.", {"Ukraine": "positive"}),
-    # an attributive adjective cue before the side it describes is read as said of the subject
-    # before it and stops the object search: the rules need "the adjective describes the noun
-    # after it" (target_tone.py's agent rule; not changed here)
-    pytest.param("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"},
-                 marks=pytest.mark.xfail(strict=True, reason="attributive adjective cue read as the subject's")),
-    # a capital after "at" is a venue, so "hit out at Brussels" finds no side (locative markers)
-    pytest.param("The Kremlin hit out at Brussels.", {"European allies": "negative"},
-                 marks=pytest.mark.xfail(strict=True, reason="a capital after 'at' is read as a venue")),
+    # session 8: an attributive adjective describes the noun phrase it precedes; "at" after a verb of
+    # aiming marks the target (both were strict xfails in session 7)
+    ("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("The Kremlin hit out at Brussels.", {"European allies": "negative"}),
 ]
 
 
@@ -118,6 +114,38 @@ CLASS_CASES = [
                          ids=[(c.values[0] if hasattr(c, "values") else c[0])[:40] for c in CLASS_CASES])
 def test_the_general_classes_of_hostility_and_support(text, expected):
     got = toward(text)
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
+
+
+# Session 8: four general constructions the session-7 cues exposed (target_tone.py's docstring),
+# invented sentences in several outlets' styles; labels by target_tone_guideline.md.
+S8_CASES = [
+    # (a) an attributive adjective describes the noun phrase it precedes, it does not stop the object search
+    ("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("Zelensky praised the brave Ukrainians defending Kharkiv.", {"Ukraine": "positive"}),
+    ("Officials in Kyiv condemned the brutal Russian assault.", {"Russia": "negative"}),
+    ("Leaders must not reward Russian aggression.", {"Russia": "negative"}),
+    # (b) "at" after a verb of aiming or criticism marks the target, not a venue
+    ("The Kremlin hit out at Brussels.", {"European allies": "negative"}),
+    ("Zakharova took a swipe at Berlin over the tank deliveries.", {"European allies": "negative"}),
+    ("Trump lashed out at Kyiv on social media.", {"Ukraine": "negative"}),
+    ("Leaders met at Paris.", {}),  # a venue still gets no row
+    # (c) the place or people attacked are victims, never the target of hostility
+    ("Russian forces shelled Kharkiv overnight, killing three civilians.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Ukrainian drones struck a refinery near Ryazan, injuring two workers.", {"Ukraine": "negative"}),
+    # (d) a negated or declining governing verb cancels the cue it governs
+    ("Moscow would not accept a Ukrainian surrender.", {"Ukraine": "neutral"}),
+    ("Berlin declined to back Kyiv.", {"Ukraine": "neutral"}),
+    ("Washington stopped short of condemning Moscow.", {"Russia": "neutral"}),
+    ("Rome balked at sending troops to Ukraine.", {"Ukraine": "neutral"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", S8_CASES, ids=[c[0][:40] for c in S8_CASES])
+def test_the_session_8_constructions(text, expected):
+    got = toward(text)
+    if not expected:
+        assert got == {}
     assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
 
 
