@@ -99,6 +99,21 @@ Constructions (each with an invented example; tests hold them):
 ``bystander``
     "Macron met Zelensky as Russian drones hit Kyiv" -> France, Ukraine neutral: a side with no
     action of its own in a sentence whose actions concern other sides is neutral.
+``attributive``
+    "Kyiv thanked its staunch allies" -> allies positive, Ukraine neutral: an adjective cue right
+    after a determiner or an object cue and right before a side describes that side (it is not
+    said of the subject before it, and it does not stop the object search of "thanked").
+``aiming``
+    "The Kremlin hit out at Brussels" -> European allies negative: "at" after a verb or noun of
+    aiming or criticism (hit out at, lash out at, a swipe at, a dig at, aimed at, rail at, sneer
+    at: ``aiming`` markers) marks the target, not a venue.
+``governing negation``
+    "Berlin declined to back Kyiv", "Washington stopped short of condemning Moscow" -> neutral:
+    declining, balking and stopping short negate the act they govern, as "not" and "refuse" do;
+    "Moscow would not accept a Ukrainian surrender" -> Ukraine neutral: a negated governing verb
+    cancels the act of the noun it governs, while a negation without a governing cue ("must not
+    reward Russian aggression") leaves the aggression standing. In the learned layer a ``victim``
+    stays neutral whatever the model's weights (:func:`corpus_tools.target_model.predict_tone_toward`).
 ``fallback``
     Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
     with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled

@@ -89,20 +89,14 @@ def test_each_construction_gives_the_tone_toward_each_side(text, expected):
     assert {side: got[side][0] for side in expected} == expected
 
 
-# The general classes added to target_actions.csv in session 7 (data/lexicons/SOURCES.md), one
-# invented sentence each, in several outlets' styles; labels by target_tone_guideline.md.
+# Cues of general classes of hostility and support, one invented sentence each, in several outlets'
+# styles; labels by target_tone_guideline.md. (The 221 cues of session 7's classes were measured
+# again in session 8 on the fixed rules, +0.0095 grouped CV, below the 0.01 a change must add, and
+# removed; the cases below hold with the older cues and the aiming rows.)
 CLASS_CASES = [
-    ("Trump berated Zelensky in front of the cameras.", {"Ukraine": "negative", "United States": "negative"}),
     ("The Kremlin hit out at the European Union over the new package.", {"European allies": "negative"}),
     ("Modi lauded Kyiv for its resilience.", {"Ukraine": "positive"}),
     ("The EU loan is a lifeline for Ukraine, officials said.", {"Ukraine": "positive"}),
-    ("Washington strong-armed Kyiv into the talks.", {"Ukraine": "negative", "United States": "neutral"}),
-    ("Washington has sidelined the Europeans.", {"United States": "negative", "European allies": "neutral"}),
-    ("Brussels caved after weeks of lobbying.", {"European allies": "negative"}),
-    ("Europe's war party gathered in London.", {"European allies": "negative"}),
-    ("Critics decried Moscow's intransigence.", {"Russia": "negative"}),
-    ("Berlin dithered for months.", {"European allies": "negative"}),
-    ("Leaders rallied behind Zelensky.", {"Ukraine": "positive"}),
     # session 8: an attributive adjective describes the noun phrase it precedes; "at" after a verb of
     # aiming marks the target (both were strict xfails in session 7)
     ("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"}),
@@ -121,7 +115,8 @@ def test_the_general_classes_of_hostility_and_support(text, expected):
 # invented sentences in several outlets' styles; labels by target_tone_guideline.md.
 S8_CASES = [
     # (a) an attributive adjective describes the noun phrase it precedes, it does not stop the object search
-    ("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("Kyiv thanked its brave allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("Zelensky thanked the resolute Europeans for the new package.", {"European allies": "positive", "Ukraine": "neutral"}),
     ("Zelensky praised the brave Ukrainians defending Kharkiv.", {"Ukraine": "positive"}),
     ("Officials in Kyiv condemned the brutal Russian assault.", {"Russia": "negative"}),
     ("Leaders must not reward Russian aggression.", {"Russia": "negative"}),
