@@ -209,12 +209,10 @@ def test_the_rules_verdict_carries_weight():
 # Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
 # before the model was run on them.
 STYLES = [
-    pytest.param("wire", "Russian forces shelled Kharkiv overnight, killing three civilians, regional officials said.",
-                 {"Russia": "negative", "Ukraine": "neutral"},  # harm done by Russia; the victim is not its target
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "since the session-7 cues the refitted model labels the victim negative (score -0.49; the "
-                     "rules say neutral by victim); no new cue is in the sentence: the weights of the relation "
-                     "features moved. 'Russian drones struck Kyiv overnight, killing four civilians.' stays neutral"))),
+    # the victim of an attack stays neutral whatever the weights (target_model._victims_neutral; a strict
+    # xfail in session 7, when the refitted model turned Ukraine negative here)
+    ("wire", "Russian forces shelled Kharkiv overnight, killing three civilians, regional officials said.",
+     {"Russia": "negative", "Ukraine": "neutral"}),  # harm done by Russia; the victim is not its target
     ("Ukrinform-like", "Partners pledged additional air defence systems for Ukraine at the meeting in Paris.",
      {"Ukraine": "positive"}),
     ("TASS-like", "Ukrainian drones attacked an oil refinery in the Samara region, the Russian Defence Ministry said.",
