@@ -141,7 +141,11 @@ CANDIDATES = (("logistic", 0.03), ("logistic", 0.1), ("logistic", 0.3), ("logist
 #: about 0.03 (the spread of the folds) are noise. Session 6 (who does what to whom): ``roles``
 #: added 0.687, ``roles`` in place of ``relation`` 0.690 (C=0.1: 0.689, C=1: 0.684; roles
 #: without the naming verbs 0.690, with VADER words from |valence| 1.0 instead of 1.5 0.689, with
-#: clause qualifiers 0.688), ``relation`` left out without a replacement 0.682: left out.
+#: clause qualifiers 0.688), ``relation`` left out without a replacement 0.682: left out. Session 7:
+#: 221 cues of general classes tried in ``target_actions.csv`` raised the defaults to 0.694; with them
+#: ``roles`` added 0.702, the negative class weight x1.2 0.698, a linear SVM (C=0.03) 0.699: below
+#: the 0.01 a change must add, so the defaults are unchanged. Session 8: on the fixed rules the cues
+#: gave 0.6958 against 0.6863 (+0.0095): removed.
 DEFAULT_MODEL = ("logistic", 0.3)
 DEFAULT_GROUPS = ("rule", "window", "lexicon", "subject", "negation", "quote", "relation", "conjunction", "clause")
 N_FOLDS = 5
@@ -1044,7 +1048,8 @@ def cross_validate_target_model(*, candidates: Sequence[tuple[str, float]] = CAN
         per_fold = []
         for tr, te in folds:
             vec, clf = _fit([feats[i] for i in tr], y[tr], kind, c)
-            pred[te] = clf.predict(_matrix32(vec.transform([feats[i] for i in te])))
+            pred[te] = _victims_neutral([feats[i] for i in te],
+                                        clf.predict(_matrix32(vec.transform([feats[i] for i in te]))))
             per_fold.append(_scores(y[te], pred[te])[1])
         acc, f1 = _scores(y, pred)
         out.append({"kind": kind, "C": c, "features": "+".join(groups), "n": len(y), "macro_f1": f1, "accuracy": acc,
@@ -1090,13 +1095,33 @@ def target_model_learning_curve(*, fractions: Sequence[float] = (0.125, 0.25, 0.
             keep = set(rng.permutation(names)[:max(1, int(round(fraction * len(names))))])
             tr = np.array([i for i in tr if report[i] in keep])
             vec, clf = _fit([feats[i] for i in tr], y[tr], kind, C)
-            pred[te] = clf.predict(_matrix32(vec.transform([feats[i] for i in te])))
+            pred[te] = _victims_neutral([feats[i] for i in te],
+                                        clf.predict(_matrix32(vec.transform([feats[i] for i in te]))))
             sizes.append(len(tr))
             reports.append(len(keep))
         acc, f1 = _scores(y, pred)
         out.append({"fraction": float(fraction), "n_train": float(np.mean(sizes)), "n_reports": float(np.mean(reports)),
                     "macro_f1": f1, "accuracy": acc})
     return pd.DataFrame(out)
+
+
+def _victims_neutral(feats: list[dict], pred: np.ndarray) -> np.ndarray:
+    """The model's labels with every pair the rules read as a victim set to ``neutral``.
+
+    Construction ``victim`` (target_tone.py): the place or people an agent attacks are not the
+    target of hostility, however the cue lexicon grows ("Russian forces shelled Kharkiv
+    overnight, killing three civilians" -> Ukraine neutral; Russia, the attacker, negative by
+    the agent rule). The guard holds the construction against the weights of the relation
+    features, which move whenever the cues do.
+
+    >>> _victims_neutral([{"rule=victim": 1.0}, {"rule=agent": 1.0}], np.array(["negative", "negative"])).tolist()
+    ['neutral', 'negative']
+    """
+    pred = np.asarray(pred, dtype=object).copy()
+    for i, f in enumerate(feats):
+        if f.get("rule=victim"):
+            pred[i] = "neutral"
+    return pred
 
 
 def _rule_polarity(feats: list[dict]) -> list[str]:
@@ -1301,7 +1326,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups)
     feats = _features(views, found, pairs, _rules_of(resource_stamp(directory)), model.groups, directory)
     x = _vectorise(model.vectorizer, feats)
-    labels = model.classifier.predict(x)
+    labels = _victims_neutral(feats, model.classifier.predict(x))
     classes = list(model.classifier.classes_)
     if hasattr(model.classifier, "predict_proba"):
         proba = model.classifier.predict_proba(x)

@@ -99,6 +99,21 @@ Constructions (each with an invented example; tests hold them):
 ``bystander``
     "Macron met Zelensky as Russian drones hit Kyiv" -> France, Ukraine neutral: a side with no
     action of its own in a sentence whose actions concern other sides is neutral.
+``attributive``
+    "Kyiv thanked its staunch allies" -> allies positive, Ukraine neutral: an adjective cue right
+    after a determiner or an object cue and right before a side describes that side (it is not
+    said of the subject before it, and it does not stop the object search of "thanked").
+``aiming``
+    "The Kremlin hit out at Brussels" -> European allies negative: "at" after a verb or noun of
+    aiming or criticism (hit out at, lash out at, a swipe at, a dig at, aimed at, rail at, sneer
+    at: ``aiming`` markers) marks the target, not a venue.
+``governing negation``
+    "Berlin declined to back Kyiv", "Washington stopped short of condemning Moscow" -> neutral:
+    declining, balking and stopping short negate the act they govern, as "not" and "refuse" do;
+    "Moscow would not accept a Ukrainian surrender" -> Ukraine neutral: a negated governing verb
+    cancels the act of the noun it governs, while a negation without a governing cue ("must not
+    reward Russian aggression") leaves the aggression standing. In the learned layer a ``victim``
+    stays neutral whatever the model's weights (:func:`corpus_tools.target_model.predict_tone_toward`).
 ``fallback``
     Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
     with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled
@@ -131,7 +146,7 @@ SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
 ROLES = ("object", "agent", "both")
 MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
-                "compound", "locative", "hypothetical")
+                "compound", "locative", "hypothetical", "aiming")
 TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
 TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "method",
                        "evidence"]
@@ -310,6 +325,9 @@ class Rules:
     reporting: frozenset
     known_names: frozenset
     cue_index: dict = field(default_factory=dict)
+    #: words before "at" that aim it at a target ("hit out at", "a swipe at"): the side after
+    #: such an "at" is a target, not a venue
+    aiming: _WordSet = field(default_factory=lambda: _WordSet.of(()))
     #: each sentence's tokens and sides, remembered so that the learned layer's view
     #: (:func:`corpus_tools.target_model._sentence_view`) reuses what the rules found
     #: (see :func:`_tokens_and_sides`); bounded, never part of a result's identity
@@ -356,7 +374,7 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
                  kinds["compound"], kinds["locative"],
                  kinds["hypothetical"], reporting, frozenset(build_lexicon(actors, titles).name_info) | frozenset(info),
-                 _cue_index(cues))
+                 _cue_index(cues), aiming=kinds["aiming"])
 
 
 @lru_cache(maxsize=4)
@@ -436,7 +454,8 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
             continue
         if m["type"] != "person" and m["how"] != "full name":
             before = text[max(0, m["start"] - 12):m["start"]].lower().split()
-            if before and before[-1] in rules.locatives:
+            if before and before[-1] in rules.locatives and not (
+                    before[-1] == "at" and len(before) > 1 and before[-2] in rules.aiming):
                 continue  # "a summit in Paris": a venue (but "an explanation from Washington" is the government)
         side = rules.actor_side.get(m["actor"], "")
         if not side:
@@ -640,6 +659,16 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     clause, rank = _segments(words, rules, masked)
     cue_hits = _match_cues(words, rules, masked)
     cue_tokens = {i for a, b, _ in cue_hits for i in range(a, b)}
+    object_ends = {b for a, b, c in cue_hits if c[1] == "object"}
+    # attributive adjectives: a non-object cue right after a determiner or an object cue and right
+    # before a side ("thanked its staunch allies", "praised brave Ukrainians") describes that side
+    attributive = {}
+    for a, b, c in cue_hits:
+        if c[1] != "object" and a > 0 and (words[a - 1] in _DETERMINERS or a in object_ends):
+            m = next((x for x in mentions if x.t0 == b), None)
+            if m is not None:
+                attributive[a] = m
+    cue_tokens -= {i for a, b, _ in cue_hits if a in attributive for i in range(a, b)}
     hits: list[_Hit] = []
     victims: dict[str, str] = {}
 
@@ -767,6 +796,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         note = f" ({', '.join(notes)})" if notes else ""
         voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
         agent = None
+        if a in attributive:
+            # "Kyiv thanked its staunch allies": the adjective describes the allies, not Kyiv
+            for m in coordinated(attributive[a], forward=True):
+                hits.append(_Hit(m.side, m, value, rank[a], "attributive", f"{cue_words} \u2192 {m.surface}{note}", voice))
+            continue
         if role in ("object", "both"):
             target = before(aux, 4) if passive else after(b, OBJECT_WINDOW, valence)
             if target is None and passive and by_agent is None:
@@ -783,8 +817,16 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 # "pressed Ukraine to accept", "convince Russia to accept": wanted of the side, not done by it
                 value, note = 0.0, f" ({', '.join([*notes, 'asked of the side, not done'])})"
             if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
-                # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
-                value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")
+                governed = any(k in cue_tokens or words[k] in rules.negators
+                               for k in range(max(0, agent.t0 - NEGATION_WINDOW), agent.t0)
+                               if words[k] not in {"not", "n't", "no", "never", "cannot"} and k not in masked)
+                if governed:
+                    # "would not accept a Ukrainian surrender", "refused to allow Russian strikes": a
+                    # negated governing verb cancels the act it governs (it does not happen)
+                    value, note = 0.0, note.replace("negation", "negated governing verb cancels")
+                else:
+                    # "must not reward Russian aggression": the negation belongs to the verb, the aggression stays
+                    value, note = float(valence), note.replace("negation", "negation of the governing verb ignored")
             if agent is None and not passive and not noun_phrase and not agent_blocked(0, a):
                 # the clause's subject, shared by coordinated verbs: "Allies met in Paris and agreed ..."
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)

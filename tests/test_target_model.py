@@ -22,9 +22,15 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 CV_MACRO_F1 = 0.686  # 5-fold GroupKFold over reports (files A-I and the tune halves), logistic C=0.3, DEFAULT_GROUPS
 # (files A-D: 0.682 with side identity; A-I without side identity, with clause features: 0.686)
 # (session 6: the "roles" group added 0.687, in place of "relation" 0.690: not adopted, below +0.01)
+# (session 7: 221 cues of general classes added to target_actions.csv, 0.686 -> 0.694; "roles" on top
+# 0.702, negative class weight x1.2 0.698, linear SVM C=0.03 0.699: not adopted, below +0.01)
+# (session 8: four rule constructions fixed; the cues re-measured 0.6863 -> 0.6958, +0.0095: removed;
+# CV 0.6863, as before them)
 # with files A and B only the test halves gave 0.702 and 0.591; adding C and D 0.604 and 0.614; with
-# files A-I, side identity removed and clause features added (looked at once, 2026-12-04):
-TEST_MACRO_F1 = {"articles": 0.591, "written": 0.594}
+# files A-I, side identity removed and clause features added 0.591 and 0.594; with the session-7 cues
+# (looked at once, 2026-12-04 evening):
+# 0.576 and 0.607; session 8 (fixed rules, cues removed; looked at once, 2026-12-04 night):
+TEST_MACRO_F1 = {"articles": 0.591, "written": 0.602}
 TOLERANCE = 0.02
 
 
@@ -133,9 +139,10 @@ def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(val
 
 
 @pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.591 (articles, n=119, "
-                                       "95% CI 0.496-0.674) and 0.594 (written, n=235, 0.529-0.658) against 0.75; "
-                                       "gains over the sentence label +0.137 and +0.239 (files A-I, no side "
-                                       "identity; cross-validated 0.686 on the training reports)")
+                                       "95% CI 0.496-0.674) and 0.602 (written, n=235, 0.535-0.667) against 0.75; "
+                                       "gains over the sentence label +0.137 and +0.248 (files A-I, no side "
+                                       "identity, session-8 rules without the session-7 cues; cross-validated "
+                                       "0.686 on the training reports)")
 @pytest.mark.parametrize("which", ["articles", "written"])
 def test_issue_bar_on_the_test_halves(validation, which):
     learned = validation.loc[(which, "learned")]
@@ -206,6 +213,8 @@ def test_the_rules_verdict_carries_weight():
 # Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
 # before the model was run on them.
 STYLES = [
+    # the victim of an attack stays neutral whatever the weights (target_model._victims_neutral; a strict
+    # xfail in session 7, when the refitted model turned Ukraine negative here)
     ("wire", "Russian forces shelled Kharkiv overnight, killing three civilians, regional officials said.",
      {"Russia": "negative", "Ukraine": "neutral"}),  # harm done by Russia; the victim is not its target
     ("Ukrinform-like", "Partners pledged additional air defence systems for Ukraine at the meeting in Paris.",
@@ -219,7 +228,8 @@ STYLES = [
 ]
 
 
-@pytest.mark.parametrize("style,text,expected", STYLES, ids=[s[0] for s in STYLES])
+@pytest.mark.parametrize("style,text,expected", STYLES,
+                         ids=[s.values[0] if hasattr(s, "values") else s[0] for s in STYLES])
 def test_invented_sentences_follow_the_guideline(style, text, expected):
     out = predict_tone_toward(sents([text]))
     got = dict(zip(out["target"], out["polarity"]))
@@ -309,7 +319,9 @@ ROLES = [
     ("modality: a possibility", "Brussels could impose sanctions on Russia.", "Russia", ["role=patient - modal"]),
     ("named by a naming verb", "Trump called European leaders 'weak' on Tuesday.", "European allies",
      ["role=named word -"]),
-    ("lexicon word beyond the cues", "Trump insulted Zelensky in the Oval Office.", "Ukraine", ["role=patient word -"]),
+    # (session 7: "insulted" became a cue of target_actions.csv, so the sentence names another VADER word)
+    ("lexicon word beyond the cues", "Trump disrespected Zelensky in the Oval Office.", "Ukraine",
+     ["role=patient word -"]),
     ("speaker", "\"We will defend every town with courage,\" Zelensky said.", "Ukraine", ["speaker +"]),
 ]
 

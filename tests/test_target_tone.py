@@ -3,6 +3,7 @@ several outlets' styles, its resources, its pipeline stage, and the bar against 
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -87,6 +88,61 @@ CASES = [
 def test_each_construction_gives_the_tone_toward_each_side(text, expected):
     got = toward(text)
     assert {side: got[side][0] for side in expected} == expected
+
+
+# Cues of general classes of hostility and support, one invented sentence each, in several outlets'
+# styles; labels by target_tone_guideline.md. (The 221 cues of session 7's classes were measured
+# again in session 8 on the fixed rules, +0.0095 grouped CV, below the 0.01 a change must add, and
+# removed; the cases below hold with the older cues and the aiming rows.)
+CLASS_CASES = [
+    ("The Kremlin hit out at the European Union over the new package.", {"European allies": "negative"}),
+    ("Modi lauded Kyiv for its resilience.", {"Ukraine": "positive"}),
+    ("The EU loan is a lifeline for Ukraine, officials said.", {"Ukraine": "positive"}),
+    # session 8: an attributive adjective describes the noun phrase it precedes; "at" after a verb of
+    # aiming marks the target (both were strict xfails in session 7)
+    ("Kyiv thanked its staunch allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("The Kremlin hit out at Brussels.", {"European allies": "negative"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLASS_CASES,
+                         ids=[(c.values[0] if hasattr(c, "values") else c[0])[:40] for c in CLASS_CASES])
+def test_the_general_classes_of_hostility_and_support(text, expected):
+    got = toward(text)
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
+
+
+# Session 8: four general constructions the session-7 cues exposed (target_tone.py's docstring),
+# invented sentences in several outlets' styles; labels by target_tone_guideline.md.
+S8_CASES = [
+    # (a) an attributive adjective describes the noun phrase it precedes, it does not stop the object search
+    ("Kyiv thanked its brave allies.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("Zelensky thanked the resolute Europeans for the new package.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("Zelensky praised the brave Ukrainians defending Kharkiv.", {"Ukraine": "positive"}),
+    ("Officials in Kyiv condemned the brutal Russian assault.", {"Russia": "negative"}),
+    ("Leaders must not reward Russian aggression.", {"Russia": "negative"}),
+    # (b) "at" after a verb of aiming or criticism marks the target, not a venue
+    ("The Kremlin hit out at Brussels.", {"European allies": "negative"}),
+    ("Zakharova took a swipe at Berlin over the tank deliveries.", {"European allies": "negative"}),
+    ("Trump lashed out at Kyiv on social media.", {"Ukraine": "negative"}),
+    ("Leaders met at Paris.", {}),  # a venue still gets no row
+    # (c) the place or people attacked are victims, never the target of hostility
+    ("Russian forces shelled Kharkiv overnight, killing three civilians.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Ukrainian drones struck a refinery near Ryazan, injuring two workers.", {"Ukraine": "negative"}),
+    # (d) a negated or declining governing verb cancels the cue it governs
+    ("Moscow would not accept a Ukrainian surrender.", {"Ukraine": "neutral"}),
+    ("Berlin declined to back Kyiv.", {"Ukraine": "neutral"}),
+    ("Washington stopped short of condemning Moscow.", {"Russia": "neutral"}),
+    ("Rome balked at sending troops to Ukraine.", {"Ukraine": "neutral"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", S8_CASES, ids=[c[0][:40] for c in S8_CASES])
+def test_the_session_8_constructions(text, expected):
+    got = toward(text)
+    if not expected:
+        assert got == {}
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
 
 
 def test_the_rule_that_decided_is_named():
@@ -337,8 +393,8 @@ def _row(validation: pd.DataFrame, gold_set: str, split: str) -> tuple[float, fl
 @pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
 @pytest.mark.xfail(strict=True, reason="bar of issue 11 not reached by the rules alone: test-half macro-F1 0.558 "
                                        "(articles) and 0.551 (written), 0.640 on the whole written set; gains over "
-                                       "the sentence label +0.104, +0.197 and +0.238 (the learned layer's figures: "
-                                       "tests/test_target_model.py)")
+                                       "the sentence label +0.104, +0.197 and +0.238 (session 8: fixed rules, no "
+                                       "session-7 cues; the learned layer's figures: tests/test_target_model.py)")
 @pytest.mark.parametrize("gold_set, split", [("articles", "test"), ("written", "all"), ("written", "test")])
 def test_the_bar_against_the_hand_labels(validation, gold_set, split):
     ours, baseline = _row(validation, gold_set, split)
@@ -347,7 +403,12 @@ def test_the_bar_against_the_hand_labels(validation, gold_set, split):
 
 
 @pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
-@pytest.mark.parametrize("gold_set, split", [("articles", "test"), ("written", "test"), ("written", "all")])
+@pytest.mark.parametrize("gold_set, split", [
+    # session 7: with the 221 cues of general classes the articles' test half fell to +0.098 (a strict
+    # xfail); session 8 removed them (grouped CV +0.0095 on the fixed rules, below 0.01) and the rules
+    # give 0.558 against 0.454, +0.104 (paired 95% interval -0.021 to 0.220, n = 119): passing again
+    ("articles", "test"),
+    ("written", "test"), ("written", "all")])
 def test_tone_toward_beats_the_mentioning_sentence_label(validation, gold_set, split):
     """The floor that holds today: on every held-out half, at least 0.10 macro-F1 above the
     sentence label that notebook 02 used to show for each side, and above raw VADER."""
@@ -385,3 +446,30 @@ def test_coded_bootstrap_scores_equal_the_label_scores_exactly():
         coded = _Coded(gold, pred)
         got, expected = coded.scores(*coded.codes), _scores(gold, pred)
         assert got == expected or (n == 0 and np.isnan(got).all() and np.isnan(expected).all())
+
+
+# ------------------------------------------------------------------ session-8 probes (tune half only)
+
+# Rows the rules get right on data/annotations/target_tone_probes_tune.csv, by the construction
+# tag that opens each row's note ("(1) adj: ..."), measured 2026-12-04 on the session-8 rules
+# (never tuned on the probes: they arrived after the rule fixes). A floor: a change that loses a
+# construction's rows must say why. The test half is scored once and never here.
+PROBE_TUNE_CORRECT = {"adj": (11, 17), "aim": (9, 12), "although": (2, 3), "amid": (3, 3), "but": (2, 2),
+                      "control": (7, 9), "declining": (3, 7), "negation": (7, 12), "quote": (3, 8),
+                      "venue": (1, 1), "victim": (15, 18), "while": (3, 3)}
+
+
+def test_the_rules_hold_the_tune_probes_constructions():
+    path = data_dir() / "annotations" / "target_tone_probes_tune.csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "annotations").mkdir()
+        (Path(tmp) / "annotations" / "target_tone_written.csv").write_bytes(path.read_bytes())
+        gold = load_target_gold("written", tmp)
+    table = evaluate_tone_toward(gold, "written")
+    assert len(table) == len(gold) == 95
+    tag = gold["notes"].str.extract(r"^\(\d+\) ?(\w+)")[0].to_numpy()
+    ok = (table["gold"] == table["tone_toward"]).to_numpy()
+    got = {t: (int(ok[tag == t].sum()), int((tag == t).sum())) for t in sorted(set(tag))}
+    assert {t: n for t, (_, n) in got.items()} == {t: n for t, (_, n) in PROBE_TUNE_CORRECT.items()}
+    assert all(got[t][0] >= PROBE_TUNE_CORRECT[t][0] for t in got), got
+    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.662, abs=0.005)
