@@ -210,6 +210,15 @@ def test_the_rules_verdict_carries_weight():
     assert weights.loc["rel=patient +", "positive"] > 0.2
 
 
+def test_a_victim_is_neutral_in_label_and_score():
+    """The victim guard sets the label, and the score the summaries average agrees with it."""
+    out = predict_tone_toward(sents(["Russian forces shelled Kharkiv overnight, killing three civilians."]))
+    row = out.set_index("target").loc["Ukraine"]
+    assert (row["polarity"], row["score"]) == ("neutral", 0.0)
+    assert row["evidence"].startswith("victim of the action")
+    assert out.set_index("target").loc["Russia", "score"] < 0
+
+
 # Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
 # before the model was run on them.
 STYLES = [
