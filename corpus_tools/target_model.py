@@ -300,6 +300,7 @@ class _Sentence:
     surfaces: set[str]
     cues: list  # (first token, last token + 1, role, valence, cue) of the action cues, on ``words``
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
+    negator_at: tuple | None = None  # (the negator set, indices of plain words in it): filled by _negation_near
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
@@ -530,8 +531,18 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
         if clause[i] == rank and i != p:
             w = ("<T>" if side == target else "<O>") if side is not None else w
             if w not in _CLAUSE_SKIP:
-                f[f"cw={_stem(w)}"] = 1.0
+                f[_clause_word_name(w)] = 1.0
     return f
+
+
+@lru_cache(maxsize=65536)
+def _clause_word_name(word: str) -> str:
+    """The ``cw=`` feature name of a clause word (built once per distinct word, not per pair).
+
+    >>> _clause_word_name("accused")
+    'cw=accus'
+    """
+    return f"cw={_stem(word)}"
 
 
 # ----------------------------------------------------------------------------- who does what to whom
@@ -784,9 +795,8 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
             f[f"rule_pol={rule_row['polarity']}"] = 1.0
             f["rule_score"] = float(rule_row["score"])
             rule = str(rule_row["rule"])
-            for part in re.split(r"[+()]", rule):
-                if part.strip():
-                    f[f"rule={part.strip()}"] = 1.0
+            for name in _rule_part_names(rule):
+                f[name] = 1.0
             for w in _evidence_words(rule_row["evidence"], view.surfaces):
                 f[f"ev={w}"] = 1.0
     if "window" in use:
@@ -827,7 +837,7 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
         f["subject" if prev not in _PREPOSITIONS and first else "not subject"] = 1.0
         f["mentions"] = float(min(len(positions), 3))
     if "negation" in use:
-        if any(w in rules.negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW]):
+        if _negation_near(view, words, positions, rules.negators):
             f["negation near"] = 1.0
     if "quote" in use:
         quoted = any(_in_quote(text, view.starts[p]) for p in positions)
@@ -861,13 +871,55 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     if "side" in use:
         f[f"side={target}"] = 1.0
     if "side_rule" in use and rule_row is not None:
-        main = re.split(r"[+( ]", str(rule_row["rule"]))[0]
+        main = _main_rule(str(rule_row["rule"]))
         f[f"{target} & rule_pol={rule_row['polarity']}"] = 1.0
         f[f"{target} & rule={main}"] = 1.0
     if "conjunction" in use and rule_row is not None:
-        main = re.split(r"[+( ]", str(rule_row["rule"]))[0]
+        main = _main_rule(str(rule_row["rule"]))
         f[f"rule={main} & rule_pol={rule_row['polarity']}"] = 1.0
     return f
+
+
+@lru_cache(maxsize=4096)
+def _rule_part_names(rule: str) -> tuple[str, ...]:
+    """The ``rule=`` feature names of a rules' construction, one per part (built once per
+    distinct construction, not per pair).
+
+    >>> _rule_part_names("object+negated(reporting)")
+    ('rule=object', 'rule=negated', 'rule=reporting')
+    """
+    return tuple(f"rule={part.strip()}" for part in re.split(r"[+()]", rule) if part.strip())
+
+
+@lru_cache(maxsize=4096)
+def _main_rule(rule: str) -> str:
+    """The main construction of a rules' verdict: its name before any ``+``, ``(`` or space.
+
+    >>> _main_rule("object+negated")
+    'object'
+    """
+    return re.split(r"[+( ]", rule)[0]
+
+
+def _negation_near(view: _Sentence, words: list[str], positions: list[int], negators) -> bool:
+    """Does a negator stand within ``WINDOW`` words of a mention of the side ("Russia did not
+    attack")? The same answer as testing every word of each window against ``negators``, with
+    the sentence's plain-word negators found once per sentence (on the view, shared by all its
+    pairs) and the placeholders ``<T>``/``<O>`` tested once per call.
+
+    >>> rules = build_rules()
+    >>> view = _sentence_view("Russia did not attack Kyiv.", rules, None)
+    >>> _negation_near(view, ["<T>", "did", "not", "attack", "<O>", "."], [0], rules.negators)
+    True
+    """
+    found = view.negator_at
+    if found is None or found[0] is not negators:
+        found = view.negator_at = (negators, [i for i, (w, s) in enumerate(zip(view.words, view.sides))
+                                              if s is None and w in negators])
+    at = found[1]
+    if "<T>" in negators or "<O>" in negators:  # a placeholder itself counts: test every word as written
+        return any(w in negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
+    return any(p - WINDOW <= i <= p + WINDOW for p in positions for i in at)
 
 
 def _columns(frame: pd.DataFrame, *names: str) -> list[list]:

@@ -372,3 +372,37 @@ def test_doc_scans_with_first_character_look_aheads_find_what_the_plain_scans_fi
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
         found += len(expected)
     assert found == 12  # 2 ages, 1 "They", 5 he/she, 4 offices
+
+
+# s8-speed-tt
+
+
+def test_negation_near_and_interned_names_match_the_direct_computation():
+    """The learned layer's "negation near" test from per-sentence negator positions, and its
+    interned ``rule=``/``cw=`` names, give exactly what the direct per-word code gave."""
+    from corpus_tools.target_model import (WINDOW, _clause_word_name, _main_rule, _negation_near, _rule_part_names,
+                                           _sentence_view, _stem, build_rules)
+
+    rules = build_rules()
+    texts = ["Russia did not attack Kyiv, officials said.",
+             "Ukraine never agreed to the plan that Moscow proposed to the United States.",
+             "The allies will not lift sanctions on Russia and refused to talk to Iran.",
+             "Kyiv welcomed the aid; nobody in Moscow commented, and Washington said nothing."]
+    checked = near = 0
+    for text in texts:
+        view = _sentence_view(text, rules, None)
+        for target in {s for s in view.sides if s is not None}:
+            words = [("<T>" if s == target else "<O>") if s is not None else w for w, s in zip(view.words, view.sides)]
+            positions = [i for i, s in enumerate(view.sides) if s == target]
+            direct = any(w in rules.negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
+            assert _negation_near(view, words, positions, rules.negators) == direct
+            checked += 1
+            near += direct
+    assert checked >= 8 and 0 < near < checked
+    import re as _re
+
+    for rule in ["object", "object+negated(reporting)", "subject (passive)+quoted", "agent+rev"]:
+        assert _rule_part_names(rule) == tuple(f"rule={p.strip()}" for p in _re.split(r"[+()]", rule) if p.strip())
+        assert _main_rule(rule) == _re.split(r"[+( ]", rule)[0]
+    for word in ["accused", "sanctions", "<T>", "talks"]:
+        assert _clause_word_name(word) == f"cw={_stem(word)}"
