@@ -1391,8 +1391,8 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     victim = np.fromiter((bool(f.get("rule=victim")) for f in feats), dtype=bool, count=len(feats))
     score = np.where(victim, 0.0, score)
     explained = _explain(model, x, labels)
-    evidence = [("victim of the action, neutral whatever the weights; " if v else "")
-                + f"model: {why}; rules: {pol} by {rule}" + (f": {ev}" if ev else "")
+    evidence = [f"model: {why}; rules: {pol} by {rule}" + (f": {ev}" if ev else "")
+                + ("; the victim of the action: neutral whatever the weights" if v else "")
                 for v, why, pol, rule, ev in zip(victim, explained, rows["polarity"], rows["rule"], rows["evidence"])]
     out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), method="learned", evidence=evidence)
     return out[TONE_TOWARD_COLUMNS].astype({"sent_id": "int64", "score": "float64"}).reset_index(drop=True)

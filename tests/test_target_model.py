@@ -215,7 +215,7 @@ def test_a_victim_is_neutral_in_label_and_score():
     out = predict_tone_toward(sents(["Russian forces shelled Kharkiv overnight, killing three civilians."]))
     row = out.set_index("target").loc["Ukraine"]
     assert (row["polarity"], row["score"]) == ("neutral", 0.0)
-    assert row["evidence"].startswith("victim of the action")
+    assert row["evidence"].endswith("the victim of the action: neutral whatever the weights")
     assert out.set_index("target").loc["Russia", "score"] < 0
 
 
