@@ -126,6 +126,10 @@ S8_CASES = [
     ("Zakharova took a swipe at Berlin over the tank deliveries.", {"European allies": "negative"}),
     ("Trump lashed out at Kyiv on social media.", {"Ukraine": "negative"}),
     ("Leaders met at Paris.", {}),  # a venue still gets no row
+    # whole words where a prefix would catch a place or its guests ("rail", not "railway")
+    ("The railway at Kharkiv was hit by Russian missiles.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Dignitaries at Kharkiv welcomed the deal.", {"Ukraine": "neutral"}),
+    ("Orban railed against Brussels again.", {"European allies": "negative"}),
     # (c) the place or people attacked are victims, never the target of hostility
     ("Russian forces shelled Kharkiv overnight, killing three civilians.", {"Russia": "negative", "Ukraine": "neutral"}),
     ("Ukrainian drones struck a refinery near Ryazan, injuring two workers.", {"Ukraine": "negative"}),
