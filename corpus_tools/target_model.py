@@ -965,7 +965,7 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
     found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))]
     by_sentence: dict[tuple, list[str]] = {}
     for (d, s, t), r in rule_rows.items():
-        by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{re.split(r'[+( ]', str(r['rule']))[0]}")
+        by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{_main_rule(str(r['rule']))}")
     pairs = pairs.assign(others=["\x1e".join(x for x in by_sentence.get((d, int(s)), []) if not x.startswith(t + "\x1f"))
                                  for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))])
     return [views[(d, int(s))] for d, s in zip(*_columns(pairs, "doc_id", "sent_id"))], found, pairs
@@ -1100,8 +1100,8 @@ def cross_validate_target_model(*, candidates: Sequence[tuple[str, float]] = CAN
         per_fold = []
         for tr, te in folds:
             vec, clf = _fit([feats[i] for i in tr], y[tr], kind, c)
-            pred[te] = _victims_neutral([feats[i] for i in te],
-                                        clf.predict(_matrix32(vec.transform([feats[i] for i in te]))))
+            test = [feats[i] for i in te]
+            pred[te] = _victims_neutral(clf.predict(_matrix32(vec.transform(test))), _victim_mask(test))
             per_fold.append(_scores(y[te], pred[te])[1])
         acc, f1 = _scores(y, pred)
         out.append({"kind": kind, "C": c, "features": "+".join(groups), "n": len(y), "macro_f1": f1, "accuracy": acc,
@@ -1147,8 +1147,8 @@ def target_model_learning_curve(*, fractions: Sequence[float] = (0.125, 0.25, 0.
             keep = set(rng.permutation(names)[:max(1, int(round(fraction * len(names))))])
             tr = np.array([i for i in tr if report[i] in keep])
             vec, clf = _fit([feats[i] for i in tr], y[tr], kind, C)
-            pred[te] = _victims_neutral([feats[i] for i in te],
-                                        clf.predict(_matrix32(vec.transform([feats[i] for i in te]))))
+            test = [feats[i] for i in te]
+            pred[te] = _victims_neutral(clf.predict(_matrix32(vec.transform(test))), _victim_mask(test))
             sizes.append(len(tr))
             reports.append(len(keep))
         acc, f1 = _scores(y, pred)
@@ -1157,8 +1157,18 @@ def target_model_learning_curve(*, fractions: Sequence[float] = (0.125, 0.25, 0.
     return pd.DataFrame(out)
 
 
-def _victims_neutral(feats: list[dict], pred: np.ndarray) -> np.ndarray:
-    """The model's labels with every pair the rules read as a victim set to ``neutral``.
+def _victim_mask(feats: list[dict]) -> np.ndarray:
+    """Which pairs the rules read as the victim of an action (their ``rule=victim`` feature).
+
+    >>> _victim_mask([{"rule=victim": 1.0}, {"rule=agent": 1.0}]).tolist()
+    [True, False]
+    """
+    return np.fromiter((bool(f.get("rule=victim")) for f in feats), dtype=bool, count=len(feats))
+
+
+def _victims_neutral(pred: np.ndarray, victim: np.ndarray) -> np.ndarray:
+    """The model's labels with every pair the rules read as a victim (``victim``, from
+    :func:`_victim_mask`) set to ``neutral``.
 
     Construction ``victim`` (target_tone.py): the place or people an agent attacks are not the
     target of hostility, however the cue lexicon grows ("Russian forces shelled Kharkiv
@@ -1166,13 +1176,11 @@ def _victims_neutral(feats: list[dict], pred: np.ndarray) -> np.ndarray:
     the agent rule). The guard holds the construction against the weights of the relation
     features, which move whenever the cues do.
 
-    >>> _victims_neutral([{"rule=victim": 1.0}, {"rule=agent": 1.0}], np.array(["negative", "negative"])).tolist()
+    >>> _victims_neutral(np.array(["negative", "negative"]), np.array([True, False])).tolist()
     ['neutral', 'negative']
     """
     pred = np.asarray(pred, dtype=object).copy()
-    for i, f in enumerate(feats):
-        if f.get("rule=victim"):
-            pred[i] = "neutral"
+    pred[victim] = "neutral"
     return pred
 
 
@@ -1378,7 +1386,8 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups)
     feats = _features(views, found, pairs, _rules_of(resource_stamp(directory)), model.groups, directory)
     x = _vectorise(model.vectorizer, feats)
-    labels = _victims_neutral(feats, model.classifier.predict(x))
+    victim = _victim_mask(feats)
+    labels = _victims_neutral(model.classifier.predict(x), victim)
     classes = list(model.classifier.classes_)
     if hasattr(model.classifier, "predict_proba"):
         proba = model.classifier.predict_proba(x)
@@ -1387,9 +1396,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
         margin = model.classifier.decision_function(x)
         score = np.tanh(margin[:, classes.index("positive")]) - np.tanh(margin[:, classes.index("negative")])
         score = score / 2
-    # a victim's row is neutral by the guard, and its score agrees: the summaries average scores
-    victim = np.fromiter((bool(f.get("rule=victim")) for f in feats), dtype=bool, count=len(feats))
-    score = np.where(victim, 0.0, score)
+    score = np.where(victim, 0.0, score)  # the guard's label and score agree: the summaries average scores
     explained = _explain(model, x, labels)
     evidence = [f"model: {why}; rules: {pol} by {rule}" + (f": {ev}" if ev else "")
                 + ("; the victim of the action: neutral whatever the weights" if v else "")
