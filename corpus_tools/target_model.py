@@ -304,14 +304,51 @@ class _Sentence:
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
-    from corpus_tools.target_tone import _match_cues, _segments, _tokens_and_sides
+    """The learned layer's view of a sentence: its tokens with each mention collapsed to one
+    placeholder per side (``"\\x00"``, the side in ``sides``), the action cues and the clause
+    rank per token, built from what the rules found (:func:`corpus_tools.target_tone.
+    _sentence_analysis`: tokens, sides, cues and clauses found once per sentence, mapped
+    through the collapse; :func:`_view_of`) and kept with it, so a sentence's view is built
+    once per process. Shared: callers must not change it.
 
-    toks, mentions = _tokens_and_sides(text, rules, when)  # what the rules found, not found again
+    Examples
+    --------
+    >>> view = _sentence_view("Russian drones struck Kyiv.", build_rules(), None)
+    >>> view.words, view.sides, view.cues, view.clause
+    (['\\x00', 'drones', 'struck', '\\x00', '.'], ['Russia', None, None, 'Ukraine', None], [(2, 3, 'agent', -1, 'struck')], [1, 1, 1, 1, 1])
+    """
+    from corpus_tools.target_tone import _sentence_analysis
+
+    found = _sentence_analysis(text, rules, when)  # what the rules found, not found again
+    if found.view is None:
+        found.view = _view_of(found, rules)
+    return found.view
+
+
+#: words whose value at a token a mention covers the cue and clause scans read (a phrasal verb
+#: before "back", a weapon noun after an agent cue, a contrast word before a clause opener, the
+#: words after "as", punctuation): a mention holding one is collapsed and scanned again
+_CONTEXT_WORDS = frozenset({"even", "as", ".", ",", ";", ":", "well", "part", "a", "such", "of", "soon", "long", "much",
+                            "far", "many", "usual"})
+
+
+def _view_of(found, rules) -> _Sentence:
+    """The view of :func:`_sentence_view` from a sentence's :class:`~corpus_tools.target_tone._Analysis`.
+
+    Each run of tokens covered by mentions becomes one placeholder per side named there (in
+    side order); the rules' cues (found on the raw tokens with the mentions masked) move to
+    the collapsed positions, and each token keeps its clause rank (a placeholder that of the
+    run's first token). This is what matching cues and segmenting clauses on the collapsed
+    words gives, because both scans skip masked tokens and a cue never spans one; the only
+    exception, a mention holding a word those scans read at a neighbouring position
+    (:data:`_CONTEXT_WORDS`, phrasal verbs, weapon nouns, contrast words, subordinators), is
+    scanned again on the collapsed words (:func:`_collapsed_cues_and_clause`)."""
+    toks, mentions = found.toks, found.mentions
     owner: dict[int, list] = {}
     for m in mentions:
         for i in range(m.t0, min(m.t1, len(toks))):
             owner.setdefault(i, []).append(m)
-    words, sides, starts = [], [], []
+    words, sides, starts, raw_of = [], [], [], []
     i = 0
     while i < len(toks):
         if i in owner:
@@ -321,16 +358,40 @@ def _sentence_view(text: str, rules, when) -> _Sentence:
                 words.append("\x00")
                 sides.append(side)
                 starts.append(toks[i][0])
+                raw_of.append(i)
             i = max(end, i + 1)
             continue
         words.append(toks[i][2])
         sides.append(None)
         starts.append(toks[i][0])
+        raw_of.append(i)
         i += 1
+    surfaces = {m.surface for m in mentions}
+    if found.words is None or any(
+            w in _CONTEXT_WORDS or w in rules.phrasal or w in rules.compounds or w in rules.contrasts
+            or w in rules.subordinators for w in (toks[i][2] for i in owner)):
+        cues, clause = _collapsed_cues_and_clause(words, sides, rules)
+        return _Sentence(words, sides, starts, surfaces, cues, clause)
+    at = {r: j for j, r in enumerate(raw_of)}  # a plain token's collapsed position
+    cues = [(at[a], at[a] + (b - a), cue[1], int(cue[2]), cue[3]) for a, b, cue in found.cue_hits]
+    raw_clause = found.clause
+    return _Sentence(words, sides, starts, surfaces, cues, [raw_clause[r] for r in raw_of])
+
+
+def _collapsed_cues_and_clause(words: list[str], sides: list, rules) -> tuple[list, list]:
+    """The action cues and clause ranks of a view's collapsed words, scanned on them (the
+    placeholders masked): what :func:`_view_of` maps from the rules' scans of the raw tokens.
+
+    >>> rules = build_rules()
+    >>> _collapsed_cues_and_clause(["\\x00", "drones", "struck", "\\x00", "."], ["Russia", None, None, "Ukraine", None], rules)
+    ([(2, 3, 'agent', -1, 'struck')], [1, 1, 1, 1, 1])
+    """
+    from corpus_tools.target_tone import _match_cues, _segments
+
     masked = {i for i, side in enumerate(sides) if side is not None}
     cues = [(a, b, cue[1], int(cue[2]), cue[3]) for a, b, cue in _match_cues(words, rules, masked)]
     clause, _ = _segments(words, rules, masked)
-    return _Sentence(words, sides, starts, {m.surface for m in mentions}, cues, clause)
+    return cues, clause
 
 
 def _distance_bucket(d: int) -> str:

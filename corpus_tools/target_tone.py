@@ -492,20 +492,29 @@ def _title_free(text: str, rules: Rules) -> bool:
     return runs is not None and hits is not None and hits.search(runs[0]) is None
 
 
-def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
-    """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
-    the rules and the learned layer's features. Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing). Callers get fresh lists of the same (unchanged)
-    tokens and mentions.
+@dataclass
+class _Analysis:
+    """What the rules find in one sentence before they decide, kept once per process (in
+    :attr:`Rules.seen`) for the rules and the learned layer's view alike: the tokens, the
+    mentions of sides, and, for a sentence that names a side, its words, the token positions
+    the mentions cover (``masked``), the clause rank per token (:func:`_segments`) and the
+    action cues (:func:`_match_cues`). Read-only for its users; ``view`` holds the learned
+    layer's view (:func:`corpus_tools.target_model._sentence_view`) once built from it."""
 
-    Examples
-    --------
-    >>> rules = build_rules()
-    >>> toks, sides = _tokens_and_sides("Russian drones struck Kyiv.", rules, None)
-    >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
-    (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
-    """
+    toks: list
+    mentions: list
+    words: list | None = None
+    masked: set | None = None
+    clause: list | None = None
+    cue_hits: list | None = None
+    view: object = None
+
+
+def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
+    """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
+    :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing)."""
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
@@ -516,10 +525,51 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
         known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
     toks, title_free = known
     key = (text, None if title_free else _as_day(when))
-    sides = seen.get(key)
-    if sides is None:
-        sides = seen[key] = _find_sides(text, toks, rules, when)
-    return list(toks), list(sides)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+    return found
+
+
+def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
+    """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
+    the rules and the learned layer's features (:func:`_analysis_of`). Callers get fresh lists
+    of the same (unchanged) tokens and mentions.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> toks, sides = _tokens_and_sides("Russian drones struck Kyiv.", rules, None)
+    >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
+    (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
+    """
+    found = _analysis_of(text, rules, when)
+    return list(found.toks), list(found.mentions)
+
+
+def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
+    """The tokens, sides, clause ranks and action cues of a sentence, each found once per
+    process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
+    view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
+    matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
+    ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
+    The result is shared: callers must not change it.
+
+    Examples
+    --------
+    >>> found = _sentence_analysis("Russian drones struck Kyiv.", build_rules(), None)
+    >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
+    ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
+    """
+    found = _analysis_of(text, rules, when)
+    if found.words is None and found.mentions:
+        words = [t[2] for t in found.toks]
+        masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
+        found.clause, _rank = _segments(words, rules, masked)
+        found.cue_hits = _match_cues(words, rules, masked)
+        found.masked = masked
+        found.words = words
+    return found
 
 
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
@@ -651,13 +701,12 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
     if not _may_name_a_side(text, rules):
         return []
-    toks, mentions = _tokens_and_sides(text, rules, when)
-    words = [t[2] for t in toks]
-    if not mentions:
+    found = _sentence_analysis(text, rules, when)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    if not found.mentions:
         return []
-    masked = {i for m in mentions for i in range(m.t0, m.t1)}
-    clause, rank = _segments(words, rules, masked)
-    cue_hits = _match_cues(words, rules, masked)
+    toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
+                                                       found.clause, found.cue_hits)
+    rank = clause
     cue_tokens = {i for a, b, _ in cue_hits for i in range(a, b)}
     object_ends = {b for a, b, c in cue_hits if c[1] == "object"}
     # attributive adjectives: a non-object cue right after a determiner or an object cue and right
