@@ -301,6 +301,8 @@ class _Sentence:
     cues: list  # (first token, last token + 1, role, valence, cue) of the action cues, on ``words``
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it): filled by _negation_near
+    cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
+    clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
@@ -440,9 +442,8 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
     positions = [i for i, s in enumerate(view.sides) if s == target]
     if not positions:
         return f
-    last_rank = max(clause) if clause else 1
     net = {"patient": 0.0, "agent": 0.0}
-    for a, b, role, valence, cue in view.cues:
+    for a, b, role, valence, cue, sign, negated, reversed_, quals in _cue_facts(text, view, rules):
         best = None
         for p in positions:
             d = p - b + 1 if b <= p else a - p if p < a else None
@@ -454,7 +455,6 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
         lo, hi = (b, p) if b <= p else (p + 1, a)
         between = words[lo:hi]
         prev = words[p - 1] if p > 0 else "<S>"
-        passive = b > p and any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1])
         if b <= p:  # cue first, side after
             if prev == "by" and role in ("agent", "both"):
                 rel = "agent"
@@ -465,7 +465,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             else:
                 rel = "patient"
         else:  # side first, cue after
-            if passive:
+            if any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
                 rel = "victim" if role == "agent" and valence < 0 else "patient"
             elif prev in prepositions:
                 rel = "other"
@@ -473,10 +473,45 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
                 rel = "giver"
             else:
                 rel = "agent"
-        sign = "+" if valence > 0 else "-"
-        negated = any(w in rules.negators for w in words[max(0, a - 4):a]) and "," not in words[max(0, a - 4):a]
-        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
         far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
+        key = f"rel={rel} {sign}"
+        f[key] = 1.0
+        for q in quals:
+            f[f"{key} {q}"] = 1.0
+        if far:
+            f[f"{key} far"] = 1.0
+        f[f"{key} {_distance_bucket(d)}"] = 1.0
+        f[f"relcue={rel} {cue}"] = 1.0
+        if rel in net and not far:
+            net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
+    for rel, value in net.items():
+        if value:
+            f[f"net {rel}"] = float(np.clip(value, -2, 2))
+    return f
+
+
+def _cue_facts(text: str, view: _Sentence, rules) -> list[tuple]:
+    """What :func:`relation_features` says of each cue of a sentence whatever the side, found
+    once per view (kept on it) and shared by the sentence's sides: ``(a, b, role, valence,
+    cue, sign, negated, reversed, quals)`` with ``quals`` the qualifiers that do not depend on
+    the side, in the order the features name them (``neg``, ``rev``, ``sub``, ``before-but``,
+    ``quote``).
+
+    >>> rules = build_rules()
+    >>> text = "The allies did not lift sanctions on Russia."
+    >>> _cue_facts(text, _sentence_view(text, rules, None), rules)[0][4:]
+    ('sanction*', '-', True, True, ('neg', 'rev'))
+    """
+    memo = view.cue_facts
+    if memo is not None and memo[0] is rules and memo[1] == text:
+        return memo[2]
+    words, clause = view.words, view.clause or [1] * len(view.words)
+    last_rank = max(clause) if clause else 1
+    facts = []
+    for a, b, role, valence, cue in view.cues:
+        before = words[max(0, a - 4):a]
+        negated = any(w in rules.negators for w in before) and "," not in before
+        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
         quals = []
         if negated:
             quals.append("neg")
@@ -488,20 +523,9 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             quals.append("before-but")
         if _in_quote(text, view.starts[a]):
             quals.append("quote")
-        if far:
-            quals.append("far")
-        key = f"rel={rel} {sign}"
-        f[key] = 1.0
-        for q in quals:
-            f[f"{key} {q}"] = 1.0
-        f[f"{key} {_distance_bucket(d)}"] = 1.0
-        f[f"relcue={rel} {cue}"] = 1.0
-        if rel in net and not far:
-            net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
-    for rel, value in net.items():
-        if value:
-            f[f"net {rel}"] = float(np.clip(value, -2, 2))
-    return f
+        facts.append((a, b, role, valence, cue, "+" if valence > 0 else "-", negated, reversed_, tuple(quals)))
+    view.cue_facts = (rules, text, facts)
+    return facts
 
 
 @lru_cache(maxsize=2)
@@ -579,21 +603,42 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     >>> f["clause rank=sub"], f["cw=prais"], "cw=struck" in f
     (1.0, 1.0, False)
     """
-    clause = view.clause or [1] * len(view.words)
     positions = [i for i, s in enumerate(view.sides) if s == target]
     if not positions:
         return {}
     p = positions[0]
-    rank = clause[p]
+    ranks, last, by_rank = _clause_words(view)
+    rank = ranks[p]
     f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
-    if rank // 2 < max(clause) // 2:
+    if rank // 2 < last // 2:
         f["clause before-but"] = 1.0
-    for i, (w, side) in enumerate(zip(view.words, view.sides)):
-        if clause[i] == rank and i != p:
-            w = ("<T>" if side == target else "<O>") if side is not None else w
-            if w not in _CLAUSE_SKIP:
-                f[_clause_word_name(w)] = 1.0
+    for i, name, side in by_rank[rank]:
+        if i != p:
+            f[name if side is None else _clause_word_name("<T>" if side == target else "<O>")] = 1.0
     return f
+
+
+def _clause_words(view: _Sentence) -> tuple[list, int, dict]:
+    """A view's clause rank per token, the highest rank, and per rank the ``cw=`` names of its
+    words in order as ``(position, name, side)`` (a placeholder's name depends on the side asked
+    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out): found once per view
+    (kept on it) and shared by the sentence's sides in :func:`clause_features`.
+
+    >>> _clause_words(_sentence_view("While Russia lied, Kyiv held.", build_rules(), None))[2]
+    {0: [(0, 'cw=while', None), (1, None, 'Russia'), (2, 'cw=lie', None)], 1: [(4, None, 'Ukraine'), (5, 'cw=held', None)]}
+    """
+    memo = view.clause_words
+    if memo is not None:
+        return memo
+    clause = view.clause or [1] * len(view.words)
+    by_rank: dict[int, list] = {}
+    for i, (w, side, rank) in enumerate(zip(view.words, view.sides, clause)):
+        if side is not None:
+            by_rank.setdefault(rank, []).append((i, None, side))
+        elif w not in _CLAUSE_SKIP:
+            by_rank.setdefault(rank, []).append((i, _clause_word_name(w), None))
+    view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank)
+    return memo
 
 
 @lru_cache(maxsize=65536)
@@ -604,6 +649,7 @@ def _clause_word_name(word: str) -> str:
     'cw=accus'
     """
     return f"cw={_stem(word)}"
+
 
 
 # ----------------------------------------------------------------------------- who does what to whom
