@@ -1036,11 +1036,13 @@ def _columns(frame: pd.DataFrame, *names: str) -> list[list]:
 
 
 def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, cache: Path | str | None = None,
-                   rows: pd.DataFrame | None = None, vader: bool = True) -> tuple[list[dict], list, pd.DataFrame]:
+                   rows: pd.DataFrame | None = None, vader: bool = True,
+                   others: bool = True) -> tuple[list[dict], list, pd.DataFrame]:
     """Raw ingredients for ``pairs`` (``doc_id, sent_id, text, published, target``): the
     rules' row per pair, the sentence views and VADER compounds (0 without ``vader``: only the
     ``vader`` feature group reads them); returns (views, rule rows, the pairs with
-    ``sentence_compound, clause_compound``)."""
+    ``sentence_compound, clause_compound`` and, with ``others``, ``others``: the rules' verdicts
+    toward the sentence's other sides, which only the ``others`` feature group reads)."""
     from corpus_tools.sentiment import score_texts
 
     directory = _data_dir(data_dir)
@@ -1070,6 +1072,8 @@ def _feature_table(pairs: pd.DataFrame, *, data_dir: Path | str | None = None, c
     else:  # the ``vader`` group is not used: no sentence is scored
         pairs = pairs.assign(sentence_compound=0.0, clause_compound=0.0)
     found = [rule_rows.get((d, int(s), t)) for d, s, t in zip(*_columns(pairs, "doc_id", "sent_id", "target"))]
+    if not others:  # the ``others`` group is not used: the column is not built
+        return [views[(d, int(s))] for d, s in zip(*_columns(pairs, "doc_id", "sent_id"))], found, pairs
     by_sentence: dict[tuple, list[str]] = {}
     for (d, s, t), r in rule_rows.items():
         by_sentence.setdefault((d, int(s)), []).append(f"{t}\x1f{r['polarity']}\x1f{_main_rule(str(r['rule']))}")
@@ -1490,7 +1494,8 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     day = day.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else
                   (v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d")))
     pairs = pairs.assign(published=pairs["doc_id"].map(day).astype(object).fillna(""))
-    views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups)
+    views, found, pairs = _feature_table(pairs, data_dir=directory, cache=cache, rows=rows, vader="vader" in model.groups,
+                                         others="others" in model.groups)
     feats = _features(views, found, pairs, _rules_of(resource_stamp(directory)), model.groups, directory)
     x = _vectorise(model.vectorizer, feats)
     victim = _victim_mask(feats)
