@@ -303,6 +303,26 @@ class _Sentence:
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it): filled by _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
     clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
+    by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
+
+
+def _target_words(view: _Sentence, target: str) -> tuple[list[str], list[int]]:
+    """The view's words with the placeholders written ``<T>`` (the side asked about) and
+    ``<O>`` (any other side), and the positions of ``<T>``: built once per view and side (kept
+    on the view) for every feature group of the pair. Shared: callers must not change them.
+
+    >>> _target_words(_sentence_view("Russian drones struck Kyiv.", build_rules(), None), "Ukraine")
+    (['<O>', 'drones', 'struck', '<T>', '.'], [3])
+    """
+    memo = view.by_target
+    if memo is None:
+        memo = view.by_target = {}
+    found = memo.get(target)
+    if found is None:
+        found = memo[target] = ([("<T>" if s == target else "<O>") if s is not None else w
+                                 for w, s in zip(view.words, view.sides)],
+                                [i for i, s in enumerate(view.sides) if s == target])
+    return found
 
 
 def _sentence_view(text: str, rules, when) -> _Sentence:
@@ -439,7 +459,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
 
     f: dict[str, float] = {}
     words, clause = view.words, view.clause or [1] * len(view.words)
-    positions = [i for i, s in enumerate(view.sides) if s == target]
+    positions = _target_words(view, target)[1]
     if not positions:
         return f
     net = {"patient": 0.0, "agent": 0.0}
@@ -486,7 +506,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
     for rel, value in net.items():
         if value:
-            f[f"net {rel}"] = float(np.clip(value, -2, 2))
+            f[f"net {rel}"] = float(min(max(value, -2), 2))  # np.clip's value, without an array call
     return f
 
 
@@ -556,7 +576,7 @@ def local_tone_features(target: str, view: _Sentence, rules, valences: dict[str,
     words, clause = view.words, view.clause or [1] * len(view.words)
     f: dict[str, float] = {}
     sums = {"before": 0.0, "after": 0.0}
-    for p in (i for i, s in enumerate(view.sides) if s == target):
+    for p in _target_words(view, target)[1]:
         for side, span in (("before", range(max(0, p - WINDOW), p)), ("after", range(p + 1, min(len(words), p + 1 + WINDOW)))):
             flip = 1.0
             for i in (reversed(span) if side == "before" else span):
@@ -603,7 +623,7 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     >>> f["clause rank=sub"], f["cw=prais"], "cw=struck" in f
     (1.0, 1.0, False)
     """
-    positions = [i for i, s in enumerate(view.sides) if s == target]
+    positions = _target_words(view, target)[1]
     if not positions:
         return {}
     p = positions[0]
@@ -832,7 +852,7 @@ def role_features(text: str, target: str, view: _Sentence, *, valences: dict[str
     """
     roles = roles or load_role_words()
     words = view.words
-    positions = [i for i, s in enumerate(view.sides) if s == target]
+    positions = _target_words(view, target)[1]
     f: dict[str, float] = {}
     if not positions:
         return f
@@ -893,8 +913,7 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
     """
     f: dict[str, float] = {}
     use = set(groups)
-    words = [("<T>" if s == target else "<O>") if s is not None else w for w, s in zip(view.words, view.sides)]
-    positions = [i for i, s in enumerate(view.sides) if s == target]
+    words, positions = _target_words(view, target)
     if "rule" in use:
         if rule_row is None:
             f["rule=not found"] = 1.0
@@ -1156,11 +1175,15 @@ def _vectorise(vectorizer, feats: list[dict[str, float]]):
     from arrays."""
     from scipy import sparse
 
+    from itertools import chain, repeat
+
     vocab = vectorizer.vocabulary_
-    get = vocab.get
     lengths = np.fromiter(map(len, feats), dtype=np.int64, count=len(feats))
-    columns = np.array([get(name, -1) for f in feats for name in f], dtype=np.int64)
-    values = np.array([value for f in feats for value in f.values()], dtype=vectorizer.dtype)
+    total = int(lengths.sum())
+    # names looked up and values read by C-level iteration (map over the chained dicts), no
+    # Python loop per feature
+    columns = np.fromiter(map(vocab.get, chain.from_iterable(feats), repeat(-1)), dtype=np.int64, count=total)
+    values = np.fromiter(chain.from_iterable(map(dict.values, feats)), dtype=vectorizer.dtype, count=total)
     known = columns >= 0
     rows = np.repeat(np.arange(len(feats)), lengths)[known]
     indptr = np.zeros(len(feats) + 1, dtype=np.int32)
