@@ -1535,7 +1535,7 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     explained = _explain(model, x, labels)
     evidence = [f"model: {why}; rules: {pol} by {rule}" + (f": {ev}" if ev else "")
                 + ("; the victim of the action: neutral whatever the weights" if v else "")
-                for v, why, pol, rule, ev in zip(victim, explained, rows["polarity"], rows["rule"], rows["evidence"])]
+                for v, why, pol, rule, ev in zip(victim.tolist(), explained, *_columns(rows, "polarity", "rule", "evidence"))]
     out = rows.assign(polarity=labels, score=np.round(score.astype(float), 4), method="learned", evidence=evidence)
     return out[TONE_TOWARD_COLUMNS].astype({"sent_id": "int64", "score": "float64"}).reset_index(drop=True)
 
