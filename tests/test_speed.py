@@ -406,3 +406,153 @@ def test_negation_near_and_interned_names_match_the_direct_computation():
         assert _main_rule(rule) == _re.split(r"[+( ]", rule)[0]
     for word in ["accused", "sanctions", "<T>", "talks"]:
         assert _clause_word_name(word) == f"cw={_stem(word)}"
+
+
+# s9-speed-tt
+
+
+def _old_relation_features(text, target, view, rules):
+    """relation_features as it was before its per-cue facts were shared (main 91de7ce)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _distance_bucket, _in_quote
+    from corpus_tools.target_tone import _PREPOSITIONS as prepositions
+
+    f = {}
+    words, clause = view.words, view.clause or [1] * len(view.words)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
+    if not positions:
+        return f
+    last_rank = max(clause) if clause else 1
+    net = {"patient": 0.0, "agent": 0.0}
+    for a, b, role, valence, cue in view.cues:
+        best = None
+        for p in positions:
+            d = p - b + 1 if b <= p else a - p if p < a else None
+            if d is not None and (best is None or d < best[0]):
+                best = (d, p)
+        if best is None:
+            continue
+        d, p = best
+        lo, hi = (b, p) if b <= p else (p + 1, a)
+        between = words[lo:hi]
+        prev = words[p - 1] if p > 0 else "<S>"
+        passive = b > p and any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1])
+        if b <= p:
+            if prev == "by" and role in ("agent", "both"):
+                rel = "agent"
+            elif prev in {"from", "by"}:
+                rel = "giver"
+            elif role == "agent":
+                rel = "victim" if valence < 0 else "patient"
+            else:
+                rel = "patient"
+        else:
+            if passive:
+                rel = "victim" if role == "agent" and valence < 0 else "patient"
+            elif prev in prepositions:
+                rel = "other"
+            elif role == "object":
+                rel = "giver"
+            else:
+                rel = "agent"
+        sign = "+" if valence > 0 else "-"
+        negated = any(w in rules.negators for w in words[max(0, a - 4):a]) and "," not in words[max(0, a - 4):a]
+        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
+        far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
+        quals = [q for q, on in (("neg", negated), ("rev", reversed_), ("sub", clause[a] % 2 == 0),
+                                 ("before-but", clause[a] // 2 < last_rank // 2),
+                                 ("quote", _in_quote(text, view.starts[a])), ("far", far)) if on]
+        key = f"rel={rel} {sign}"
+        f[key] = 1.0
+        for q in quals:
+            f[f"{key} {q}"] = 1.0
+        f[f"{key} {_distance_bucket(d)}"] = 1.0
+        f[f"relcue={rel} {cue}"] = 1.0
+        if rel in net and not far:
+            net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
+    for rel, value in net.items():
+        if value:
+            f[f"net {rel}"] = float(np.clip(value, -2, 2))
+    return f
+
+
+def _old_clause_features(target, view):
+    """clause_features as it was before each clause's word names were shared (main 91de7ce)."""
+    from corpus_tools.target_model import _CLAUSE_SKIP, _stem
+
+    clause = view.clause or [1] * len(view.words)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
+    if not positions:
+        return {}
+    p = positions[0]
+    rank = clause[p]
+    f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
+    if rank // 2 < max(clause) // 2:
+        f["clause before-but"] = 1.0
+    for i, (w, side) in enumerate(zip(view.words, view.sides)):
+        if clause[i] == rank and i != p:
+            w = ("<T>" if side == target else "<O>") if side is not None else w
+            if w not in _CLAUSE_SKIP:
+                f[f"cw={_stem(w)}"] = 1.0
+    return f
+
+
+@pytest.fixture(scope="module")
+def view_sentences(side_sentences) -> list[str]:
+    from corpus_tools.target_model import load_target_training
+
+    return list(dict.fromkeys([*side_sentences, *load_target_training()["text"],
+                               "Kyiv and Moscow, even as talks went on, traded blows; Washington, however, "
+                               "said nothing as well.",
+                               "Officials in Berlin fought back as Russian attack drones hit Kyiv, but Paris did not."]))
+
+
+def test_views_mapped_from_the_rules_scans_equal_scans_of_the_collapsed_words(view_sentences):
+    """The learned layer's view takes its cues and clause ranks from the rules' scans of the raw
+    tokens (:func:`corpus_tools.target_tone._sentence_analysis`), mapped through the mention
+    collapse: the same cues and ranks as scanning the collapsed words again, for every date;
+    and the rules' shared scans are those of the raw words."""
+    from corpus_tools.target_model import _collapsed_cues_and_clause, _sentence_view
+    from corpus_tools.target_tone import _match_cues, _segments, _sentence_analysis, build_rules
+
+    rules = build_rules()
+    named = 0
+    for day in (None, "2025-03-27", "2021-06-01"):
+        for text in view_sentences:
+            found = _sentence_analysis(text, rules, day)
+            view = _sentence_view(text, rules, day)
+            assert _sentence_view(text, rules, day) is view  # built once, kept with the analysis
+            if not found.mentions:
+                continue
+            named += 1
+            words = [t[2] for t in found.toks]
+            masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
+            assert found.words == words and found.masked == masked
+            assert found.clause == _segments(words, rules, masked)[0]
+            assert found.cue_hits == _match_cues(words, rules, masked)
+            assert (view.cues, view.clause) == _collapsed_cues_and_clause(view.words, view.sides, rules)
+    assert named > 3000
+
+
+def test_shared_relation_and_clause_facts_equal_the_per_pair_computation(view_sentences):
+    """relation_features and clause_features from the facts found once per view give, pair by
+    pair and in the same order, what the per-pair computation gave."""
+    from corpus_tools.target_model import _sentence_view, _target_words, clause_features, relation_features
+    from corpus_tools.target_tone import build_rules
+
+    rules = build_rules()
+    pairs = relations = 0
+    for text in view_sentences:
+        view = _sentence_view(text, rules, None)
+        for target in sorted({s for s in view.sides if s is not None}):
+            words, positions = _target_words(view, target)
+            assert words == [("<T>" if s == target else "<O>") if s is not None else w
+                             for w, s in zip(view.words, view.sides)]
+            assert positions == [i for i, s in enumerate(view.sides) if s == target]
+            got, want = relation_features(text, target, view, rules), _old_relation_features(text, target, view, rules)
+            assert list(got.items()) == list(want.items())
+            assert list(clause_features(target, view).items()) == list(_old_clause_features(target, view).items())
+            pairs += 1
+            relations += len(got)
+    assert pairs > 3000 and relations > 10000
