@@ -1431,6 +1431,7 @@ def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list
     row_of = np.repeat(np.arange(x.shape[0]), np.diff(indptr))
     contrib = coef[label_row[row_of], indices] * data
     keep = np.flatnonzero((data != 0) & (contrib > 0))
+    keep = keep[_within_top(row_of[keep], contrib[keep], top)]  # only what can rank in a row's top: a smaller sort
     name_rank = _name_ranks(tuple(names)) if len(keep) else None
     # by row, then the largest contribution, then the name (a total order: a row names a feature once)
     order = keep[np.lexsort((name_rank[indices[keep]], -contrib[keep], row_of[keep]))] if len(keep) else keep
@@ -1441,6 +1442,29 @@ def _explain(model: TargetModel, x, labels: Sequence[str], top: int = 3) -> list
     for i, j, w in zip(row_of[chosen].tolist(), indices[chosen].tolist(), contrib[chosen].tolist()):
         parts[i].append(f"{names[j]} {w:+.2f}")
     return [", ".join(p) for p in parts]
+
+
+def _within_top(rows: np.ndarray, values: np.ndarray, top: int) -> np.ndarray:
+    """Which entries can be among the ``top`` largest of their row: those at least as large as
+    the row's ``top``-th largest distinct value (every entry of a row with fewer distinct
+    values). ``rows`` is sorted (a CSR matrix's row of each stored entry); a superset of each
+    row's ``top`` largest whatever the tie-break, found with ``top`` segmented maxima instead of
+    a sort, so :func:`_explain` sorts only these.
+
+    >>> _within_top(np.array([0, 0, 0, 0, 0, 1, 1]), np.array([5., 5., 5., 5., 2., 1., 3.]), 3).tolist()
+    [True, True, True, True, True, True, True]
+    >>> _within_top(np.array([0, 0, 0, 0, 0]), np.array([4., 1., 3., 2., 3.]), 2).tolist()
+    [True, False, True, False, True]
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=bool)
+    start = np.r_[True, rows[1:] != rows[:-1]]
+    starts, segment = np.flatnonzero(start), np.cumsum(start) - 1
+    left = values
+    for _ in range(top):
+        floor = np.maximum.reduceat(left, starts)[segment]  # segments are never empty
+        left = np.where(left < floor, left, -np.inf)
+    return values >= floor
 
 
 @lru_cache(maxsize=4)

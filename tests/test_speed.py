@@ -556,3 +556,25 @@ def test_shared_relation_and_clause_facts_equal_the_per_pair_computation(view_se
             pairs += 1
             relations += len(got)
     assert pairs > 3000 and relations > 10000
+
+
+def test_the_top_candidates_hold_every_rows_top_whatever_the_ties():
+    """_explain sorts only the entries :func:`_within_top` keeps: each row's ``top`` largest,
+    by any tie-break, are among them (random rows with many ties and short rows)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _within_top
+
+    rng = np.random.default_rng(3)
+    for top in (1, 2, 3, 5):
+        lengths = rng.integers(1, 12, size=400)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        values = rng.integers(1, 6, size=len(rows)).astype(float) / 4  # few distinct values: ties
+        kept = _within_top(rows, values, top)
+        for r in range(len(lengths)):
+            part = values[rows == r]
+            distinct = np.unique(part)[::-1]
+            floor = distinct[top - 1] if len(distinct) >= top else -np.inf  # the top-th largest distinct value
+            assert kept[rows == r].tolist() == (part >= floor).tolist()
+            threshold = np.sort(part)[::-1][min(top, len(part)) - 1]  # the top-th largest, ties counted
+            assert kept[rows == r][part >= threshold].all()
