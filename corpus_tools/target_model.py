@@ -297,10 +297,10 @@ class _Sentence:
     words: list[str]  # tokens with mentions collapsed to placeholders
     sides: list[str | None]  # the side a placeholder stands for (None for a plain word)
     starts: list[int]  # character offset of each token
-    surfaces: set[str]
+    surfaces: frozenset[str]
     cues: list  # (first token, last token + 1, role, valence, cue) of the action cues, on ``words``
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
-    negator_at: tuple | None = None  # (the negator set, indices of plain words in it): filled by _negation_near
+    negator_at: tuple | None = None  # (the negator set, indices of plain words in it, a placeholder in it): _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
     clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
     by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
@@ -388,7 +388,7 @@ def _view_of(found, rules) -> _Sentence:
         starts.append(toks[i][0])
         raw_of.append(i)
         i += 1
-    surfaces = {m.surface for m in mentions}
+    surfaces = frozenset(m.surface for m in mentions)  # frozen: _evidence_words keys its memo on it without a copy
     if found.words is None or any(
             w in _CONTEXT_WORDS or w in rules.phrasal or w in rules.compounds or w in rules.contrasts
             or w in rules.subordinators for w in (toks[i][2] for i in owner)):
@@ -1031,7 +1031,7 @@ def _negation_near(view: _Sentence, words: list[str], positions: list[int], nega
     """Does a negator stand within ``WINDOW`` words of a mention of the side ("Russia did not
     attack")? The same answer as testing every word of each window against ``negators``, with
     the sentence's plain-word negators found once per sentence (on the view, shared by all its
-    pairs) and the placeholders ``<T>``/``<O>`` tested once per call.
+    pairs) and the placeholders ``<T>``/``<O>`` tested once per sentence too.
 
     >>> rules = build_rules()
     >>> view = _sentence_view("Russia did not attack Kyiv.", rules, None)
@@ -1041,9 +1041,9 @@ def _negation_near(view: _Sentence, words: list[str], positions: list[int], nega
     found = view.negator_at
     if found is None or found[0] is not negators:
         found = view.negator_at = (negators, [i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                              if s is None and w in negators])
-    at = found[1]
-    if "<T>" in negators or "<O>" in negators:  # a placeholder itself counts: test every word as written
+                                              if s is None and w in negators], "<T>" in negators or "<O>" in negators)
+    _negators, at, placeholder = found
+    if placeholder:  # a placeholder itself counts: test every word as written
         return any(w in negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
     return any(p - WINDOW <= i <= p + WINDOW for p in positions for i in at)
 
