@@ -510,11 +510,51 @@ class _Analysis:
     view: object = None
 
 
+def _title_keys(text: str, rules: Rules) -> tuple[str, ...]:
+    """The keys (:func:`corpus_tools.speakers._title_key`) of the titles the mentions search
+    finds in ``text`` (already :func:`_uncapitalised`), as :func:`corpus_tools.speakers.find_mentions`
+    looks for them; none where no title can occur (:func:`_title_free`).
+
+    >>> rules = build_rules()
+    >>> _title_keys("The French president met Kyiv's mayor.", rules), _title_keys("Russian drones struck Kyiv.", rules)
+    (('french president',), ())
+    """
+    from corpus_tools.speakers import _finditer_near_words, _title_key
+
+    if _title_free(text, rules):
+        return ()
+    lexicon = rules.lexicon
+    return tuple(_title_key(t.group(2)) for t in _finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))
+
+
+def _deciding_day(keys: tuple[str, ...], day, rules: Rules):
+    """The day a sentence's sides depend on: ``day``, or None where every title found in it
+    (``keys``, :func:`_title_keys`) has the same holder on ``day`` as with no date (the
+    current holder, :func:`corpus_tools.speakers._holder`) or is generic (never resolved to a
+    holder alone). The mentions search reads the date nowhere else, so the sides found with
+    ``day`` and with no date are then the same, and the rules (dated) and the learned layer's
+    view (undated in the pipeline) share one analysis.
+
+    >>> rules = build_rules()
+    >>> import datetime
+    >>> _deciding_day(("president",), datetime.date(2025, 3, 27), rules), _deciding_day((), datetime.date(2025, 3, 27), rules)
+    (None, None)
+    """
+    from corpus_tools.speakers import _holder
+
+    if day is None or not keys:
+        return None
+    lexicon = rules.lexicon
+    index, generic = lexicon.title_index, lexicon.generic
+    return day if any(k not in generic and _holder(index, k, day) != _holder(index, k, None) for k in keys) else None
+
+
 def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
-    :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing)."""
+    :func:`_sentence_analysis` completes it). Tokens (and the titles found, :func:`_title_keys`)
+    are keyed by the text; sides by the text and the day (:func:`corpus_tools.speakers._as_day`)
+    where a title's holder on that day differs from its present holder, else by the text alone
+    (then the day changes nothing: :func:`_deciding_day`)."""
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
@@ -522,9 +562,9 @@ def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
         seen.clear()
     known = seen.get(text)
     if known is None:
-        known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
-    toks, title_free = known
-    key = (text, None if title_free else _as_day(when))
+        known = seen[text] = (_tokens(text), _title_keys(_uncapitalised(text, rules.known_names), rules))
+    toks, keys = known
+    key = (text, _deciding_day(keys, _as_day(when), rules) if keys else None)
     found = seen.get(key)
     if found is None:
         found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))

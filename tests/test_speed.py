@@ -578,3 +578,27 @@ def test_the_top_candidates_hold_every_rows_top_whatever_the_ties():
             assert kept[rows == r].tolist() == (part >= floor).tolist()
             threshold = np.sort(part)[::-1][min(top, len(part)) - 1]  # the top-th largest, ties counted
             assert kept[rows == r][part >= threshold].all()
+
+
+def test_a_dated_analysis_is_shared_only_where_no_titles_holder_changes(side_sentences):
+    """Sides are kept by the day only where a title found in the sentence has another holder on
+    that day than today (:func:`corpus_tools.target_tone._deciding_day`): a dated and an undated
+    request then share one analysis, and its sides are those found directly for either day."""
+    from corpus_tools.speakers import _holder
+    from corpus_tools.target_tone import _analysis_of, _find_sides, _title_keys, _tokens, _uncapitalised, build_rules
+
+    rules = build_rules()
+    index, generic = rules.lexicon.title_index, rules.lexicon.generic
+    shared = apart = 0
+    for day in ("2025-03-27", "2021-06-01", "2019-01-15"):
+        for text in side_sentences:
+            dated, undated = _analysis_of(text, rules, day), _analysis_of(text, rules, None)
+            keys = _title_keys(_uncapitalised(text, rules.known_names), rules)
+            changes = any(k not in generic and _holder(index, k, pd.Timestamp(day).date()) != _holder(index, k, None)
+                          for k in keys)
+            assert (dated is not undated) == changes
+            shared += not changes and bool(keys)
+            apart += changes
+            assert dated.mentions == _find_sides(text, _tokens(text), rules, day)
+            assert undated.mentions == _find_sides(text, _tokens(text), rules, None)
+    assert shared > 50 and apart > 0
