@@ -527,47 +527,53 @@ def _title_keys(text: str, rules: Rules) -> tuple[str, ...]:
     return tuple(_title_key(t.group(2)) for t in _finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))
 
 
-def _deciding_day(keys: tuple[str, ...], day, rules: Rules):
-    """The day a sentence's sides depend on: ``day``, or None where every title found in it
-    (``keys``, :func:`_title_keys`) has the same holder on ``day`` as with no date (the
-    current holder, :func:`corpus_tools.speakers._holder`) or is generic (never resolved to a
-    holder alone). The mentions search reads the date nowhere else, so the sides found with
-    ``day`` and with no date are then the same, and the rules (dated) and the learned layer's
-    view (undated in the pipeline) share one analysis.
+def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
+    """Does every title found in a sentence (``keys``, :func:`_title_keys`) have the same holder
+    on ``day`` as on ``other`` (either None: the present holder, :func:`corpus_tools.speakers._holder`),
+    or is it generic (never resolved to a holder alone)? The mentions search reads the date
+    nowhere else, so the sides found on the two days are then the same.
 
-    >>> rules = build_rules()
     >>> import datetime
-    >>> _deciding_day(("president",), datetime.date(2025, 3, 27), rules), _deciding_day((), datetime.date(2025, 3, 27), rules)
-    (None, None)
+    >>> rules = build_rules()
+    >>> _same_holders(("president",), datetime.date(2025, 3, 27), None, rules), _same_holders((), None, None, rules)
+    (True, True)
     """
     from corpus_tools.speakers import _holder
 
-    if day is None or not keys:
-        return None
-    lexicon = rules.lexicon
-    index, generic = lexicon.title_index, lexicon.generic
-    return day if any(k not in generic and _holder(index, k, day) != _holder(index, k, None) for k in keys) else None
+    index, generic = rules.lexicon.title_index, rules.lexicon.generic
+    return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
 
 
 def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
-    :func:`_sentence_analysis` completes it). Tokens (and the titles found, :func:`_title_keys`)
-    are keyed by the text; sides by the text and the day (:func:`corpus_tools.speakers._as_day`)
-    where a title's holder on that day differs from its present holder, else by the text alone
-    (then the day changes nothing: :func:`_deciding_day`)."""
+    :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing). A sentence asked for on a second day (the rules
+    ask with the document's date, the learned layer's view in the pipeline without one) shares
+    the analysis of a day it was found on where no title in it changes holder between the two
+    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`)."""
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
     if len(seen) > _SEEN_MAX:
         seen.clear()
     known = seen.get(text)
-    if known is None:
-        known = seen[text] = (_tokens(text), _title_keys(_uncapitalised(text, rules.known_names), rules))
-    toks, keys = known
-    key = (text, _deciding_day(keys, _as_day(when), rules) if keys else None)
+    if known is None:  # [tokens, title-free?, title keys (found on a second day), days found]
+        known = seen[text] = [_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules), None, []]
+    toks, title_free, keys, days = known
+    day = None if title_free else _as_day(when)
+    key = (text, day)
     found = seen.get(key)
     if found is None:
-        found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+        for other in days:
+            if keys is None:
+                keys = known[2] = _title_keys(_uncapitalised(text, rules.known_names), rules)
+            if _same_holders(keys, day, other, rules) and (text, other) in seen:
+                found = seen[key] = seen[(text, other)]
+                break
+        else:
+            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+        days.append(day)
     return found
 
 

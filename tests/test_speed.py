@@ -581,9 +581,10 @@ def test_the_top_candidates_hold_every_rows_top_whatever_the_ties():
 
 
 def test_a_dated_analysis_is_shared_only_where_no_titles_holder_changes(side_sentences):
-    """Sides are kept by the day only where a title found in the sentence has another holder on
-    that day than today (:func:`corpus_tools.target_tone._deciding_day`): a dated and an undated
-    request then share one analysis, and its sides are those found directly for either day."""
+    """A sentence asked for on a second day shares the analysis of a day it was found on only
+    where no title found in it has another holder between the two
+    (:func:`corpus_tools.target_tone._same_holders`): a dated and an undated request then share
+    one analysis, and its sides are those found directly for either day."""
     from corpus_tools.speakers import _holder
     from corpus_tools.target_tone import _analysis_of, _find_sides, _title_keys, _tokens, _uncapitalised, build_rules
 
