@@ -408,9 +408,21 @@ class _Hit:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`) without quotation
+    marks, each with its lower-cased form (curly apostrophes straightened). The text is
+    lower-cased once where that keeps every offset and is context-free (no capital sigma,
+    whose lower case depends on the next letter), else word by word: the same words.
+
+    >>> [t[2] for t in _tokens("\u201cKyiv\u2019s ALLIES,\u201d he said.")]
+    ['kyiv', "'s", 'allies', ',', 'he', 'said', '.']
+    """
     from corpus_tools.tokens import word_spans
 
-    return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
+    spans = word_spans(text)
+    low = text.lower().replace("\u2019", "'")
+    if len(low) != len(text) or "\u03a3" in text:  # a length-changing or contextual lower case: word by word
+        return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in spans if text[a:b] not in _QUOTE_TOKENS]
+    return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")

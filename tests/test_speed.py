@@ -603,3 +603,19 @@ def test_a_dated_analysis_is_shared_only_where_no_titles_holder_changes(side_sen
             assert dated.mentions == _find_sides(text, _tokens(text), rules, day)
             assert undated.mentions == _find_sides(text, _tokens(text), rules, None)
     assert shared > 50 and apart > 0
+
+
+def test_tokens_from_the_text_lower_cased_once_equal_the_word_by_word_ones(view_sentences):
+    """A sentence's tokens from its text lower-cased once are the word-by-word ones, on real and
+    invented sentences, with curly apostrophes, quotation marks, a dotted capital I (lower case
+    one letter longer) and capital sigmas (lower case decided by the next letter)."""
+    from corpus_tools.target_tone import _QUOTE_TOKENS, _tokens
+    from corpus_tools.tokens import word_spans
+
+    extra = ["\u201cKyiv\u2019s ALLIES,\u201d he said.", "\u0130stanbul talks: ERDO\u011eAN\u2019S offer \u00abstands\u00bb.",
+             "\u039f\u0394\u039f\u03a3's \u039f\u0394\u039f\u03a3 talks in \u0391\u0398\u0397\u039d\u0391\u03a3-based press",
+             "'Quoted' words and \u201eothers\u201c \u2018here\u2019.", ""]
+    for text in [*view_sentences, *extra]:
+        want = [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text)
+                if text[a:b] not in _QUOTE_TOKENS]
+        assert _tokens(text) == want
