@@ -408,9 +408,21 @@ class _Hit:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`) without quotation
+    marks, each with its lower-cased form (curly apostrophes straightened). The text is
+    lower-cased once where that keeps every offset and is context-free (no capital sigma,
+    whose lower case depends on the next letter), else word by word: the same words.
+
+    >>> [t[2] for t in _tokens("\u201cKyiv\u2019s ALLIES,\u201d he said.")]
+    ['kyiv', "'s", 'allies', ',', 'he', 'said', '.']
+    """
     from corpus_tools.tokens import word_spans
 
-    return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
+    spans = word_spans(text)
+    low = text.lower().replace("\u2019", "'")
+    if len(low) != len(text) or "\u03a3" in text:  # a length-changing or contextual lower case: word by word
+        return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in spans if text[a:b] not in _QUOTE_TOKENS]
+    return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
@@ -492,12 +504,95 @@ def _title_free(text: str, rules: Rules) -> bool:
     return runs is not None and hits is not None and hits.search(runs[0]) is None
 
 
+@dataclass
+class _Analysis:
+    """What the rules find in one sentence before they decide, kept once per process (in
+    :attr:`Rules.seen`) for the rules and the learned layer's view alike: the tokens, the
+    mentions of sides, and, for a sentence that names a side, its words, the token positions
+    the mentions cover (``masked``), the clause rank per token (:func:`_segments`) and the
+    action cues (:func:`_match_cues`). Read-only for its users; ``view`` holds the learned
+    layer's view (:func:`corpus_tools.target_model._sentence_view`) once built from it."""
+
+    toks: list
+    mentions: list
+    words: list | None = None
+    masked: set | None = None
+    clause: list | None = None
+    cue_hits: list | None = None
+    view: object = None
+
+
+def _title_keys(text: str, rules: Rules) -> tuple[str, ...]:
+    """The keys (:func:`corpus_tools.speakers._title_key`) of the titles the mentions search
+    finds in ``text`` (already :func:`_uncapitalised`), as :func:`corpus_tools.speakers.find_mentions`
+    looks for them; none where no title can occur (:func:`_title_free`).
+
+    >>> rules = build_rules()
+    >>> _title_keys("The French president met Kyiv's mayor.", rules), _title_keys("Russian drones struck Kyiv.", rules)
+    (('french president',), ())
+    """
+    from corpus_tools.speakers import _finditer_near_words, _title_key
+
+    if _title_free(text, rules):
+        return ()
+    lexicon = rules.lexicon
+    return tuple(_title_key(t.group(2)) for t in _finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))
+
+
+def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
+    """Does every title found in a sentence (``keys``, :func:`_title_keys`) have the same holder
+    on ``day`` as on ``other`` (either None: the present holder, :func:`corpus_tools.speakers._holder`),
+    or is it generic (never resolved to a holder alone)? The mentions search reads the date
+    nowhere else, so the sides found on the two days are then the same.
+
+    >>> import datetime
+    >>> rules = build_rules()
+    >>> _same_holders(("president",), datetime.date(2025, 3, 27), None, rules), _same_holders((), None, None, rules)
+    (True, True)
+    """
+    from corpus_tools.speakers import _holder
+
+    index, generic = rules.lexicon.title_index, rules.lexicon.generic
+    return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
+
+
+def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
+    """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
+    :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing). A sentence asked for on a second day (the rules
+    ask with the document's date, the learned layer's view in the pipeline without one) shares
+    the analysis of a day it was found on where no title in it changes holder between the two
+    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`)."""
+    from corpus_tools.speakers import _as_day
+
+    seen = rules.seen
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
+    known = seen.get(text)
+    if known is None:  # [tokens, title-free?, title keys (found on a second day), days found]
+        known = seen[text] = [_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules), None, []]
+    toks, title_free, keys, days = known
+    day = None if title_free else _as_day(when)
+    key = (text, day)
+    found = seen.get(key)
+    if found is None:
+        for other in days:
+            if keys is None:
+                keys = known[2] = _title_keys(_uncapitalised(text, rules.known_names), rules)
+            if _same_holders(keys, day, other, rules) and (text, other) in seen:
+                found = seen[key] = seen[(text, other)]
+                break
+        else:
+            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+        days.append(day)
+    return found
+
+
 def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
     """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
-    the rules and the learned layer's features. Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing). Callers get fresh lists of the same (unchanged)
-    tokens and mentions.
+    the rules and the learned layer's features (:func:`_analysis_of`). Callers get fresh lists
+    of the same (unchanged) tokens and mentions.
 
     Examples
     --------
@@ -506,20 +601,33 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
     (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
     """
-    from corpus_tools.speakers import _as_day
+    found = _analysis_of(text, rules, when)
+    return list(found.toks), list(found.mentions)
 
-    seen = rules.seen
-    if len(seen) > _SEEN_MAX:
-        seen.clear()
-    known = seen.get(text)
-    if known is None:
-        known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
-    toks, title_free = known
-    key = (text, None if title_free else _as_day(when))
-    sides = seen.get(key)
-    if sides is None:
-        sides = seen[key] = _find_sides(text, toks, rules, when)
-    return list(toks), list(sides)
+
+def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
+    """The tokens, sides, clause ranks and action cues of a sentence, each found once per
+    process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
+    view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
+    matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
+    ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
+    The result is shared: callers must not change it.
+
+    Examples
+    --------
+    >>> found = _sentence_analysis("Russian drones struck Kyiv.", build_rules(), None)
+    >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
+    ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
+    """
+    found = _analysis_of(text, rules, when)
+    if found.words is None and found.mentions:
+        words = [t[2] for t in found.toks]
+        masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
+        found.clause, _rank = _segments(words, rules, masked)
+        found.cue_hits = _match_cues(words, rules, masked)
+        found.masked = masked
+        found.words = words
+    return found
 
 
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
@@ -651,13 +759,12 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
     if not _may_name_a_side(text, rules):
         return []
-    toks, mentions = _tokens_and_sides(text, rules, when)
-    words = [t[2] for t in toks]
-    if not mentions:
+    found = _sentence_analysis(text, rules, when)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    if not found.mentions:
         return []
-    masked = {i for m in mentions for i in range(m.t0, m.t1)}
-    clause, rank = _segments(words, rules, masked)
-    cue_hits = _match_cues(words, rules, masked)
+    toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
+                                                       found.clause, found.cue_hits)
+    rank = clause
     cue_tokens = {i for a, b, _ in cue_hits for i in range(a, b)}
     object_ends = {b for a, b, c in cue_hits if c[1] == "object"}
     # attributive adjectives: a non-object cue right after a determiner or an object cue and right
