@@ -458,9 +458,12 @@ def test_coded_bootstrap_scores_equal_the_label_scores_exactly():
 # tag that opens each row's note ("(1) adj: ..."), measured 2026-12-04 on the session-8 rules
 # (never tuned on the probes: they arrived after the rule fixes). A floor: a change that loses a
 # construction's rows must say why. The test half is scored once and never here.
-PROBE_TUNE_CORRECT = {"adj": (11, 17), "aim": (9, 12), "although": (2, 3), "amid": (3, 3), "but": (2, 2),
-                      "control": (7, 9), "declining": (3, 7), "negation": (7, 12), "quote": (3, 8),
-                      "venue": (1, 1), "victim": (15, 18), "while": (3, 3)}
+# session 9: the request, "short of", own-side, attributive, possessive-head, relative-subject and
+# recipient constructions raised adj 11 -> 14, declining 3 -> 5, negation 7 -> 9, quote 3 -> 5, victim 15 -> 16
+# (rules macro-F1 on this file 0.662 -> 0.784; the file was read while they were written)
+PROBE_TUNE_CORRECT = {"adj": (14, 17), "aim": (9, 12), "although": (2, 3), "amid": (3, 3), "but": (2, 2),
+                      "control": (7, 9), "declining": (5, 7), "negation": (9, 12), "quote": (5, 8),
+                      "venue": (1, 1), "victim": (16, 18), "while": (3, 3)}
 
 
 def test_the_rules_hold_the_tune_probes_constructions():
@@ -476,4 +479,4 @@ def test_the_rules_hold_the_tune_probes_constructions():
     got = {t: (int(ok[tag == t].sum()), int((tag == t).sum())) for t in sorted(set(tag))}
     assert {t: n for t, (_, n) in got.items()} == {t: n for t, (_, n) in PROBE_TUNE_CORRECT.items()}
     assert all(got[t][0] >= PROBE_TUNE_CORRECT[t][0] for t in got), got
-    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.662, abs=0.005)
+    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.784, abs=0.005)
