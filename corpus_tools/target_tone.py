@@ -114,6 +114,51 @@ Constructions (each with an invented example; tests hold them):
     cancels the act of the noun it governs, while a negation without a governing cue ("must not
     reward Russian aggression") leaves the aggression standing. In the learned layer a ``victim``
     stays neutral whatever the model's weights (:func:`corpus_tools.target_model.predict_tone_toward`).
+``declined request``
+    "Berlin rejected calls to send troops to Ukraine" -> Ukraine neutral, Germany neutral;
+    "Paris rebuffed demands to lift sanctions on Russia" -> Russia negative (the lifting is
+    cancelled, so the pressure stays): a verb that declines a request (reject, rebuff, dismiss,
+    spurn, resist, ignore, defy, turn down, brush aside: ``decliner`` markers) governing a request
+    noun (calls, demands, requests, appeals, pleas, pressure: ``request`` markers) and its "to" or
+    "for" cancels the act requested, as "declined to" does.
+``refusal as a position``
+    "Orban refused to condemn Moscow", "Berlin rejected calls to send troops to Ukraine" -> the
+    refuser neutral: refusing, or declining a request for, an act aimed at a side (an object cue
+    or a transfer "to"/"for" a side) states a position (guideline rule 10); refusing one's own
+    conduct stays obstruction ("Moscow refused to rule out strikes", "Moscow rejected calls for a
+    ceasefire" -> Russia negative).
+``short of``
+    "Berlin fell short of backing Kyiv" -> Ukraine neutral, but "Macron issued a short
+    statement praising Ukraine" -> Ukraine positive: "short" negates only before "of".
+``own side's refusal``
+    '"Russia will never accept Western ultimatums," Putin said' -> Russia neutral; "Zelensky said
+    Ukraine would never agree to a ceasefire on Russian terms" -> Ukraine neutral: a speaker
+    stating that their own side will not do a good act states a position, it is not hostility
+    toward that side; the same words from another side's speaker stay negative ("Zelensky said
+    Russia would never agree to a real ceasefire" -> Russia negative). A speaker's praise of
+    their own side still counts ('"Russia is ready for peace," Putin said' -> Russia positive).
+``noun phrase``
+    "Belligerent European leaders rushed to Washington" -> European allies negative: a one-word
+    adjective cue (not a verb form in -ed, -ing or -s) opening a noun phrase at the start of a
+    sentence or clause, after a preposition other than the infinitive "to", or after a
+    possessive side describes the side right after it ("continues to strike Ukrainian cities" is
+    a verb); "Zelensky thanked Ukraine's steadfast European partners" -> European allies
+    positive, Ukraine neutral: after a possessive side, a side named within two words is the head
+    of the noun phrase and the one acted on; "the toll from Russia's missile strike" -> Russia
+    negative: a possessive names the agent of the act right after it even inside a prepositional
+    phrase.
+``relative clause``
+    "Kyiv said the Russian drones that hit Odesa carried foreign parts" -> Russia negative: the
+    side named in the noun phrase before "that" / "which" / "who" is the subject of the verb
+    after it ("warned Moscow that attacks ..." is a complement clause, not a relative one).
+``recipient``
+    "Merz promised Kyiv additional military aid" -> Ukraine positive: the side right after a verb
+    of giving (promise, offer, give, send, grant, hand, lend: ``giving`` markers) and before what
+    is given receives it.
+``agent past the object``
+    '"We will never recognise the annexation of Crimea by Russia," Macron said' -> Russia
+    negative: "by" after an act's "of" phrase names its agent, and the negation of the governing
+    verb leaves the act standing (as "must not reward Russian aggression").
 ``fallback``
     Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
     with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled

@@ -149,6 +149,47 @@ def test_the_session_8_constructions(text, expected):
     assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
 
 
+# Session 9: the weak constructions of the session-8 probes, written as general constructions of news
+# English (target_tone.py's docstring); invented sentences in several outlets' styles, labels by
+# target_tone_guideline.md.
+S9_CASES = [
+    # (a) a declined request cancels the act requested; refusing an act aimed at a side is a position
+    ("Berlin rejected calls to send troops to Ukraine.", {"Ukraine": "neutral", "European allies": "neutral"}),
+    ("Paris rebuffed demands to lift sanctions on Russia.", {"Russia": "negative", "European allies": "neutral"}),
+    ("Washington turned down a request to send more weapons to Kyiv.", {"Ukraine": "neutral", "United States": "neutral"}),
+    ("Moscow rejected calls for a ceasefire.", {"Russia": "negative"}),
+    ("Moscow refused to rule out strikes on Ukraine.", {"Russia": "negative", "Ukraine": "neutral"}),
+    # (b) "short" declines only before "of"
+    ("Macron issued a short statement praising Ukraine.", {"Ukraine": "positive"}),
+    ("Berlin fell short of backing Kyiv.", {"Ukraine": "neutral"}),
+    # (c) quoted and reported speech: a side's own speaker stating a refusal; another side's speaker;
+    # the agent past an of-phrase; scare quotes after "so-called"; a speaker praising their own side
+    ("\u201cRussia will never accept Western ultimatums,\u201d Putin said.", {"Russia": "neutral"}),
+    ("Zelensky said Ukraine would never agree to a ceasefire on Russian terms.", {"Ukraine": "neutral"}),
+    ("Zelensky said Russia would never agree to a real ceasefire.", {"Russia": "negative"}),
+    ("\u201cWe will never recognise the annexation of Crimea by Russia,\u201d Macron said.", {"Russia": "negative"}),
+    ("Lavrov dismissed the so-called \u201cpeace plan\u201d of the Europeans.", {"European allies": "negative"}),
+    ("\u201cRussia is ready for peace,\u201d Putin said.", {"Russia": "positive"}),
+    # (d) noun phrases: an adjective opening one, the possessed head, a possessive agent in a
+    # prepositional phrase; relative-clause subjects; recipients of giving
+    ("Belligerent European leaders rushed to Washington.", {"European allies": "negative", "United States": "neutral"}),
+    ("Zelensky thanked Ukraine's steadfast European partners.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("The death toll from Russia's missile strike on Dnipro rose to 19.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Ukrainian officials said the Kremlin continues to strike Ukrainian cities.", {"Russia": "negative",
+                                                                                     "Ukraine": "neutral"}),
+    ("Kyiv said the Russian drones that hit Odesa carried foreign parts.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Macron warned Moscow that attacks on Kyiv would be met with sanctions.", {"Russia": "negative",
+                                                                               "European allies": "neutral"}),
+    ("Merz promised Kyiv additional military aid.", {"Ukraine": "positive", "European allies": "neutral"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", S9_CASES, ids=[c[0][:40] for c in S9_CASES])
+def test_the_session_9_constructions(text, expected):
+    got = toward(text)
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
+
+
 def test_the_rule_that_decided_is_named():
     assert toward("Russia was accused of stalling the talks.")["Russia"][1].startswith("agent+passive") or \
         "passive" in toward("Russia was accused of stalling the talks.")["Russia"][1]
