@@ -806,7 +806,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     def after(b: int, window: int, valence: int = -1) -> _Mention | None:
         for m in mentions:
             if b <= m.t0 < b + window and same_clause(b - 1, m.t0) and not blocked(b, m.t0) and not interrupted(b, m.t0):
-                return None if giver_before(m, valence, b) else possessed(m)
+                return None if giver_before(m, valence, b) or partner(m, b) else possessed(m)
         return None
 
     def recipient(a: int) -> _Mention | None:
@@ -925,9 +925,41 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
         return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
 
-    def negations(lo: int, hi: int) -> int:
+    def negations(lo: int, hi: int, *, reason: bool = False) -> int:
+        """Negators in ``lo:hi`` of the clause of ``hi``; with ``reason`` (an act named as the reason
+        after "for": "would not reward Moscow for stalling") none before that "for" counts."""
+        if reason:
+            lo = max(lo, max((k + 1 for k in range(max(0, lo), hi) if words[k] == "for"), default=lo))
         return sum(1 for k in range(max(0, lo), hi)
                    if negator_at(k) and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+
+    def own_speech(a: int) -> str | None:
+        """The speaker whose own words hold token ``a``: a quotation around it, a reporting verb
+        before it ("Zelensky said Ukraine would never ..."), or an attribution after it ("...,"
+        Putin said) but not a participle of accompanying speech (", with Peskov saying ...")."""
+        char = toks[a][0]
+        for lo, hi, who in quote_spans:
+            if lo <= char < hi:
+                return who or None
+        for i in range(a - 1, -1, -1):
+            if words[i] in rules.reporting:
+                person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 == i + 1)]
+                if person:
+                    return person[0].actor
+        for i in range(a + 1, len(words)):
+            if words[i] in rules.reporting and not words[i].endswith("ing") and "," in words[a:i]:
+                person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
+                if person:
+                    return person[0].actor
+        return None
+
+    def partner(m: _Mention, b: int) -> bool:
+        """"sanctions coordinated with Washington": a side after "with" that follows a participle
+        is a partner in the act, not its target ("solidarity with Ukraine" still is)."""
+        k = m.t0 - 1
+        while k >= b and words[k] in _DETERMINERS:
+            k -= 1
+        return k > b and words[k] == "with" and any(re.search(r"ed$", words[j]) for j in range(b, k))
 
     for a, b, (pats, role, valence, cue) in cue_hits:
         aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
@@ -941,7 +973,9 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             by_at = b if blocked(b, by_at) else by_at
         if by_at < len(words) and words[by_at] == "by":
             by_agent = next((m for m in mentions if by_at + 1 <= m.t0 <= by_at + 3 and same_clause(by_at, m.t0)), None)
-        negated = (negations(a - NEGATION_WINDOW, a) + declined(a)) % 2 == 1 or scoped_negation(a)
+        reason = role == "agent" and a > 0 and words[a - 1] == "for"
+        negated = (negations(a - NEGATION_WINDOW, a, reason=reason) + declined(a)) % 2 == 1 or \
+            (scoped_negation(a) and not reason)
         reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
                          if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
         if reverser is not None:
@@ -1024,7 +1058,8 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
                               and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
             group = coordinated(agent, forward=False) if agent is not None else []
-            own = rules.actor_side.get(voice) if voice != "narration" else None
+            speaker = own_speech(a) if value < 0 and valence > 0 and "negation" in notes else None
+            own = rules.actor_side.get(speaker) if speaker else None
             if own is not None and value < 0 and valence > 0 and "negation" in notes and any(m.side == own for m in group):
                 # "Zelensky said Ukraine would never accept the demand": a speaker stating their own
                 # side's refusal states a position; it is not the speaker's hostility toward it
