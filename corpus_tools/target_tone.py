@@ -137,6 +137,16 @@ Constructions (each with an invented example; tests hold them):
     toward that side; the same words from another side's speaker stay negative ("Zelensky said
     Russia would never agree to a real ceasefire" -> Russia negative). A speaker's praise of
     their own side still counts ('"Russia is ready for peace," Putin said' -> Russia positive).
+    Only the speaker whose own words hold the cue counts (a quotation around it, "X said" before
+    it, '..., X said' after it), not accompanying speech ("The Kremlin rebuffed demands to accept
+    a truce, with Peskov saying ..." -> Russia negative).
+``reason``
+    "London will not reward Moscow for stalling" -> Russia negative: an act named after "for" as
+    the reason is asserted; the governing verb's negation does not reach it.
+``partner``
+    "Tokyo announced sanctions coordinated with Washington" -> United States neutral: a side after
+    "with" that follows a participle takes part in the act, it is not its target ("solidarity
+    with Warsaw" still is).
 ``noun phrase``
     "Belligerent European leaders rushed to Washington" -> European allies negative: a one-word
     adjective cue (not a verb form in -ed, -ing or -s) opening a noun phrase at the start of a

@@ -181,6 +181,11 @@ S9_CASES = [
     ("Macron warned Moscow that attacks on Kyiv would be met with sanctions.", {"Russia": "negative",
                                                                                "European allies": "neutral"}),
     ("Merz promised Kyiv additional military aid.", {"Ukraine": "positive", "European allies": "neutral"}),
+    # the own side's refusal only in the speaker's own words; a reason after "for"; a partner after "with"
+    ("The Kremlin rebuffed demands to accept a truce, with Peskov saying a pause would only help Kyiv.",
+     {"Russia": "negative"}),
+    ("London will not reward Moscow for stalling, the foreign secretary said.", {"Russia": "negative"}),
+    ("Tokyo announced sanctions coordinated with Washington.", {"United States": "neutral"}),
 ]
 
 
