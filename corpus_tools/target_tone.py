@@ -139,7 +139,8 @@ Constructions (each with an invented example; tests hold them):
     their own side still counts ('"Russia is ready for peace," Putin said' -> Russia positive).
     Only the speaker whose own words hold the cue counts (a quotation around it, "X said" before
     it, '..., X said' after it), not accompanying speech ("The Kremlin rebuffed demands to accept
-    a truce, with Peskov saying ..." -> Russia negative).
+    a truce, with Peskov saying ..." -> Russia negative), and not a concession ("Macron admits the
+    coalition of the willing has no unity on troops" -> European allies negative).
 ``reason``
     "London will not reward Moscow for stalling" -> Russia negative: an act named after "for" as
     the reason is asserted; the governing verb's negation does not reach it.
@@ -229,6 +230,7 @@ _POSSESSIVE = {"'s", "'"}
 _AUXILIARIES = {"has", "have", "had", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "did",
                 "does", "do"}
 _RELATIVE = {"that", "which", "who"}
+_CONCEDING = ("admit", "conced", "acknowledg", "confess")  # reporting verbs that concede a failing
 _PARTICLES = {"down", "aside", "off", "away"}
 _AS_NOT_CLAUSE = {"well", "part", "a", "such", "of", "soon", "long", "much", "far", "many", "usual"}
 _AS_CLAUSE = re.compile(r"^as$", re.IGNORECASE)
@@ -953,6 +955,8 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 return who or None
         for i in range(a - 1, -1, -1):
             if words[i] in rules.reporting:
+                if words[i].startswith(_CONCEDING):
+                    return None  # "Macron admits the coalition has no unity": a concession, not a stated position
                 person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 == i + 1)]
                 if person:
                     return person[0].actor

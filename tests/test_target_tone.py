@@ -185,6 +185,7 @@ S9_CASES = [
     ("The Kremlin rebuffed demands to accept a truce, with Peskov saying a pause would only help Kyiv.",
      {"Russia": "negative"}),
     ("London will not reward Moscow for stalling, the foreign secretary said.", {"Russia": "negative"}),
+    ("Macron admits the coalition of the willing has no unity on troops.", {"European allies": "negative"}),
     ("Tokyo announced sanctions coordinated with Washington.", {"United States": "neutral"}),
 ]
 
