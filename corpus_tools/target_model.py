@@ -1487,7 +1487,9 @@ def predict_tone_toward(rows_or_sentences: pd.DataFrame, *, sentences: pd.DataFr
     which is then run first, or the rows it returned (the pipeline's ``tone_toward`` stage),
     with ``sentences`` (``doc_id, sent_id, text``) passed beside them. Dates resolve titles as
     in ``tone_toward``: a ``published`` column of the sentences, ``dates`` (``doc_id`` ->
-    date) or, for the corpus, the documents' dates.
+    date) or, for the corpus, the documents' dates. Given rows, pass the dates they were
+    computed with (the pipeline's stage passes each document's date); without any, titles
+    resolve to their present holders.
 
     Returns the columns of ``tone_toward`` (``doc_id, sent_id, target, actor, polarity,
     score, voice, rule, method, evidence``) for the same rows: ``polarity`` is the model's,
