@@ -380,7 +380,10 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     """The :class:`_Words` patterns built from the cue words (each the same pattern text the
     attribution code used to build for every document or candidate)."""
     verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-    verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    # the look-ahead for the verbs' first characters: the same matches, found without trying the
+    # look-behind and every verb at each position (the pattern is searched in many slices and is
+    # part of most patterns below)
+    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
     nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
     mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
@@ -400,7 +403,7 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
             r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
         unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
-        verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
+        verb_end_re=_rx(r"(?:" + verb_re.pattern + r")\s+$"),  # verb_re opens with the look-ahead and look-behind
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
         inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
         anaphor_re=(_rx(r"(?=[Tt])(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
@@ -414,7 +417,7 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         impersonal_before_re=_rx(r",?\s+" + impersonal),
         impersonal_after_re=_rx(r"[\s,.;\u2014\u2013-]*" + impersonal),
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
-        indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
+        indirect_re=_rx(r"(" + verb_re.pattern + r")\s*,?\s+that\s+"),
     )
 
 
@@ -489,7 +492,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     label_starts = "".join(sorted({re.escape(w[0]) for w in cues["quote_label"] if w}))
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
-    stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
+    stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
+    stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
@@ -1710,6 +1714,8 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
+            if doc.masked.find("that", a, b) < 0:
+                continue  # every match holds "that": a sentence without it has none
             for m in doc.words.indirect_re.finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])
