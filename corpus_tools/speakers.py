@@ -508,16 +508,51 @@ def _covers(spans: list[tuple[int, int]]):
     return lambda x: overlaps(x, x + 1)
 
 
+_CAPITAL_BEFORE = re.compile(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$")  # "Venezuelan " ending the text
+_SENTENCE_END_BEFORE = re.compile(r"[.!?][\"'\u201d\u2019]?\s+$")  # ". " ending the text
+
+
+def _capital_before(text: str, end: int) -> re.Match | None:
+    """``_CAPITAL_BEFORE.search(text[:end])``, searched only after the last space before the
+    trailing ones (a match's offsets are then into ``text[lo:end]``; ``lo`` is returned too).
+
+    Exact: a match is a word with no space in it, then spaces to the end; it cannot start
+    before the last space that some non-space follows, and right after that space the
+    window's ``^`` stands where the text's ``(?<=\s)`` does.
+
+    >>> m, lo = _capital_before("talks with Venezuelan president", 22)
+    >>> lo + m.start(1), m.group(1)
+    (11, 'Venezuelan')
+    """
+    body = text[:end].rstrip()
+    words = body.rsplit(None, 1)
+    lo = len(body) - len(words[-1]) if len(words) > 1 else 0
+    return _CAPITAL_BEFORE.search(text[lo:end]), lo
+
+
+def _sentence_end_before(text: str, end: int) -> bool:
+    """``_SENTENCE_END_BEFORE.search(text[:end])`` is not None, searched in the last characters:
+    a match is a mark, at most one quotation mark and spaces to the end, so it starts at most
+    two characters before the trailing spaces.
+
+    >>> _sentence_end_before("It ended. Venezuelan", 10), _sentence_end_before("the Venezuelan", 4)
+    (True, False)
+    """
+    lo = max(0, len(text[:end].rstrip()) - 2)
+    return _SENTENCE_END_BEFORE.search(text[lo:end]) is not None
+
+
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
     """Extend a generic title to the left over one capitalised modifier ("Venezuelan president")."""
-    m = re.search(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$", text[:title_start])
+    m, lo = _capital_before(text, title_start)
     if not m or m.group(1) in {"The", "A", "An", "And", "But", "Or", "As", "With", "By"}:
         return title_start
-    if any(f["start"] <= m.start(1) < f["end"] for f in found):
+    start = lo + m.start(1)
+    if any(f["start"] <= start < f["end"] for f in found):
         return title_start
-    if m.start(1) == 0 or re.search(r"[.!?][\"'\u201d\u2019]?\s+$", text[: m.start(1)]):
+    if start == 0 or _sentence_end_before(text, start):
         return title_start  # a sentence-initial capital is not a modifier
-    return m.start(1)
+    return start
 
 
 def _is_place(text: str, mention: dict) -> bool:
@@ -555,19 +590,40 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
         titles = load_titles(directory) if titles is None else titles
         lexicon = build_lexicon(actors, titles)
     dates = document_dates(corpus, directory)
-    rows = []
+    columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        spans = sentence_spans(text, data_dir=directory)
-        when = dates.get(doc_id)
-        starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
-        for m in find_mentions(text, lexicon, when, places=places):
-            k = bisect.bisect_right(starts, m["start"]) - 1
-            sent_id = k + 1 if k >= 0 and m["start"] < spans[k][1] else len(spans)
-            rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m["start"], "end": m["end"],
-                         "surface": m["surface"], "actor": m["actor"], "how": m["how"]})
-    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+        _mention_rows(columns, doc_id, text, sentence_spans(text, data_dir=directory), lexicon, dates.get(doc_id), places)
+    out = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     out = out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
     return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def _mention_rows(columns: dict[str, list], doc_id, text: str, spans: list[tuple[int, int]], lexicon: Lexicon, when,
+                  places: bool) -> None:
+    """Append one document's mentions to ``columns`` (a list per column of :func:`mentions`),
+    read from the remembered :func:`_all_mentions` without copying each one as
+    :func:`find_mentions` does for its callers.
+
+    >>> cols = {c: [] for c in MENTION_COLUMNS}
+    >>> _mention_rows(cols, "d1", "Zelensky spoke in Kyiv. Kyiv's envoy too.", [(0, 23), (24, 41)],
+    ...               _default_lexicon(resource_stamp(_data_dir(None))), None, False)
+    >>> cols["surface"], cols["sent_id"]
+    (['Zelensky', "Kyiv's"], [1, 2])
+    """
+    starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
+    n = len(spans)
+    for m in _all_mentions(text, lexicon, _as_day(when)):
+        if not places and _is_place(text, m):
+            continue
+        start = m["start"]
+        k = bisect.bisect_right(starts, start) - 1
+        columns["doc_id"].append(doc_id)
+        columns["sent_id"].append(k + 1 if k >= 0 and start < spans[k][1] else n)
+        columns["start"].append(start)
+        columns["end"].append(m["end"])
+        columns["surface"].append(m["surface"])
+        columns["actor"].append(m["actor"])
+        columns["how"].append(m["how"])
 
 
 def mention_counts(mentions_df: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
