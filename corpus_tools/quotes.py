@@ -348,6 +348,7 @@ class _Words:
     stances: dict
     stance_verb_re: re.Pattern
     label_re: re.Pattern
+    label_head_re: re.Pattern  # zero-width at every offset where label_re matches (see _Doc.label_starts)
     role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
     # patterns built from the cue words, compiled here once instead of once per document or candidate
     verb_re: re.Pattern  # a reporting verb (group 1)
@@ -492,6 +493,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     label_starts = "".join(sorted({re.escape(w[0]) for w in cues["quote_label"] if w}))
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
+    label_head_re = re.compile(ahead + r"(?<![\w])(?=(?i:" + labels + r")(?![\w]))")  # its tail can match nothing
     stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
     stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
@@ -514,7 +516,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
-        stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        stance_verb_re=stance_verb_re, label_re=label_re, label_head_re=label_head_re, role_titles=role_titles,
         roles_by_holder=_rows_by(role_titles, lambda t: t[4]), roles_by_key=_rows_by(role_titles, lambda t: (t[0], t[1])),
         noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
@@ -599,7 +601,31 @@ class _Candidate:
 _YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])")  # "the 47-year-old said"
 _THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
 _HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
+_WORD_CHAR = re.compile(r"\w")
+_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at)
 _OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
+
+
+def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
+    ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
+    before, as ``finditer`` resumes after a match. The patterns of :class:`_Doc` that open with
+    "the" or "The" share one scan for those words (``_Doc._the``) instead of each scanning the
+    text ("the ministry said", "the 47-year-old", "They added").
+
+    >>> text = "the minister and The ministry; they said"
+    >>> pattern = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The|they)\s+\w+")
+    >>> [m.group(0) for m in _finditer_at(pattern, text, [m.start() for m in _THE.finditer(text)])]
+    ['the minister', 'The ministry', 'they said']
+    """
+    end = -1
+    for p in positions:
+        if p < end:
+            continue
+        m = pattern.match(text, p)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 class _Doc:
@@ -617,6 +643,8 @@ class _Doc:
             hi = (s["close"] + 1) if s["close"] >= 0 else s["end"]
             masked[lo:hi] = MASK * (hi - lo)
         self.masked = "".join(masked)
+        self._the = [m.start() for m in _THE.finditer(self.masked)]  # one scan for the patterns opening with "the"/"The"
+        self._memo: dict = {}  # computed on demand, shared by the fresh() copies (see label_starts)
         self.sentences = sentence_spans
         ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
         self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
@@ -643,16 +671,13 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
-        for m in _YEAR_OLD.finditer(self.masked):  # tabloid: "the 47-year-old said"
+        for m in _finditer_at(_YEAR_OLD, self.masked, self._the):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
                 self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
         self._add_honorifics(lexicon, genders)
         taken = [(c.start, c.end) for c in self.candidates] + places
-        for c in self._unknown_names(taken):
-            if not any(a < c.end and c.start < b for a, b in taken):
-                self.candidates.append(c)
-                taken.append((c.start, c.end))
+        self.candidates.extend(self._unknown_names(taken))  # none overlaps what is taken or another (see there)
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
         self._institution_anaphors()
@@ -661,7 +686,7 @@ class _Doc:
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
         for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
-        for m in _THEY.finditer(self.masked):
+        for m in _finditer_at(_THEY, self.masked, self._the):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
         for m in _HE_SHE.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
@@ -674,6 +699,29 @@ class _Doc:
             if not c.possessive:
                 by_end.setdefault(c.end, c)
         self._index = ([c.start for c in self.candidates], by_start, by_end)
+
+    def label_starts(self) -> list[int]:
+        """Every offset of the masked text where a quote label matches (``label_re``), in order;
+        found once per document, on demand (a label is looked for near many quotations).
+
+        >>> from corpus_tools.resources import resource_stamp
+        >>> doc = _shared_doc("d", "Source: the ministry. So be it, in the words of Ana Gil.", None, ((0, 56),),
+        ...                   resource_stamp(_data_dir(None)))
+        >>> [doc.masked[p:p + 6] for p in doc.label_starts()]
+        ['Source', 'So be ', 'in the', 'words ']
+        """
+        starts = self._memo.get("label_starts")
+        if starts is None:
+            starts = self._memo["label_starts"] = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
+        return starts
+
+    def may_hold_label(self, a: int, b: int) -> bool:
+        """False when ``label_re.finditer(self.masked, a, b)`` finds nothing: no label starts in
+        ``[a, b)`` and the search's end cannot cut a word (there the bounded search can match a
+        label the whole text does not: "source" of "sourced"), so the search can be skipped."""
+        starts = self.label_starts()
+        k = bisect.bisect_left(starts, a)
+        return (k < len(starts) and starts[k] < b) or (b < len(self.masked) and _WORD_CHAR.match(self.masked, b) is not None)
 
     def fresh(self) -> "_Doc":
         """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
@@ -705,7 +753,7 @@ class _Doc:
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
         for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
-        for m in w.inst_in_re.finditer(masked):
+        for m in _finditer_at(w.inst_in_re, masked, self._the):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
@@ -860,7 +908,7 @@ class _Doc:
                 self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
                                                   m.group(0).endswith(("'s", "\u2019s"))))
         # offices with no country: "the President's Office said" is the office of the president the report is about
-        for m in w.office_re.finditer(self.masked):
+        for m in _finditer_at(w.office_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown", "group") or (c.end - c.start) > (b - a)
                                              for c in self._overlapping(a, b)):
@@ -908,9 +956,9 @@ class _Doc:
             if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
-        for m in w.of_title_re.finditer(self.masked):
+        for m in _finditer_at(w.of_title_re, self.masked, self._the):
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(2))], w.nouns[" ".join(m.group(1).lower().split())]))
-        for m in w.bare_title_re.finditer(self.masked):
+        for m in _finditer_at(w.bare_title_re, self.masked, self._the):
             role = w.nouns[" ".join(m.group(1).lower().split())]
             if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
                 continue
@@ -985,6 +1033,11 @@ class _Doc:
         return out
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
+        """Runs of capitalised words the gazetteer does not know ("Tobias Kellner"), as ``unknown``
+        candidates, in reading order; none overlaps ``taken`` (the candidates so far and the
+        places). Nor do they overlap each other: each lies inside its own match of
+        ``unknown_re`` (its start moved right over title words, its end the match's), and
+        :meth:`re.Pattern.finditer` matches do not overlap."""
         out = []
         overlaps_taken = _overlap_test(taken)
         for m in self.words.unknown_re.finditer(self.masked):
@@ -1032,7 +1085,7 @@ class _Doc:
         if not nouns:
             return
         described = None
-        for m in self.words.anaphor_re.finditer(self.masked):
+        for m in _finditer_at(self.words.anaphor_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
@@ -1481,8 +1534,9 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
     nxt = doc.text[next_start:after_end].strip()
     para_start = doc.text.rfind("\n", 0, open_at) + 1
-    alone = not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
-    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
+    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (
+            next_start == para_end or  # else only for the quotation alone in its paragraph
+            not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))):
         zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
     for m in _rx(r"(?=[Ii])(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
         c = doc.candidate_at(m.end())
@@ -1490,6 +1544,8 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 and c.speaker_type in ("person", "unknown", "group"):
             return c
     for n, (a, b) in enumerate(zones):
+        if not doc.may_hold_label(a, b):
+            continue
         for m in doc.words.label_re.finditer(doc.masked, a, b):
             if n == 1 and not _rx(r"[\s,;.\u2014\u2013-]*").fullmatch(doc.masked[close_at:m.start()]):
                 continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
