@@ -414,7 +414,7 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
         verb_space_re=_rx(verb_re.pattern + r"\s+"),
         doc_label_re=_rx(r"\s+(?i:(" + _alt(cues["document_noun"]) + r"))\s*:\s"),
-        passive_re=_rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
+        passive_re=_rx(r"(?=[wbia,])(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
         impersonal_before_re=_rx(r",?\s+" + impersonal),
         impersonal_after_re=_rx(r"[\s,.;\u2014\u2013-]*" + impersonal),
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
@@ -606,6 +606,26 @@ _THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." p
 _OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
 
 
+def _masked(text: str, spans: list[dict]) -> str:
+    """``text`` with each quotation, marks included, written over with :data:`MASK` (one
+    character for one), built from slices of the text instead of a list of its characters.
+
+    >>> _masked('He said \u201cno\u201d twice.', quote_spans('He said \u201cno\u201d twice.')) == 'He said ' + MASK * 4 + ' twice.'
+    True
+    """
+    pieces, at = [], 0
+    for lo, hi in sorted((s["open"] if s["open"] >= 0 else s["start"], (s["close"] + 1) if s["close"] >= 0 else s["end"])
+                         for s in spans):
+        lo = max(lo, at)  # spans that overlap are masked once
+        if hi <= lo:
+            continue
+        pieces.append(text[at:lo])
+        pieces.append(MASK * (hi - lo))
+        at = hi
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     """``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
     ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
@@ -637,12 +657,8 @@ class _Doc:
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
         self.spans = quote_spans(text)
-        masked = list(text)
-        for s in self.spans:
-            lo = s["open"] if s["open"] >= 0 else s["start"]
-            hi = (s["close"] + 1) if s["close"] >= 0 else s["end"]
-            masked[lo:hi] = MASK * (hi - lo)
-        self.masked = "".join(masked)
+        self.masked = _masked(text, self.spans)
+        self._text_end = len(text.rstrip())  # nothing but spaces from here on (see _is_heading)
         self._the = [m.start() for m in _THE.finditer(self.masked)]  # one scan for the patterns opening with "the"/"The"
         self._memo: dict = {}  # computed on demand, shared by the fresh() copies (see label_starts)
         self.sentences = sentence_spans
@@ -1351,7 +1367,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
-    acc = _rx(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
+    acc = _rx(r"(?=[AaPp])(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
@@ -1573,8 +1589,8 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
 @lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]").sub("", text)
-    return " ".join(_rx(r"[^\w' -]").sub(" ", text.lower()).split())
+    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]+").sub("", text)  # runs at once: the same text
+    return " ".join(_rx(r"[^\w' -]+").sub(" ", text.lower()).split())  # runs as one space: the same words
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
@@ -1582,7 +1598,7 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
     b = doc.text.find("\n", pos)
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
-    last = not doc.text[b:].strip() if b >= 0 else True
+    last = b >= doc._text_end if b >= 0 else True  # only spaces after the paragraph
     if a == 0 and not last and len(para.split()) <= 20 and not _rx(r"[.!?]$").search(bare):
         return True  # the headline: the document's first line, with no closing full stop
     return (len(para.split()) <= 12 and not _rx(r"[.!?:;,]$").search(bare) and not last
@@ -1606,11 +1622,12 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
         cues, stop = load_speech_cues(directory), load_stopwords(directory)
         words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
+    date_of = dates.to_dict().get if dates.index.is_unique else dates.get  # a dict look-up, not a Series look-up per document
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             spans = sentence_spans(text, data_dir=directory)
-            when = dates.get(doc_id)
+            when = date_of(doc_id)
             if stamp is None:
                 yield spans, _Doc(doc_id, text, when, lexicon, actors, cues, stop, spans, words)
             else:
