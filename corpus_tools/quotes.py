@@ -626,6 +626,36 @@ def _masked(text: str, spans: list[dict]) -> str:
     return "".join(pieces)
 
 
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _match_as_slice(pattern: re.Pattern, text: str, pos: int) -> tuple[re.Match | None, int]:
+    """``pattern.match(text[pos:])`` for a pattern whose only look before its start is an
+    opening ``(?<![\\w-])`` (``verb_re`` and the patterns that begin with it), and the offset its
+    match's offsets count from: the text itself from ``pos`` where the character before cannot
+    fail the look-behind, so the rest of the text is not copied; the slice where it can.
+
+    >>> said = re.compile(r"(?<![\\w-])said\\s+")
+    >>> [(base, base + m.end()) for m, base in (_match_as_slice(said, "he said it", 3), _match_as_slice(said, "xsaid it", 1))]
+    [(0, 8), (1, 6)]
+    """
+    if pos > 0 and _WORD_OR_HYPHEN.match(text, pos - 1):
+        return pattern.match(text[pos:]), pos
+    return pattern.match(text, pos), 0
+
+
+def _after_spaces(text: str, pos: int) -> int:
+    """The offset after the spaces (" " only) at ``pos``: ``len(text) - len(text[pos:].lstrip(" "))``
+    without the copy.
+
+    >>> _after_spaces("a   b", 1), _after_spaces("a b", 0)
+    (4, 0)
+    """
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     """``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
     ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
@@ -976,7 +1006,7 @@ class _Doc:
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(2))], w.nouns[" ".join(m.group(1).lower().split())]))
         for m in _finditer_at(w.bare_title_re, self.masked, self._the):
             role = w.nouns[" ".join(m.group(1).lower().split())]
-            if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
+            if role == "leader" or _rx(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]").match(self.masked, m.end()):
                 continue
             found.append((m.start(), m.end(), "", role))
         ordered = sorted(self.candidates, key=lambda c: c.start)
@@ -1038,7 +1068,7 @@ class _Doc:
             start = m.start() + phrase.index(words[0])
             if len(words) > 1 and words[0].isdigit() and self.masked[start - 1:start] == ":":  # a liveblog time, "14:55"
                 start = self.masked.index(words[1], start + len(words[0]))
-            if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
+            if _rx(r"\s+[A-Z](?:[a-z]|\.\s)").match(self.masked, m.end()) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             end = m.end()
             if m.group(2) and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
@@ -1078,9 +1108,9 @@ class _Doc:
             if overlaps_taken(start, end) or self._is_dateline(start, end):
                 continue
             name = self.text[start:end]
-            single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
+            single_ok = len(words) == 1 and (_match_as_slice(self.verb_re, self.masked, _after_spaces(self.masked, end))[0] is not None
                                             or (self.words.verb_end_re.search(self.masked[max(0, start - 30):start])
-                                                and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
+                                                and _rx(r"\s*(?:[,.;:!?]|$)").match(self.masked, end)))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
                     not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
@@ -1180,7 +1210,7 @@ class _Doc:
             if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
                 named = next((o for o in self.starting_from(c.start + 1) if o.start > c.start and o.speaker_type in ("person", "unknown")
                               and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
-                              and re.match(r"\s*,", self.masked[o.end:])), None)
+                              and _rx(r"\s*,").match(self.masked, o.end)), None)
                 if named is not None:
                     return named
             return c
@@ -1191,9 +1221,9 @@ class _Doc:
         definite role noun ("the diplomat noted", "the source added") to the nearest earlier
         mention of the same source or, for a person's role, the nearest earlier person."""
         if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in self.cues["document_noun"]:
-            by = re.match(r"\s+(?:from|by|of|issued\s+by)\s+", self.masked[c.end:])
+            by = _rx(r"\s+(?:from|by|of|issued\s+by)\s+").match(self.masked, c.end)
             if by:  # "a statement from the Élysée" speaks for the Élysée
-                owner = self.candidate_at(c.end + by.end())
+                owner = self.candidate_at(by.end())
                 if owner is not None and owner.speaker_type in ("group", "person", "unknown", "country"):
                     if owner.speaker_type == "country":
                         name = f"government of {owner.actor}"
@@ -1329,9 +1359,9 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = doc.words.verb_space_re.match(doc.masked[pos:])  # a slice: the verb's look-behind sees no character before pos
+    m, base = _match_as_slice(doc.words.verb_space_re, doc.masked, pos)  # the verb's look-behind sees no character before pos
     if m:
-        c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
+        c = doc.candidate_at(base + m.end()) or _after_title_words(doc, base + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
             c = doc.candidate_at(c.end + 1) or c
         if c is not None and _rx(r"\s+(?:would|will|was|were|is|are|had|has|have|could|must|should|might|can)(?![\w-])").match(doc.masked, c.end):
@@ -1687,6 +1717,7 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
     rows = []
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
+        starts = doc._sentence_starts if doc._sentence_starts is not None and list(spans_s) == doc.sentences else None
         done: list[dict] = []
         scare_terms: set[str] = set()
         for n, span in enumerate(doc.spans, start=1):
@@ -1696,7 +1727,7 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
             row = {"doc_id": doc_id, "quote_id": f"q{n:02d}", "start": span["start"], "end": span["end"], "text": qtext,
                    "speaker": "", "actor": "", "verb": "", "stance": "", "how_attributed": "", "speaker_type": "",
                    "n_words": n_words, "_cand": None, "_span": span}
-            row["sent_id"] = next((i for i, (a, b) in enumerate(spans_s, start=1) if a <= span["start"] < b), len(spans_s))
+            row["sent_id"] = _sentence_number(starts, spans_s, span["start"])
             if _is_heading(doc, span["start"]):
                 row["kind"] = "heading"
                 done.append(row)
@@ -1727,6 +1758,21 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     out = out[QUOTE_COLUMNS].astype({"sent_id": "int64", "start": "int64", "end": "int64", "n_words": "int64"})
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _sentence_number(starts: list[int] | None, spans: list[tuple[int, int]], pos: int) -> int:
+    """The number (from 1) of the first sentence of ``spans`` holding ``pos``, else their count;
+    by bisection in ``starts`` (the sentences' starts, given when they are in order and do not
+    overlap: then only the last sentence starting at or before ``pos`` can hold it).
+
+    >>> spans = [(0, 4), (5, 9), (10, 16)]
+    >>> [_sentence_number([0, 5, 10], spans, p) for p in (0, 4, 5, 12, 16)], [_sentence_number(None, spans, p) for p in (0, 4, 5, 12, 16)]
+    ([1, 3, 2, 3, 3], [1, 3, 2, 3, 3])
+    """
+    if starts is None:
+        return next((i for i, (a, b) in enumerate(spans, start=1) if a <= pos < b), len(spans))
+    k = bisect.bisect_right(starts, pos) - 1
+    return k + 1 if k >= 0 and pos < spans[k][1] else len(spans)
 
 
 def _multi_paragraph(doc: _Doc, rows: list[dict]) -> None:
