@@ -104,7 +104,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -385,8 +385,8 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     # look-behind and every verb at each position (the pattern is searched in many slices and is
     # part of most patterns below)
     verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
-    nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
-    mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
+    nouns = _caseless_alternation(cues["source_noun"])
+    mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
     lower_particles = _alt(p for p in particles if p.islower())
     impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
@@ -399,9 +399,11 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         label_end_re=_rx(label_re.pattern + r"$"),
         name_next_re=_rx(r"\s+(?:(?:" + _alt(particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)"),
         title_name_next_re=_rx(r"\s+(?:[A-Z]|(?:" + _alt(particles) + r")\s)"),
+        # possessive quantifiers (++, *+) where giving back a character cannot help: a run of word
+        # characters or digits must be followed by a space, and a run of spaces by a word
         unnamed_re=_rx(
-            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
-            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"(?<![\w-])((?:(?:[Tt]he\s++)?(?:[\w.-]++\s++){0,2}[\w.-]++['\u2019]s\s++)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s++|[A-Z][\w.'-]*+\s++|\d++\s++){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
         unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
         verb_end_re=_rx(r"(?:" + verb_re.pattern + r")\s+$"),  # verb_re opens with the look-ahead and look-behind
@@ -420,6 +422,28 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
         indirect_re=_rx(r"(" + verb_re.pattern + r")\s*,?\s+that\s+"),
     )
+
+
+def _caseless_alternation(words) -> str:
+    """The pattern text of ``(?i:...)`` for the words: their alternation longest first, written
+    as a trie of the lower-cased words (:func:`corpus_tools.speakers._trie_pattern`, spaces as
+    written) when every character is ASCII or a lower-case Latin-1 letter. The same matches:
+    under ``(?i)`` such words match what their lower-case forms match, no character of a text
+    matches two distinct such characters (so at a position the text follows one path of the
+    trie), and of the words on that path the trie tries the longest first, as the alternation
+    does. A word that starts with a space falls back to the alternation (the patterns need a
+    word character first).
+
+    >>> print(_caseless_alternation({"Senior", "senior official", "official"}))
+    (?:official|senior(?:\\ official)?)
+    >>> print(_caseless_alternation({"\u03a3", "ab"}))
+    ab|\u03a3
+    """
+    lowered = sorted({w.lower() for w in words})
+    if not lowered or any(not w or w[0].isspace() for w in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for w in lowered for c in w):
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return _trie_pattern(lowered, literal_space=True)  # the callers write it inside (?i:...)
 
 
 def _rows_by(rows: list, key) -> dict:

@@ -243,9 +243,10 @@ def _words_re(words: frozenset[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lowered))  # spaces as _alt writes them
 
 
-def _trie_pattern(words: list[str]) -> str:
+def _trie_pattern(words: list[str], *, literal_space: bool = False) -> str:
     """The words, none empty and none with a space other than " ", as one trie-shaped pattern, " "
-    written ``\\s+``.
+    written ``\\s+`` (or, with ``literal_space``, as an escaped space, for the alternations that
+    write their words with :func:`re.escape`).
 
     Same matches as ``"|".join(words)`` (escaped, spaces as ``\\s+``) with the words longest
     first: at a position the text follows one path of the trie (the branches of a node are
@@ -254,6 +255,8 @@ def _trie_pattern(words: list[str]) -> str:
 
     >>> print(_trie_pattern(["prime minister", "prime", "premier"]))
     pr(?:emier|ime(?:\\s+minister)?)
+    >>> print(_trie_pattern(["white house", "white"], literal_space=True))
+    white(?:\\ house)?
     """
     tree: dict = {}
     for word in words:
@@ -263,7 +266,7 @@ def _trie_pattern(words: list[str]) -> str:
         node[""] = {}  # a word ends here
 
     def emit(node: dict) -> str:
-        branches = [(r"\s+" if k == " " else re.escape(k)) + emit(node[k]) for k in sorted(k for k in node if k)]
+        branches = [(r"\s+" if k == " " and not literal_space else re.escape(k)) + emit(node[k]) for k in sorted(k for k in node if k)]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
