@@ -681,7 +681,7 @@ def _after_spaces(text: str, pos: int) -> int:
 
 
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
-    """``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
+    r"""``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
     ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
     before, as ``finditer`` resumes after a match. The patterns of :class:`_Doc` that open with
     "the" or "The" share one scan for those words (``_Doc._the``) instead of each scanning the

@@ -515,8 +515,8 @@ _CAPITAL_BEFORE = re.compile(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$")  # "Venezuelan
 _SENTENCE_END_BEFORE = re.compile(r"[.!?][\"'\u201d\u2019]?\s+$")  # ". " ending the text
 
 
-def _capital_before(text: str, end: int) -> re.Match | None:
-    """``_CAPITAL_BEFORE.search(text[:end])``, searched only after the last space before the
+def _capital_before(text: str, end: int) -> tuple[re.Match | None, int]:
+    r"""``_CAPITAL_BEFORE.search(text[:end])``, searched only after the last space before the
     trailing ones (a match's offsets are then into ``text[lo:end]``; ``lo`` is returned too).
 
     Exact: a match is a word with no space in it, then spaces to the end; it cannot start
