@@ -275,6 +275,17 @@ def _trie_pattern(words: list[str], *, literal_space: bool = False) -> str:
     return emit(tree)
 
 
+@lru_cache(maxsize=64)
+def _hit_spans(hits: re.Pattern, lowered: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``hits.finditer(lowered)``, remembered: the institution patterns of a document
+    look for the same words in the same text twice (see :func:`_finditer_in_runs`).
+
+    >>> _hit_spans(re.compile("ab"), "abcab")
+    ((0, 2), (3, 5))
+    """
+    return tuple(h.span() for h in hits.finditer(lowered))
+
+
 def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
     """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
     ``. ' ’ -`` that hold one of ``words`` (ignoring case).
@@ -290,11 +301,11 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit in hits.finditer(lowered):
-        i = bisect.bisect_right(starts, hit.start()) - 1
+    for hit_start, hit_end in _hit_spans(hits, lowered):
+        i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
-        if i < 0 or hit.end() > ends[i]:  # cannot happen (the words are run characters); search everything
+        if i < 0 or hit_end > ends[i]:  # cannot happen (the words are run characters); search everything
             yield from pattern.finditer(text, ends[last] if last >= 0 else 0)
             return
         last = i
@@ -320,7 +331,7 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = [(h.start(), h.end()) for h in hits.finditer(runs[0])]
+    found = _hit_spans(hits, runs[0])
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
