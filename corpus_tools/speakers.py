@@ -604,9 +604,10 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
         titles = load_titles(directory) if titles is None else titles
         lexicon = build_lexicon(actors, titles)
     dates = document_dates(corpus, directory)
+    date_of = dates.to_dict().get if dates.index.is_unique else dates.get  # a dict look-up, not a Series look-up per document
     columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        _mention_rows(columns, doc_id, text, sentence_spans(text, data_dir=directory), lexicon, dates.get(doc_id), places)
+        _mention_rows(columns, doc_id, text, sentence_spans(text, data_dir=directory), lexicon, date_of(doc_id), places)
     out = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     out = out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
     return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
