@@ -1640,11 +1640,38 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     return None
 
 
+_QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb"  # removed by _norm
+_NOT_WORD_CHARS = MASK + "\u2014\u2013\u2026\u00a0"  # common characters outside [\w' -]: _norm makes them spaces
+_NOT_WORD_BYTES = bytes.maketrans(bytes(c for c in range(128) if not re.match(r"[\w' -]", chr(c))),
+                                  b" " * sum(1 for c in range(128) if not re.match(r"[\w' -]", chr(c))))
+assert not any(re.match(r"[\w' -]", c) for c in _NOT_WORD_CHARS)
+
+
 @lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
+    """Text reduced for comparing quotations and terms: NFKC, curly apostrophes straight, quote
+    marks removed, lower case, every character outside ``[\\w' -]`` a space, spaces collapsed.
+
+    The characters outside the class become spaces by :meth:`str.replace` for a few common ones
+    and a byte table for ASCII text, the regular expression only for text that is still not
+    ASCII (a run of spaces or one space: the same words once spaces are collapsed).
+
+    >>> _norm("The \u201cpeace plan\u201d \u2014 Macron\u2019s \u00abre-set\u00bb, 2025!"), _norm("\u00c9lys\u00e9e\u2026 says")
+    ("the peace plan macron's re-set 2025", '\u00e9lys\u00e9e says')
+    """
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]+").sub("", text)  # runs at once: the same text
-    return " ".join(_rx(r"[^\w' -]+").sub(" ", text.lower()).split())  # runs as one space: the same words
+    for ch in _QUOTE_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
+    text = text.lower()
+    for ch in _NOT_WORD_CHARS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if text.isascii():
+        text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    else:
+        text = _rx(r"[^\w' -]+").sub(" ", text)
+    return " ".join(text.split())
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:

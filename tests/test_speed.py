@@ -569,3 +569,23 @@ def test_mention_columns_equal_the_rows_of_find_mentions(corpus):
     want = want.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(mentions(both), want)
     assert len(want) > 500
+
+
+def test_norm_with_byte_tables_equals_the_regular_expressions(documents, texts):
+    import unicodedata
+
+    from corpus_tools.quotes import MASK, _norm
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+        text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)
+        return " ".join(re.sub(r"[^\w' -]", " ", text.lower()).split())
+
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts + [
+        "\u2014 \u2013 \u2026\u00a0x\x1cy\tz \u0130stanbul \ufb01ne \uff21 " + MASK * 3 + " a_b-c 'd' \u00ab\u00bb\"",
+        "ASCII only: 1,000 -- it's (fine); \\ / | ~"]
+    pool += [doc.text[s["start"]:s["end"]] for doc in documents for s in doc.spans]
+    for text in pool:
+        _norm.cache_clear()
+        assert _norm(text) == plain(text), text[:60]
+    assert len(pool) > 300
