@@ -104,7 +104,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -349,6 +349,7 @@ class _Words:
     stance_verb_re: re.Pattern
     label_re: re.Pattern
     label_head_re: re.Pattern  # zero-width at every offset where label_re matches (see _Doc.label_starts)
+    label_head_lower_re: re.Pattern | None  # the same in lower-cased text, case-sensitive, a trie; None unless labels are ASCII
     role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
     # patterns built from the cue words, compiled here once instead of once per document or candidate
     verb_re: re.Pattern  # a reporting verb (group 1)
@@ -518,6 +519,11 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
     label_head_re = re.compile(ahead + r"(?<![\w])(?=(?i:" + labels + r")(?![\w]))")  # its tail can match nothing
+    lower_labels = sorted({w.lower() for w in cues["quote_label"]})
+    label_head_lower_re = re.compile(
+        _first_char_ahead(lower_labels) + r"(?<![\w])(?=(?:" + _trie_pattern(lower_labels) + r")(?![\w]))"
+    ) if lower_labels and all(w and w.isascii() and not w[0].isspace() and not any(c.isspace() and c != " " for c in w)
+                              for w in lower_labels) else None
     stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
     stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
@@ -540,7 +546,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
-        stance_verb_re=stance_verb_re, label_re=label_re, label_head_re=label_head_re, role_titles=role_titles,
+        stance_verb_re=stance_verb_re, label_re=label_re, label_head_re=label_head_re,
+        label_head_lower_re=label_head_lower_re, role_titles=role_titles,
         roles_by_holder=_rows_by(role_titles, lambda t: t[4]), roles_by_key=_rows_by(role_titles, lambda t: (t[0], t[1])),
         noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
@@ -774,6 +781,11 @@ class _Doc:
         """Every offset of the masked text where a quote label matches (``label_re``), in order;
         found once per document, on demand (a label is looked for near many quotations).
 
+        The labels are ASCII: where lower-casing the text changes no length and no character
+        folds to ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``), they match the
+        lower-cased text case-sensitively where they match the text ignoring case, and a trie of
+        them finds the offsets faster.
+
         >>> from corpus_tools.resources import resource_stamp
         >>> doc = _shared_doc("d", "Source: the ministry. So be it, in the words of Ana Gil.", None, ((0, 56),),
         ...                   resource_stamp(_data_dir(None)))
@@ -782,7 +794,12 @@ class _Doc:
         """
         starts = self._memo.get("label_starts")
         if starts is None:
-            starts = self._memo["label_starts"] = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
+            lowered, head = self.masked.lower(), self.words.label_head_lower_re
+            if head is not None and len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked):
+                starts = [m.start() for m in head.finditer(lowered)]
+            else:
+                starts = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
+            self._memo["label_starts"] = starts
         return starts
 
     def may_hold_label(self, a: int, b: int) -> bool:

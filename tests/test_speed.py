@@ -448,9 +448,11 @@ def test_a_zone_is_skipped_only_where_the_label_search_finds_nothing(documents):
     w = documents[0].words
     edge = _shared_doc("edge", "The sourced claim. Sources: the ministry. So said Ana; in the words of Ana, \u201cno\u201d. Source",
                        None, ((0, 18), (19, 41), (42, 90)), resource_stamp(data_dir()))
+    folded = _shared_doc("folded", "\u017fource: the ministry. \u0130n the words of Ana, \u201cno\u201d. \u212aey line from Kyiv: yes. Source",
+                         None, ((0, 24), (25, 63), (64, 90)), resource_stamp(data_dir()))  # (?i) folds these to ASCII
     rng = random.Random(3)
     skipped = searched = 0
-    for doc in documents + [edge]:
+    for doc in documents + [edge, folded]:
         masked = doc.masked
         assert doc.label_starts() == [p for p in range(len(masked)) if w.label_re.match(masked, p)]
         zones = [(a, b) for a, b in doc.sentences] + [(a, b) for (a, _), (_, b) in zip(doc.sentences, doc.sentences[1:])]
