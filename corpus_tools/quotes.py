@@ -96,6 +96,7 @@ from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -425,6 +426,20 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     )
 
 
+def _alt_as_trie(words) -> str:
+    """:func:`_alt` of the words (longest first, spaces as ``\\s+``) written as a trie
+    (:func:`corpus_tools.speakers._trie_pattern`: the same matches, found without trying every
+    word at a position); :func:`_alt` itself when a word is empty or holds a space other than " ".
+
+    >>> print(_alt_as_trie({"the Kremlin", "the Elysee", "Kremlin"}))
+    (?:Kremlin|the\\s+(?:Elysee|Kremlin))
+    """
+    words = sorted(set(words))
+    if not words or any(not w or any(c.isspace() and c != " " for c in w) for w in words):
+        return _alt(words)
+    return _trie_pattern(words)
+
+
 def _caseless_alternation(words) -> str:
     """The pattern text of ``(?i:...)`` for the words: their alternation longest first, written
     as a trie of the lower-cased words (:func:`corpus_tools.speakers._trie_pattern`, spaces as
@@ -536,7 +551,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
-        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
@@ -716,7 +731,8 @@ class _Doc:
                  sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
-        self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
+        self.day = when if type(when) is date else (  # a date as pipeline documents give it; else as before
+            None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date())
         self.spans = quote_spans(text)
         self.masked = _masked(text, self.spans)
         self._text_end = len(text.rstrip())  # nothing but spaces from here on (see _is_heading)

@@ -591,3 +591,23 @@ def test_norm_with_byte_tables_equals_the_regular_expressions(documents, texts):
         _norm.cache_clear()
         assert _norm(text) == plain(text), text[:60]
     assert len(pool) > 300
+
+
+def test_alternations_written_as_tries_find_what_the_alternations_find(documents, texts):
+    from corpus_tools.quotes import _alt, _alt_as_trie
+
+    w = documents[0].words
+    variants = set(w.inst_names) | {"The " + v[4:] for v in w.inst_names if v.startswith("the ")} | \
+        {"THE " + v[4:] for v in w.inst_names if v.startswith("the ")}
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 17) + ["THE Kremlin's view; the  Foreign\nOffice; the Kremlin\u2019s; Downing Streets"]
+    checked = 0
+    for words in (variants, set(w.demonyms), set(w.honorifics)):
+        plain = re.compile(r"(?<![\w])(" + _alt(words) + r")(?:'s|\u2019s)?(?![\w])")
+        trie = re.compile(r"(?<![\w])(" + _alt_as_trie(words) + r")(?:'s|\u2019s)?(?![\w])")
+        assert plain.pattern != trie.pattern
+        for text in pool:
+            expected = spans(plain.finditer(text))
+            assert spans(trie.finditer(text)) == expected, text[:60]
+            checked += len(expected)
+    assert checked > 1000
