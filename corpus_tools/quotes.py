@@ -1722,9 +1722,11 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
 def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actors: pd.DataFrame | None,
                         titles: pd.DataFrame | None) -> tuple[Lexicon, Iterator[tuple[list[tuple[int, int]], _Doc]]]:
     """The lexicon, and each document prepared for attribution with its sentence spans."""
-    from corpus_tools.tokens import sentence_spans
+    from corpus_tools.resources import load_abbreviations
+    from corpus_tools.tokens import _sentence_spans
 
     directory = _data_dir(data_dir)
+    abbreviations = load_abbreviations(directory)  # once per call: tokens.sentence_spans would read it per document
     stamp = None
     if actors is None and titles is None:  # the data directory's own tables: compiled once per process
         stamp = resource_stamp(directory)
@@ -1740,7 +1742,7 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-            spans = sentence_spans(text, data_dir=directory)
+            spans = list(_sentence_spans(text, abbreviations))  # tokens.sentence_spans(text, data_dir=directory)
             when = date_of(doc_id)
             if stamp is None:
                 yield spans, _Doc(doc_id, text, when, lexicon, actors, cues, stop, spans, words)

@@ -594,9 +594,11 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     >>> mentions(corpus)[["surface", "actor", "how"]].values.tolist()
     [['The German chancellor', 'Friedrich Merz', 'title'], ['Zelensky', 'Volodymyr Zelensky', 'surname'], ["Kyiv's", 'Ukraine', 'alias']]
     """
-    from corpus_tools.tokens import sentence_spans
+    from corpus_tools.resources import load_abbreviations
+    from corpus_tools.tokens import _sentence_spans
 
     directory = _data_dir(data_dir)
+    abbreviations = load_abbreviations(directory)  # once per call: tokens.sentence_spans would read it per document
     if actors is None and titles is None:  # the data directory's own tables: read and compiled once per process
         lexicon = _default_lexicon(resource_stamp(directory))
     else:
@@ -607,7 +609,7 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     date_of = dates.to_dict().get if dates.index.is_unique else dates.get  # a dict look-up, not a Series look-up per document
     columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        _mention_rows(columns, doc_id, text, sentence_spans(text, data_dir=directory), lexicon, date_of(doc_id), places)
+        _mention_rows(columns, doc_id, text, list(_sentence_spans(text, abbreviations)), lexicon, date_of(doc_id), places)
     out = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     out = out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
     return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
