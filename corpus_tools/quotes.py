@@ -943,7 +943,9 @@ class _Doc:
         people: dict[str, _Person] = {}
         for c in self.candidates:
             if c.speaker_type == "person" and c.how != "title":
-                p = people.setdefault(c.actor, _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start))
+                p = people.get(c.actor)
+                if p is None:  # the first mention introduces the person (its roles read once, not at every mention)
+                    p = people[c.actor] = _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start)
                 p.roles |= self._intro_roles(c)
                 self._take_title_prefix(c)
             elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
