@@ -1710,8 +1710,18 @@ def _norm(text: str) -> str:
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
+    """Whether the paragraph holding ``pos`` is a heading (the headline, or a short line with no
+    closing mark and no reporting verb); decided once per paragraph (remembered in
+    ``doc._memo`` by its start: the paragraph, and so the answer, is the same for every
+    quotation in it)."""
     a = doc.text.rfind("\n", 0, pos) + 1
-    b = doc.text.find("\n", pos)
+    key = ("heading", a)
+    if key not in doc._memo:
+        doc._memo[key] = _paragraph_is_heading(doc, a, doc.text.find("\n", pos))
+    return doc._memo[key]
+
+
+def _paragraph_is_heading(doc: _Doc, a: int, b: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
     last = b >= doc._text_end if b >= 0 else True  # only spaces after the paragraph
