@@ -810,13 +810,23 @@ class _Doc:
         """
         starts = self._memo.get("label_starts")
         if starts is None:
-            lowered, head = self.masked.lower(), self.words.label_head_lower_re
-            if head is not None and len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked):
+            lowered, head = self.lowered(), self.words.label_head_lower_re
+            if head is not None and lowered is not None:
                 starts = [m.start() for m in head.finditer(lowered)]
             else:
                 starts = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
             self._memo["label_starts"] = starts
         return starts
+
+    def lowered(self) -> str | None:
+        """The masked text lower-cased, where that keeps every offset and no character folds to
+        ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``): there an ASCII word occurs,
+        ignoring case, where its lower-case form occurs in this text. None elsewhere."""
+        if "lowered" not in self._memo:
+            lowered = self.masked.lower()
+            ok = len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked)
+            self._memo["lowered"] = lowered if ok else None
+        return self._memo["lowered"]
 
     def may_hold_label(self, a: int, b: int) -> bool:
         """False when ``label_re.finditer(self.masked, a, b)`` finds nothing: no label starts in
@@ -1029,7 +1039,8 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
         # a person's office: "Zelensky's office said", "Her office said", "The office of Prime Minister
         # Ana Gil said" -> the presidency or government they lead
-        for m in _OFFICE_OF.finditer(self.masked):
+        lowered = self.lowered()
+        for m in _OFFICE_OF.finditer(self.masked) if lowered is None or "office" in lowered else ():  # each match holds it
             a, b = m.span()
             if m.group(2):
                 owner = next((c for c in self.candidates if c.speaker_type == "person" and b <= c.start <= b + 40

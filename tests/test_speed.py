@@ -611,3 +611,21 @@ def test_alternations_written_as_tries_find_what_the_alternations_find(documents
             assert spans(trie.finditer(text)) == expected, text[:60]
             checked += len(expected)
     assert checked > 1000
+
+
+def test_a_scan_skipped_for_a_missing_word_would_have_found_nothing(documents):
+    from corpus_tools.quotes import _OFFICE_OF, _shared_doc
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+
+    folded = _shared_doc("folded-office", "His OFF\u0130CE said so. Her o\ufb00ice too.", None, ((0, 20), (21, 39)),
+                         resource_stamp(data_dir()))
+    assert folded.lowered() is None and next(_OFFICE_OF.finditer(folded.masked), None) is not None
+    skipped = 0
+    for doc in documents:
+        lowered = doc.lowered()
+        assert lowered is None or len(lowered) == len(doc.masked)
+        if lowered is not None and "office" not in lowered:
+            assert next(_OFFICE_OF.finditer(doc.masked), None) is None
+            skipped += 1
+    assert skipped > 10
