@@ -774,7 +774,9 @@ class _Doc:
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
         self._institution_anaphors()
-        for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
+        lowered = self.lowered()
+        for m in (re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked)
+                  if lowered is None or "according" in lowered else ()):  # each match holds it
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
         for m in words.it_re.finditer(self.masked):
