@@ -1,6 +1,8 @@
 """Speed and memory of the per-document pipeline, against a naive baseline.
 
-For each size (articles from ``benchmarks/synthetic.py``, seeded) it prints:
+For each size (articles from ``benchmarks/synthetic.py --distinct``, seeded: few sentences
+repeat, so a per-sentence memo wins little; ``--repeating`` uses the older corpus of repeated
+sentences) it prints:
 
 - the pipeline (all stages, a fresh cache, the process pool by default, the article file
   streamed): wall time, documents and words per second (words: :func:`corpus_tools.count_words`
@@ -46,6 +48,7 @@ import pandas as pd
 
 from corpus_tools.pipeline import STAGES, iter_articles, process, read_articles
 from corpus_tools.tokens import TOKEN_PATTERN, count_words
+from synthetic import distinct_share  # noqa: E402  (benchmarks/ is on the path when run as a script)
 
 
 def peak_rss_mib() -> float:
@@ -90,10 +93,14 @@ def previous_tone(texts: list[str], method: str = "vader_adjusted") -> pd.DataFr
     return pd.DataFrame(rows, columns=["neg", "neu", "pos", "compound", "label", "n_words"]).astype({"n_words": "int64"})
 
 
-def synthetic_path(n: int, data: Path) -> Path:
-    path = data / f"synthetic-{n}.jsonl"
+def synthetic_path(n: int, data: Path, repeating: bool = False) -> Path:
+    """The n-article synthetic corpus (``synthetic.py --distinct``, or its default, repeating,
+    sentence pool with ``repeating``), written once into ``data``."""
+    path = data / (f"synthetic-{n}.jsonl" if repeating else f"synthetic-distinct-{n}.jsonl")
     if not path.exists():  # generated in another process, so its memory is not counted here
-        subprocess.run([sys.executable, str(Path(__file__).with_name("synthetic.py")), str(n), str(path)], check=True)
+        flags = [] if repeating else ["--distinct"]
+        subprocess.run([sys.executable, str(Path(__file__).with_name("synthetic.py")), str(n), str(path), *flags],
+                       check=True)
     return path
 
 
@@ -147,8 +154,9 @@ def check_vader(n: int, data: Path) -> int:
     return wrong
 
 
-def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int) -> None:
-    path = synthetic_path(n, data)
+def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int,
+        repeating: bool = False) -> None:
+    path = synthetic_path(n, data, repeating)
     words = sum(count_words(t) for chunk in iter_articles(path) for t in chunk["text_raw"])
     print(f"\n== {n:,} articles, {words:,} words ({path}); machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as cache:
@@ -172,6 +180,9 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
               f"{result.worker_peak_rss_mib:,.0f} MiB, {workers or os.cpu_count()} workers")
     sample = pd.concat(itertools.islice(iter_articles(path, chunk_size=1000), -(-min(baseline_max, n) // 1000)),
                        ignore_index=True).iloc[:baseline_max]
+    share = distinct_share(sample.rename(columns={"text_raw": "text"})[["doc_id", "text"]].to_dict("records"))
+    print(f"sentences occurring once among those of the first {len(sample):,} documents: {100 * share:.0f}% "
+          f"(what a per-sentence memo cannot win on)")
     spent, spent_cpu = naive_baseline(sample["text_raw"].tolist())
     scale = n / len(sample)
     base_wall = spent * scale
@@ -195,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-max", type=int, default=5000, help="documents the baseline runs on (scaled to n)")
     parser.add_argument("--tone-docs", type=int, default=2000, help="articles whose sentences the old/new tone comparison runs on")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "corpus_tools_bench")
+    parser.add_argument("--repeating", action="store_true",
+                        help="the older synthetic corpus drawn from the five articles' 143 sentences, most of them "
+                             "repeated (figures of sessions 1-8); by default few sentences repeat")
     parser.add_argument("--check-vader", type=int, default=None, metavar="N",
                         help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
     args = parser.parse_args(argv)
@@ -202,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_vader:
         return 1 if check_vader(args.check_vader, args.data) else 0
     for n in args.sizes:
-        run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs)
+        run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs, args.repeating)
     return 0
 
 

@@ -1,16 +1,25 @@
 """A deterministic synthetic corpus built from the real corpus's sentences.
 
 Each synthetic article draws paragraphs of real (cleaned) sentences with a seeded generator;
-numbers are redrawn and now and then a sentence loses a word, so that sentences rarely repeat
-exactly (nothing in the pipeline can win by memoising). Some articles get an outlet's
+numbers are redrawn and now and then a sentence loses a word. Some articles get an outlet's
 boilerplate lines, so cleaning has work to do. Written as JSON Lines (``doc_id, text, outlet,
 published, meeting_id``), the format :func:`corpus_tools.pipeline.read_articles` reads.
 
-    .venv/bin/python benchmarks/synthetic.py 10000 /tmp/synthetic-10k.jsonl
+By default the sentences come from the five articles only (143 of them), so most repeat: at
+1,000 articles 12% of the sentences occur once (:func:`distinct_share`). That is enough for
+tests of scale (figures, tables, memory), but a stage that remembers what it computed per
+sentence text looks faster on it than it would on real news. ``--distinct`` (what
+``benchmarks/run.py`` times) draws from the five articles' sentences and the invented report
+sentences of ``data/annotations/target_tone_train_*.csv`` (about 4,300 in all, in many outlets'
+styles), and every sentence of more than six words loses one word and most lose a second: at
+1,000 articles 91% of the sentences occur once (``run.py`` prints the share for each size).
+
+    .venv/bin/python benchmarks/synthetic.py 10000 /tmp/synthetic-10k.jsonl [--distinct]
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import sys
@@ -19,23 +28,42 @@ from pathlib import Path
 import numpy as np
 
 from corpus_tools import load_corpus, load_meetings, sentences
+from corpus_tools.paths import data_dir
 
 BOILERPLATE = ["Support The Moscow Times!", "Read more", "See more: an unrelated story on another page"]
 _NUMBER = re.compile(r"\d+")
 
 
-def synthetic_articles(n: int, seed: int = 2025) -> list[dict]:
-    """``n`` synthetic articles; the same ``n`` and ``seed`` give the same articles.
+def _annotation_sentences() -> list[str]:
+    """The distinct sentences of the tone-toward training reports, sorted (a fixed order)."""
+    found = set()
+    for path in sorted((data_dir() / "annotations").glob("target_tone_train_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            found.update(row["sentence"] for row in csv.DictReader(handle))
+    return sorted(found)
+
+
+def synthetic_articles(n: int, seed: int = 2025, *, distinct: bool = False) -> list[dict]:
+    """``n`` synthetic articles; the same ``n``, ``seed`` and ``distinct`` give the same articles.
+
+    With ``distinct`` the sentences are drawn from a larger pool and altered more, so that few
+    repeat exactly (module docstring).
 
     Examples
     --------
     >>> a, b = synthetic_articles(3), synthetic_articles(3)
     >>> a == b, len(a), a[0]["doc_id"]
     (True, 3, 'syn-0000000')
+    >>> synthetic_articles(3, distinct=True) != a
+    True
     """
     rng = np.random.default_rng(seed)
     corpus = load_corpus()
     pool = sentences(corpus)["text"].tolist()
+    drops = (0.3,)
+    if distinct:
+        pool += _annotation_sentences()
+        drops = (1.0, 0.7)
     lengths = corpus["n_sentences"].to_numpy()
     outlets = sorted(corpus["outlet"].unique())
     meetings = load_meetings()
@@ -47,8 +75,9 @@ def synthetic_articles(n: int, seed: int = 2025) -> list[dict]:
         for j in picks:
             sentence = _NUMBER.sub(lambda m: str(int(rng.integers(2, 40000))), pool[j])
             words = sentence.split(" ")
-            if len(words) > 6 and rng.random() < 0.3:
-                del words[int(rng.integers(1, len(words) - 1))]
+            for chance in drops:
+                if len(words) > 6 and rng.random() < chance:
+                    del words[int(rng.integers(1, len(words) - 1))]
             paragraph.append(" ".join(words))
             if rng.random() < 0.35:
                 paragraphs.append(" ".join(paragraph))
@@ -69,6 +98,22 @@ def synthetic_articles(n: int, seed: int = 2025) -> list[dict]:
     return articles
 
 
+def distinct_share(articles: list[dict]) -> float:
+    """The share of the articles' sentences (split as the pipeline splits them) whose text
+    occurs once in the whole set: what a per-sentence memo cannot win on.
+
+    Examples
+    --------
+    >>> distinct_share(synthetic_articles(20, distinct=True)) > distinct_share(synthetic_articles(20))
+    True
+    """
+    import pandas as pd
+
+    texts = sentences(pd.DataFrame(articles, columns=["doc_id", "text"]))["text"]
+    counts = texts.value_counts()
+    return float((texts.map(counts) == 1).mean()) if len(texts) else float("nan")
+
+
 def write_jsonl(articles: list[dict], path: Path) -> Path:
     """Write articles as JSON Lines."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("output", type=Path, help="the .jsonl file to write")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--distinct", action="store_true",
+                        help="a larger sentence pool, altered more: few sentences repeat (what run.py times)")
     args = parser.parse_args(argv)
-    write_jsonl(synthetic_articles(args.n, args.seed), args.output)
+    write_jsonl(synthetic_articles(args.n, args.seed, distinct=args.distinct), args.output)
     print(f"wrote {args.n} articles to {args.output}")
     return 0
 

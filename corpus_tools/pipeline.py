@@ -121,9 +121,12 @@ def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_di
         return rows
     if method != "learned":
         raise CorpusError(f"tone_toward_method {method!r} is not one of 'learned', 'rules'")
+    from corpus_tools.speakers import document_dates
     from corpus_tools.target_model import predict_tone_toward
 
-    return predict_tone_toward(rows, sentences=done["sentences"], data_dir=data_dir)
+    # the documents' dates, as the rules had them: the model's view resolves titles on the same day
+    return predict_tone_toward(rows, sentences=done["sentences"], dates=document_dates(batch, data_dir),
+                               data_dir=data_dir)
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,62 @@ Constructions (each with an invented example; tests hold them):
     cancels the act of the noun it governs, while a negation without a governing cue ("must not
     reward Russian aggression") leaves the aggression standing. In the learned layer a ``victim``
     stays neutral whatever the model's weights (:func:`corpus_tools.target_model.predict_tone_toward`).
+``declined request``
+    "Berlin rejected calls to send troops to Ukraine" -> Ukraine neutral, Germany neutral;
+    "Paris rebuffed demands to lift sanctions on Russia" -> Russia negative (the lifting is
+    cancelled, so the pressure stays): a verb that declines a request (reject, rebuff, dismiss,
+    spurn, resist, ignore, defy, turn down, brush aside: ``decliner`` markers) governing a request
+    noun (calls, demands, requests, appeals, pleas, pressure: ``request`` markers) and its "to" or
+    "for" cancels the act requested, as "declined to" does.
+``refusal as a position``
+    "Orban refused to condemn Moscow", "Berlin rejected calls to send troops to Ukraine" -> the
+    refuser neutral: refusing, or declining a request for, an act aimed at a side (an object cue
+    or a transfer "to"/"for" a side) states a position (guideline rule 10); refusing one's own
+    conduct stays obstruction ("Moscow refused to rule out strikes", "Moscow rejected calls for a
+    ceasefire" -> Russia negative).
+``short of``
+    "Berlin fell short of backing Kyiv" -> Ukraine neutral, but "Macron issued a short
+    statement praising Ukraine" -> Ukraine positive: "short" negates only before "of".
+``own side's refusal``
+    '"Russia will never accept Western ultimatums," Putin said' -> Russia neutral; "Zelensky said
+    Ukraine would never agree to a ceasefire on Russian terms" -> Ukraine neutral: a speaker
+    stating that their own side will not do a good act states a position, it is not hostility
+    toward that side; the same words from another side's speaker stay negative ("Zelensky said
+    Russia would never agree to a real ceasefire" -> Russia negative). A speaker's praise of
+    their own side still counts ('"Russia is ready for peace," Putin said' -> Russia positive).
+    Only the speaker whose own words hold the cue counts (a quotation around it, "X said" before
+    it, '..., X said' after it), not accompanying speech ("The Kremlin rebuffed demands to accept
+    a truce, with Peskov saying ..." -> Russia negative), and not a concession ("Macron admits the
+    coalition of the willing has no unity on troops" -> European allies negative).
+``reason``
+    "London will not reward Moscow for stalling" -> Russia negative: an act named after "for" as
+    the reason is asserted; the governing verb's negation does not reach it.
+``partner``
+    "Tokyo announced sanctions coordinated with Washington" -> United States neutral: a side after
+    "with" that follows a participle takes part in the act, it is not its target ("solidarity
+    with Warsaw" still is).
+``noun phrase``
+    "Belligerent European leaders rushed to Washington" -> European allies negative: a one-word
+    adjective cue (not a verb form in -ed, -ing or -s) opening a noun phrase at the start of a
+    sentence or clause, after a preposition other than the infinitive "to", or after a
+    possessive side describes the side right after it ("continues to strike Ukrainian cities" is
+    a verb); "Zelensky thanked Ukraine's steadfast European partners" -> European allies
+    positive, Ukraine neutral: after a possessive side, a side named within two words is the head
+    of the noun phrase and the one acted on; "the toll from Russia's missile strike" -> Russia
+    negative: a possessive names the agent of the act right after it even inside a prepositional
+    phrase.
+``relative clause``
+    "Kyiv said the Russian drones that hit Odesa carried foreign parts" -> Russia negative: the
+    side named in the noun phrase before "that" / "which" / "who" is the subject of the verb
+    after it ("warned Moscow that attacks ..." is a complement clause, not a relative one).
+``recipient``
+    "Merz promised Kyiv additional military aid" -> Ukraine positive: the side right after a verb
+    of giving (promise, offer, give, send, grant, hand, lend: ``giving`` markers) and before what
+    is given receives it.
+``agent past the object``
+    '"We will never recognise the annexation of Crimea by Russia," Macron said' -> Russia
+    negative: "by" after an act's "of" phrase names its agent, and the negation of the governing
+    verb leaves the act standing (as "must not reward Russian aggression").
 ``fallback``
     Only where no action applies in the whole sentence, the sentence's lexicon tone (VADER
     with the domain overrides, :func:`corpus_tools.sentiment.score_texts`) is used, labelled
@@ -146,7 +202,7 @@ SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
 ROLES = ("object", "agent", "both")
 MARKER_KINDS = ("negator", "reverser", "contrast", "subordinator", "passive", "scope", "phrasal", "agent_blocker",
-                "compound", "locative", "hypothetical", "aiming")
+                "compound", "locative", "hypothetical", "aiming", "decliner", "request", "giving")
 TERM_KINDS = ("demonym", "metonym", "group", "country", "organisation", "source", "nickname", "spelling", "city")
 TONE_TOWARD_COLUMNS = ["doc_id", "sent_id", "target", "actor", "polarity", "score", "voice", "rule", "method",
                        "evidence"]
@@ -167,6 +223,15 @@ _PREPOSITIONS = {"for", "to", "on", "against", "with", "of", "in", "at", "from",
                  "into", "between", "among", "under", "than"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"}
 _QUOTE_TOKENS = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e"}
+#: words after which an adjective cue opens the noun phrase of the side right after it ("while
+#: dithering Brussels ...", "support for brave Ukrainians"), besides determiners and object cues
+_NP_OPENERS = {",", ";", ":", "and", "or", "but", "while", "whereas", "although", "though", "as"} | _PREPOSITIONS - {"to"}
+_POSSESSIVE = {"'s", "'"}
+_AUXILIARIES = {"has", "have", "had", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "did",
+                "does", "do"}
+_RELATIVE = {"that", "which", "who"}
+_CONCEDING = ("admit", "conced", "acknowledg", "confess")  # reporting verbs that concede a failing
+_PARTICLES = {"down", "aside", "off", "away"}
 _AS_NOT_CLAUSE = {"well", "part", "a", "such", "of", "soon", "long", "much", "far", "many", "usual"}
 _AS_CLAUSE = re.compile(r"^as$", re.IGNORECASE)
 
@@ -328,6 +393,12 @@ class Rules:
     #: words before "at" that aim it at a target ("hit out at", "a swipe at"): the side after
     #: such an "at" is a target, not a venue
     aiming: _WordSet = field(default_factory=lambda: _WordSet.of(()))
+    #: verbs that decline a request ("rejected calls to", "turned down a request to")
+    decliners: _WordSet = field(default_factory=lambda: _WordSet.of(()))
+    #: nouns of a request that a decliner governs ("calls", "demands", "appeals")
+    requests: _WordSet = field(default_factory=lambda: _WordSet.of(()))
+    #: verbs of giving whose first object is the recipient ("promised Kyiv new aid")
+    giving: _WordSet = field(default_factory=lambda: _WordSet.of(()))
     #: each sentence's tokens and sides, remembered so that the learned layer's view
     #: (:func:`corpus_tools.target_model._sentence_view`) reuses what the rules found
     #: (see :func:`_tokens_and_sides`); bounded, never part of a result's identity
@@ -374,7 +445,8 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
                  kinds["scope"], kinds["phrasal"], kinds["agent_blocker"],
                  kinds["compound"], kinds["locative"],
                  kinds["hypothetical"], reporting, frozenset(build_lexicon(actors, titles).name_info) | frozenset(info),
-                 _cue_index(cues), aiming=kinds["aiming"])
+                 _cue_index(cues), aiming=kinds["aiming"], decliners=kinds["decliner"],
+                 requests=kinds["request"], giving=kinds["giving"])
 
 
 @lru_cache(maxsize=4)
@@ -408,9 +480,21 @@ class _Hit:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`) without quotation
+    marks, each with its lower-cased form (curly apostrophes straightened). The text is
+    lower-cased once where that keeps every offset and is context-free (no capital sigma,
+    whose lower case depends on the next letter), else word by word: the same words.
+
+    >>> [t[2] for t in _tokens("\u201cKyiv\u2019s ALLIES,\u201d he said.")]
+    ['kyiv', "'s", 'allies', ',', 'he', 'said', '.']
+    """
     from corpus_tools.tokens import word_spans
 
-    return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text) if text[a:b] not in _QUOTE_TOKENS]
+    spans = word_spans(text)
+    low = text.lower().replace("\u2019", "'")
+    if len(low) != len(text) or "\u03a3" in text:  # a length-changing or contextual lower case: word by word
+        return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in spans if text[a:b] not in _QUOTE_TOKENS]
+    return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
@@ -492,12 +576,95 @@ def _title_free(text: str, rules: Rules) -> bool:
     return runs is not None and hits is not None and hits.search(runs[0]) is None
 
 
+@dataclass
+class _Analysis:
+    """What the rules find in one sentence before they decide, kept once per process (in
+    :attr:`Rules.seen`) for the rules and the learned layer's view alike: the tokens, the
+    mentions of sides, and, for a sentence that names a side, its words, the token positions
+    the mentions cover (``masked``), the clause rank per token (:func:`_segments`) and the
+    action cues (:func:`_match_cues`). Read-only for its users; ``view`` holds the learned
+    layer's view (:func:`corpus_tools.target_model._sentence_view`) once built from it."""
+
+    toks: list
+    mentions: list
+    words: list | None = None
+    masked: set | None = None
+    clause: list | None = None
+    cue_hits: list | None = None
+    view: object = None
+
+
+def _title_keys(text: str, rules: Rules) -> tuple[str, ...]:
+    """The keys (:func:`corpus_tools.speakers._title_key`) of the titles the mentions search
+    finds in ``text`` (already :func:`_uncapitalised`), as :func:`corpus_tools.speakers.find_mentions`
+    looks for them; none where no title can occur (:func:`_title_free`).
+
+    >>> rules = build_rules()
+    >>> _title_keys("The French president met Kyiv's mayor.", rules), _title_keys("Russian drones struck Kyiv.", rules)
+    (('french president',), ())
+    """
+    from corpus_tools.speakers import _finditer_near_words, _title_key
+
+    if _title_free(text, rules):
+        return ()
+    lexicon = rules.lexicon
+    return tuple(_title_key(t.group(2)) for t in _finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))
+
+
+def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
+    """Does every title found in a sentence (``keys``, :func:`_title_keys`) have the same holder
+    on ``day`` as on ``other`` (either None: the present holder, :func:`corpus_tools.speakers._holder`),
+    or is it generic (never resolved to a holder alone)? The mentions search reads the date
+    nowhere else, so the sides found on the two days are then the same.
+
+    >>> import datetime
+    >>> rules = build_rules()
+    >>> _same_holders(("president",), datetime.date(2025, 3, 27), None, rules), _same_holders((), None, None, rules)
+    (True, True)
+    """
+    from corpus_tools.speakers import _holder
+
+    index, generic = rules.lexicon.title_index, rules.lexicon.generic
+    return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
+
+
+def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
+    """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
+    :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
+    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
+    can occur (then the day changes nothing). A sentence asked for on a second day (the rules
+    ask with the document's date, the learned layer's view in the pipeline without one) shares
+    the analysis of a day it was found on where no title in it changes holder between the two
+    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`)."""
+    from corpus_tools.speakers import _as_day
+
+    seen = rules.seen
+    if len(seen) > _SEEN_MAX:
+        seen.clear()
+    known = seen.get(text)
+    if known is None:  # [tokens, title-free?, title keys (found on a second day), days found]
+        known = seen[text] = [_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules), None, []]
+    toks, title_free, keys, days = known
+    day = None if title_free else _as_day(when)
+    key = (text, day)
+    found = seen.get(key)
+    if found is None:
+        for other in days:
+            if keys is None:
+                keys = known[2] = _title_keys(_uncapitalised(text, rules.known_names), rules)
+            if _same_holders(keys, day, other, rules) and (text, other) in seen:
+                found = seen[key] = seen[(text, other)]
+                break
+        else:
+            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+        days.append(day)
+    return found
+
+
 def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
     """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
-    the rules and the learned layer's features. Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing). Callers get fresh lists of the same (unchanged)
-    tokens and mentions.
+    the rules and the learned layer's features (:func:`_analysis_of`). Callers get fresh lists
+    of the same (unchanged) tokens and mentions.
 
     Examples
     --------
@@ -506,20 +673,33 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     >>> [t[2] for t in toks], [(m.surface, m.side) for m in sides]
     (['russian', 'drones', 'struck', 'kyiv', '.'], [('Russian', 'Russia'), ('Kyiv', 'Ukraine')])
     """
-    from corpus_tools.speakers import _as_day
+    found = _analysis_of(text, rules, when)
+    return list(found.toks), list(found.mentions)
 
-    seen = rules.seen
-    if len(seen) > _SEEN_MAX:
-        seen.clear()
-    known = seen.get(text)
-    if known is None:
-        known = seen[text] = (_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules))
-    toks, title_free = known
-    key = (text, None if title_free else _as_day(when))
-    sides = seen.get(key)
-    if sides is None:
-        sides = seen[key] = _find_sides(text, toks, rules, when)
-    return list(toks), list(sides)
+
+def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
+    """The tokens, sides, clause ranks and action cues of a sentence, each found once per
+    process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
+    view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
+    matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
+    ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
+    The result is shared: callers must not change it.
+
+    Examples
+    --------
+    >>> found = _sentence_analysis("Russian drones struck Kyiv.", build_rules(), None)
+    >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
+    ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
+    """
+    found = _analysis_of(text, rules, when)
+    if found.words is None and found.mentions:
+        words = [t[2] for t in found.toks]
+        masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
+        found.clause, _rank = _segments(words, rules, masked)
+        found.cue_hits = _match_cues(words, rules, masked)
+        found.masked = masked
+        found.words = words
+    return found
 
 
 def _segments(words: list[str], rules: Rules, masked: set[int]) -> tuple[list[int], list[int]]:
@@ -651,23 +831,34 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
     if not _may_name_a_side(text, rules):
         return []
-    toks, mentions = _tokens_and_sides(text, rules, when)
-    words = [t[2] for t in toks]
-    if not mentions:
+    found = _sentence_analysis(text, rules, when)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    if not found.mentions:
         return []
-    masked = {i for m in mentions for i in range(m.t0, m.t1)}
-    clause, rank = _segments(words, rules, masked)
-    cue_hits = _match_cues(words, rules, masked)
+    toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
+                                                       found.clause, found.cue_hits)
+    rank = clause
     cue_tokens = {i for a, b, _ in cue_hits for i in range(a, b)}
     object_ends = {b for a, b, c in cue_hits if c[1] == "object"}
     # attributive adjectives: a non-object cue right after a determiner or an object cue and right
-    # before a side ("thanked its staunch allies", "praised brave Ukrainians") describes that side
+    # before a side ("thanked its staunch allies", "praised brave Ukrainians") describes that side;
+    # so does a one-word adjective (not a verb form in -ed/-ing/-s) that opens a noun phrase at the
+    # start of a sentence or clause, after a preposition or after a possessive side ("Belligerent
+    # European leaders rushed ...", "Ukraine's steadfast European partners"). "that" before a
+    # verb cue is a relative pronoun ("drones that hit Odesa"), not a determiner.
+    possessive_ends = {m.t1 for m in mentions if words[m.t1 - 1] in _POSSESSIVE}
     attributive = {}
     for a, b, c in cue_hits:
-        if c[1] != "object" and a > 0 and (words[a - 1] in _DETERMINERS or a in object_ends):
-            m = next((x for x in mentions if x.t0 == b), None)
-            if m is not None:
-                attributive[a] = m
+        if c[1] == "object":
+            continue
+        m = next((x for x in mentions if x.t0 == b), None)
+        if m is None:
+            continue
+        left = words[a - 1] if a > 0 else None
+        if (left in _DETERMINERS and left != "that") or a in object_ends:
+            attributive[a] = m
+        elif (a == 0 or left in _NP_OPENERS or a in possessive_ends) and b - a == 1 and \
+                re.search(r"(?:ed|ing|s)$", words[a]) is None:
+            attributive[a] = m
     cue_tokens -= {i for a, b, _ in cue_hits if a in attributive for i in range(a, b)}
     hits: list[_Hit] = []
     victims: dict[str, str] = {}
@@ -720,11 +911,111 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             group.append(nxt)
             current = nxt
 
+    def possessed(m: _Mention) -> _Mention:
+        """"thanked Ukraine's European partners": after a possessive side, a side named within
+        two words in the same noun phrase is the head, and it is the one acted on."""
+        if words[m.t1 - 1] not in _POSSESSIVE:
+            return m
+        head = next((x for x in mentions if m.t1 <= x.t0 <= m.t1 + 2), None)
+        if head is None or any(words[k] in _BLOCKERS or words[k] in _PREPOSITIONS or
+                               (k in cue_tokens and k not in attributive) for k in range(m.t1, head.t0)):
+            return m
+        return head
+
     def after(b: int, window: int, valence: int = -1) -> _Mention | None:
         for m in mentions:
             if b <= m.t0 < b + window and same_clause(b - 1, m.t0) and not blocked(b, m.t0) and not interrupted(b, m.t0):
-                return None if giver_before(m, valence, b) else m
+                return None if giver_before(m, valence, b) or partner(m, b) else possessed(m)
         return None
+
+    def recipient(a: int) -> _Mention | None:
+        """"promised Kyiv additional military aid": the side right after a verb of giving and
+        at most three words before the thing given receives it."""
+        for m in mentions:
+            if (a - 3 <= m.t1 <= a and m.t0 > 0 and words[m.t0 - 1] in rules.giving and same_clause(m.t0, a)
+                    and words[m.t1 - 1] not in _POSSESSIVE
+                    and not any(k in cue_tokens or words[k] in _BLOCKERS or words[k] in _PREPOSITIONS
+                                for k in range(m.t1, a))):
+                return m
+        return None
+
+    def relative_subject(a: int) -> _Mention | None:
+        """"the Russian drones that hit Odesa", "the Kremlin, which rejected the plan": the side
+        named in the noun phrase just before a relative pronoun is the subject of the verb after
+        it ("that" only with a noun between: "warned Moscow that attacks ..." is a complement)."""
+        if a < 2 or words[a - 1] not in _RELATIVE:
+            return None
+        best = None
+        for m in mentions:
+            gap = words[m.t1:a - 1]
+            if m.t1 > a - 1 or len(gap) > 2 or any(w in _PREPOSITIONS or (w in _BLOCKERS and w != ",") for w in gap) or \
+                    any(k in masked or k in cue_tokens for k in range(m.t1, a - 1)):
+                continue
+            if words[a - 1] == "that" and (not gap or "," in gap):
+                continue
+            best = m
+        return best
+
+    def declined_request(k: int) -> int | None:
+        """"rejected calls to send troops to Ukraine", "turned down a request to", "rebuffed
+        demands from Kyiv for ...": a decliner governing a request noun (an optional particle,
+        determiner or two modifiers between) and its "to"/"for"; returns the first token of what
+        was requested, else None."""
+        if words[k] not in rules.decliners:
+            return None
+        j = k + 1
+        if j < len(words) and words[j] in _PARTICLES:
+            j += 1
+        stop = j + 3
+        while j < min(stop, len(words)) and words[j] not in rules.requests:
+            if words[j] in _BLOCKERS or words[j] in _PREPOSITIONS or j in masked:
+                return None
+            j += 1
+        if j >= len(words) or words[j] not in rules.requests:
+            return None
+        j += 1
+        if j < len(words) and words[j] in {"from", "by"}:  # "calls from Kyiv to ..."
+            m = next((x for x in mentions if j + 1 <= x.t0 <= j + 2), None)
+            j = m.t1 if m is not None else j
+        return j + 1 if j < len(words) and words[j] in {"to", "for"} else None
+
+    def declined(a: int) -> bool:
+        """The cue at ``a`` lies in what a declined request asked for, in the same clause."""
+        for k in range(max(0, a - 12), a):
+            start = declined_request(k)
+            if start is not None and start <= a and same_clause(k, a) and not blocked(start, a):
+                return True
+        return False
+
+    cue_role_at = {i: c[1] for a, b, c in cue_hits for i in range(a, b) if a not in attributive}
+
+    def aims_at_a_side(c: int) -> bool:
+        """What was refused or requested from token ``c`` on is an act aimed at a side: an object
+        cue ("to condemn Moscow") or a transfer to a side ("to deliver missiles to Ukraine")."""
+        end = next((k for k in range(c, min(len(words), c + 8)) if words[k] in _BLOCKERS), min(len(words), c + 8))
+        for k in range(c, end):
+            if cue_role_at.get(k) in ("object", "both") and any(k < x.t0 < end for x in mentions):
+                return True  # "to condemn Moscow"
+            if words[k] in {"to", "for"} and k > c and any(x.t0 in (k + 1, k + 2) for x in mentions):
+                return True  # "to deliver missiles to Ukraine"
+        return False
+
+    def a_position(a: int, b: int) -> bool:
+        """"Berlin rejected calls to send troops to Ukraine", "Orban refused to condemn Moscow":
+        declining a request, or refusing an act aimed at a side, states a position (guideline
+        rule 10), it is not shown as obstruction; refusing one's own conduct ("refused to rule
+        out strikes", "rejected calls for a ceasefire") still is."""
+        start = declined_request(a)
+        if start is None and words[a] in rules.negators and b < len(words) and words[b] == "to":
+            start = b + 1
+        return start is not None and aims_at_a_side(start)
+
+    def negator_at(k: int) -> bool:
+        """A negator; "short" only before "of" ("stopped short of", "fell short of", "left troops
+        short of"), never as an adjective ("a short statement praising Kyiv")."""
+        if words[k] == "short":
+            return k + 1 < len(words) and words[k + 1] == "of"
+        return words[k] in rules.negators
 
     def agent_blocked(m_end: int, a: int) -> bool:
         return any(words[k] in rules.agent_blockers for k in range(max(m_end, a - 3), a))
@@ -733,8 +1024,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         best = None
         for m in mentions:
             if a - window <= m.t1 - 1 < a and same_clause(a, m.t0) and not blocked(m.t1, a):
-                if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS:
-                    continue  # "support for Ukraine and agreed": Ukraine is not the subject
+                if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS and not (
+                        words[m.t1 - 1] in _POSSESSIVE and a - m.t1 <= 2
+                        and not any(w in rules.passives or w in _AUXILIARIES for w in words[m.t1:a])):
+                    continue  # "support for Ukraine and agreed": Ukraine is not the subject (but "the toll
+                    # from Russia's missile strike": a possessive names the strike's agent)
                 if subject and agent_blocked(m.t1, a):
                     continue
                 best = m
@@ -742,7 +1036,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
 
     def scoped_negation(a: int) -> bool:
         """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
-        return any(words[k] in rules.negators and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
+        return any(negator_at(k) and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
                    for k in range(0, a))
 
     def hypothetical(a: int) -> bool:
@@ -750,22 +1044,64 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
         return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
 
-    def negations(lo: int, hi: int) -> int:
+    def negations(lo: int, hi: int, *, reason: bool = False) -> int:
+        """Negators in ``lo:hi`` of the clause of ``hi``; with ``reason`` (an act named as the reason
+        after "for": "would not reward Moscow for stalling") none before that "for" counts."""
+        if reason:
+            lo = max(lo, max((k + 1 for k in range(max(0, lo), hi) if words[k] == "for"), default=lo))
         return sum(1 for k in range(max(0, lo), hi)
-                   if words[k] in rules.negators and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+                   if negator_at(k) and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+
+    def own_speech(a: int) -> str | None:
+        """The speaker whose own words hold token ``a``: a quotation around it, a reporting verb
+        before it ("Zelensky said Ukraine would never ..."), or an attribution after it ("...,"
+        Putin said) but not a participle of accompanying speech (", with Peskov saying ...")."""
+        char = toks[a][0]
+        for lo, hi, who in quote_spans:
+            if lo <= char < hi:
+                return who or None
+        for i in range(a - 1, -1, -1):
+            if words[i] in rules.reporting:
+                if words[i].startswith(_CONCEDING):
+                    return None  # "Macron admits the coalition has no unity": a concession, not a stated position
+                person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 == i + 1)]
+                if person:
+                    return person[0].actor
+        for i in range(a + 1, len(words)):
+            if words[i] in rules.reporting and not words[i].endswith("ing") and "," in words[a:i]:
+                person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
+                if person:
+                    return person[0].actor
+        return None
+
+    def partner(m: _Mention, b: int) -> bool:
+        """"sanctions coordinated with Washington": a side after "with" that follows a participle
+        is a partner in the act, not its target ("solidarity with Ukraine" still is)."""
+        k = m.t0 - 1
+        while k >= b and words[k] in _DETERMINERS:
+            k -= 1
+        return k > b and words[k] == "with" and any(re.search(r"ed$", words[j]) for j in range(b, k))
 
     for a, b, (pats, role, valence, cue) in cue_hits:
         aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
                     and not blocked(k, a)), None)
         passive = aux is not None and re.search(r"(ed|en|wn)$", words[b - 1]) is not None
         by_agent = None
-        if b < len(words) and words[b] == "by":
-            by_agent = next((m for m in mentions if b + 1 <= m.t0 <= b + 3 and same_clause(b, m.t0)), None)
-        negated = negations(a - NEGATION_WINDOW, a) % 2 == 1 or scoped_negation(a)
+        by_at = b
+        if b < len(words) and words[b] == "of":
+            # "the annexation of Crimea by Russia": the agent after "by" past the act's object
+            by_at = next((k for k in range(b + 1, min(len(words), b + 5)) if words[k] == "by"), b)
+            by_at = b if blocked(b, by_at) else by_at
+        if by_at < len(words) and words[by_at] == "by":
+            by_agent = next((m for m in mentions if by_at + 1 <= m.t0 <= by_at + 3 and same_clause(by_at, m.t0)), None)
+        reason = role == "agent" and a > 0 and words[a - 1] == "for"
+        negated = (negations(a - NEGATION_WINDOW, a, reason=reason) + declined(a)) % 2 == 1 or \
+            (scoped_negation(a) and not reason)
         reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
                          if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
         if reverser is not None:
-            negated = negations(reverser - NEGATION_WINDOW, reverser) % 2 == 1 or scoped_negation(reverser)
+            negated = (negations(reverser - NEGATION_WINDOW, reverser) + declined(reverser)) % 2 == 1 or \
+                scoped_negation(reverser)
         value = float(valence)
         notes = []
         if reverser is not None:
@@ -783,6 +1119,9 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         if hypothetical(a):
             value = 0.0
             notes.append("hypothetical")
+        if role == "agent" and value < 0 and reverser is None and not negated and a_position(a, b):
+            value = 0.0
+            notes.append("declining to act on a side: a position")
         agreeing = role == "agent" and value > 0 and (pats[0].startswith("agree") or pats[0].startswith("propos"))
         decision = False
         if agreeing and any(c[1] == "object" and c[2] < 0 and a < ca and same_clause(a, ca) for ca, _, c in cue_hits):
@@ -803,22 +1142,30 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             continue
         if role in ("object", "both"):
             target = before(aux, 4) if passive else after(b, OBJECT_WINDOW, valence)
+            if target is None and not passive:
+                target = recipient(a)
             if target is None and passive and by_agent is None:
                 target = before(a, AGENT_WINDOW)
             for m in coordinated(target, forward=not passive) if target is not None else []:
                 hits.append(_Hit(m.side, m, value, rank[a], "passive" if passive else "object",
                                  f"{cue_words} \u2192 {m.surface}{note}", voice))
         if role in ("agent", "both"):
+            relative = None if passive or by_agent is not None else relative_subject(a)
             agent = by_agent if by_agent is not None else (None if passive else before(a, AGENT_WINDOW, subject=True))
-            noun_phrase = by_agent is None and a > 0 and words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}
+            agent = relative if relative is not None else agent
+            noun_phrase = by_agent is None and relative is None and a > 0 and \
+                words[a - 1] in _DETERMINERS - {"its", "their", "his", "her", "our"}
             if noun_phrase:
                 agent = None  # "Zelensky blasted the strikes": a noun after a determiner is not the subject's act
             if agent is not None and a >= 2 and words[a - 1] == "to" and agent.t1 == a - 1:
                 # "pressed Ukraine to accept", "convince Russia to accept": wanted of the side, not done by it
                 value, note = 0.0, f" ({', '.join([*notes, 'asked of the side, not done'])})"
-            if agent is not None and agent.t1 == a and agent is not by_agent and "negation" in notes:
-                governed = any(k in cue_tokens or words[k] in rules.negators
-                               for k in range(max(0, agent.t0 - NEGATION_WINDOW), agent.t0)
+            nominal_by = agent is not None and agent is by_agent and a > 0 and words[a - 1] in _DETERMINERS
+            if agent is not None and ((agent.t1 == a and agent is not by_agent) or nominal_by) and "negation" in notes:
+                # the act is a noun ("a Ukrainian surrender", "the annexation of Crimea by Russia")
+                np_start = a if nominal_by else agent.t0
+                governed = any(k in cue_tokens or negator_at(k)
+                               for k in range(max(0, np_start - NEGATION_WINDOW), np_start)
                                if words[k] not in {"not", "n't", "no", "never", "cannot"} and k not in masked)
                 if governed:
                     # "would not accept a Ukrainian surrender", "refused to allow Russian strikes": a
@@ -832,6 +1179,12 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
                 agent = next((m for m in mentions if m.t1 <= a and same_clause(m.t0, a) and not blocked(m.t1, a)
                               and not (m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS)), None)
             group = coordinated(agent, forward=False) if agent is not None else []
+            speaker = own_speech(a) if value < 0 and valence > 0 and "negation" in notes else None
+            own = rules.actor_side.get(speaker) if speaker else None
+            if own is not None and value < 0 and valence > 0 and "negation" in notes and any(m.side == own for m in group):
+                # "Zelensky said Ukraine would never accept the demand": a speaker stating their own
+                # side's refusal states a position; it is not the speaker's hostility toward it
+                value, note = 0.0, f" ({', '.join([*notes, 'own side stating a refusal'])})"
             if role == "agent" and decision and len({m.side for m in group}) < 2:
                 value = 0.0
                 note = f" ({', '.join([*notes, 'agreeing on a course of action'])})"

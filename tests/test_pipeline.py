@@ -31,10 +31,10 @@ def direct(corpus: pd.DataFrame) -> dict[str, pd.DataFrame]:
         tables["indirect"] = indirect_speech(corpus)
     if "tone_toward" in AVAILABLE:
         from corpus_tools.target_model import predict_tone_toward
-        from corpus_tools.target_tone import tone_toward
 
-        # the stage's default: the learned layer over the rules' rows
-        tables["tone_toward"] = predict_tone_toward(tone_toward(corpus), sentences=sents)
+        # the stage's default: the learned layer over the rules' rows, titles resolved on each
+        # document's date (what predict_tone_toward does given the corpus itself)
+        tables["tone_toward"] = predict_tone_toward(corpus)
     return tables
 
 

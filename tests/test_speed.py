@@ -408,6 +408,219 @@ def test_negation_near_and_interned_names_match_the_direct_computation():
         assert _clause_word_name(word) == f"cw={_stem(word)}"
 
 
+# s9-speed-tt
+
+
+def _old_relation_features(text, target, view, rules):
+    """relation_features as it was before its per-cue facts were shared (main 91de7ce)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _distance_bucket, _in_quote
+    from corpus_tools.target_tone import _PREPOSITIONS as prepositions
+
+    f = {}
+    words, clause = view.words, view.clause or [1] * len(view.words)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
+    if not positions:
+        return f
+    last_rank = max(clause) if clause else 1
+    net = {"patient": 0.0, "agent": 0.0}
+    for a, b, role, valence, cue in view.cues:
+        best = None
+        for p in positions:
+            d = p - b + 1 if b <= p else a - p if p < a else None
+            if d is not None and (best is None or d < best[0]):
+                best = (d, p)
+        if best is None:
+            continue
+        d, p = best
+        lo, hi = (b, p) if b <= p else (p + 1, a)
+        between = words[lo:hi]
+        prev = words[p - 1] if p > 0 else "<S>"
+        passive = b > p and any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1])
+        if b <= p:
+            if prev == "by" and role in ("agent", "both"):
+                rel = "agent"
+            elif prev in {"from", "by"}:
+                rel = "giver"
+            elif role == "agent":
+                rel = "victim" if valence < 0 else "patient"
+            else:
+                rel = "patient"
+        else:
+            if passive:
+                rel = "victim" if role == "agent" and valence < 0 else "patient"
+            elif prev in prepositions:
+                rel = "other"
+            elif role == "object":
+                rel = "giver"
+            else:
+                rel = "agent"
+        sign = "+" if valence > 0 else "-"
+        negated = any(w in rules.negators for w in words[max(0, a - 4):a]) and "," not in words[max(0, a - 4):a]
+        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
+        far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
+        quals = [q for q, on in (("neg", negated), ("rev", reversed_), ("sub", clause[a] % 2 == 0),
+                                 ("before-but", clause[a] // 2 < last_rank // 2),
+                                 ("quote", _in_quote(text, view.starts[a])), ("far", far)) if on]
+        key = f"rel={rel} {sign}"
+        f[key] = 1.0
+        for q in quals:
+            f[f"{key} {q}"] = 1.0
+        f[f"{key} {_distance_bucket(d)}"] = 1.0
+        f[f"relcue={rel} {cue}"] = 1.0
+        if rel in net and not far:
+            net[rel] += valence * (-1 if negated else 1) * (-1 if reversed_ else 1)
+    for rel, value in net.items():
+        if value:
+            f[f"net {rel}"] = float(np.clip(value, -2, 2))
+    return f
+
+
+def _old_clause_features(target, view):
+    """clause_features as it was before each clause's word names were shared (main 91de7ce)."""
+    from corpus_tools.target_model import _CLAUSE_SKIP, _stem
+
+    clause = view.clause or [1] * len(view.words)
+    positions = [i for i, s in enumerate(view.sides) if s == target]
+    if not positions:
+        return {}
+    p = positions[0]
+    rank = clause[p]
+    f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
+    if rank // 2 < max(clause) // 2:
+        f["clause before-but"] = 1.0
+    for i, (w, side) in enumerate(zip(view.words, view.sides)):
+        if clause[i] == rank and i != p:
+            w = ("<T>" if side == target else "<O>") if side is not None else w
+            if w not in _CLAUSE_SKIP:
+                f[f"cw={_stem(w)}"] = 1.0
+    return f
+
+
+@pytest.fixture(scope="module")
+def view_sentences(side_sentences) -> list[str]:
+    from corpus_tools.target_model import load_target_training
+
+    return list(dict.fromkeys([*side_sentences, *load_target_training()["text"],
+                               "Kyiv and Moscow, even as talks went on, traded blows; Washington, however, "
+                               "said nothing as well.",
+                               "Officials in Berlin fought back as Russian attack drones hit Kyiv, but Paris did not."]))
+
+
+def test_views_mapped_from_the_rules_scans_equal_scans_of_the_collapsed_words(view_sentences):
+    """The learned layer's view takes its cues and clause ranks from the rules' scans of the raw
+    tokens (:func:`corpus_tools.target_tone._sentence_analysis`), mapped through the mention
+    collapse: the same cues and ranks as scanning the collapsed words again, for every date;
+    and the rules' shared scans are those of the raw words."""
+    from corpus_tools.target_model import _collapsed_cues_and_clause, _sentence_view
+    from corpus_tools.target_tone import _match_cues, _segments, _sentence_analysis, build_rules
+
+    rules = build_rules()
+    named = 0
+    for day in (None, "2025-03-27", "2021-06-01"):
+        for text in view_sentences:
+            found = _sentence_analysis(text, rules, day)
+            view = _sentence_view(text, rules, day)
+            assert _sentence_view(text, rules, day) is view  # built once, kept with the analysis
+            if not found.mentions:
+                continue
+            named += 1
+            words = [t[2] for t in found.toks]
+            masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
+            assert found.words == words and found.masked == masked
+            assert found.clause == _segments(words, rules, masked)[0]
+            assert found.cue_hits == _match_cues(words, rules, masked)
+            assert (view.cues, view.clause) == _collapsed_cues_and_clause(view.words, view.sides, rules)
+    assert named > 3000
+
+
+def test_shared_relation_and_clause_facts_equal_the_per_pair_computation(view_sentences):
+    """relation_features and clause_features from the facts found once per view give, pair by
+    pair and in the same order, what the per-pair computation gave."""
+    from corpus_tools.target_model import _sentence_view, _target_words, clause_features, relation_features
+    from corpus_tools.target_tone import build_rules
+
+    rules = build_rules()
+    pairs = relations = 0
+    for text in view_sentences:
+        view = _sentence_view(text, rules, None)
+        for target in sorted({s for s in view.sides if s is not None}):
+            words, positions = _target_words(view, target)
+            assert words == [("<T>" if s == target else "<O>") if s is not None else w
+                             for w, s in zip(view.words, view.sides)]
+            assert positions == [i for i, s in enumerate(view.sides) if s == target]
+            got, want = relation_features(text, target, view, rules), _old_relation_features(text, target, view, rules)
+            assert list(got.items()) == list(want.items())
+            assert list(clause_features(target, view).items()) == list(_old_clause_features(target, view).items())
+            pairs += 1
+            relations += len(got)
+    assert pairs > 3000 and relations > 10000
+
+
+def test_the_top_candidates_hold_every_rows_top_whatever_the_ties():
+    """_explain sorts only the entries :func:`_within_top` keeps: each row's ``top`` largest,
+    by any tie-break, are among them (random rows with many ties and short rows)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _within_top
+
+    rng = np.random.default_rng(3)
+    for top in (1, 2, 3, 5):
+        lengths = rng.integers(1, 12, size=400)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        values = rng.integers(1, 6, size=len(rows)).astype(float) / 4  # few distinct values: ties
+        kept = _within_top(rows, values, top)
+        for r in range(len(lengths)):
+            part = values[rows == r]
+            distinct = np.unique(part)[::-1]
+            floor = distinct[top - 1] if len(distinct) >= top else -np.inf  # the top-th largest distinct value
+            assert kept[rows == r].tolist() == (part >= floor).tolist()
+            threshold = np.sort(part)[::-1][min(top, len(part)) - 1]  # the top-th largest, ties counted
+            assert kept[rows == r][part >= threshold].all()
+
+
+def test_a_dated_analysis_is_shared_only_where_no_titles_holder_changes(side_sentences):
+    """A sentence asked for on a second day shares the analysis of a day it was found on only
+    where no title found in it has another holder between the two
+    (:func:`corpus_tools.target_tone._same_holders`): a dated and an undated request then share
+    one analysis, and its sides are those found directly for either day."""
+    from corpus_tools.speakers import _holder
+    from corpus_tools.target_tone import _analysis_of, _find_sides, _title_keys, _tokens, _uncapitalised, build_rules
+
+    rules = build_rules()
+    index, generic = rules.lexicon.title_index, rules.lexicon.generic
+    shared = apart = 0
+    for day in ("2025-03-27", "2021-06-01", "2019-01-15"):
+        for text in side_sentences:
+            dated, undated = _analysis_of(text, rules, day), _analysis_of(text, rules, None)
+            keys = _title_keys(_uncapitalised(text, rules.known_names), rules)
+            changes = any(k not in generic and _holder(index, k, pd.Timestamp(day).date()) != _holder(index, k, None)
+                          for k in keys)
+            assert (dated is not undated) == changes
+            shared += not changes and bool(keys)
+            apart += changes
+            assert dated.mentions == _find_sides(text, _tokens(text), rules, day)
+            assert undated.mentions == _find_sides(text, _tokens(text), rules, None)
+    assert shared > 50 and apart > 0
+
+
+def test_tokens_from_the_text_lower_cased_once_equal_the_word_by_word_ones(view_sentences):
+    """A sentence's tokens from its text lower-cased once are the word-by-word ones, on real and
+    invented sentences, with curly apostrophes, quotation marks, a dotted capital I (lower case
+    one letter longer) and capital sigmas (lower case decided by the next letter)."""
+    from corpus_tools.target_tone import _QUOTE_TOKENS, _tokens
+    from corpus_tools.tokens import word_spans
+
+    extra = ["\u201cKyiv\u2019s ALLIES,\u201d he said.", "\u0130stanbul talks: ERDO\u011eAN\u2019S offer \u00abstands\u00bb.",
+             "\u039f\u0394\u039f\u03a3's \u039f\u0394\u039f\u03a3 talks in \u0391\u0398\u0397\u039d\u0391\u03a3-based press",
+             "'Quoted' words and \u201eothers\u201c \u2018here\u2019.", ""]
+    for text in [*view_sentences, *extra]:
+        want = [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text)
+                if text[a:b] not in _QUOTE_TOKENS]
+        assert _tokens(text) == want
+
+
 # s9-speed-q
 def _respaced(texts: list[str], seed: int) -> list[str]:
     """The texts with spaces widened to runs or newlines and letters' case flipped now and then."""

@@ -19,18 +19,21 @@ from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone
 # print(cross_validate_target_model()); print(target_model_validation(splits=('test',)))"``).
 # They are a record: a change to the features, the rules or the annotations that moves them
 # must update them here and say why in the commit.
-CV_MACRO_F1 = 0.686  # 5-fold GroupKFold over reports (files A-I and the tune halves), logistic C=0.3, DEFAULT_GROUPS
+CV_MACRO_F1 = 0.709  # 5-fold GroupKFold over reports (files A-W and the tune halves), logistic C=0.3, DEFAULT_GROUPS
 # (files A-D: 0.682 with side identity; A-I without side identity, with clause features: 0.686)
 # (session 6: the "roles" group added 0.687, in place of "relation" 0.690: not adopted, below +0.01)
 # (session 7: 221 cues of general classes added to target_actions.csv, 0.686 -> 0.694; "roles" on top
 # 0.702, negative class weight x1.2 0.698, linear SVM C=0.03 0.699: not adopted, below +0.01)
 # (session 8: four rule constructions fixed; the cues re-measured 0.6863 -> 0.6958, +0.0095: removed;
 # CV 0.6863, as before them)
+# (session 9: the session-9 rule constructions 0.6875; files J-W added (3,908 pairs): 0.7091 on the
+# 3,335 earlier pairs with the same folds, 0.709 over all 7,243 pairs)
 # with files A and B only the test halves gave 0.702 and 0.591; adding C and D 0.604 and 0.614; with
 # files A-I, side identity removed and clause features added 0.591 and 0.594; with the session-7 cues
 # (looked at once, 2026-12-04 evening):
-# 0.576 and 0.607; session 8 (fixed rules, cues removed; looked at once, 2026-12-04 night):
-TEST_MACRO_F1 = {"articles": 0.591, "written": 0.602}
+# 0.576 and 0.607; session 8 (fixed rules, cues removed; looked at once, 2026-12-04 night) 0.591 and
+# 0.602; session 9 (rules 0.591 and 0.597; then files J-W added, looked at once):
+TEST_MACRO_F1 = {"articles": 0.616, "written": 0.629}
 TOLERANCE = 0.02
 
 
@@ -91,6 +94,8 @@ def test_training_file_passes_the_checks_made_on_arrival(name):
             assert not reports & set(pd.read_csv(folder / other, dtype=str)["report_no"]), other
     test_sentences = {s for which in ("articles", "written")
                       for s in load_target_gold(which).query("split == 'test'")["sentence"]}
+    for probes in ("target_tone_probes_test.csv", "target_tone_probes2_test.csv"):
+        test_sentences |= set(pd.read_csv(folder / probes, dtype=str)["sentence"])
     assert not set(table["sentence"]) & test_sentences
 
 
@@ -138,11 +143,11 @@ def test_learned_is_not_worse_than_the_rules_and_beats_the_sentence_baseline(val
     assert learned["gain_low"] > 0  # paired interval over the mentioning-sentence label excludes zero
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.591 (articles, n=119, "
-                                       "95% CI 0.496-0.674) and 0.602 (written, n=235, 0.535-0.667) against 0.75; "
-                                       "gains over the sentence label +0.137 and +0.248 (files A-I, no side "
-                                       "identity, session-8 rules without the session-7 cues; cross-validated "
-                                       "0.686 on the training reports)")
+@pytest.mark.xfail(strict=True, reason="issue 11 bar not reached: learned test-half macro-F1 0.616 (articles, n=119, "
+                                       "95% CI 0.525-0.699) and 0.629 (written, n=235, 0.564-0.692) against 0.75; "
+                                       "gains over the sentence label +0.162 and +0.275 (files A-W, no side "
+                                       "identity, session-9 rules; cross-validated 0.709 on the training reports; "
+                                       "session 8: 0.591, 0.602, CV 0.6863)")
 @pytest.mark.parametrize("which", ["articles", "written"])
 def test_issue_bar_on_the_test_halves(validation, which):
     learned = validation.loc[(which, "learned")]

@@ -149,6 +149,53 @@ def test_the_session_8_constructions(text, expected):
     assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
 
 
+# Session 9: the weak constructions of the session-8 probes, written as general constructions of news
+# English (target_tone.py's docstring); invented sentences in several outlets' styles, labels by
+# target_tone_guideline.md.
+S9_CASES = [
+    # (a) a declined request cancels the act requested; refusing an act aimed at a side is a position
+    ("Berlin rejected calls to send troops to Ukraine.", {"Ukraine": "neutral", "European allies": "neutral"}),
+    ("Paris rebuffed demands to lift sanctions on Russia.", {"Russia": "negative", "European allies": "neutral"}),
+    ("Washington turned down a request to send more weapons to Kyiv.", {"Ukraine": "neutral", "United States": "neutral"}),
+    ("Moscow rejected calls for a ceasefire.", {"Russia": "negative"}),
+    ("Moscow refused to rule out strikes on Ukraine.", {"Russia": "negative", "Ukraine": "neutral"}),
+    # (b) "short" declines only before "of"
+    ("Macron issued a short statement praising Ukraine.", {"Ukraine": "positive"}),
+    ("Berlin fell short of backing Kyiv.", {"Ukraine": "neutral"}),
+    # (c) quoted and reported speech: a side's own speaker stating a refusal; another side's speaker;
+    # the agent past an of-phrase; scare quotes after "so-called"; a speaker praising their own side
+    ("\u201cRussia will never accept Western ultimatums,\u201d Putin said.", {"Russia": "neutral"}),
+    ("Zelensky said Ukraine would never agree to a ceasefire on Russian terms.", {"Ukraine": "neutral"}),
+    ("Zelensky said Russia would never agree to a real ceasefire.", {"Russia": "negative"}),
+    ("\u201cWe will never recognise the annexation of Crimea by Russia,\u201d Macron said.", {"Russia": "negative"}),
+    ("Lavrov dismissed the so-called \u201cpeace plan\u201d of the Europeans.", {"European allies": "negative"}),
+    ("\u201cRussia is ready for peace,\u201d Putin said.", {"Russia": "positive"}),
+    # (d) noun phrases: an adjective opening one, the possessed head, a possessive agent in a
+    # prepositional phrase; relative-clause subjects; recipients of giving
+    ("Belligerent European leaders rushed to Washington.", {"European allies": "negative", "United States": "neutral"}),
+    ("Zelensky thanked Ukraine's steadfast European partners.", {"European allies": "positive", "Ukraine": "neutral"}),
+    ("The death toll from Russia's missile strike on Dnipro rose to 19.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Ukrainian officials said the Kremlin continues to strike Ukrainian cities.", {"Russia": "negative",
+                                                                                     "Ukraine": "neutral"}),
+    ("Kyiv said the Russian drones that hit Odesa carried foreign parts.", {"Russia": "negative", "Ukraine": "neutral"}),
+    ("Macron warned Moscow that attacks on Kyiv would be met with sanctions.", {"Russia": "negative",
+                                                                               "European allies": "neutral"}),
+    ("Merz promised Kyiv additional military aid.", {"Ukraine": "positive", "European allies": "neutral"}),
+    # the own side's refusal only in the speaker's own words; a reason after "for"; a partner after "with"
+    ("The Kremlin rebuffed demands to accept a truce, with Peskov saying a pause would only help Kyiv.",
+     {"Russia": "negative"}),
+    ("London will not reward Moscow for stalling, the foreign secretary said.", {"Russia": "negative"}),
+    ("Macron admits the coalition of the willing has no unity on troops.", {"European allies": "negative"}),
+    ("Tokyo announced sanctions coordinated with Washington.", {"United States": "neutral"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", S9_CASES, ids=[c[0][:40] for c in S9_CASES])
+def test_the_session_9_constructions(text, expected):
+    got = toward(text)
+    assert {side: got.get(side, ("no row",))[0] for side in expected} == expected
+
+
 def test_the_rule_that_decided_is_named():
     assert toward("Russia was accused of stalling the talks.")["Russia"][1].startswith("agent+passive") or \
         "passive" in toward("Russia was accused of stalling the talks.")["Russia"][1]
@@ -395,10 +442,10 @@ def _row(validation: pd.DataFrame, gold_set: str, split: str) -> tuple[float, fl
 
 
 @pytest.mark.skipif(not GOLD_PRESENT, reason="the tone-toward gold files are not in data/annotations yet")
-@pytest.mark.xfail(strict=True, reason="bar of issue 11 not reached by the rules alone: test-half macro-F1 0.558 "
-                                       "(articles) and 0.551 (written), 0.640 on the whole written set; gains over "
-                                       "the sentence label +0.104, +0.197 and +0.238 (session 8: fixed rules, no "
-                                       "session-7 cues; the learned layer's figures: tests/test_target_model.py)")
+@pytest.mark.xfail(strict=True, reason="bar of issue 11 not reached by the rules alone: test-half macro-F1 0.571 "
+                                       "(articles) and 0.542 (written), 0.636 on the whole written set; gains over "
+                                       "the sentence label +0.116, +0.188 and +0.234 (session 9 rules; session 8: "
+                                       "0.558, 0.551, 0.640; the learned layer's figures: tests/test_target_model.py)")
 @pytest.mark.parametrize("gold_set, split", [("articles", "test"), ("written", "all"), ("written", "test")])
 def test_the_bar_against_the_hand_labels(validation, gold_set, split):
     ours, baseline = _row(validation, gold_set, split)
@@ -410,7 +457,8 @@ def test_the_bar_against_the_hand_labels(validation, gold_set, split):
 @pytest.mark.parametrize("gold_set, split", [
     # session 7: with the 221 cues of general classes the articles' test half fell to +0.098 (a strict
     # xfail); session 8 removed them (grouped CV +0.0095 on the fixed rules, below 0.01) and the rules
-    # give 0.558 against 0.454, +0.104 (paired 95% interval -0.021 to 0.220, n = 119): passing again
+    # gave 0.558 against 0.454, +0.104 (paired 95% interval -0.021 to 0.220, n = 119): passing again;
+    # session 9's rules give 0.571, +0.116 (-0.008 to 0.234)
     ("articles", "test"),
     ("written", "test"), ("written", "all")])
 def test_tone_toward_beats_the_mentioning_sentence_label(validation, gold_set, split):
@@ -458,9 +506,12 @@ def test_coded_bootstrap_scores_equal_the_label_scores_exactly():
 # tag that opens each row's note ("(1) adj: ..."), measured 2026-12-04 on the session-8 rules
 # (never tuned on the probes: they arrived after the rule fixes). A floor: a change that loses a
 # construction's rows must say why. The test half is scored once and never here.
-PROBE_TUNE_CORRECT = {"adj": (11, 17), "aim": (9, 12), "although": (2, 3), "amid": (3, 3), "but": (2, 2),
-                      "control": (7, 9), "declining": (3, 7), "negation": (7, 12), "quote": (3, 8),
-                      "venue": (1, 1), "victim": (15, 18), "while": (3, 3)}
+# session 9: the request, "short of", own-side, attributive, possessive-head, relative-subject and
+# recipient constructions raised adj 11 -> 14, declining 3 -> 5, negation 7 -> 9, quote 3 -> 5, victim 15 -> 16
+# (rules macro-F1 on this file 0.662 -> 0.784; the file was read while they were written)
+PROBE_TUNE_CORRECT = {"adj": (14, 17), "aim": (9, 12), "although": (2, 3), "amid": (3, 3), "but": (2, 2),
+                      "control": (7, 9), "declining": (5, 7), "negation": (9, 12), "quote": (5, 8),
+                      "venue": (1, 1), "victim": (16, 18), "while": (3, 3)}
 
 
 def test_the_rules_hold_the_tune_probes_constructions():
@@ -476,4 +527,27 @@ def test_the_rules_hold_the_tune_probes_constructions():
     got = {t: (int(ok[tag == t].sum()), int((tag == t).sum())) for t in sorted(set(tag))}
     assert {t: n for t, (_, n) in got.items()} == {t: n for t, (_, n) in PROBE_TUNE_CORRECT.items()}
     assert all(got[t][0] >= PROBE_TUNE_CORRECT[t][0] for t in got), got
-    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.662, abs=0.005)
+    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.784, abs=0.005)
+
+
+# Session 9: fresh probes (target_tone_probes2_tune.csv, written by an annotator session that never saw
+# the code; target_tone_written_README.md). Read while the session-9 constructions were written; on
+# main 91de7ce the rules scored 0.530 here (decline 8 of 12 right, negation 4 of 10, quote 3 of 9).
+PROBE2_TUNE_CORRECT = {"adj": (0, 7), "conditional": (4, 5), "contrast": (4, 6), "decline": (11, 12),
+                       "negation": (5, 10), "passive": (4, 6), "quote": (4, 9)}
+
+
+def test_the_rules_hold_the_fresh_tune_probes():
+    path = data_dir() / "annotations" / "target_tone_probes2_tune.csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "annotations").mkdir()
+        (Path(tmp) / "annotations" / "target_tone_written.csv").write_bytes(path.read_bytes())
+        gold = load_target_gold("written", tmp)
+    table = evaluate_tone_toward(gold, "written")
+    assert len(table) == len(gold) == 135
+    tag = gold["notes"].str.extract(r"^\(\d+\) ?(\w+)")[0].to_numpy()
+    ok = (table["gold"] == table["tone_toward"]).to_numpy()
+    got = {t: (int(ok[tag == t].sum()), int((tag == t).sum())) for t in PROBE2_TUNE_CORRECT}
+    assert {t: n for t, (_, n) in got.items()} == {t: n for t, (_, n) in PROBE2_TUNE_CORRECT.items()}
+    assert all(got[t][0] >= PROBE2_TUNE_CORRECT[t][0] for t in got), got
+    assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.567, abs=0.005)
