@@ -96,6 +96,7 @@ from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -104,7 +105,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -348,6 +349,8 @@ class _Words:
     stances: dict
     stance_verb_re: re.Pattern
     label_re: re.Pattern
+    label_head_re: re.Pattern  # zero-width at every offset where label_re matches (see _Doc.label_starts)
+    label_head_lower_re: re.Pattern | None  # the same in lower-cased text, case-sensitive, a trie; None unless labels are ASCII
     role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
     # patterns built from the cue words, compiled here once instead of once per document or candidate
     verb_re: re.Pattern  # a reporting verb (group 1)
@@ -380,9 +383,12 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     """The :class:`_Words` patterns built from the cue words (each the same pattern text the
     attribution code used to build for every document or candidate)."""
     verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
-    verb_re = _rx(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
-    nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
-    mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
+    # the look-ahead for the verbs' first characters: the same matches, found without trying the
+    # look-behind and every verb at each position (the pattern is searched in many slices and is
+    # part of most patterns below)
+    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    nouns = _caseless_alternation(cues["source_noun"])
+    mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
     lower_particles = _alt(p for p in particles if p.islower())
     impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
@@ -395,12 +401,14 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         label_end_re=_rx(label_re.pattern + r"$"),
         name_next_re=_rx(r"\s+(?:(?:" + _alt(particles) + r")\s+)?[A-Z](?:[a-z]|\.\s)"),
         title_name_next_re=_rx(r"\s+(?:[A-Z]|(?:" + _alt(particles) + r")\s)"),
+        # possessive quantifiers (++, *+) where giving back a character cannot help: a run of word
+        # characters or digits must be followed by a space, and a run of spaces by a word
         unnamed_re=_rx(
-            r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"  # "the prime minister's official spokesman"
-            r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+            r"(?<![\w-])((?:(?:[Tt]he\s++)?(?:[\w.-]++\s++){0,2}[\w.-]++['\u2019]s\s++)?"  # "the prime minister's official spokesman"
+            r"(?:(?i:" + mods + r")\s++|[A-Z][\w.'-]*+\s++|\d++\s++){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
         unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
-        verb_end_re=_rx(r"(?<![\w-])(?:" + verb_re.pattern + r")\s+$"),
+        verb_end_re=_rx(r"(?:" + verb_re.pattern + r")\s+$"),  # verb_re opens with the look-ahead and look-behind
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
         inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
         anaphor_re=(_rx(r"(?=[Tt])(?<![\w-])(?:the|The)\s+(?i:(" + _alt(cues["institution_anaphor"]) + r"))(?![\w-])(?!\s+of\s)")
@@ -410,12 +418,48 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
         after_subject_re=_rx(r"(?:,\s*\d{1,3},|\s*\([^()\n]{1,25}\))?\s+(?:" + _AUX + r"\s+){0,3}?(" + verb_re.pattern + r")"),
         verb_space_re=_rx(verb_re.pattern + r"\s+"),
         doc_label_re=_rx(r"\s+(?i:(" + _alt(cues["document_noun"]) + r"))\s*:\s"),
-        passive_re=_rx(r"(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
+        passive_re=_rx(r"(?=[wbia,])(?:\b(?:was|were|been|being|is|are)\s+|,\s*)(?:" + verb_re.pattern + r")\s+(?:[^\u2588\s]+\s+){0,3}?by\s+"),
         impersonal_before_re=_rx(r",?\s+" + impersonal),
         impersonal_after_re=_rx(r"[\s,.;\u2014\u2013-]*" + impersonal),
         stance_after_re=_rx(r"\s+(?:" + _AUX + r"\s+){0,3}?(" + stance_verb_re.pattern + r")"),
-        indirect_re=_rx(r"(?<![\w-])(" + verb_re.pattern + r")\s*,?\s+that\s+"),
+        indirect_re=_rx(r"(" + verb_re.pattern + r")\s*,?\s+that\s+"),
     )
+
+
+def _alt_as_trie(words) -> str:
+    """:func:`_alt` of the words (longest first, spaces as ``\\s+``) written as a trie
+    (:func:`corpus_tools.speakers._trie_pattern`: the same matches, found without trying every
+    word at a position); :func:`_alt` itself when a word is empty or holds a space other than " ".
+
+    >>> print(_alt_as_trie({"the Kremlin", "the Elysee", "Kremlin"}))
+    (?:Kremlin|the\\s+(?:Elysee|Kremlin))
+    """
+    words = sorted(set(words))
+    if not words or any(not w or any(c.isspace() and c != " " for c in w) for w in words):
+        return _alt(words)
+    return _trie_pattern(words)
+
+
+def _caseless_alternation(words) -> str:
+    """The pattern text of ``(?i:...)`` for the words: their alternation longest first, written
+    as a trie of the lower-cased words (:func:`corpus_tools.speakers._trie_pattern`, spaces as
+    written) when every character is ASCII or a lower-case Latin-1 letter. The same matches:
+    under ``(?i)`` such words match what their lower-case forms match, no character of a text
+    matches two distinct such characters (so at a position the text follows one path of the
+    trie), and of the words on that path the trie tries the longest first, as the alternation
+    does. A word that starts with a space falls back to the alternation (the patterns need a
+    word character first).
+
+    >>> print(_caseless_alternation({"Senior", "senior official", "official"}))
+    (?:official|senior(?:\\ official)?)
+    >>> print(_caseless_alternation({"\u03a3", "ab"}))
+    ab|\u03a3
+    """
+    lowered = sorted({w.lower() for w in words})
+    if not lowered or any(not w or w[0].isspace() for w in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for w in lowered for c in w):
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return _trie_pattern(lowered, literal_space=True)  # the callers write it inside (?i:...)
 
 
 def _rows_by(rows: list, key) -> dict:
@@ -489,7 +533,14 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     label_starts = "".join(sorted({re.escape(w[0]) for w in cues["quote_label"] if w}))
     ahead = "(?=(?i:[" + label_starts + "]))" if all(w and not w[0].isspace() for w in cues["quote_label"]) else ""
     label_re = re.compile(ahead + r"(?<![\w])(?i:" + labels + r")(?![\w])\s*:?\s*")
-    stance_verb_re = re.compile(r"(?<![\w-])(" + _alt(cues["stance_verb"] | cues["reporting_verb"]) + r")(?![\w-])")
+    label_head_re = re.compile(ahead + r"(?<![\w])(?=(?i:" + labels + r")(?![\w]))")  # its tail can match nothing
+    lower_labels = sorted({w.lower() for w in cues["quote_label"]})
+    label_head_lower_re = re.compile(
+        _first_char_ahead(lower_labels) + r"(?<![\w])(?=(?:" + _trie_pattern(lower_labels) + r")(?![\w]))"
+    ) if lower_labels and all(w and w.isascii() and not w[0].isspace() and not any(c.isspace() and c != " " for c in w)
+                              for w in lower_labels) else None
+    stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
+    stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
@@ -500,7 +551,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_before_re=re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
-        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt(variants) + r")" + pos + r"(?![\w])"),
+        inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names,
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
@@ -510,7 +561,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         office_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(office_roles).replace("'", "['\u2019]") + r"))(?!\s+of\s)(?![\w])"),
         office_roles=office_roles, title_words=frozenset(title_words), particles=particles,
         domain_keys=frozenset(load_domain_terms(directory)["key"]), stances=stances,
-        stance_verb_re=stance_verb_re, label_re=label_re, role_titles=role_titles,
+        stance_verb_re=stance_verb_re, label_re=label_re, label_head_re=label_head_re,
+        label_head_lower_re=label_head_lower_re, role_titles=role_titles,
         roles_by_holder=_rows_by(role_titles, lambda t: t[4]), roles_by_key=_rows_by(role_titles, lambda t: (t[0], t[1])),
         noun_ends=tuple(sorted({n.split()[-1] for n in nouns})) if all(n.isascii() for n in nouns) else (),
         **_cue_patterns(cues, particles, label_re, stance_verb_re, inst_nouns))
@@ -595,7 +647,81 @@ class _Candidate:
 _YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])")  # "the 47-year-old said"
 _THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
 _HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
+_WORD_CHAR = re.compile(r"\w")
+_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at)
 _OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
+
+
+def _masked(text: str, spans: list[dict]) -> str:
+    """``text`` with each quotation, marks included, written over with :data:`MASK` (one
+    character for one), built from slices of the text instead of a list of its characters.
+
+    >>> _masked('He said \u201cno\u201d twice.', quote_spans('He said \u201cno\u201d twice.')) == 'He said ' + MASK * 4 + ' twice.'
+    True
+    """
+    pieces, at = [], 0
+    for lo, hi in sorted((s["open"] if s["open"] >= 0 else s["start"], (s["close"] + 1) if s["close"] >= 0 else s["end"])
+                         for s in spans):
+        lo = max(lo, at)  # spans that overlap are masked once
+        if hi <= lo:
+            continue
+        pieces.append(text[at:lo])
+        pieces.append(MASK * (hi - lo))
+        at = hi
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _match_as_slice(pattern: re.Pattern, text: str, pos: int) -> tuple[re.Match | None, int]:
+    """``pattern.match(text[pos:])`` for a pattern whose only look before its start is an
+    opening ``(?<![\\w-])`` (``verb_re`` and the patterns that begin with it), and the offset its
+    match's offsets count from: the text itself from ``pos`` where the character before cannot
+    fail the look-behind, so the rest of the text is not copied; the slice where it can.
+
+    >>> said = re.compile(r"(?<![\\w-])said\\s+")
+    >>> [(base, base + m.end()) for m, base in (_match_as_slice(said, "he said it", 3), _match_as_slice(said, "xsaid it", 1))]
+    [(0, 8), (1, 6)]
+    """
+    if pos > 0 and _WORD_OR_HYPHEN.match(text, pos - 1):
+        return pattern.match(text[pos:]), pos
+    return pattern.match(text, pos), 0
+
+
+def _after_spaces(text: str, pos: int) -> int:
+    """The offset after the spaces (" " only) at ``pos``: ``len(text) - len(text[pos:].lstrip(" "))``
+    without the copy.
+
+    >>> _after_spaces("a   b", 1), _after_spaces("a b", 0)
+    (4, 0)
+    """
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
+    r"""``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
+    ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
+    before, as ``finditer`` resumes after a match. The patterns of :class:`_Doc` that open with
+    "the" or "The" share one scan for those words (``_Doc._the``) instead of each scanning the
+    text ("the ministry said", "the 47-year-old", "They added").
+
+    >>> text = "the minister and The ministry; they said"
+    >>> pattern = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The|they)\s+\w+")
+    >>> [m.group(0) for m in _finditer_at(pattern, text, [m.start() for m in _THE.finditer(text)])]
+    ['the minister', 'The ministry', 'they said']
+    """
+    end = -1
+    for p in positions:
+        if p < end:
+            continue
+        m = pattern.match(text, p)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 class _Doc:
@@ -605,14 +731,13 @@ class _Doc:
                  sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
-        self.day = None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date()
+        self.day = when if type(when) is date else (  # a date as pipeline documents give it; else as before
+            None if when is None or (not isinstance(when, str) and pd.isna(when)) else pd.Timestamp(when).date())
         self.spans = quote_spans(text)
-        masked = list(text)
-        for s in self.spans:
-            lo = s["open"] if s["open"] >= 0 else s["start"]
-            hi = (s["close"] + 1) if s["close"] >= 0 else s["end"]
-            masked[lo:hi] = MASK * (hi - lo)
-        self.masked = "".join(masked)
+        self.masked = _masked(text, self.spans)
+        self._text_end = len(text.rstrip())  # nothing but spaces from here on (see _is_heading)
+        self._the = [m.start() for m in _THE.finditer(self.masked)]  # one scan for the patterns opening with "the"/"The"
+        self._memo: dict = {}  # computed on demand, shared by the fresh() copies (see label_starts)
         self.sentences = sentence_spans
         ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
         self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
@@ -639,25 +764,24 @@ class _Doc:
             c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
         self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
         self.candidates.extend(unnamed)
-        for m in _YEAR_OLD.finditer(self.masked):  # tabloid: "the 47-year-old said"
+        for m in _finditer_at(_YEAR_OLD, self.masked, self._the):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
                 self.candidates.append(_Candidate(m.start(), m.end(), m.group(0), "", "unnamed", "name"))
         self._add_institutions()
         self._add_honorifics(lexicon, genders)
         taken = [(c.start, c.end) for c in self.candidates] + places
-        for c in self._unknown_names(taken):
-            if not any(a < c.end and c.start < b for a, b in taken):
-                self.candidates.append(c)
-                taken.append((c.start, c.end))
+        self.candidates.extend(self._unknown_names(taken))  # none overlaps what is taken or another (see there)
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
         self._institution_anaphors()
-        for m in re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked):
+        lowered = self.lowered()
+        for m in (re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked)
+                  if lowered is None or "according" in lowered else ()):  # each match holds it
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
         for m in words.it_re.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
-        for m in _THEY.finditer(self.masked):
+        for m in _finditer_at(_THEY, self.masked, self._the):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
         for m in _HE_SHE.finditer(self.masked):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
@@ -670,6 +794,49 @@ class _Doc:
             if not c.possessive:
                 by_end.setdefault(c.end, c)
         self._index = ([c.start for c in self.candidates], by_start, by_end)
+
+    def label_starts(self) -> list[int]:
+        """Every offset of the masked text where a quote label matches (``label_re``), in order;
+        found once per document, on demand (a label is looked for near many quotations).
+
+        The labels are ASCII: where lower-casing the text changes no length and no character
+        folds to ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``), they match the
+        lower-cased text case-sensitively where they match the text ignoring case, and a trie of
+        them finds the offsets faster.
+
+        >>> from corpus_tools.resources import resource_stamp
+        >>> doc = _shared_doc("d", "Source: the ministry. So be it, in the words of Ana Gil.", None, ((0, 56),),
+        ...                   resource_stamp(_data_dir(None)))
+        >>> [doc.masked[p:p + 6] for p in doc.label_starts()]
+        ['Source', 'So be ', 'in the', 'words ']
+        """
+        starts = self._memo.get("label_starts")
+        if starts is None:
+            lowered, head = self.lowered(), self.words.label_head_lower_re
+            if head is not None and lowered is not None:
+                starts = [m.start() for m in head.finditer(lowered)]
+            else:
+                starts = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
+            self._memo["label_starts"] = starts
+        return starts
+
+    def lowered(self) -> str | None:
+        """The masked text lower-cased, where that keeps every offset and no character folds to
+        ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``): there an ASCII word occurs,
+        ignoring case, where its lower-case form occurs in this text. None elsewhere."""
+        if "lowered" not in self._memo:
+            lowered = self.masked.lower()
+            ok = len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked)
+            self._memo["lowered"] = lowered if ok else None
+        return self._memo["lowered"]
+
+    def may_hold_label(self, a: int, b: int) -> bool:
+        """False when ``label_re.finditer(self.masked, a, b)`` finds nothing: no label starts in
+        ``[a, b)`` and the search's end cannot cut a word (there the bounded search can match a
+        label the whole text does not: "source" of "sourced"), so the search can be skipped."""
+        starts = self.label_starts()
+        k = bisect.bisect_left(starts, a)
+        return (k < len(starts) and starts[k] < b) or (b < len(self.masked) and _WORD_CHAR.match(self.masked, b) is not None)
 
     def fresh(self) -> "_Doc":
         """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
@@ -701,7 +868,7 @@ class _Doc:
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
         for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
-        for m in w.inst_in_re.finditer(masked):
+        for m in _finditer_at(w.inst_in_re, masked, self._the):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
@@ -788,7 +955,9 @@ class _Doc:
         people: dict[str, _Person] = {}
         for c in self.candidates:
             if c.speaker_type == "person" and c.how != "title":
-                p = people.setdefault(c.actor, _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start))
+                p = people.get(c.actor)
+                if p is None:  # the first mention introduces the person (its roles read once, not at every mention)
+                    p = people[c.actor] = _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start)
                 p.roles |= self._intro_roles(c)
                 self._take_title_prefix(c)
             elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
@@ -856,7 +1025,7 @@ class _Doc:
                 self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
                                                   m.group(0).endswith(("'s", "\u2019s"))))
         # offices with no country: "the President's Office said" is the office of the president the report is about
-        for m in w.office_re.finditer(self.masked):
+        for m in _finditer_at(w.office_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or any(c.speaker_type in ("person", "unknown", "group") or (c.end - c.start) > (b - a)
                                              for c in self._overlapping(a, b)):
@@ -872,7 +1041,8 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name", "", self.masked[b:b + 2] in ("'s", "\u2019s")))
         # a person's office: "Zelensky's office said", "Her office said", "The office of Prime Minister
         # Ana Gil said" -> the presidency or government they lead
-        for m in _OFFICE_OF.finditer(self.masked):
+        lowered = self.lowered()
+        for m in _OFFICE_OF.finditer(self.masked) if lowered is None or "office" in lowered else ():  # each match holds it
             a, b = m.span()
             if m.group(2):
                 owner = next((c for c in self.candidates if c.speaker_type == "person" and b <= c.start <= b + 40
@@ -904,11 +1074,11 @@ class _Doc:
             if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
-        for m in w.of_title_re.finditer(self.masked):
+        for m in _finditer_at(w.of_title_re, self.masked, self._the):
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(2))], w.nouns[" ".join(m.group(1).lower().split())]))
-        for m in w.bare_title_re.finditer(self.masked):
+        for m in _finditer_at(w.bare_title_re, self.masked, self._the):
             role = w.nouns[" ".join(m.group(1).lower().split())]
-            if role == "leader" or re.match(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]", self.masked[m.end():]):
+            if role == "leader" or _rx(r"\s+(?:of\s|[A-Z])|,\s+[A-Z]").match(self.masked, m.end()):
                 continue
             found.append((m.start(), m.end(), "", role))
         ordered = sorted(self.candidates, key=lambda c: c.start)
@@ -970,7 +1140,7 @@ class _Doc:
             start = m.start() + phrase.index(words[0])
             if len(words) > 1 and words[0].isdigit() and self.masked[start - 1:start] == ":":  # a liveblog time, "14:55"
                 start = self.masked.index(words[1], start + len(words[0]))
-            if re.match(r"\s+[A-Z](?:[a-z]|\.\s)", self.masked[m.end():]) and not m.group(2):
+            if _rx(r"\s+[A-Z](?:[a-z]|\.\s)").match(self.masked, m.end()) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             end = m.end()
             if m.group(2) and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
@@ -981,6 +1151,11 @@ class _Doc:
         return out
 
     def _unknown_names(self, taken: list[tuple[int, int]]) -> list[_Candidate]:
+        """Runs of capitalised words the gazetteer does not know ("Tobias Kellner"), as ``unknown``
+        candidates, in reading order; none overlaps ``taken`` (the candidates so far and the
+        places). Nor do they overlap each other: each lies inside its own match of
+        ``unknown_re`` (its start moved right over title words, its end the match's), and
+        :meth:`re.Pattern.finditer` matches do not overlap."""
         out = []
         overlaps_taken = _overlap_test(taken)
         for m in self.words.unknown_re.finditer(self.masked):
@@ -1005,9 +1180,9 @@ class _Doc:
             if overlaps_taken(start, end) or self._is_dateline(start, end):
                 continue
             name = self.text[start:end]
-            single_ok = len(words) == 1 and (self.verb_re.match(self.masked[end:].lstrip(" ")) is not None
+            single_ok = len(words) == 1 and (_match_as_slice(self.verb_re, self.masked, _after_spaces(self.masked, end))[0] is not None
                                             or (self.words.verb_end_re.search(self.masked[max(0, start - 30):start])
-                                                and re.match(r"\s*(?:[,.;:!?]|$)", self.masked[end:])))
+                                                and _rx(r"\s*(?:[,.;:!?]|$)").match(self.masked, end)))
             prev_word = self.masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
                     not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
@@ -1028,7 +1203,7 @@ class _Doc:
         if not nouns:
             return
         described = None
-        for m in self.words.anaphor_re.finditer(self.masked):
+        for m in _finditer_at(self.words.anaphor_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
                 continue
@@ -1107,7 +1282,7 @@ class _Doc:
             if c.speaker_type in ("unnamed", "group"):  # "The foreign policy spokesman of the Greens, Tobias Kellner, said"
                 named = next((o for o in self.starting_from(c.start + 1) if o.start > c.start and o.speaker_type in ("person", "unknown")
                               and o.end <= b and re.fullmatch(r"[^,\u2588]*,\s*", self.masked[c.end:o.start])
-                              and re.match(r"\s*,", self.masked[o.end:])), None)
+                              and _rx(r"\s*,").match(self.masked, o.end)), None)
                 if named is not None:
                     return named
             return c
@@ -1118,9 +1293,9 @@ class _Doc:
         definite role noun ("the diplomat noted", "the source added") to the nearest earlier
         mention of the same source or, for a person's role, the nearest earlier person."""
         if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in self.cues["document_noun"]:
-            by = re.match(r"\s+(?:from|by|of|issued\s+by)\s+", self.masked[c.end:])
+            by = _rx(r"\s+(?:from|by|of|issued\s+by)\s+").match(self.masked, c.end)
             if by:  # "a statement from the Élysée" speaks for the Élysée
-                owner = self.candidate_at(c.end + by.end())
+                owner = self.candidate_at(by.end())
                 if owner is not None and owner.speaker_type in ("group", "person", "unknown", "country"):
                     if owner.speaker_type == "country":
                         name = f"government of {owner.actor}"
@@ -1256,9 +1431,9 @@ def _speaker_verb_at(doc: _Doc, pos: int) -> tuple[_Candidate, str] | None:
         m = _after_subject(doc, c.end)
         if m:
             return c, m.group(1)
-    m = doc.words.verb_space_re.match(doc.masked[pos:])  # a slice: the verb's look-behind sees no character before pos
+    m, base = _match_as_slice(doc.words.verb_space_re, doc.masked, pos)  # the verb's look-behind sees no character before pos
     if m:
-        c = doc.candidate_at(pos + m.end()) or _after_title_words(doc, pos + m.end())
+        c = doc.candidate_at(base + m.end()) or _after_title_words(doc, base + m.end())
         if c is not None and c.possessive:  # "said Ukraine's Zelensky"
             c = doc.candidate_at(c.end + 1) or c
         if c is not None and _rx(r"\s+(?:would|will|was|were|is|are|had|has|have|could|must|should|might|can)(?![\w-])").match(doc.masked, c.end):
@@ -1294,7 +1469,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found[0], found[1], "verb-after"
     late = found if found and found[0].start < s_end else None
     # according to
-    acc = _rx(r"(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
+    acc = _rx(r"(?=[AaPp])(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
         c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
@@ -1477,8 +1652,9 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     zones = [(s_start, open_at), (close_at, max(s_end, para_end))]
     nxt = doc.text[next_start:after_end].strip()
     para_start = doc.text.rfind("\n", 0, open_at) + 1
-    alone = not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))
-    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (next_start == para_end or alone):
+    if nxt and doc.words.label_re.match(nxt) and len(nxt.split()) <= 12 and (
+            next_start == para_end or  # else only for the quotation alone in its paragraph
+            not _rx(r"\w").search((doc.masked[para_start:open_at] + doc.masked[close_at:para_end]).replace(MASK, ""))):
         zones.append((next_start, after_end))  # after a blank line, only for a paragraph that is the quotation alone
     for m in _rx(r"(?=[Ii])(?<![\w])[Ii]n\s+").finditer(doc.masked, s_start, open_at):  # "In Merz's words, '...'"
         c = doc.candidate_at(m.end())
@@ -1486,6 +1662,8 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 and c.speaker_type in ("person", "unknown", "group"):
             return c
     for n, (a, b) in enumerate(zones):
+        if not doc.may_hold_label(a, b):
+            continue
         for m in doc.words.label_re.finditer(doc.masked, a, b):
             if n == 1 and not _rx(r"[\s,;.\u2014\u2013-]*").fullmatch(doc.masked[close_at:m.start()]):
                 continue  # after the quotation, a label follows the closing mark: "\u201c...\u201d, so Merz."
@@ -1510,19 +1688,56 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
     return None
 
 
+_QUOTE_CHARS = "\"\u201c\u201d\u00ab\u00bb"  # removed by _norm
+_NOT_WORD_CHARS = MASK + "\u2014\u2013\u2026\u00a0"  # common characters outside [\w' -]: _norm makes them spaces
+_NOT_WORD_BYTES = bytes.maketrans(bytes(c for c in range(128) if not re.match(r"[\w' -]", chr(c))),
+                                  b" " * sum(1 for c in range(128) if not re.match(r"[\w' -]", chr(c))))
+assert not any(re.match(r"[\w' -]", c) for c in _NOT_WORD_CHARS)
+
+
 @lru_cache(maxsize=4096)  # a document's masked text is normalised once, not once per short quote
 def _norm(text: str) -> str:
+    """Text reduced for comparing quotations and terms: NFKC, curly apostrophes straight, quote
+    marks removed, lower case, every character outside ``[\\w' -]`` a space, spaces collapsed.
+
+    The characters outside the class become spaces by :meth:`str.replace` for a few common ones
+    and a byte table for ASCII text, the regular expression only for text that is still not
+    ASCII (a run of spaces or one space: the same words once spaces are collapsed).
+
+    >>> _norm("The \u201cpeace plan\u201d \u2014 Macron\u2019s \u00abre-set\u00bb, 2025!"), _norm("\u00c9lys\u00e9e\u2026 says")
+    ("the peace plan macron's re-set 2025", '\u00e9lys\u00e9e says')
+    """
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    text = _rx(r"[\"\u201c\u201d\u00ab\u00bb]").sub("", text)
-    return " ".join(_rx(r"[^\w' -]").sub(" ", text.lower()).split())
+    for ch in _QUOTE_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
+    text = text.lower()
+    for ch in _NOT_WORD_CHARS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if text.isascii():
+        text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    else:
+        text = _rx(r"[^\w' -]+").sub(" ", text)
+    return " ".join(text.split())
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
+    """Whether the paragraph holding ``pos`` is a heading (the headline, or a short line with no
+    closing mark and no reporting verb); decided once per paragraph (remembered in
+    ``doc._memo`` by its start: the paragraph, and so the answer, is the same for every
+    quotation in it)."""
     a = doc.text.rfind("\n", 0, pos) + 1
-    b = doc.text.find("\n", pos)
+    key = ("heading", a)
+    if key not in doc._memo:
+        doc._memo[key] = _paragraph_is_heading(doc, a, doc.text.find("\n", pos))
+    return doc._memo[key]
+
+
+def _paragraph_is_heading(doc: _Doc, a: int, b: int) -> bool:
     para = doc.text[a: b if b >= 0 else len(doc.text)].strip()
     bare = para.strip("\"'\u201c\u201d\u2018\u2019 ")
-    last = not doc.text[b:].strip() if b >= 0 else True
+    last = b >= doc._text_end if b >= 0 else True  # only spaces after the paragraph
     if a == 0 and not last and len(para.split()) <= 20 and not _rx(r"[.!?]$").search(bare):
         return True  # the headline: the document's first line, with no closing full stop
     return (len(para.split()) <= 12 and not _rx(r"[.!?:;,]$").search(bare) and not last
@@ -1532,9 +1747,11 @@ def _is_heading(doc: _Doc, pos: int) -> bool:
 def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actors: pd.DataFrame | None,
                         titles: pd.DataFrame | None) -> tuple[Lexicon, Iterator[tuple[list[tuple[int, int]], _Doc]]]:
     """The lexicon, and each document prepared for attribution with its sentence spans."""
-    from corpus_tools.tokens import sentence_spans
+    from corpus_tools.resources import load_abbreviations
+    from corpus_tools.tokens import _sentence_spans
 
     directory = _data_dir(data_dir)
+    abbreviations = load_abbreviations(directory)  # once per call: tokens.sentence_spans would read it per document
     stamp = None
     if actors is None and titles is None:  # the data directory's own tables: compiled once per process
         stamp = resource_stamp(directory)
@@ -1546,11 +1763,12 @@ def _prepared_documents(corpus: pd.DataFrame, data_dir: Path | str | None, actor
         cues, stop = load_speech_cues(directory), load_stopwords(directory)
         words = _build_words(directory, titles, cues)
     dates = document_dates(corpus, directory)
+    date_of = dates.to_dict().get if dates.index.is_unique else dates.get  # a dict look-up, not a Series look-up per document
 
     def documents() -> Iterator[tuple[list[tuple[int, int]], _Doc]]:
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-            spans = sentence_spans(text, data_dir=directory)
-            when = dates.get(doc_id)
+            spans = list(_sentence_spans(text, abbreviations))  # tokens.sentence_spans(text, data_dir=directory)
+            when = date_of(doc_id)
             if stamp is None:
                 yield spans, _Doc(doc_id, text, when, lexicon, actors, cues, stop, spans, words)
             else:
@@ -1610,6 +1828,7 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
     rows = []
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
+        starts = doc._sentence_starts if doc._sentence_starts is not None and list(spans_s) == doc.sentences else None
         done: list[dict] = []
         scare_terms: set[str] = set()
         for n, span in enumerate(doc.spans, start=1):
@@ -1619,7 +1838,7 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
             row = {"doc_id": doc_id, "quote_id": f"q{n:02d}", "start": span["start"], "end": span["end"], "text": qtext,
                    "speaker": "", "actor": "", "verb": "", "stance": "", "how_attributed": "", "speaker_type": "",
                    "n_words": n_words, "_cand": None, "_span": span}
-            row["sent_id"] = next((i for i, (a, b) in enumerate(spans_s, start=1) if a <= span["start"] < b), len(spans_s))
+            row["sent_id"] = _sentence_number(starts, spans_s, span["start"])
             if _is_heading(doc, span["start"]):
                 row["kind"] = "heading"
                 done.append(row)
@@ -1650,6 +1869,21 @@ def quotes(corpus: pd.DataFrame, *, data_dir: Path | str | None = None, actors: 
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     out = out[QUOTE_COLUMNS].astype({"sent_id": "int64", "start": "int64", "end": "int64", "n_words": "int64"})
     return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _sentence_number(starts: list[int] | None, spans: list[tuple[int, int]], pos: int) -> int:
+    """The number (from 1) of the first sentence of ``spans`` holding ``pos``, else their count;
+    by bisection in ``starts`` (the sentences' starts, given when they are in order and do not
+    overlap: then only the last sentence starting at or before ``pos`` can hold it).
+
+    >>> spans = [(0, 4), (5, 9), (10, 16)]
+    >>> [_sentence_number([0, 5, 10], spans, p) for p in (0, 4, 5, 12, 16)], [_sentence_number(None, spans, p) for p in (0, 4, 5, 12, 16)]
+    ([1, 3, 2, 3, 3], [1, 3, 2, 3, 3])
+    """
+    if starts is None:
+        return next((i for i, (a, b) in enumerate(spans, start=1) if a <= pos < b), len(spans))
+    k = bisect.bisect_right(starts, pos) - 1
+    return k + 1 if k >= 0 and pos < spans[k][1] else len(spans)
 
 
 def _multi_paragraph(doc: _Doc, rows: list[dict]) -> None:
@@ -1710,6 +1944,8 @@ def indirect_speech(corpus: pd.DataFrame, *, data_dir: Path | str | None = None,
     for spans_s, doc in documents:
         doc_id, text = doc.doc_id, doc.text
         for sent_id, (a, b) in enumerate(spans_s, start=1):
+            if doc.masked.find("that", a, b) < 0:
+                continue  # every match holds "that": a sentence without it has none
             for m in doc.words.indirect_re.finditer(doc.masked[a:b]):
                 v_at = a + m.start()
                 before = re.sub(r"(?:\s+(?:" + _AUX + r"))*\s*$", "", doc.masked[a:v_at])

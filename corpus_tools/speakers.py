@@ -243,9 +243,10 @@ def _words_re(words: frozenset[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lowered))  # spaces as _alt writes them
 
 
-def _trie_pattern(words: list[str]) -> str:
+def _trie_pattern(words: list[str], *, literal_space: bool = False) -> str:
     """The words, none empty and none with a space other than " ", as one trie-shaped pattern, " "
-    written ``\\s+``.
+    written ``\\s+`` (or, with ``literal_space``, as an escaped space, for the alternations that
+    write their words with :func:`re.escape`).
 
     Same matches as ``"|".join(words)`` (escaped, spaces as ``\\s+``) with the words longest
     first: at a position the text follows one path of the trie (the branches of a node are
@@ -254,6 +255,8 @@ def _trie_pattern(words: list[str]) -> str:
 
     >>> print(_trie_pattern(["prime minister", "prime", "premier"]))
     pr(?:emier|ime(?:\\s+minister)?)
+    >>> print(_trie_pattern(["white house", "white"], literal_space=True))
+    white(?:\\ house)?
     """
     tree: dict = {}
     for word in words:
@@ -263,13 +266,24 @@ def _trie_pattern(words: list[str]) -> str:
         node[""] = {}  # a word ends here
 
     def emit(node: dict) -> str:
-        branches = [(r"\s+" if k == " " else re.escape(k)) + emit(node[k]) for k in sorted(k for k in node if k)]
+        branches = [(r"\s+" if k == " " and not literal_space else re.escape(k)) + emit(node[k]) for k in sorted(k for k in node if k)]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return "(?:" + body + ")?" if "" in node else body
 
     return emit(tree)
+
+
+@lru_cache(maxsize=64)
+def _hit_spans(hits: re.Pattern, lowered: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``hits.finditer(lowered)``, remembered: the institution patterns of a document
+    look for the same words in the same text twice (see :func:`_finditer_in_runs`).
+
+    >>> _hit_spans(re.compile("ab"), "abcab")
+    ((0, 2), (3, 5))
+    """
+    return tuple(h.span() for h in hits.finditer(lowered))
 
 
 def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
@@ -287,11 +301,11 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit in hits.finditer(lowered):
-        i = bisect.bisect_right(starts, hit.start()) - 1
+    for hit_start, hit_end in _hit_spans(hits, lowered):
+        i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
-        if i < 0 or hit.end() > ends[i]:  # cannot happen (the words are run characters); search everything
+        if i < 0 or hit_end > ends[i]:  # cannot happen (the words are run characters); search everything
             yield from pattern.finditer(text, ends[last] if last >= 0 else 0)
             return
         last = i
@@ -317,7 +331,7 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = [(h.start(), h.end()) for h in hits.finditer(runs[0])]
+    found = _hit_spans(hits, runs[0])
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
@@ -508,16 +522,51 @@ def _covers(spans: list[tuple[int, int]]):
     return lambda x: overlaps(x, x + 1)
 
 
+_CAPITAL_BEFORE = re.compile(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$")  # "Venezuelan " ending the text
+_SENTENCE_END_BEFORE = re.compile(r"[.!?][\"'\u201d\u2019]?\s+$")  # ". " ending the text
+
+
+def _capital_before(text: str, end: int) -> tuple[re.Match | None, int]:
+    r"""``_CAPITAL_BEFORE.search(text[:end])``, searched only after the last space before the
+    trailing ones (a match's offsets are then into ``text[lo:end]``; ``lo`` is returned too).
+
+    Exact: a match is a word with no space in it, then spaces to the end; it cannot start
+    before the last space that some non-space follows, and right after that space the
+    window's ``^`` stands where the text's ``(?<=\s)`` does.
+
+    >>> m, lo = _capital_before("talks with Venezuelan president", 22)
+    >>> lo + m.start(1), m.group(1)
+    (11, 'Venezuelan')
+    """
+    body = text[:end].rstrip()
+    words = body.rsplit(None, 1)
+    lo = len(body) - len(words[-1]) if len(words) > 1 else 0
+    return _CAPITAL_BEFORE.search(text[lo:end]), lo
+
+
+def _sentence_end_before(text: str, end: int) -> bool:
+    """``_SENTENCE_END_BEFORE.search(text[:end])`` is not None, searched in the last characters:
+    a match is a mark, at most one quotation mark and spaces to the end, so it starts at most
+    two characters before the trailing spaces.
+
+    >>> _sentence_end_before("It ended. Venezuelan", 10), _sentence_end_before("the Venezuelan", 4)
+    (True, False)
+    """
+    lo = max(0, len(text[:end].rstrip()) - 2)
+    return _SENTENCE_END_BEFORE.search(text[lo:end]) is not None
+
+
 def _modifier_start(text: str, title_start: int, found: list[dict]) -> int:
     """Extend a generic title to the left over one capitalised modifier ("Venezuelan president")."""
-    m = re.search(r"(?:^|(?<=\s))([A-Z][\w'-]*)[ ]+$", text[:title_start])
+    m, lo = _capital_before(text, title_start)
     if not m or m.group(1) in {"The", "A", "An", "And", "But", "Or", "As", "With", "By"}:
         return title_start
-    if any(f["start"] <= m.start(1) < f["end"] for f in found):
+    start = lo + m.start(1)
+    if any(f["start"] <= start < f["end"] for f in found):
         return title_start
-    if m.start(1) == 0 or re.search(r"[.!?][\"'\u201d\u2019]?\s+$", text[: m.start(1)]):
+    if start == 0 or _sentence_end_before(text, start):
         return title_start  # a sentence-initial capital is not a modifier
-    return m.start(1)
+    return start
 
 
 def _is_place(text: str, mention: dict) -> bool:
@@ -545,9 +594,11 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
     >>> mentions(corpus)[["surface", "actor", "how"]].values.tolist()
     [['The German chancellor', 'Friedrich Merz', 'title'], ['Zelensky', 'Volodymyr Zelensky', 'surname'], ["Kyiv's", 'Ukraine', 'alias']]
     """
-    from corpus_tools.tokens import sentence_spans
+    from corpus_tools.resources import load_abbreviations
+    from corpus_tools.tokens import _sentence_spans
 
     directory = _data_dir(data_dir)
+    abbreviations = load_abbreviations(directory)  # once per call: tokens.sentence_spans would read it per document
     if actors is None and titles is None:  # the data directory's own tables: read and compiled once per process
         lexicon = _default_lexicon(resource_stamp(directory))
     else:
@@ -555,19 +606,41 @@ def mentions(corpus: pd.DataFrame, *, actors: pd.DataFrame | None = None, titles
         titles = load_titles(directory) if titles is None else titles
         lexicon = build_lexicon(actors, titles)
     dates = document_dates(corpus, directory)
-    rows = []
+    date_of = dates.to_dict().get if dates.index.is_unique else dates.get  # a dict look-up, not a Series look-up per document
+    columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
-        spans = sentence_spans(text, data_dir=directory)
-        when = dates.get(doc_id)
-        starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
-        for m in find_mentions(text, lexicon, when, places=places):
-            k = bisect.bisect_right(starts, m["start"]) - 1
-            sent_id = k + 1 if k >= 0 and m["start"] < spans[k][1] else len(spans)
-            rows.append({"doc_id": doc_id, "sent_id": sent_id, "start": m["start"], "end": m["end"],
-                         "surface": m["surface"], "actor": m["actor"], "how": m["how"]})
-    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+        _mention_rows(columns, doc_id, text, list(_sentence_spans(text, abbreviations)), lexicon, date_of(doc_id), places)
+    out = pd.DataFrame(columns, columns=MENTION_COLUMNS)
     out = out.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
     return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def _mention_rows(columns: dict[str, list], doc_id, text: str, spans: list[tuple[int, int]], lexicon: Lexicon, when,
+                  places: bool) -> None:
+    """Append one document's mentions to ``columns`` (a list per column of :func:`mentions`),
+    read from the remembered :func:`_all_mentions` without copying each one as
+    :func:`find_mentions` does for its callers.
+
+    >>> cols = {c: [] for c in MENTION_COLUMNS}
+    >>> _mention_rows(cols, "d1", "Zelensky spoke in Kyiv. Kyiv's envoy too.", [(0, 23), (24, 41)],
+    ...               _default_lexicon(resource_stamp(_data_dir(None))), None, False)
+    >>> cols["surface"], cols["sent_id"]
+    (['Zelensky', "Kyiv's"], [1, 2])
+    """
+    starts = [a for a, _ in spans]  # sentences in order, not overlapping: the one holding a mention by bisection
+    n = len(spans)
+    for m in _all_mentions(text, lexicon, _as_day(when)):
+        if not places and _is_place(text, m):
+            continue
+        start = m["start"]
+        k = bisect.bisect_right(starts, start) - 1
+        columns["doc_id"].append(doc_id)
+        columns["sent_id"].append(k + 1 if k >= 0 and start < spans[k][1] else n)
+        columns["start"].append(start)
+        columns["end"].append(m["end"])
+        columns["surface"].append(m["surface"])
+        columns["actor"].append(m["actor"])
+        columns["how"].append(m["how"])
 
 
 def mention_counts(mentions_df: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -619,3 +619,226 @@ def test_tokens_from_the_text_lower_cased_once_equal_the_word_by_word_ones(view_
         want = [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in word_spans(text)
                 if text[a:b] not in _QUOTE_TOKENS]
         assert _tokens(text) == want
+
+
+# s9-speed-q
+def _respaced(texts: list[str], seed: int) -> list[str]:
+    """The texts with spaces widened to runs or newlines and letters' case flipped now and then."""
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        chars = list(text)
+        for _ in range(len(chars) // 15):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice(["  ", "\n", " \t "]) if chars[i] == " " else rng.choice([chars[i].upper(), chars[i].lower()])
+        out.append("".join(chars))
+    return out
+
+
+def test_the_patterns_tried_at_the_offsets_of_the_find_what_finditer_finds(documents):
+    from corpus_tools.quotes import _THE, _THEY, _YEAR_OLD, _finditer_at
+
+    w = documents[0].words
+    patterns = [_YEAR_OLD, _THEY, w.office_re, w.of_title_re, w.bare_title_re, w.inst_in_re, w.anaphor_re]
+    pool = [t for d in documents for t in (d.masked, d.text)] + EDGE_CASES + [
+        "the 47-year-old said; The office of the president; they, They and theyre; the ministry in Moscow",
+        "Other ministers: the Prime Minister of the United Kingdom; the Foreign Ministry in Kyiv said; thethe ministry"]
+    checked = 0
+    for text in pool + _respaced(pool, 21):
+        offsets = [m.start() for m in _THE.finditer(text)]
+        for pattern in patterns:
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_at(pattern, text, offsets)) == expected, (text[:40], pattern.pattern[:60])
+            checked += len(expected)
+    assert checked > 200
+
+
+def test_a_zone_is_skipped_only_where_the_label_search_finds_nothing(documents):
+    from corpus_tools.quotes import _shared_doc
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+
+    w = documents[0].words
+    edge = _shared_doc("edge", "The sourced claim. Sources: the ministry. So said Ana; in the words of Ana, \u201cno\u201d. Source",
+                       None, ((0, 18), (19, 41), (42, 90)), resource_stamp(data_dir()))
+    folded = _shared_doc("folded", "\u017fource: the ministry. \u0130n the words of Ana, \u201cno\u201d. \u212aey line from Kyiv: yes. Source",
+                         None, ((0, 24), (25, 63), (64, 90)), resource_stamp(data_dir()))  # (?i) folds these to ASCII
+    rng = random.Random(3)
+    skipped = searched = 0
+    for doc in documents + [edge, folded]:
+        masked = doc.masked
+        assert doc.label_starts() == [p for p in range(len(masked)) if w.label_re.match(masked, p)]
+        zones = [(a, b) for a, b in doc.sentences] + [(a, b) for (a, _), (_, b) in zip(doc.sentences, doc.sentences[1:])]
+        zones += [(s["open"], s["close"]) for s in doc.spans] + [(s["close"] + 1, s["end"] + 40) for s in doc.spans]
+        zones += [tuple(sorted((rng.randrange(len(masked) + 1), rng.randrange(len(masked) + 1)))) for _ in range(200)]
+        zones += [(0, b) for b in range(len(masked) + 1)]  # every end, inside words too ("Source" of "Sourced")
+        for a, b in zones:
+            if not doc.may_hold_label(a, b):
+                assert next(w.label_re.finditer(masked, a, b), None) is None, (doc.doc_id, a, b)
+                skipped += 1
+            else:
+                searched += 1
+    assert skipped > 1000 and searched > 1000
+
+
+def test_matching_at_an_offset_equals_matching_the_rest_of_the_text(documents):
+    from corpus_tools.quotes import _after_spaces, _match_as_slice
+
+    w = documents[0].words
+    checked = 0
+    for doc in documents[:12] + [d for d in documents if "said" in d.masked][:4]:
+        text = doc.masked
+        for pos in range(0, len(text) + 1):
+            for pattern in (w.verb_space_re, w.verb_re):
+                m, base = _match_as_slice(pattern, text, pos)
+                want = pattern.match(text[pos:])
+                assert (None if m is None else (base + m.start(), base + m.end(), m.groups())) == \
+                    (None if want is None else (pos + want.start(), pos + want.end(), want.groups()))
+                checked += want is not None
+            assert _after_spaces(text, pos) == len(text) - len(text[pos:].lstrip(" "))
+    assert checked > 100
+
+
+def test_the_unnamed_source_pattern_finds_what_its_plain_alternations_find(documents, texts):
+    cues, w = documents[0].cues, documents[0].words
+    nouns = "|".join(sorted(map(re.escape, cues["source_noun"]), key=len, reverse=True))
+    mods = "|".join(sorted(map(re.escape, cues["source_modifier"]), key=len, reverse=True))
+    plain = re.compile(
+        r"(?<![\w-])((?:(?:[Tt]he\s+)?(?:[\w.-]+\s+){0,2}[\w.-]+['\u2019]s\s+)?"
+        r"(?:(?i:" + mods + r")\s+|[A-Z][\w.'-]*\s+|\d+\s+){0,5}(?i:" + nouns + r"))(?![\w-])"
+        r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)")
+    assert plain.pattern != w.unnamed_re.pattern  # the tries and possessive quantifiers are in use
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 13) + [t.upper() for t in pool[:40]] + [
+        "the prime minister's official SPOKESMAN; 3 Senior  Western\nofficials; a COMMUNIQU\u00c9 from the Kremlin",
+        "a source close to the president; sources close to the Kremlin; the ministry's own \u017fources; officialdom"]
+    checked = 0
+    for text in pool:
+        expected = spans(plain.finditer(text))
+        assert spans(w.unnamed_re.finditer(text)) == expected, text[:60]
+        checked += len(expected)
+    assert checked > 300
+
+
+def test_a_title_modifier_found_in_the_last_word_equals_the_search_of_all_text_before(texts):
+    from corpus_tools.speakers import _CAPITAL_BEFORE, _SENTENCE_END_BEFORE, _capital_before, _sentence_end_before
+
+    pool = texts + ["Venezuelan  president", "  Venezuelan president", "It ended.\u201d  Venezuelan\n president",
+                    "x\u00a0Foreign minister", "A-B\u2019s   minister"]
+    checked = 0
+    for text in pool:
+        for end in range(0, len(text) + 1, 1 if len(text) < 200 else 7):
+            m, lo = _capital_before(text, end)
+            want = _CAPITAL_BEFORE.search(text[:end])
+            assert (None if m is None else (lo + m.start(1), m.group(1))) == (None if want is None else (want.start(1), want.group(1)))
+            assert _sentence_end_before(text, end) == (_SENTENCE_END_BEFORE.search(text[:end]) is not None)
+            checked += want is not None
+    assert checked > 100
+
+
+def test_masking_from_slices_equals_masking_a_list_of_characters(texts):
+    from corpus_tools.quotes import MASK, _masked, quote_spans
+
+    def by_list(text, spans):
+        chars = list(text)
+        for s in spans:
+            lo = s["open"] if s["open"] >= 0 else s["start"]
+            hi = (s["close"] + 1) if s["close"] >= 0 else s["end"]
+            chars[lo:hi] = MASK * (hi - lo)
+        return "".join(chars)
+
+    rng = random.Random(4)
+    for text in texts:
+        assert _masked(text, quote_spans(text)) == by_list(text, quote_spans(text))
+        for _ in range(20):  # overlapping, nested and empty spans too
+            spans_ = []
+            for _ in range(rng.randrange(4)):
+                a, b = sorted((rng.randrange(len(text) + 1), rng.randrange(len(text) + 1)))
+                spans_.append({"start": a, "end": b, "open": -1 if rng.random() < 0.5 else a, "close": -1 if rng.random() < 0.5 else max(a, b - 1)})
+            assert _masked(text, spans_) == by_list(text, spans_)
+
+
+def test_sentence_number_by_bisection_equals_the_scan(documents):
+    from corpus_tools.quotes import _sentence_number
+
+    for doc in documents:
+        starts = [a for a, _ in doc.sentences]
+        for pos in range(len(doc.text) + 1):
+            assert _sentence_number(starts, doc.sentences, pos) == _sentence_number(None, doc.sentences, pos)
+
+
+def test_mention_columns_equal_the_rows_of_find_mentions(corpus):
+    from corpus_tools.speakers import MENTION_COLUMNS, document_dates, mentions
+
+    suite, _ = load_style_suite()
+    both = pd.concat([corpus, suite[corpus.columns.intersection(suite.columns)]], ignore_index=True)
+    lexicon = build_lexicon(load_actors(), load_titles())
+    dates = document_dates(both)
+    rows = []
+    for doc_id, text in zip(both["doc_id"], both["text"]):
+        spans_ = sentence_spans(text)
+        for m in find_mentions(text, lexicon, dates.get(doc_id)):
+            sent_id = next((i for i, (a, b) in enumerate(spans_, start=1) if a <= m["start"] < b), len(spans_))
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, **{k: m[k] for k in ("start", "end", "surface", "actor", "how")}})
+    want = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"sent_id": "int64", "start": "int64", "end": "int64"})
+    want = want.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(mentions(both), want)
+    assert len(want) > 500
+
+
+def test_norm_with_byte_tables_equals_the_regular_expressions(documents, texts):
+    import unicodedata
+
+    from corpus_tools.quotes import MASK, _norm
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+        text = re.sub(r"[\"\u201c\u201d\u00ab\u00bb]", "", text)
+        return " ".join(re.sub(r"[^\w' -]", " ", text.lower()).split())
+
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts + [
+        "\u2014 \u2013 \u2026\u00a0x\x1cy\tz \u0130stanbul \ufb01ne \uff21 " + MASK * 3 + " a_b-c 'd' \u00ab\u00bb\"",
+        "ASCII only: 1,000 -- it's (fine); \\ / | ~"]
+    pool += [doc.text[s["start"]:s["end"]] for doc in documents for s in doc.spans]
+    for text in pool:
+        _norm.cache_clear()
+        assert _norm(text) == plain(text), text[:60]
+    assert len(pool) > 300
+
+
+def test_alternations_written_as_tries_find_what_the_alternations_find(documents, texts):
+    from corpus_tools.quotes import _alt, _alt_as_trie
+
+    w = documents[0].words
+    variants = set(w.inst_names) | {"The " + v[4:] for v in w.inst_names if v.startswith("the ")} | \
+        {"THE " + v[4:] for v in w.inst_names if v.startswith("the ")}
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 17) + ["THE Kremlin's view; the  Foreign\nOffice; the Kremlin\u2019s; Downing Streets"]
+    checked = 0
+    for words in (variants, set(w.demonyms), set(w.honorifics)):
+        plain = re.compile(r"(?<![\w])(" + _alt(words) + r")(?:'s|\u2019s)?(?![\w])")
+        trie = re.compile(r"(?<![\w])(" + _alt_as_trie(words) + r")(?:'s|\u2019s)?(?![\w])")
+        assert plain.pattern != trie.pattern
+        for text in pool:
+            expected = spans(plain.finditer(text))
+            assert spans(trie.finditer(text)) == expected, text[:60]
+            checked += len(expected)
+    assert checked > 1000
+
+
+def test_a_scan_skipped_for_a_missing_word_would_have_found_nothing(documents):
+    from corpus_tools.quotes import _OFFICE_OF, _shared_doc
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+
+    folded = _shared_doc("folded-office", "His OFF\u0130CE said so. Her o\ufb00ice too.", None, ((0, 20), (21, 39)),
+                         resource_stamp(data_dir()))
+    assert folded.lowered() is None and next(_OFFICE_OF.finditer(folded.masked), None) is not None
+    skipped = 0
+    for doc in documents:
+        lowered = doc.lowered()
+        assert lowered is None or len(lowered) == len(doc.masked)
+        if lowered is not None and "office" not in lowered:
+            assert next(_OFFICE_OF.finditer(doc.masked), None) is None
+            skipped += 1
+    assert skipped > 10
