@@ -1143,8 +1143,10 @@ class _Doc:
             if _rx(r"\s+[A-Z](?:[a-z]|\.\s)").match(self.masked, m.end()) and not m.group(2):
                 continue  # "Belgian Prime Minister Bart De Wever": a title before a name, not an unnamed source
             end = m.end()
-            if m.group(2) and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
-                end = m.end(1)  # "A statement from Downing Street": the document speaks for Downing Street (see resolve)
+            if m.group(2) and m.end(1) > start and m.group(1).split()[-1].lower() in self.cues["document_noun"]:
+                # "A statement from Downing Street": the document speaks for Downing Street (see resolve); not
+                # when a sentence ended after the document noun and the phrase now starts past it
+                end = m.end(1)
             surface = self.text[start:end]
             out.append(_Candidate(start, end, surface[:1].lower() + surface[1:] if surface[:2] in ("A ", "An", "Th") else surface,
                                   "", "unnamed", "name"))

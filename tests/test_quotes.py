@@ -521,3 +521,17 @@ def test_institution_and_country_names_with_any_spaces(spaces):
     assert q[["text", "speaker", "speaker_type"]].values.tolist() == [
         ["We stand with Ukraine.", "foreign ministry of United Kingdom", "group"],
         ["We agree.", "foreign ministry of South Korea", "group"]]
+
+
+def test_a_document_noun_before_a_sentence_end_does_not_make_an_empty_source():
+    """A 'statement from Downing Street' whose sentence ends before the source phrase's end: the
+    unnamed-source candidate starts after the sentence end, so its 'document noun' end (before that
+    start) made an empty, backwards candidate that crashed attribution (found on the synthetic
+    benchmark corpus, where a dropped word left "..., to a statement from Downing Street. In Moscow, ...")."""
+    text = ('The leaders agreed to speed up deliveries of air defence interceptors to Kyiv, to a statement from '
+            'Downing Street. In Moscow, the reaction not long in coming: the spokeswoman of Russian diplomacy, Maria '
+            'Zakharova, denounced an "axis war" and repeated that any foreign contingent would constitute a '
+            '"legitimate target".\n')
+    found = quotes(pd.DataFrame({"doc_id": ["x"], "text": [text], "published": ["2025-09-04"]}))
+    assert found[["text", "speaker"]].values.tolist() == [["axis war", "Maria Zakharova"],
+                                                         ["legitimate target", "Maria Zakharova"]]
