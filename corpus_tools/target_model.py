@@ -1574,7 +1574,10 @@ def evaluate_target_model(gold: pd.DataFrame, which: str = "articles", *, model:
                           data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
     """The table of :func:`~corpus_tools.target_tone.evaluate_tone_toward` with a ``learned``
     column (the model's polarity; ``neutral`` where the rules find no such side, as for the
-    rules) and ``learned_evidence``.
+    rules) and ``learned_evidence``. The example shows a known error of the learned layer (held
+    by a strict xfail in ``tests/test_target_model.py``): in a sentence that presses one side and
+    thanks another, the thanks can outweigh the pressure (Russia positive, score +0.06), where
+    the rules and the gold label say negative.
 
     Examples
     --------
@@ -1583,7 +1586,7 @@ def evaluate_target_model(gold: pd.DataFrame, which: str = "articles", *, model:
     ...     "target": ["Russia", "Ukraine"], "actor": "", "polarity": ["negative", "positive"], "voice": "narration",
     ...     "notes": ""})
     >>> evaluate_target_model(gold, "written")[["target", "gold", "tone_toward", "learned"]].values.tolist()
-    [['Russia', 'negative', 'negative', 'negative'], ['Ukraine', 'positive', 'positive', 'positive']]
+    [['Russia', 'negative', 'negative', 'positive'], ['Ukraine', 'positive', 'positive', 'positive']]
     """
     directory = _data_dir(data_dir)
     table = evaluate_tone_toward(gold, which, data_dir=directory, cache=cache)

@@ -224,6 +224,14 @@ def test_a_victim_is_neutral_in_label_and_score():
     assert out.set_index("target").loc["Russia", "score"] < 0
 
 
+@pytest.mark.xfail(strict=True, reason="known error since files J-W (session 9): the thanks to Kyiv outweigh the "
+                                       "pressure on Russia (Russia positive, score +0.06; the rules and the gold "
+                                       "label say negative); the doctest of evaluate_target_model shows it")
+def test_pressure_on_one_side_outweighs_thanks_to_another():
+    out = predict_tone_toward(sents(["Leaders agreed to keep sanctions on Russia and thanked Kyiv."]))
+    assert out.set_index("target").loc["Russia", "polarity"] == "negative"
+
+
 # Invented sentences in several outlets' styles; labels from target_tone_guideline.md, written
 # before the model was run on them.
 STYLES = [
