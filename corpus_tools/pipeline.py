@@ -63,7 +63,7 @@ from corpus_tools.paths import data_dir as _data_dir
 
 PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 100
-WORKER_TASKS = 50  # batches a pool worker runs before it is replaced (see _execute_pool)
+WORKER_TASKS = 25  # batches a pool worker runs before it is replaced (see _execute_pool)
 SCHEDULERS = ("auto", "serial", "processes", "dask")
 DOC_COLUMNS = ["doc_id", "text_raw", "published", "meeting_id"]
 _KEY = "_doc_key"
@@ -776,8 +776,10 @@ def _execute_pool(tasks: Iterable[Batch], workers: int, bar) -> list[Written]:
     at most two batches per worker are pickled and queued at a time. Each worker is replaced
     after :data:`WORKER_TASKS` batches, so that what a long run leaves in a worker (the
     high-water mark of its allocator, the memos of the stages) cannot grow with the corpus: a
-    worker's peak went from 531 MiB at 10,000 articles to 662 MiB at 100,000 without it. A new
-    worker costs its imports and resources, about a second.
+    worker's peak went from 531 MiB at 10,000 articles to 662 MiB at 100,000 without it, and
+    on text whose sentences rarely repeat to 637 MiB with a worker replaced every 50 batches
+    (576 MiB at 10,000, where a worker runs about 25). A new worker costs its imports and
+    resources, about a second.
     """
     results: list[Written] = []
     queue = iter(tasks)
