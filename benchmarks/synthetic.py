@@ -29,16 +29,21 @@ import numpy as np
 
 from corpus_tools import load_corpus, load_meetings, sentences
 from corpus_tools.paths import data_dir
+from corpus_tools.target_model import TRAIN_FILES
 
 BOILERPLATE = ["Support The Moscow Times!", "Read more", "See more: an unrelated story on another page"]
 _NUMBER = re.compile(r"\d+")
 
 
 def _annotation_sentences() -> list[str]:
-    """The distinct sentences of the tone-toward training reports, sorted (a fixed order)."""
+    """The distinct sentences of the tone-toward training reports, sorted (a fixed order).
+
+    The files are the learned layer's own list (:data:`corpus_tools.target_model.TRAIN_FILES`),
+    so a file added to the folder but not to training does not change the benchmark corpus.
+    """
     found = set()
-    for path in sorted((data_dir() / "annotations").glob("target_tone_train_*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
+    for name in TRAIN_FILES:
+        with (data_dir() / "annotations" / name).open(encoding="utf-8", newline="") as handle:
             found.update(row["sentence"] for row in csv.DictReader(handle))
     return sorted(found)
 
