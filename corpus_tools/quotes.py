@@ -1159,6 +1159,7 @@ class _Doc:
         ``unknown_re`` (its start moved right over title words, its end the match's), and
         :meth:`re.Pattern.finditer` matches do not overlap."""
         out = []
+        by_last_word: dict[str, str] = {}  # last word of a speaker in ``out`` -> the latest such speaker
         overlaps_taken = _overlap_test(taken)
         for m in self.words.unknown_re.finditer(self.masked):
             words = m.group(1).split()
@@ -1191,9 +1192,10 @@ class _Doc:
                     not self.words.label_end_re.search(self.masked[max(0, start - 25):start]):
                 continue
             if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
-                name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
+                name = by_last_word.get(name, name)  # the latest in ``out`` whose last word it is
             if len(words) >= 2 or single_ok:
                 out.append(_Candidate(start, end, name, "", "unknown", "name"))
+                by_last_word[name.split()[-1]] = name
         return out
 
     def _institution_anaphors(self) -> None:

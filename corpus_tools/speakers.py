@@ -286,13 +286,76 @@ def _hit_spans(hits: re.Pattern, lowered: str) -> tuple[tuple[int, int], ...]:
     return tuple(h.span() for h in hits.finditer(lowered))
 
 
+@lru_cache(maxsize=64)
+def _word_automaton(words: frozenset[str]):
+    """An Aho-Corasick automaton (``pyahocorasick``) of the lower-cased words' first parts (up to
+    a first space), compiled once per process for a word list; None where :func:`_words_re`
+    would be None or a word holds a space other than " " or starts with one (then the callers
+    keep the regular expression). Each part's value is ``(length, whole)``, ``whole`` True when
+    the part is itself one of the words.
+
+    >>> sorted(_word_automaton(frozenset({"Prime minister", "envoy"})).items())
+    [('envoy', (5, True)), ('prime', (5, False))]
+    """
+    import ahocorasick
+
+    lowered = {w.lower() for w in words}
+    if _words_re(words) is None or any(w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered):
+        return None
+    automaton = ahocorasick.Automaton()
+    for head in sorted({w.split(" ", 1)[0] for w in lowered}):
+        automaton.add_word(head, (len(head), head in lowered))
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=64)
+def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], ...] | None:
+    """Every place in the lower-cased text where one of ``words`` occurs (overlapping ones too;
+    ``\\s+`` for a word's spaces, as :func:`_words_re` writes them), as ``(start, end)`` sorted,
+    the end that of a word starting there; None when there is no automaton for the words.
+    Remembered, as :func:`_hit_spans` is.
+
+    One automaton scan (:func:`_word_automaton`) finds where a word's first part occurs; where
+    that part is not itself a word, ``_words_re`` is tried at that place alone. Every match of
+    ``_words_re``'s own scan starts at one of these places.
+
+    >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime  minister, prime")
+    ((4, 7), (4, 8), (11, 26))
+    """
+    automaton = _word_automaton(words)
+    if automaton is None:
+        return None
+    pattern, found = _words_re(words), []
+    for end, (n, whole) in automaton.iter(lowered):
+        start = end + 1 - n
+        if whole:
+            found.append((start, end + 1))
+        else:
+            m = pattern.match(lowered, start)
+            if m is not None:
+                found.append((start, m.end()))
+    return tuple(sorted(set(found)))
+
+
+def _word_hits(words, lowered: str) -> tuple[tuple[int, int], ...]:
+    """Where in the lower-cased text ``words`` can start: :func:`_word_spans`, or the spans of
+    :func:`_words_re`'s matches where there is no automaton (``_words_re`` must not be None).
+    Sorted by start; every match of :func:`_words_re` starts where one of them does."""
+    key = frozenset(words)
+    found = _word_spans(key, lowered)
+    return _hit_spans(_words_re(key), lowered) if found is None else found
+
+
 def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
     """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
     ``. ' ’ -`` that hold one of ``words`` (ignoring case).
 
     Exact for a pattern whose matches consist of those characters alone and always contain one
     of the words (compared case-insensitively): a match lies inside one run, and a run without
-    the words has none. A word with another character, or a text whose lower-casing is not one
+    the words has none. The runs searched are those where a word can start (:func:`_word_hits`,
+    an Aho-Corasick scan): searching a run that turns out to hold no word finds nothing there,
+    so it is as exact. A word with another character, or a text whose lower-casing is not one
     character for one, falls back to the whole search.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
@@ -301,7 +364,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit_start, hit_end in _hit_spans(hits, lowered):
+    for hit_start, hit_end in _word_hits(words, lowered):  # a superset of the runs holding a word is as exact
         i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
@@ -331,7 +394,7 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = _hit_spans(hits, runs[0])
+    found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
