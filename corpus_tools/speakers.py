@@ -288,14 +288,17 @@ def _hit_spans(hits: re.Pattern, lowered: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=64)
 def _word_automaton(words: frozenset[str]):
-    """An Aho-Corasick automaton (``pyahocorasick``) of the lower-cased words' first parts (up to
-    a first space), compiled once per process for a word list; None where :func:`_words_re`
-    would be None or a word holds a space other than " " or starts with one (then the callers
-    keep the regular expression). Each part's value is ``(length, whole)``, ``whole`` True when
-    the part is itself one of the words.
+    """An Aho-Corasick automaton (``pyahocorasick``) of the lower-cased words, compiled once per
+    process for a word list; None where :func:`_words_re` would be None or a word holds a space
+    other than " " or starts with one (then the callers keep the regular expression).
+
+    A word without a space is a key as it is; a word with spaces by its first part and one
+    space ("prime "), since the pattern's ``\\s+`` needs a space after it (the text is searched
+    with every space written " ", see :func:`_word_spans`). Each key's value is ``(length,
+    whole)``, ``whole`` True when the key is itself one of the words.
 
     >>> sorted(_word_automaton(frozenset({"Prime minister", "envoy"})).items())
-    [('envoy', (5, True)), ('prime', (5, False))]
+    [('envoy', (5, True)), ('prime ', (6, False))]
     """
     import ahocorasick
 
@@ -303,10 +306,24 @@ def _word_automaton(words: frozenset[str]):
     if _words_re(words) is None or any(w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered):
         return None
     automaton = ahocorasick.Automaton()
-    for head in sorted({w.split(" ", 1)[0] for w in lowered}):
-        automaton.add_word(head, (len(head), head in lowered))
+    for key in sorted({w if " " not in w else w.split(" ", 1)[0] + " " for w in lowered}):
+        automaton.add_word(key, (len(key), key in lowered))
     automaton.make_automaton()
     return automaton
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # a space other than " ": \s matches it
+
+
+@lru_cache(maxsize=16)
+def _one_space_kind(lowered: str) -> str:
+    """The text with every space written " " (the same length), for :func:`_word_spans`;
+    remembered, as the word lists of a document scan the same text.
+
+    >>> _one_space_kind("a\\tb\\n c")
+    'a b  c'
+    """
+    return _OTHER_SPACE.sub(" ", lowered)
 
 
 @lru_cache(maxsize=64)
@@ -316,18 +333,19 @@ def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], .
     the end that of a word starting there; None when there is no automaton for the words.
     Remembered, as :func:`_hit_spans` is.
 
-    One automaton scan (:func:`_word_automaton`) finds where a word's first part occurs; where
-    that part is not itself a word, ``_words_re`` is tried at that place alone. Every match of
-    ``_words_re``'s own scan starts at one of these places.
+    One automaton scan (:func:`_word_automaton`) of the text with its spaces written " " (the
+    same length) finds each word without a space and the first part and a space of each word
+    with one; there ``_words_re`` is tried at that place alone. Every match of ``_words_re``'s
+    own scan starts at one of the places returned.
 
-    >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime  minister, prime")
+    >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
     ((4, 7), (4, 8), (11, 26))
     """
     automaton = _word_automaton(words)
     if automaton is None:
         return None
     pattern, found = _words_re(words), []
-    for end, (n, whole) in automaton.iter(lowered):
+    for end, (n, whole) in automaton.iter(_one_space_kind(lowered)):
         start = end + 1 - n
         if whole:
             found.append((start, end + 1))
