@@ -547,6 +547,10 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
         actor, how, kind = lexicon.name_info[m.group(1)]
         found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
     titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
+    person_at: dict[int, dict] = {}  # start -> the first person found there (a look-up, not a scan per title)
+    for f in found:
+        if f["type"] == "person":
+            person_at.setdefault(f["start"], f)
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:
@@ -556,7 +560,7 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
         nxt = None
         if after:
             pos = after.end()
-            nxt = next((f for f in found if f["start"] == pos and f["type"] == "person"), None)
+            nxt = person_at.get(pos)
             if nxt and "," in after.group(1) and key in lexicon.generic:
                 nxt = None
             if nxt and "," in after.group(1) and holder and holder != nxt["actor"]:
