@@ -901,3 +901,29 @@ def test_surnames_found_with_find_equal_the_pattern_for_each_surname(texts):
             assert list(_surname_spans(text, name)) == expected, (text[:40], name)
             checked += len(expected)
     assert checked > 1000
+
+
+def test_names_from_the_automaton_equal_the_alternation_of_every_name(documents, texts):
+    """:func:`speakers._name_spans` (one automaton scan, the longest name whose ending passes)
+    finds what ``lexicon.names.finditer`` finds, with possessives, full stops and underscores
+    put next to names."""
+    from corpus_tools.speakers import _name_spans
+
+    lexicon = build_lexicon(load_actors(), load_titles())
+    pool = [d.text for d in documents] + texts + [
+        "Reuters' Macron's.Macron Macron's's Kyiv'sx Zelensky_ Kyiv\u2019s Zelensky\u2019 Paris' Brussels\u2019 .Kyiv"]
+    rng = random.Random(41)
+
+    def near_names(text: str) -> str:
+        chars = list(text)
+        for _ in range(len(chars) // 15):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice([".", "'", "\u2019", "s'", "_"]) if chars[i] == " " else chars[i] + rng.choice(["'s", "s\u2019", ""])
+        return "".join(chars)
+
+    checked = 0
+    for text in pool + [near_names(t) for t in pool]:
+        expected = [(m.start(), m.end(), m.group(1)) for m in lexicon.names.finditer(text)]
+        assert list(_name_spans(lexicon, text)) == expected, text[:40]
+        checked += len(expected)
+    assert checked > 2000
