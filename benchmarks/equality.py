@@ -8,7 +8,8 @@ tables ``clean`` (``doc_id, text``), ``sentences``, ``tokens``, ``term_counts``,
 - ``corpus``: the five articles of ``data/corpus.csv``;
 - ``style``: the reports of ``data/annotations/style_suite/`` (texts only, both halves; no
   rule is tuned here, the gold is not read);
-- ``synthetic``: ``--synthetic`` articles (300 by default) from ``benchmarks/synthetic.py``.
+- ``synthetic``: ``--synthetic`` articles (300 by default) from ``benchmarks/synthetic.py``
+  (its ``--distinct`` corpus, whose sentences rarely repeat, with ``--distinct``).
 
 Save a baseline from the code before a change, then compare the code after it::
 
@@ -35,7 +36,7 @@ SETS = ("corpus", "style", "synthetic")
 TABLES = ("clean", *STAGES)
 
 
-def articles(which: str, n_synthetic: int) -> pd.DataFrame:
+def articles(which: str, n_synthetic: int, distinct: bool = False) -> pd.DataFrame:
     """The pipeline's document records (``doc_id, text_raw, published, meeting_id, _doc_key``) of one set."""
     if which == "corpus":
         from corpus_tools import load_corpus
@@ -49,7 +50,7 @@ def articles(which: str, n_synthetic: int) -> pd.DataFrame:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from synthetic import synthetic_articles
 
-    rows = pd.DataFrame(synthetic_articles(n_synthetic)).rename(columns={"text": "text_raw"})
+    rows = pd.DataFrame(synthetic_articles(n_synthetic, distinct=distinct)).rename(columns={"text": "text_raw"})
     return articles_from_corpus(rows)
 
 
@@ -104,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["save", "compare"])
     parser.add_argument("directory", type=Path, help="where the baseline's Parquet files are (or go)")
     parser.add_argument("--synthetic", type=int, default=300, help="synthetic articles (default 300)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="synthetic articles from the corpus whose sentences rarely repeat")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).resolve().parents[1] / "data")
     args = parser.parse_args(argv)
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch.mkdir(exist_ok=True)
     differ = 0
     for which in args.sets:
-        docs = articles(which, args.synthetic)
+        docs = articles(which, args.synthetic, args.distinct)
         print(f"{which}: {len(docs)} documents")
         tables = stage_tables(docs, args.data_dir)
         for name in TABLES:

@@ -702,6 +702,36 @@ def _after_spaces(text: str, pos: int) -> int:
     return pos
 
 
+def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
+    r"""The spans of ``re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|’s)?(?![\w])", text)``
+    (a surname the report introduced, possessive or not: "Nowicki", "Nowicki's"), found with
+    :meth:`str.find` and the same boundary tests, instead of a pattern compiled for each
+    surname (most reports introduce people no other report names).
+
+    Exact: a match starts where the surname occurs after neither a word character nor a full
+    stop; it takes "'s" when no word character follows that, else ends after the surname when
+    no word character follows it; the search resumes at a match's end, or one character on.
+
+    >>> t = "Nowicki said. Nowicki's aides, Nowickis and .Nowicki: Nowicki's"
+    >>> [t[a:b] for a, b in _surname_spans(t, "Nowicki")]
+    ['Nowicki', "Nowicki's", "Nowicki's"]
+    """
+    n = len(surname)
+    pos = text.find(surname) if n else -1
+    while pos >= 0:
+        end = pos + n
+        if pos == 0 or not (_WORD_CHAR.match(text, pos - 1) or text[pos - 1] == "."):
+            if text.startswith(("'s", "\u2019s"), end) and _WORD_CHAR.match(text, end + 2) is None:
+                yield pos, end + 2
+                pos = text.find(surname, end + 2)
+                continue
+            if _WORD_CHAR.match(text, end) is None:
+                yield pos, end
+                pos = text.find(surname, end)
+                continue
+        pos = text.find(surname, pos + 1)
+
+
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     r"""``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
     ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
@@ -1018,12 +1048,12 @@ class _Doc:
                 continue
             if surname not in self.masked:  # no need to search for a name the text does not hold
                 continue
-            for m in _rx(r"(?=" + re.escape(surname[:1]) + r")(?<![\w.])" + re.escape(surname) + r"(?:'s|\u2019s)?(?![\w])").finditer(self.masked):
-                if self._overlapping(m.start(), m.end()):
+            for a, b in _surname_spans(self.masked, surname):
+                if self._overlapping(a, b):
                     continue
                 p = ps[0]
-                self.candidates.append(_Candidate(m.start(), m.end(), p.name, p.actor, p.speaker_type, "name", p.gender,
-                                                  m.group(0).endswith(("'s", "\u2019s"))))
+                self.candidates.append(_Candidate(a, b, p.name, p.actor, p.speaker_type, "name", p.gender,
+                                                  self.masked[a:b].endswith(("'s", "\u2019s"))))
         # offices with no country: "the President's Office said" is the office of the president the report is about
         for m in _finditer_at(w.office_re, self.masked, self._the):
             a, b = m.span()
@@ -1159,41 +1189,51 @@ class _Doc:
         ``unknown_re`` (its start moved right over title words, its end the match's), and
         :meth:`re.Pattern.finditer` matches do not overlap."""
         out = []
+        by_last_word: dict[str, str] = {}  # last word of a speaker in ``out`` -> the latest such speaker
         overlaps_taken = _overlap_test(taken)
-        for m in self.words.unknown_re.finditer(self.masked):
+        w, stop, masked = self.words, self.stop, self.masked  # read once, not at every match
+        particles, title_words, honorifics, not_name = w.particles, w.title_words, w.honorifics, self.cues["not_name"]
+        for m in w.unknown_re.finditer(masked):
             words = m.group(1).split()
             offset = m.start()
-            while words and not (words[0] in self.words.particles and len(words) > 1) and (
-                    words[0].lower() in self.stop or words[0].lower() in _PRONOUNS
-                             or (_POSSESSIVE_END.sub("", words[0]).lower() in self.words.title_words and len(words) > 1)
-                             or (_POSSESSIVE_END.search(words[0]) and len(words) > 1)  # "Labour's Emily Thornberry"
-                             or words[0].rstrip(".") in self.words.honorifics):
-                offset = self.masked.index(words[1], offset + len(words[0])) if len(words) > 1 else offset
+            while words:  # leading stopwords, pronouns, title words, possessives and honorifics are not the name
+                first, more = words[0], len(words) > 1
+                if first in particles and more:
+                    break
+                low = first.lower()
+                if not (low in stop or low in _PRONOUNS
+                        or (more and (_POSSESSIVE_END.sub("", first).lower() in title_words  # "Labour's Emily Thornberry"
+                                      or _POSSESSIVE_END.search(first) is not None))
+                        or first.rstrip(".") in honorifics):
+                    break
+                offset = masked.index(words[1], offset + len(first)) if more else offset
                 words.pop(0)
-            if not words or any(w in self.cues["not_name"] for w in words):
+            if not words or any(x in not_name for x in words):
                 continue
-            titled = [i for i, w in enumerate(words[:-2]) if w.lower() in self.words.title_words and w[:1].isupper()]
+            titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()]
             if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
                 cut = titled[-1] + 1
-                offset = self.masked.index(words[cut], offset + sum(len(w) + 1 for w in words[:cut]) - 1)
+                offset = masked.index(words[cut], offset + sum(len(x) + 1 for x in words[:cut]) - 1)
                 words = words[cut:]
             start = offset
             end = m.end()
             if overlaps_taken(start, end) or self._is_dateline(start, end):
                 continue
-            name = self.text[start:end]
-            single_ok = len(words) == 1 and (_match_as_slice(self.verb_re, self.masked, _after_spaces(self.masked, end))[0] is not None
-                                            or (self.words.verb_end_re.search(self.masked[max(0, start - 30):start])
-                                                and _rx(r"\s*(?:[,.;:!?]|$)").match(self.masked, end)))
-            prev_word = self.masked[max(0, start - 12):start].split()
+            prev_word = masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
-                    not self.masked[max(0, start - 13):start].lower().startswith("according to") and \
-                    not self.words.label_end_re.search(self.masked[max(0, start - 25):start]):
+                    not masked[max(0, start - 13):start].lower().startswith("according to") and \
+                    not w.label_end_re.search(masked[max(0, start - 25):start]):
                 continue
-            if len(words) == 1:  # a surname alone takes the full name used earlier ("Watanabe")
-                name = next((c.speaker for c in reversed(out) if c.speaker.split()[-1] == name), name)
-            if len(words) >= 2 or single_ok:
-                out.append(_Candidate(start, end, name, "", "unknown", "name"))
+            name = self.text[start:end]
+            if len(words) == 1:  # one word is a name before or after a reporting verb only
+                single_ok = (_match_as_slice(self.verb_re, masked, _after_spaces(masked, end))[0] is not None
+                             or (w.verb_end_re.search(masked[max(0, start - 30):start])
+                                 and _rx(r"\s*(?:[,.;:!?]|$)").match(masked, end)))
+                if not single_ok:
+                    continue
+                name = by_last_word.get(name, name)  # a surname alone takes the full name used earlier ("Watanabe")
+            out.append(_Candidate(start, end, name, "", "unknown", "name"))
+            by_last_word[name.split()[-1]] = name
         return out
 
     def _institution_anaphors(self) -> None:
@@ -1237,8 +1277,12 @@ class _Doc:
         Jan. 7 -- ..." (a run of capitals followed by a colon, or by a comma and a date, a
         bracketed agency and a dash)."""
         para = self.text.rfind("\n", 0, start) + 1
-        m = _rx(r"[A-Z][A-Z .'/-]*[A-Z](?::|,[^\n:()]{0,30}?(?:\([^()\n]{1,40}\))?\s*(?:--?|[\u2014\u2013])\s|\s*\([^()\n]{1,40}\)\s*(?:--?|[\u2014\u2013])\s)").match(self.text, para)
-        return m is not None and start < m.end()
+        key = ("dateline", para)  # the dateline of a paragraph is read once, not for each name in it
+        end = self._memo.get(key)
+        if end is None:
+            m = _rx(r"[A-Z][A-Z .'/-]*[A-Z](?::|,[^\n:()]{0,30}?(?:\([^()\n]{1,40}\))?\s*(?:--?|[\u2014\u2013])\s|\s*\([^()\n]{1,40}\)\s*(?:--?|[\u2014\u2013])\s)").match(self.text, para)
+            end = self._memo[key] = m.end() if m is not None else -1
+        return start < end
 
     # -- helpers -----------------------------------------------------------------------------
     def sentence_of(self, pos: int) -> tuple[int, int]:

@@ -286,13 +286,94 @@ def _hit_spans(hits: re.Pattern, lowered: str) -> tuple[tuple[int, int], ...]:
     return tuple(h.span() for h in hits.finditer(lowered))
 
 
+@lru_cache(maxsize=64)
+def _word_automaton(words: frozenset[str]):
+    """An Aho-Corasick automaton (``pyahocorasick``) of the lower-cased words, compiled once per
+    process for a word list; None where :func:`_words_re` would be None or a word holds a space
+    other than " " or starts with one (then the callers keep the regular expression).
+
+    A word without a space is a key as it is; a word with spaces by its first part and one
+    space ("prime "), since the pattern's ``\\s+`` needs a space after it (the text is searched
+    with every space written " ", see :func:`_word_spans`). Each key's value is ``(length,
+    whole)``, ``whole`` True when the key is itself one of the words.
+
+    >>> sorted(_word_automaton(frozenset({"Prime minister", "envoy"})).items())
+    [('envoy', (5, True)), ('prime ', (6, False))]
+    """
+    import ahocorasick
+
+    lowered = {w.lower() for w in words}
+    if _words_re(words) is None or any(w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered):
+        return None
+    automaton = ahocorasick.Automaton()
+    for key in sorted({w if " " not in w else w.split(" ", 1)[0] + " " for w in lowered}):
+        automaton.add_word(key, (len(key), key in lowered))
+    automaton.make_automaton()
+    return automaton
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # a space other than " ": \s matches it
+
+
+@lru_cache(maxsize=16)
+def _one_space_kind(lowered: str) -> str:
+    """The text with every space written " " (the same length), for :func:`_word_spans`;
+    remembered, as the word lists of a document scan the same text.
+
+    >>> _one_space_kind("a\\tb\\n c")
+    'a b  c'
+    """
+    return _OTHER_SPACE.sub(" ", lowered)
+
+
+@lru_cache(maxsize=64)
+def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], ...] | None:
+    """Every place in the lower-cased text where one of ``words`` occurs (overlapping ones too;
+    ``\\s+`` for a word's spaces, as :func:`_words_re` writes them), as ``(start, end)`` sorted,
+    the end that of a word starting there; None when there is no automaton for the words.
+    Remembered, as :func:`_hit_spans` is.
+
+    One automaton scan (:func:`_word_automaton`) of the text with its spaces written " " (the
+    same length) finds each word without a space and the first part and a space of each word
+    with one; there ``_words_re`` is tried at that place alone. Every match of ``_words_re``'s
+    own scan starts at one of the places returned.
+
+    >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
+    ((4, 7), (4, 8), (11, 26))
+    """
+    automaton = _word_automaton(words)
+    if automaton is None:
+        return None
+    pattern, found = _words_re(words), []
+    for end, (n, whole) in automaton.iter(_one_space_kind(lowered)):
+        start = end + 1 - n
+        if whole:
+            found.append((start, end + 1))
+        else:
+            m = pattern.match(lowered, start)
+            if m is not None:
+                found.append((start, m.end()))
+    return tuple(sorted(set(found)))
+
+
+def _word_hits(words, lowered: str) -> tuple[tuple[int, int], ...]:
+    """Where in the lower-cased text ``words`` can start: :func:`_word_spans`, or the spans of
+    :func:`_words_re`'s matches where there is no automaton (``_words_re`` must not be None).
+    Sorted by start; every match of :func:`_words_re` starts where one of them does."""
+    key = frozenset(words)
+    found = _word_spans(key, lowered)
+    return _hit_spans(_words_re(key), lowered) if found is None else found
+
+
 def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
     """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
     ``. ' ’ -`` that hold one of ``words`` (ignoring case).
 
     Exact for a pattern whose matches consist of those characters alone and always contain one
     of the words (compared case-insensitively): a match lies inside one run, and a run without
-    the words has none. A word with another character, or a text whose lower-casing is not one
+    the words has none. The runs searched are those where a word can start (:func:`_word_hits`,
+    an Aho-Corasick scan): searching a run that turns out to hold no word finds nothing there,
+    so it is as exact. A word with another character, or a text whose lower-casing is not one
     character for one, falls back to the whole search.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
@@ -301,7 +382,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit_start, hit_end in _hit_spans(hits, lowered):
+    for hit_start, hit_end in _word_hits(words, lowered):  # a superset of the runs holding a word is as exact
         i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
@@ -331,7 +412,7 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = _hit_spans(hits, runs[0])
+    found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
@@ -457,15 +538,85 @@ def find_mentions(text: str, lexicon: Lexicon, when=None, *, places: bool = Fals
 _AFTER_TITLE = re.compile(r"(,?\s+)")  # between a title and the name it may precede
 
 
+_WORD = re.compile(r"\w")
+
+
+@lru_cache(maxsize=8)
+def _name_automaton(lexicon: Lexicon):
+    """An Aho-Corasick automaton (``pyahocorasick``) of the lexicon's names and aliases, as
+    written (case counts), each with its length; compiled once per process and lexicon. None
+    when a name is empty (then :func:`_name_spans` keeps ``lexicon.names``).
+
+    >>> lex = _default_lexicon(resource_stamp(_data_dir(None)))
+    >>> _name_automaton(lex).get("Zelensky")
+    8
+    """
+    import ahocorasick
+
+    if not lexicon.name_info or any(not name for name in lexicon.name_info):
+        return None
+    automaton = ahocorasick.Automaton()
+    for name in lexicon.name_info:
+        automaton.add_word(name, len(name))
+    automaton.make_automaton()
+    return automaton
+
+
+def _name_spans(lexicon: Lexicon, text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of each match of ``lexicon.names`` in ``text`` (``name`` its group
+    1, the name or alias without the possessive), found from one automaton scan
+    (:func:`_name_automaton`) instead of the alternation of every name.
+
+    Exact: the pattern is ``(?<![\\w.])(NAME|...)`` with the names longest first, then an
+    optional possessive ("'s", "’s", or after a final "s" a bare apostrophe) and
+    ``(?![\\w])``. At an offset that passes the look-behind it takes the longest name occurring
+    there whose ending passes (the possessive options in the pattern's order, then none), and
+    the scan goes on from the end of a match, or one character on where nothing matched.
+
+    >>> lex = _default_lexicon(resource_stamp(_data_dir(None)))
+    >>> [s for s in _name_spans(lex, "Zelensky's aides and the Kremlin'")]
+    [(0, 10, 'Zelensky'), (21, 32, 'the Kremlin')]
+    """
+    automaton = _name_automaton(lexicon)
+    if automaton is None:
+        for m in lexicon.names.finditer(text):
+            yield m.start(), m.end(), m.group(1)
+        return
+    at: dict[int, list[int]] = {}
+    for end, n in automaton.iter(text):
+        at.setdefault(end + 1 - n, []).append(n)
+    resume = 0
+    for start in sorted(at):
+        if start < resume or (start > 0 and (text[start - 1] == "." or _WORD.match(text, start - 1))):
+            continue
+        for n in sorted(at[start], reverse=True):  # the longest first, as the alternation is written
+            e = start + n
+            if text.startswith(("'s", "\u2019s"), e) and not _WORD.match(text, e + 2):
+                end = e + 2
+            elif text[e - 1] == "s" and text.startswith(("'", "\u2019"), e) and not _WORD.match(text, e + 1):
+                end = e + 1
+            elif not _WORD.match(text, e):
+                end = e
+            else:
+                continue
+            yield start, end, text[start:e]
+            resume = end
+            break
+
+
 @lru_cache(maxsize=1024)
 def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, ...]:
     """:func:`find_mentions` with ``places=True``, remembered: the mentions, quotes and
     tone-toward stages of a pipeline batch look up the same documents (callers get copies)."""
     found = []
-    for m in lexicon.names.finditer(text):
-        actor, how, kind = lexicon.name_info[m.group(1)]
-        found.append({"start": m.start(), "end": m.end(), "surface": m.group(0), "actor": actor, "how": how, "type": kind})
+    for start, end, name in _name_spans(lexicon, text):  # lexicon.names.finditer(text), from one automaton scan
+        actor, how, kind = lexicon.name_info[name]
+        found.append({"start": start, "end": end, "surface": text[start:end], "actor": actor, "how": how, "type": kind})
     titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
+    person_at: dict[int, dict] = {}  # start -> the first person found there (a look-up, not a scan per title)
+    for f in found:
+        if f["type"] == "person":
+            person_at.setdefault(f["start"], f)
     taken: list[tuple[int, int]] = []
     merged = []
     for t in titles:
@@ -475,7 +626,7 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
         nxt = None
         if after:
             pos = after.end()
-            nxt = next((f for f in found if f["start"] == pos and f["type"] == "person"), None)
+            nxt = person_at.get(pos)
             if nxt and "," in after.group(1) and key in lexicon.generic:
                 nxt = None
             if nxt and "," in after.group(1) and holder and holder != nxt["actor"]:

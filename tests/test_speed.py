@@ -842,3 +842,88 @@ def test_a_scan_skipped_for_a_missing_word_would_have_found_nothing(documents):
             assert next(_OFFICE_OF.finditer(doc.masked), None) is None
             skipped += 1
     assert skipped > 10
+
+
+# s10-scale-a
+def _word_lists(documents) -> list:
+    lexicon = build_lexicon(load_actors(), load_titles())
+    w, cues = documents[0].words, documents[0].cues
+    return [cues["source_noun"], lexicon.title_words, w.inst_nouns, w.nouns, ("office",), {"prime minister", "us", "u.s."}]
+
+
+def test_the_automaton_finds_every_place_a_word_pattern_matches(documents, texts):
+    """:func:`speakers._word_spans` (one Aho-Corasick scan) gives exactly the offsets where the
+    word list's pattern matches, overlapping ones too, each with a span the pattern matches
+    whole: also with spaces widened to runs, tabs and newlines, and capitals changed."""
+    from corpus_tools.speakers import _word_spans, _words_re
+
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    checked = 0
+    for text in pool + _respaced(pool, 31):
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        for words in _word_lists(documents):
+            key = frozenset(words)
+            pattern, found = _words_re(key), _word_spans(key, lowered)
+            assert found is not None
+            want = [p for p in range(len(lowered)) if pattern.match(lowered, p)]
+            assert sorted({a for a, _ in found}) == want, (text[:40], sorted(words)[:3])
+            assert list(found) == sorted(found)
+            assert all(pattern.fullmatch(lowered, a, b) for a, b in found)
+            checked += len(want)
+    assert checked > 5000
+
+
+def test_word_lists_the_automaton_cannot_take_fall_back_to_the_pattern():
+    from corpus_tools.speakers import _finditer_in_runs, _hit_spans, _word_automaton, _word_hits, _words_re
+
+    assert _word_automaton(frozenset({"prime\tminister", "envoy"})) is None  # a tab: \s+ is not written for it
+    assert _word_automaton(frozenset({"envoy", "a;b"})) is None  # a character outside the runs
+    words = frozenset({"prime\tminister", "envoy"})
+    text = "the prime  minister's envoy"
+    assert _word_hits(words, text) == _hit_spans(_words_re(words), text)
+    pattern = re.compile(r"(?i:the\s+)?(?:envoy|prime\s+minister)")
+    assert spans(_finditer_in_runs(pattern, text, words)) == spans(pattern.finditer(text))
+
+
+def test_surnames_found_with_find_equal_the_pattern_for_each_surname(texts):
+    from corpus_tools.quotes import _surname_spans
+
+    pool = texts + ["Tusk's. Tusk'sa Tusk\u2019s_ .Tusk Tusk's's xTusk Tusk", "Tusk'", "De Wever's De  Wever De Wever,",
+                    "Reuters' Reuters\u2019 Tusk\u2019s"]
+    checked = 0
+    for text in pool:
+        names = sorted(set(re.findall(r"[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019-]*)?", text)) | {"Tusk", "De Wever", "Reuters"})
+        for name in names:
+            pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?:'s|\u2019s)?(?![\w])")
+            expected = [m.span() for m in pattern.finditer(text)]
+            assert list(_surname_spans(text, name)) == expected, (text[:40], name)
+            checked += len(expected)
+    assert checked > 1000
+
+
+def test_names_from_the_automaton_equal_the_alternation_of_every_name(documents, texts):
+    """:func:`speakers._name_spans` (one automaton scan, the longest name whose ending passes)
+    finds what ``lexicon.names.finditer`` finds, with possessives, full stops and underscores
+    put next to names."""
+    from corpus_tools.speakers import _name_spans
+
+    lexicon = build_lexicon(load_actors(), load_titles())
+    pool = [d.text for d in documents] + texts + [
+        "Reuters' Macron's.Macron Macron's's Kyiv'sx Zelensky_ Kyiv\u2019s Zelensky\u2019 Paris' Brussels\u2019 .Kyiv"]
+    rng = random.Random(41)
+
+    def near_names(text: str) -> str:
+        chars = list(text)
+        for _ in range(len(chars) // 15):
+            i = rng.randrange(len(chars))
+            chars[i] = rng.choice([".", "'", "\u2019", "s'", "_"]) if chars[i] == " " else chars[i] + rng.choice(["'s", "s\u2019", ""])
+        return "".join(chars)
+
+    checked = 0
+    for text in pool + [near_names(t) for t in pool]:
+        expected = [(m.start(), m.end(), m.group(1)) for m in lexicon.names.finditer(text)]
+        assert list(_name_spans(lexicon, text)) == expected, text[:40]
+        checked += len(expected)
+    assert checked > 2000
