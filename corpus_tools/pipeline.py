@@ -37,6 +37,8 @@ Parquet files with row groups of a few hundred articles so that there are partit
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -112,7 +114,44 @@ def _run_indirect(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: 
     return indirect_speech(batch, data_dir=data_dir)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the ``with`` block, then restore it as it was.
+
+    The tone-toward stage allocates some hundred thousand small lists, dicts and tuples per
+    batch (tokens, mentions, views, feature dicts) and keeps most of them until it returns;
+    each allocation burst triggers collections whose oldest generation walks every object
+    the worker holds (the fitted model, the lexicons, the remembered analyses). They find
+    nothing to free (the stage makes no reference cycles: 75 objects over a 300-article
+    batch), yet cost about a quarter of the stage's CPU time. Memory freed by reference
+    counting is freed as before; only cycle detection waits until the block ends. Results
+    do not depend on it.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with _collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    with _collector_paused():  # see its docstring: a quarter of the stage's CPU time otherwise
+        return _tone_toward_rows(batch, done, data_dir, params)
+
+
+def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    """The ``tone_toward`` stage's table: the rules, then (by default) the learned layer."""
     from corpus_tools.target_tone import tone_toward
 
     rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)

@@ -842,3 +842,33 @@ def test_a_scan_skipped_for_a_missing_word_would_have_found_nothing(documents):
             assert next(_OFFICE_OF.finditer(doc.masked), None) is None
             skipped += 1
     assert skipped > 10
+
+
+# s10-speed
+def test_the_collector_pause_restores_the_collector_and_keeps_the_stage_table(corpus):
+    import gc
+
+    from corpus_tools.pipeline import DEFAULT_PARAMS, STAGES, _collector_paused, _tone_toward_rows
+    from corpus_tools.paths import data_dir
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+    from corpus_tools.pipeline import _clean_batch, articles_from_corpus
+
+    frame = _clean_batch(articles_from_corpus(corpus).to_dict("records"), str(data_dir()))
+    done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
+    for name in ("sentences", "quotes"):
+        done[name] = STAGES[name].run(frame, done, data_dir(), DEFAULT_PARAMS)
+    paused = STAGES["tone_toward"].run(frame, done, data_dir(), DEFAULT_PARAMS)
+    direct = _tone_toward_rows(frame, done, data_dir(), DEFAULT_PARAMS)
+    assert gc.isenabled() and len(paused) > 200
+    pd.testing.assert_frame_equal(paused, direct)
