@@ -521,19 +521,42 @@ def _may_name_a_side(text: str, rules: Rules) -> bool:
 
 
 def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
+    """The mentions of sides in one sentence, on its tokens: the names and titles
+    :func:`corpus_tools.speakers.find_mentions` finds and the terms of ``target_terms.csv``,
+    searched in the sentence (:func:`_uncapitalised`) and kept by :func:`_side_candidates`.
+    :func:`_document_side_candidates` finds the same for every sentence of a document at once.
+
+    >>> rules = build_rules()
+    >>> text = "Talks in Paris stalled as Moscow hit Kyiv."
+    >>> [(m.surface, m.side, m.t0, m.t1) for m in _find_sides(text, _tokens(text), rules, None)]
+    [('Moscow', 'Russia', 5, 6), ('Kyiv', 'Ukraine', 7, 8)]
+    """
     from corpus_tools.speakers import find_mentions
 
-    found: list[_Mention] = []
     text = _uncapitalised(text, rules.known_names)
+    terms = () if rules.terms is None else [(m.start(), m.end(), m.group(1), m.group(0)) for m in rules.terms.finditer(text)]
+    return _mentions_on_tokens(_side_candidates(text, rules, find_mentions(text, rules.lexicon, when, places=True), terms),
+                               toks)
 
-    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
 
-    def token_range(start: int, end: int) -> tuple[int, int]:
-        t0 = bisect.bisect_right(ends, start)  # the first token ending after start
-        t1 = bisect.bisect_left(starts, end)  # the first token starting at or after end
-        return t0, max(t1, t0 + 1)
+def _side_candidates(text: str, rules: Rules, names: Iterable[dict], terms: Iterable[tuple]) -> list[tuple]:
+    """The sides a sentence names, before they are placed on its tokens: ``(start, end, side,
+    actor, person, surface)`` in the order of their offsets.
 
-    for m in find_mentions(text, rules.lexicon, when, places=True):
+    ``text`` is the sentence as searched (:func:`_uncapitalised`), ``names`` the mentions
+    :func:`corpus_tools.speakers.find_mentions` finds in it (offsets into ``text``) and ``terms``
+    the matches of ``rules.terms`` as ``(start, end, term, surface)``. A mention of an actor
+    listed with side "none" is dropped, as is a country or organisation named by alias after
+    a locative ("a summit in Paris": a venue; but "an explanation from Washington", "hit out
+    at Moscow" name the government). A term overlapping a name is dropped; a term that names
+    two sides ("the West") gives one candidate per side.
+
+    >>> rules = build_rules()
+    >>> _side_candidates("The West backed Kyiv.", rules, [], [(4, 8, "West", "West")])
+    [(4, 8, 'United States', '', False, 'West'), (4, 8, 'European allies', '', False, 'West')]
+    """
+    found: list[tuple] = []
+    for m in names:
         if m["actor"] in rules.excluded:
             continue
         if m["type"] != "person" and m["how"] != "full name":
@@ -544,22 +567,105 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
         side = rules.actor_side.get(m["actor"], "")
         if not side:
             continue
-        found.append(_Mention(m["start"], m["end"], *token_range(m["start"], m["end"]), side, m["actor"],
-                              rules.actor_type.get(m["actor"]) == "person", m["surface"]))
-    taken = [(m.start, m.end) for m in found]
-    if rules.terms is not None:
-        for m in rules.terms.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            sides, actor, _kind = rules.term_info[m.group(1)]
-            taken.append((m.start(), m.end()))
-            if sides == "none":
-                continue
-            for side in sides.split("|"):  # "the West" names the United States and the European allies
-                found.append(_Mention(m.start(), m.end(), *token_range(m.start(), m.end()), side, actor, False,
-                                      m.group(0)))
+        found.append((m["start"], m["end"], side, m["actor"], rules.actor_type.get(m["actor"]) == "person", m["surface"]))
+    taken = [(a, b) for a, b, *_ in found]
+    for a, b, term, surface in terms:
+        if any(x < b and a < y for x, y in taken):
+            continue
+        sides, actor, _kind = rules.term_info[term]
+        taken.append((a, b))
+        if sides == "none":
+            continue
+        for side in sides.split("|"):  # "the West" names the United States and the European allies
+            found.append((a, b, side, actor, False, surface))
     # a source named in actors.csv and listed as "none" in target_terms masks overlapping names
-    return sorted(found, key=lambda m: (m.start, m.end))
+    return sorted(found, key=lambda c: (c[0], c[1]))
+
+
+def _mentions_on_tokens(candidates: list[tuple], toks: list) -> list[_Mention]:
+    """:class:`_Mention` objects of :func:`_side_candidates` with the tokens each covers (the
+    first token ending after its start to the first starting at or after its end, at least one).
+
+    >>> toks = _tokens("Russian drones struck Kyiv.")
+    >>> [(m.t0, m.t1) for m in _mentions_on_tokens([(0, 7, "Russia", "", False, "Russian")], toks)]
+    [(0, 1)]
+    """
+    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
+    found = []
+    for a, b, side, actor, person, surface in candidates:
+        t0 = bisect.bisect_right(ends, a)  # the first token ending after start
+        t1 = bisect.bisect_left(starts, b)  # the first token starting at or after end
+        found.append(_Mention(a, b, t0, max(t1, t0 + 1), side, actor, person, surface))
+    return found
+
+
+def _document_side_candidates(doc_text: str, spans: Sequence[tuple[int, int]], rules: Rules, when) -> list[list | None]:
+    r""":func:`_side_candidates` of each sentence of a document (``spans``: its ``(start, end)``
+    offsets), from one search of the whole document instead of one per sentence; ``None`` for
+    a sentence whose result could differ from the search of the sentence alone (then the
+    caller searches that sentence, :func:`_find_sides`).
+
+    A search of the document finds in a sentence what a search of the sentence finds when the
+    patterns cannot see past its edges: all of them look one character around a match
+    (``(?<![\w.])``, ``(?![\w])``, word boundaries), and a space there looks like the start
+    or end of the text. So the document's results stand for a sentence unless
+    (1) a character right before or after it is not a space (sentences run together);
+    (2) a name, title or term found in the document crosses one of its edges ("the\nPresident",
+    a title in a headline followed by a name on the next line, "Venezuelan\npresident"): the
+    sentence alone would find a part or something else;
+    (3) a mention starts at its first character, after text that does not end a sentence: a
+    generic title's capitalised modifier ("Venezuelan president ...") is taken in the
+    document but is sentence-initial alone (:func:`corpus_tools.speakers._modifier_start`);
+    (4) capitals are rewritten differently (:func:`_uncapitalised` of the document and of the
+    sentence disagree, checked only where the document has such words).
+    The locative test before a name reads the sentence alone, as the sentence search does.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> text = "Russian drones struck Kyiv. He met the\nUS president. Talks in Paris went on."
+    >>> spans = [(0, 27), (28, 38), (39, 52), (53, 76)]  # "the\nUS president" crosses an edge
+    >>> [c if c is None else [x[5] for x in c] for c in _document_side_candidates(text, spans, rules, "2025-03-27")]
+    [['Russian', 'Kyiv'], None, None, []]
+    """
+    from corpus_tools.speakers import _sentence_end_before, find_mentions
+
+    known = rules.known_names
+    searched = _uncapitalised(doc_text, known)
+    names = find_mentions(searched, rules.lexicon, when, places=True)
+    terms = [] if rules.terms is None else [(m.start(), m.end(), m.group(1), m.group(0))
+                                             for m in rules.terms.finditer(searched)]
+    n = len(doc_text)
+    edges: dict[int, list[int]] = {}  # offset -> the sentences that start or end there
+    for k, (a, b) in enumerate(spans):
+        edges.setdefault(a, []).append(k)
+        edges.setdefault(b, []).append(k)
+    unsafe = {k for k, (a, b) in enumerate(spans)
+              if not 0 <= a <= b <= n or (a > 0 and not doc_text[a - 1].isspace()) or (b < n and not doc_text[b].isspace())}
+    cuts = sorted(edges)
+    for a, b in [(m["start"], m["end"]) for m in names] + [(t[0], t[1]) for t in terms]:
+        for x in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]:  # edges strictly inside
+            unsafe.update(edges[x])
+    name_starts = [m["start"] for m in names]  # sorted (find_mentions sorts by offset)
+    term_starts = [t[0] for t in terms]  # increasing (finditer)
+    out: list[list | None] = []
+    for k, (a, b) in enumerate(spans):
+        if k in unsafe:
+            out.append(None)
+            continue
+        inside = names[bisect.bisect_left(name_starts, a):bisect.bisect_left(name_starts, b)]
+        if a > 0 and inside and inside[0]["start"] == a and not _sentence_end_before(searched, a):
+            out.append(None)
+            continue
+        sentence = searched[a:b]
+        if searched is not doc_text and sentence != _uncapitalised(doc_text[a:b], known):
+            out.append(None)
+            continue
+        shifted = [{**m, "start": m["start"] - a, "end": m["end"] - a} for m in inside]
+        found_terms = [(x - a, y - a, term, surface) for x, y, term, surface
+                       in terms[bisect.bisect_left(term_starts, a):bisect.bisect_left(term_starts, b)]]
+        out.append(_side_candidates(sentence, rules, shifted, found_terms) if shifted or found_terms else [])
+    return out
 
 
 _SEEN_MAX = 20000  # sentences remembered per rules object (a pipeline batch holds a few thousand)
@@ -628,14 +734,16 @@ def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
     return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
 
 
-def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
+def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
     :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
     and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
     can occur (then the day changes nothing). A sentence asked for on a second day (the rules
     ask with the document's date, the learned layer's view in the pipeline without one) shares
     the analysis of a day it was found on where no title in it changes holder between the two
-    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`)."""
+    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`).
+    ``candidates``: the sentence's sides found in a search of its document
+    (:func:`_document_side_candidates`), placed on its tokens instead of searching it again."""
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
@@ -656,7 +764,8 @@ def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
                 found = seen[key] = seen[(text, other)]
                 break
         else:
-            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when) if candidates is None
+                                          else _mentions_on_tokens(candidates, toks))
         days.append(day)
     return found
 
@@ -677,13 +786,13 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     return list(found.toks), list(found.mentions)
 
 
-def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
+def _sentence_analysis(text: str, rules: Rules, when, candidates: list | None = None) -> _Analysis:
     """The tokens, sides, clause ranks and action cues of a sentence, each found once per
     process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
     view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
     matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
     ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
-    The result is shared: callers must not change it.
+    The result is shared: callers must not change it. ``candidates``: as in :func:`_analysis_of`.
 
     Examples
     --------
@@ -691,7 +800,7 @@ def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
     >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
     ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
     """
-    found = _analysis_of(text, rules, when)
+    found = _analysis_of(text, rules, when, candidates)
     if found.words is None and found.mentions:
         words = [t[2] for t in found.toks]
         masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
@@ -828,10 +937,17 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
     return "narration"
 
 
-def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
-    if not _may_name_a_side(text, rules):
+def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]],
+                   candidates: list | None = None) -> list[dict]:
+    """The rows of one sentence (before the fallback's lexicon tone). ``candidates``: the
+    sides its document's search found in it (:func:`_document_side_candidates`); none there
+    means no row, without tokenising. Without them the sentence is searched alone."""
+    if candidates is None:
+        if not _may_name_a_side(text, rules):
+            return []
+    elif not candidates:
         return []
-    found = _sentence_analysis(text, rules, when)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    found = _sentence_analysis(text, rules, when, candidates)  # tokens, sides, clauses and cues, found once (shared, read-only)
     if not found.mentions:
         return []
     toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
@@ -1296,6 +1412,39 @@ def _quote_overlaps(ids: list, starts: list[int], ends: list[int], by_doc: dict[
     return found
 
 
+def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list, rules: Rules) -> list[list | None]:
+    """For each row of ``sents`` (``doc_id, text, start`` and ``end`` offsets into its
+    document's ``text`` in ``docs``), the sides found in one search of its document
+    (:func:`_document_side_candidates`), or ``None`` where the sentence must be searched alone:
+    the sentence is not its document's text at its offsets, the document id is not unique in
+    ``docs``, or the offsets are missing. ``when``: each row's date.
+
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["Moscow hit Kyiv. Talks in Paris went on."]})
+    >>> sents = pd.DataFrame({"doc_id": "d", "text": ["Moscow hit Kyiv.", "Talks in Paris went on."],
+    ...                       "start": [0, 17], "end": [16, 40]})
+    >>> [[c[5] for c in x] for x in _candidates_by_sentence(sents, docs, [None, None], build_rules())]
+    [['Moscow', 'Kyiv'], []]
+    """
+    out: list[list | None] = [None] * len(sents)
+    if not len(sents) or not {"start", "end"} <= set(sents.columns) or "text" not in docs.columns:
+        return out
+    counts = docs["doc_id"].value_counts()
+    texts = {d: t for d, t in zip(docs["doc_id"].tolist(), docs["text"].tolist()) if counts[d] == 1 and isinstance(t, str)}
+    rows_of: dict = {}
+    for k, doc_id in enumerate(sents["doc_id"].tolist()):
+        if doc_id in texts:
+            rows_of.setdefault(doc_id, []).append(k)
+    starts, ends, sentence_texts = (sents[c].tolist() for c in ("start", "end", "text"))
+    for doc_id, rows in rows_of.items():
+        doc_text = texts[doc_id]
+        spans = [(int(starts[k]), int(ends[k])) for k in rows]
+        found = _document_side_candidates(doc_text, spans, rules, when[rows[0]])
+        for k, (a, b), candidates in zip(rows, spans, found):
+            if candidates is not None and sentence_texts[k] == doc_text[a:b] and when[k] == when[rows[0]]:
+                out[k] = candidates
+    return out
+
+
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                 quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
                 data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
@@ -1360,13 +1509,15 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         by_doc = dict(dates)  # once, not once per sentence
         when = [by_doc.get(d) for d in sents["doc_id"]]
         spans = _quote_spans_by_sentence(sents, found)
+    when = [None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day for day in when]
     rules = _rules_of(resource_stamp(directory))
+    sides = (_candidates_by_sentence(sents, df, when, rules) if "sent_id" not in df.columns
+             else [None] * len(sents))  # a sentences table: each sentence searched alone
     rows = []
     fallback_texts = []
-    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
-                                                sents["text"].tolist()), when):
-        day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
-        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), [])):
+    for (doc_id, sent_id, text), day, candidates in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
+                                                            sents["text"].tolist()), when, sides):
+        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), []), candidates):
             row.pop("_mention", None)
             rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **row})
             if row["rule"] == "fallback":

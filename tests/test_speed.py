@@ -872,3 +872,45 @@ def test_the_collector_pause_restores_the_collector_and_keeps_the_stage_table(co
     direct = _tone_toward_rows(frame, done, data_dir(), DEFAULT_PARAMS)
     assert gc.isenabled() and len(paused) > 200
     pd.testing.assert_frame_equal(paused, direct)
+
+
+def _documents_with_edges(corpus) -> pd.DataFrame:
+    suite, _ = load_style_suite()
+    docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+    edges = [  # sentences run together, titles and names across edges, capitals, a modifier after a headline
+        "Russian drones struck Kyiv. He met the\nUS president. Talks in Paris went on.",
+        "Talks with the German\nchancellor ended.Moscow hit Kyiv.\n\nVenezuelan president Nicolas Maduro spoke",
+        "PUTIN'S PLOY\n\nKREMLIN DENIES IT. The Prime Minister said Russia lied (R-N.C.), Zelensky said.",
+        "A summit in Paris. at Moscow, Kyiv's allies hit out at Moscow. Sen. Thom Tillis (R-N.C.) and the West spoke.",
+        *EDGE_CASES,
+    ]
+    extra = pd.DataFrame({"doc_id": [f"edge{k}" for k in range(len(edges))], "text": edges,
+                          "published": pd.Timestamp("2025-03-27"), "meeting_id": ""})
+    return pd.concat([docs, extra], ignore_index=True)
+
+
+def test_sides_found_once_per_document_equal_the_search_of_each_sentence(corpus):
+    from corpus_tools.speakers import document_dates
+    from corpus_tools.target_tone import (_candidates_by_sentence, _find_sides, _mentions_on_tokens, _tokens,
+                                          build_rules)
+    from corpus_tools.tokens import sentences
+
+    rules = build_rules()
+    docs = _documents_with_edges(corpus)
+    sents = sentences(docs)
+    dates = dict(document_dates(docs))
+    for when in ([dates.get(d) for d in sents["doc_id"]], [None] * len(sents)):
+        found = _candidates_by_sentence(sents, docs, when, rules)
+        shared = alone = 0
+        for text, day, candidates in zip(sents["text"], when, found):
+            direct = _find_sides(text, _tokens(text), rules, day)
+            if candidates is None:
+                alone += 1
+            else:
+                shared += bool(direct)
+                assert _mentions_on_tokens(candidates, _tokens(text)) == direct, text
+        assert shared > 500 and 30 <= alone <= 60  # the few sentences searched alone (edges, headlines)
+    # a sentence that is not its document's text at its offsets is searched alone
+    moved = sents.assign(start=sents["start"] + 1, end=sents["end"] + 1)
+    assert all(c is None for c in _candidates_by_sentence(moved, docs, [None] * len(sents), rules))
