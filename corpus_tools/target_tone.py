@@ -497,6 +497,42 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
 
 
+def _document_tokens(doc_text: str, spans: Sequence[tuple[int, int]]) -> list[list | None]:
+    r""":func:`_tokens` of each sentence of a document (``spans``: its ``(start, end)``
+    offsets), from one tokenisation and one lower-casing of the document; ``None`` where the
+    sentence must be tokenised alone.
+
+    Tokens never cross a space or a line break (:func:`corpus_tools.tokens.word_spans`
+    tokenises each run of other characters alone), so a sentence whose neighbours on both
+    sides are a space, a line break or the document's edge has the document's tokens inside
+    it. Lower-casing the document once gives each sentence's lower case when it is one
+    character for one and context-free (no capital sigma); otherwise every sentence is
+    tokenised alone.
+
+    >>> text = "Kyiv\u2019s ALLIES met.\n\u201cNo,\u201d he said."
+    >>> found = _document_tokens(text, [(0, 18), (19, 33)])
+    >>> found == [_tokens(text[0:18]), _tokens(text[19:33])], [t[2] for t in found[1]]
+    (True, ['no', ',', 'he', 'said', '.'])
+    """
+    from corpus_tools.tokens import word_spans
+
+    low = doc_text.lower()
+    if len(low) != len(doc_text) or "\u03a3" in doc_text:
+        return [None] * len(spans)
+    low = low.replace("\u2019", "'")
+    every = word_spans(doc_text)
+    firsts = [a for a, _ in every]
+    n = len(doc_text)
+    out: list[list | None] = []
+    for s, e in spans:
+        if not 0 <= s <= e <= n or (s > 0 and doc_text[s - 1] not in " \n") or (e < n and doc_text[e] not in " \n"):
+            out.append(None)
+            continue
+        out.append([(a - s, b - s, low[a:b]) for a, b in every[bisect.bisect_left(firsts, s):bisect.bisect_left(firsts, e)]
+                    if b - a != 1 or doc_text[a] not in _QUOTE_TOKENS])
+    return out
+
+
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
 
 
@@ -734,32 +770,39 @@ def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
     return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
 
 
-def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None) -> _Analysis:
+def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, toks: list | None = None) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
     :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing). A sentence asked for on a second day (the rules
-    ask with the document's date, the learned layer's view in the pipeline without one) shares
-    the analysis of a day it was found on where no title in it changes holder between the two
-    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`).
-    ``candidates``: the sentence's sides found in a search of its document
-    (:func:`_document_side_candidates`), placed on its tokens instead of searching it again."""
+    and the day (:func:`corpus_tools.speakers._as_day`). A sentence asked for on a second day
+    (the rules ask with the document's date, the learned layer's view with the date written
+    as text, or none outside the pipeline) shares the analysis of a day it was found on where
+    no title in it changes holder between the two (:func:`_same_holders`; the titles are
+    searched then, once per text, :func:`_title_keys`; a text where no title can occur,
+    :func:`_title_free`, shares it whatever the days). ``candidates``: the sentence's sides
+    found in a search of its document (:func:`_document_side_candidates`), placed on its
+    tokens instead of searching it again; ``toks``: its tokens from its document's
+    (:func:`_document_tokens`), equal to :func:`_tokens` of the text.
+
+    >>> rules = build_rules()
+    >>> _analysis_of("Kyiv held.", rules, "2025-03-27") is _analysis_of("Kyiv held.", rules, None)
+    True
+    """
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
     if len(seen) > _SEEN_MAX:
         seen.clear()
     known = seen.get(text)
-    if known is None:  # [tokens, title-free?, title keys (found on a second day), days found]
-        known = seen[text] = [_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules), None, []]
-    toks, title_free, keys, days = known
-    day = None if title_free else _as_day(when)
+    if known is None:  # [tokens, title keys (found on a second day), days found]
+        known = seen[text] = [_tokens(text) if toks is None else toks, None, []]
+    toks, keys, days = known
+    day = _as_day(when)
     key = (text, day)
     found = seen.get(key)
     if found is None:
         for other in days:
             if keys is None:
-                keys = known[2] = _title_keys(_uncapitalised(text, rules.known_names), rules)
+                keys = known[1] = _title_keys(_uncapitalised(text, rules.known_names), rules)
             if _same_holders(keys, day, other, rules) and (text, other) in seen:
                 found = seen[key] = seen[(text, other)]
                 break
@@ -786,13 +829,15 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     return list(found.toks), list(found.mentions)
 
 
-def _sentence_analysis(text: str, rules: Rules, when, candidates: list | None = None) -> _Analysis:
+def _sentence_analysis(text: str, rules: Rules, when, candidates: list | None = None,
+                       toks: list | None = None) -> _Analysis:
     """The tokens, sides, clause ranks and action cues of a sentence, each found once per
     process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
     view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
     matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
     ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
-    The result is shared: callers must not change it. ``candidates``: as in :func:`_analysis_of`.
+    The result is shared: callers must not change it. ``candidates``, ``toks``: as in
+    :func:`_analysis_of`.
 
     Examples
     --------
@@ -800,7 +845,7 @@ def _sentence_analysis(text: str, rules: Rules, when, candidates: list | None = 
     >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
     ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
     """
-    found = _analysis_of(text, rules, when, candidates)
+    found = _analysis_of(text, rules, when, candidates, toks)
     if found.words is None and found.mentions:
         words = [t[2] for t in found.toks]
         masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
@@ -938,16 +983,17 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
 
 
 def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]],
-                   candidates: list | None = None) -> list[dict]:
+                   candidates: list | None = None, toks: list | None = None) -> list[dict]:
     """The rows of one sentence (before the fallback's lexicon tone). ``candidates``: the
     sides its document's search found in it (:func:`_document_side_candidates`); none there
-    means no row, without tokenising. Without them the sentence is searched alone."""
+    means no row, without tokenising. Without them the sentence is searched alone. ``toks``:
+    its tokens from its document's (:func:`_document_tokens`), or None to tokenise it."""
     if candidates is None:
         if not _may_name_a_side(text, rules):
             return []
     elif not candidates:
         return []
-    found = _sentence_analysis(text, rules, when, candidates)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    found = _sentence_analysis(text, rules, when, candidates, toks)  # tokens, sides, clauses and cues, found once (shared, read-only)
     if not found.mentions:
         return []
     toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
@@ -1412,22 +1458,27 @@ def _quote_overlaps(ids: list, starts: list[int], ends: list[int], by_doc: dict[
     return found
 
 
-def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list, rules: Rules) -> list[list | None]:
+def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list,
+                            rules: Rules) -> tuple[list[list | None], list[list | None]]:
     """For each row of ``sents`` (``doc_id, text, start`` and ``end`` offsets into its
     document's ``text`` in ``docs``), the sides found in one search of its document
     (:func:`_document_side_candidates`), or ``None`` where the sentence must be searched alone:
     the sentence is not its document's text at its offsets, the document id is not unique in
-    ``docs``, or the offsets are missing. ``when``: each row's date.
+    ``docs``, or the offsets are missing; and, for a sentence with sides, its tokens from one
+    tokenisation of its document (:func:`_document_tokens`; ``None``: tokenise it alone).
+    ``when``: each row's date.
 
     >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["Moscow hit Kyiv. Talks in Paris went on."]})
     >>> sents = pd.DataFrame({"doc_id": "d", "text": ["Moscow hit Kyiv.", "Talks in Paris went on."],
     ...                       "start": [0, 17], "end": [16, 40]})
-    >>> [[c[5] for c in x] for x in _candidates_by_sentence(sents, docs, [None, None], build_rules())]
-    [['Moscow', 'Kyiv'], []]
+    >>> sides, toks = _candidates_by_sentence(sents, docs, [None, None], build_rules())
+    >>> [[c[5] for c in x] for x in sides], [t if t is None else len(t) for t in toks]
+    ([['Moscow', 'Kyiv'], []], [4, None])
     """
     out: list[list | None] = [None] * len(sents)
+    tokens: list[list | None] = [None] * len(sents)
     if not len(sents) or not {"start", "end"} <= set(sents.columns) or "text" not in docs.columns:
-        return out
+        return out, tokens
     counts = docs["doc_id"].value_counts()
     texts = {d: t for d, t in zip(docs["doc_id"].tolist(), docs["text"].tolist()) if counts[d] == 1 and isinstance(t, str)}
     rows_of: dict = {}
@@ -1439,10 +1490,15 @@ def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list,
         doc_text = texts[doc_id]
         spans = [(int(starts[k]), int(ends[k])) for k in rows]
         found = _document_side_candidates(doc_text, spans, rules, when[rows[0]])
-        for k, (a, b), candidates in zip(rows, spans, found):
+        doc_tokens = None
+        for j, (k, (a, b), candidates) in enumerate(zip(rows, spans, found)):
             if candidates is not None and sentence_texts[k] == doc_text[a:b] and when[k] == when[rows[0]]:
                 out[k] = candidates
-    return out
+                if candidates:
+                    if doc_tokens is None:
+                        doc_tokens = _document_tokens(doc_text, spans)
+                    tokens[k] = doc_tokens[j]
+    return out, tokens
 
 
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
@@ -1511,13 +1567,13 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         spans = _quote_spans_by_sentence(sents, found)
     when = [None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day for day in when]
     rules = _rules_of(resource_stamp(directory))
-    sides = (_candidates_by_sentence(sents, df, when, rules) if "sent_id" not in df.columns
-             else [None] * len(sents))  # a sentences table: each sentence searched alone
+    sides, tokens = (_candidates_by_sentence(sents, df, when, rules) if "sent_id" not in df.columns
+                     else ([None] * len(sents),) * 2)  # a sentences table: each sentence searched alone
     rows = []
     fallback_texts = []
-    for (doc_id, sent_id, text), day, candidates in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
-                                                            sents["text"].tolist()), when, sides):
-        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), []), candidates):
+    for (doc_id, sent_id, text), day, candidates, toks in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
+                                                                  sents["text"].tolist()), when, sides, tokens):
+        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), []), candidates, toks):
             row.pop("_mention", None)
             rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **row})
             if row["rule"] == "fallback":

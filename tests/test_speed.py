@@ -914,3 +914,43 @@ def test_sides_found_once_per_document_equal_the_search_of_each_sentence(corpus)
     # a sentence that is not its document's text at its offsets is searched alone
     moved = sents.assign(start=sents["start"] + 1, end=sents["end"] + 1)
     assert all(c is None for c in _candidates_by_sentence(moved, docs, [None] * len(sents), rules))
+
+
+def test_tokens_from_the_documents_tokenisation_equal_each_sentences(corpus):
+    from corpus_tools.target_tone import _document_tokens, _tokens
+    from corpus_tools.tokens import sentences
+
+    docs = _documents_with_edges(corpus)
+    docs = pd.concat([docs, pd.DataFrame({"doc_id": ["sigma", "tab"], "text": [
+        "ΟΔΥΣΣΕΥΣ met Zelensky. Kyiv held.", "Kyiv held.\tMoscow lied. \u201cNo,\u201d he said."],
+        "published": pd.Timestamp("2025-03-27"), "meeting_id": ""})], ignore_index=True)
+    sents = sentences(docs)
+    texts = dict(zip(docs["doc_id"], docs["text"]))
+    shared = alone = 0
+    for doc_id, part in sents.groupby("doc_id", sort=False):
+        spans = list(zip(part["start"], part["end"]))
+        for (a, b), toks in zip(spans, _document_tokens(texts[doc_id], spans)):
+            if toks is None:
+                alone += 1
+            else:
+                shared += 1
+                assert toks == _tokens(texts[doc_id][a:b]), texts[doc_id][a:b]
+    assert shared > 700 and alone >= 2  # the capital sigma's document; an edge at a tab
+    text = "Kyiv held.\tMoscow lied."
+    assert _document_tokens(text, [(0, 10), (11, 23)]) == [None, None]
+
+
+def test_rules_with_the_document_searches_equal_the_rules_with_each_sentence_searched_alone(corpus, monkeypatch):
+    from corpus_tools import target_tone
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+
+    docs = _documents_with_edges(corpus)
+    target_tone._rules_of(resource_stamp(data_dir())).seen.clear()
+    shared = target_tone.tone_toward(docs)
+    monkeypatch.setattr(target_tone, "_candidates_by_sentence",
+                        lambda sents, *_: ([None] * len(sents), [None] * len(sents)))
+    target_tone._rules_of(resource_stamp(data_dir())).seen.clear()
+    alone = target_tone.tone_toward(docs)
+    assert len(shared) > 1000
+    pd.testing.assert_frame_equal(shared, alone)
