@@ -154,7 +154,10 @@ def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_d
     """The ``tone_toward`` stage's table: the rules, then (by default) the learned layer."""
     from corpus_tools.target_tone import tone_toward
 
-    rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)
+    # the tokens stage's table when this batch computed it (every stage on new documents): the
+    # rules read the word spans from it instead of tokenising the sentences again (same rows)
+    rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir,
+                       tokens=done.get("tokens"))
     method = params.get("tone_toward_method", "learned")
     if method == "rules":
         return rows

@@ -189,7 +189,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -479,58 +479,67 @@ class _Hit:
     voice: str
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`) without quotation
-    marks, each with its lower-cased form (curly apostrophes straightened). The text is
-    lower-cased once where that keeps every offset and is context-free (no capital sigma,
-    whose lower case depends on the next letter), else word by word: the same words.
+def _tokens(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`, or ``spans`` when
+    they are known: the tokens stage's, :func:`_stage_word_spans`) without quotation marks,
+    each with its lower-cased form (curly apostrophes straightened). The text is lower-cased
+    once where that keeps every offset and is context-free (no capital sigma, whose lower case
+    depends on the next letter), else word by word: the same words.
 
     >>> [t[2] for t in _tokens("\u201cKyiv\u2019s ALLIES,\u201d he said.")]
     ['kyiv', "'s", 'allies', ',', 'he', 'said', '.']
     """
     from corpus_tools.tokens import word_spans
 
-    spans = word_spans(text)
+    spans = word_spans(text) if spans is None else spans
     low = text.lower().replace("\u2019", "'")
     if len(low) != len(text) or "\u03a3" in text:  # a length-changing or contextual lower case: word by word
         return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in spans if text[a:b] not in _QUOTE_TOKENS]
     return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
 
 
-def _document_tokens(doc_text: str, spans: Sequence[tuple[int, int]]) -> list[list | None]:
-    r""":func:`_tokens` of each sentence of a document (``spans``: its ``(start, end)``
-    offsets), from one tokenisation and one lower-casing of the document; ``None`` where the
-    sentence must be tokenised alone.
+def _stage_word_spans(sents: pd.DataFrame, tokens: pd.DataFrame | None) -> Callable[[int], list | None]:
+    """A function from a row of ``sents`` (``doc_id, sent_id, start``) to the sentence's word
+    spans, relative to its start, read from the tokens stage's table of the same sentences
+    (:func:`corpus_tools.tokens.tokens`: ``doc_id, sent_id, start, end`` in document offsets,
+    each sentence's tokens in one run of rows) instead of tokenising it again; it returns None
+    where the table has no run for the sentence (no tokens, or no table), and the sentence is
+    then tokenised alone. The table tokenises each sentence as
+    :func:`corpus_tools.tokens.word_spans` does (the same chunks between spaces and line
+    breaks, the same spans per chunk).
 
-    Tokens never cross a space or a line break (:func:`corpus_tools.tokens.word_spans`
-    tokenises each run of other characters alone), so a sentence whose neighbours on both
-    sides are a space, a line break or the document's edge has the document's tokens inside
-    it. Lower-casing the document once gives each sentence's lower case when it is one
-    character for one and context-free (no capital sigma); otherwise every sentence is
-    tokenised alone.
-
-    >>> text = "Kyiv\u2019s ALLIES met.\n\u201cNo,\u201d he said."
-    >>> found = _document_tokens(text, [(0, 18), (19, 33)])
-    >>> found == [_tokens(text[0:18]), _tokens(text[19:33])], [t[2] for t in found[1]]
-    (True, ['no', ',', 'he', 'said', '.'])
+    >>> from corpus_tools.tokens import sentences, tokens, word_spans
+    >>> sents = sentences(pd.DataFrame({"doc_id": ["d"], "text": ["Kyiv held. \u201cNo,\u201d he said."]}))
+    >>> spans_of = _stage_word_spans(sents, tokens(sents))
+    >>> spans_of(1) == word_spans(sents["text"][1]), spans_of(1)[:2]
+    (True, [(0, 1), (1, 3)])
     """
-    from corpus_tools.tokens import word_spans
+    if tokens is None or not len(tokens) or not len(sents) or "start" not in sents.columns:
+        return lambda k: None
+    doc_ids, sent_ids = tokens["doc_id"].to_numpy(), tokens["sent_id"].to_numpy()
+    first, last = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    new_run = (doc_ids[1:] != doc_ids[:-1]) | (sent_ids[1:] != sent_ids[:-1])
+    if not (new_run | (first[1:] >= last[:-1])).all() or not (last > first).all():
+        return lambda k: None  # tokens out of order or empty within a sentence: not the stage's table
+    bounds = np.concatenate([[0], np.flatnonzero(new_run) + 1, [len(tokens)]]).tolist()
+    runs = {(doc_ids[lo], int(sent_ids[lo])): (lo, hi) for lo, hi in zip(bounds, bounds[1:])}
+    if len(runs) != len(bounds) - 1:  # a sentence's tokens in more than one run: not the stage's table
+        return lambda k: None
+    starts, ends = first.tolist(), last.tolist()
+    rows = list(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["start"].tolist(),
+                    map(len, sents["text"].tolist())))
 
-    low = doc_text.lower()
-    if len(low) != len(doc_text) or "\u03a3" in doc_text:
-        return [None] * len(spans)
-    low = low.replace("\u2019", "'")
-    every = word_spans(doc_text)
-    firsts = [a for a, _ in every]
-    n = len(doc_text)
-    out: list[list | None] = []
-    for s, e in spans:
-        if not 0 <= s <= e <= n or (s > 0 and doc_text[s - 1] not in " \n") or (e < n and doc_text[e] not in " \n"):
-            out.append(None)
-            continue
-        out.append([(a - s, b - s, low[a:b]) for a, b in every[bisect.bisect_left(firsts, s):bisect.bisect_left(firsts, e)]
-                    if b - a != 1 or doc_text[a] not in _QUOTE_TOKENS])
-    return out
+    def spans_of(k: int) -> list | None:
+        doc_id, sent_id, offset, length = rows[k]
+        run = runs.get((doc_id, int(sent_id)))
+        if run is None:
+            return None
+        lo, hi = run
+        if starts[lo] < offset or ends[hi - 1] > offset + length:  # not this sentence's tokens
+            return None
+        return [(a - offset, b - offset) for a, b in zip(starts[lo:hi], ends[lo:hi])]
+
+    return spans_of
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
@@ -780,8 +789,8 @@ def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, 
     searched then, once per text, :func:`_title_keys`; a text where no title can occur,
     :func:`_title_free`, shares it whatever the days). ``candidates``: the sentence's sides
     found in a search of its document (:func:`_document_side_candidates`), placed on its
-    tokens instead of searching it again; ``toks``: its tokens from its document's
-    (:func:`_document_tokens`), equal to :func:`_tokens` of the text.
+    tokens instead of searching it again; ``toks``: its tokens (:func:`_tokens`) from the
+    tokens stage's word spans (:func:`_stage_word_spans`).
 
     >>> rules = build_rules()
     >>> _analysis_of("Kyiv held.", rules, "2025-03-27") is _analysis_of("Kyiv held.", rules, None)
@@ -987,7 +996,8 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     """The rows of one sentence (before the fallback's lexicon tone). ``candidates``: the
     sides its document's search found in it (:func:`_document_side_candidates`); none there
     means no row, without tokenising. Without them the sentence is searched alone. ``toks``:
-    its tokens from its document's (:func:`_document_tokens`), or None to tokenise it."""
+    its tokens from the tokens stage's word spans (:func:`_tokens` of :func:`_stage_word_spans`),
+    or None to tokenise it."""
     if candidates is None:
         if not _may_name_a_side(text, rules):
             return []
@@ -1458,27 +1468,27 @@ def _quote_overlaps(ids: list, starts: list[int], ends: list[int], by_doc: dict[
     return found
 
 
-def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list,
-                            rules: Rules) -> tuple[list[list | None], list[list | None]]:
+def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list, rules: Rules,
+                            tokens: pd.DataFrame | None = None) -> tuple[list[list | None], list[list | None]]:
     """For each row of ``sents`` (``doc_id, text, start`` and ``end`` offsets into its
     document's ``text`` in ``docs``), the sides found in one search of its document
     (:func:`_document_side_candidates`), or ``None`` where the sentence must be searched alone:
     the sentence is not its document's text at its offsets, the document id is not unique in
-    ``docs``, or the offsets are missing; and, for a sentence with sides, its tokens from one
-    tokenisation of its document (:func:`_document_tokens`; ``None``: tokenise it alone).
-    ``when``: each row's date.
+    ``docs``, or the offsets are missing; and, for a sentence with sides, its tokens from the
+    tokens stage's table ``tokens`` when given (:func:`_stage_word_spans`; ``None``: tokenise
+    it alone). ``when``: each row's date.
 
     >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["Moscow hit Kyiv. Talks in Paris went on."]})
     >>> sents = pd.DataFrame({"doc_id": "d", "text": ["Moscow hit Kyiv.", "Talks in Paris went on."],
     ...                       "start": [0, 17], "end": [16, 40]})
     >>> sides, toks = _candidates_by_sentence(sents, docs, [None, None], build_rules())
-    >>> [[c[5] for c in x] for x in sides], [t if t is None else len(t) for t in toks]
-    ([['Moscow', 'Kyiv'], []], [4, None])
+    >>> [[c[5] for c in x] for x in sides], toks
+    ([['Moscow', 'Kyiv'], []], [None, None])
     """
     out: list[list | None] = [None] * len(sents)
-    tokens: list[list | None] = [None] * len(sents)
+    toks: list[list | None] = [None] * len(sents)
     if not len(sents) or not {"start", "end"} <= set(sents.columns) or "text" not in docs.columns:
-        return out, tokens
+        return out, toks
     counts = docs["doc_id"].value_counts()
     texts = {d: t for d, t in zip(docs["doc_id"].tolist(), docs["text"].tolist()) if counts[d] == 1 and isinstance(t, str)}
     rows_of: dict = {}
@@ -1486,24 +1496,24 @@ def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list,
         if doc_id in texts:
             rows_of.setdefault(doc_id, []).append(k)
     starts, ends, sentence_texts = (sents[c].tolist() for c in ("start", "end", "text"))
+    spans_of = _stage_word_spans(sents, tokens)
     for doc_id, rows in rows_of.items():
         doc_text = texts[doc_id]
         spans = [(int(starts[k]), int(ends[k])) for k in rows]
         found = _document_side_candidates(doc_text, spans, rules, when[rows[0]])
-        doc_tokens = None
-        for j, (k, (a, b), candidates) in enumerate(zip(rows, spans, found)):
+        for k, (a, b), candidates in zip(rows, spans, found):
             if candidates is not None and sentence_texts[k] == doc_text[a:b] and when[k] == when[rows[0]]:
                 out[k] = candidates
                 if candidates:
-                    if doc_tokens is None:
-                        doc_tokens = _document_tokens(doc_text, spans)
-                    tokens[k] = doc_tokens[j]
-    return out, tokens
+                    word_spans = spans_of(k)
+                    toks[k] = None if word_spans is None else _tokens(sentence_texts[k], word_spans)
+    return out, toks
 
 
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                 quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
-                data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+                data_dir: Path | str | None = None, cache: Path | str | None = None,
+                tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tone toward each side a sentence is about: one row per (sentence, side).
 
     ``corpus_or_sentences`` is the corpus (:func:`corpus_tools.load_corpus`: ``doc_id, text,
@@ -1512,6 +1522,9 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     resolve titles such as "the German chancellor"). With a corpus, ``sentences`` and
     ``quotes`` may be passed when already computed (the pipeline does); otherwise they are
     computed. With a sentences table, quotations are attributed within each sentence.
+    ``tokens``: the tokens table of those sentences (:func:`corpus_tools.tokens.tokens`) when
+    already computed (the pipeline passes it when its batch has it): their word spans are
+    read from it instead of tokenising the sentences again; the result is the same.
 
     Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, method, evidence``:
     ``target`` is the side (Russia, Ukraine, United States, European allies, other),
@@ -1567,12 +1580,12 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         spans = _quote_spans_by_sentence(sents, found)
     when = [None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day for day in when]
     rules = _rules_of(resource_stamp(directory))
-    sides, tokens = (_candidates_by_sentence(sents, df, when, rules) if "sent_id" not in df.columns
-                     else ([None] * len(sents),) * 2)  # a sentences table: each sentence searched alone
+    sides, toks_of = (_candidates_by_sentence(sents, df, when, rules, tokens) if "sent_id" not in df.columns
+                      else ([None] * len(sents),) * 2)  # a sentences table: each sentence searched alone
     rows = []
     fallback_texts = []
     for (doc_id, sent_id, text), day, candidates, toks in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
-                                                                  sents["text"].tolist()), when, sides, tokens):
+                                                                  sents["text"].tolist()), when, sides, toks_of):
         for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), []), candidates, toks):
             row.pop("_mention", None)
             rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **row})

@@ -916,28 +916,34 @@ def test_sides_found_once_per_document_equal_the_search_of_each_sentence(corpus)
     assert all(c is None for part in _candidates_by_sentence(moved, docs, [None] * len(sents), rules) for c in part)
 
 
-def test_tokens_from_the_documents_tokenisation_equal_each_sentences(corpus):
-    from corpus_tools.target_tone import _document_tokens, _tokens
-    from corpus_tools.tokens import sentences
+def test_word_spans_read_from_the_tokens_stage_equal_each_sentences(corpus):
+    from corpus_tools import target_tone
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+    from corpus_tools.target_tone import _stage_word_spans
+    from corpus_tools.tokens import sentences, tokens
 
     docs = _documents_with_edges(corpus)
     docs = pd.concat([docs, pd.DataFrame({"doc_id": ["sigma", "tab"], "text": [
-        "ΟΔΥΣΣΕΥΣ met Zelensky. Kyiv held.", "Kyiv held.\tMoscow lied. \u201cNo,\u201d he said."],
+        "ΟΔΥΣΣΕΥΣ met Zelensky. Kyiv held.", "Kyiv held.\tMoscow lied. \u201cNo,\u201d he said.  \n  "],
         "published": pd.Timestamp("2025-03-27"), "meeting_id": ""})], ignore_index=True)
     sents = sentences(docs)
-    texts = dict(zip(docs["doc_id"], docs["text"]))
-    shared = alone = 0
-    for doc_id, part in sents.groupby("doc_id", sort=False):
-        spans = list(zip(part["start"], part["end"]))
-        for (a, b), toks in zip(spans, _document_tokens(texts[doc_id], spans)):
-            if toks is None:
-                alone += 1
-            else:
-                shared += 1
-                assert toks == _tokens(texts[doc_id][a:b]), texts[doc_id][a:b]
-    assert shared > 700 and alone >= 2  # the capital sigma's document; an edge at a tab
-    text = "Kyiv held.\tMoscow lied."
-    assert _document_tokens(text, [(0, 10), (11, 23)]) == [None, None]
+    table = tokens(sents)
+    spans_of = _stage_word_spans(sents, table)
+    read = 0
+    for k, text in enumerate(sents["text"]):
+        found = spans_of(k)
+        assert found == (word_spans(text) if found is not None else []), text
+        read += found is not None
+    assert read == len(sents) > 700
+    assert _stage_word_spans(sents, None)(0) is None
+    assert _stage_word_spans(sents, table.iloc[::-1])(0) is None  # not one run per sentence: not used
+    rules = target_tone._rules_of(resource_stamp(data_dir()))
+    rules.seen.clear()
+    with_table = target_tone.tone_toward(docs, sentences=sents, tokens=table)
+    rules.seen.clear()
+    pd.testing.assert_frame_equal(with_table, target_tone.tone_toward(docs, sentences=sents))
+    assert len(with_table) > 1000
 
 
 def test_rules_with_the_document_searches_equal_the_rules_with_each_sentence_searched_alone(corpus, monkeypatch):
