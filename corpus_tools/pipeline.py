@@ -156,8 +156,10 @@ def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_d
 
     # the tokens stage's table when this batch computed it (every stage on new documents): the
     # rules read the word spans from it instead of tokenising the sentences again (same rows)
+    # and the tone stage's when it scored the sentences as the fallback does (vader_adjusted)
+    same_tone = params.get("tone_method", "vader_adjusted") == "vader_adjusted"
     rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir,
-                       tokens=done.get("tokens"))
+                       tokens=done.get("tokens"), tone=done.get("tone") if same_tone else None)
     method = params.get("tone_toward_method", "learned")
     if method == "rules":
         return rows

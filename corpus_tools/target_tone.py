@@ -1510,10 +1510,35 @@ def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list,
     return out, toks
 
 
+def _fallback_compounds(wanted: list[tuple[tuple, str]], tone: pd.DataFrame | None, directory: Path,
+                        cache: Path | str | None) -> list[float]:
+    """The ``vader_adjusted`` compound of each sentence the fallback decides (``wanted``:
+    ``((doc_id, sent_id), text)``): read from the tone stage's table ``tone`` (``doc_id,
+    sent_id, compound``, :func:`corpus_tools.sentence_tone` with ``vader_adjusted``) where it
+    has the sentence, else scored (:func:`corpus_tools.sentiment.score_texts`, once per
+    distinct text). Both are the same scorer on the same text, so the values are equal.
+
+    >>> sents = pd.DataFrame({"doc_id": "d", "sent_id": [1], "text": ["The attack killed civilians."]})
+    >>> from corpus_tools.sentiment import sentence_tone
+    >>> wanted = [(("d", 1), "The attack killed civilians."), (("d", 2), "Talks went well.")]
+    >>> _fallback_compounds(wanted, sentence_tone(sents, "vader_adjusted"), _data_dir(None), None)
+    [-0.8225, 0.2732]
+    """
+    from corpus_tools.sentiment import score_texts
+
+    known: dict = {}
+    if tone is not None and len(tone):
+        known = dict(zip(zip(tone["doc_id"].tolist(), tone["sent_id"].tolist()), tone["compound"].tolist()))
+    missing = list(dict.fromkeys(t for key, t in wanted if key not in known))  # one score per sentence, not per side
+    by_text = dict(zip(missing, score_texts(missing, "vader_adjusted", data_dir=directory, cache=cache)["compound"])) \
+        if missing else {}
+    return [known[key] if key in known else by_text[t] for key, t in wanted]
+
+
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                 quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
                 data_dir: Path | str | None = None, cache: Path | str | None = None,
-                tokens: pd.DataFrame | None = None) -> pd.DataFrame:
+                tokens: pd.DataFrame | None = None, tone: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tone toward each side a sentence is about: one row per (sentence, side).
 
     ``corpus_or_sentences`` is the corpus (:func:`corpus_tools.load_corpus`: ``doc_id, text,
@@ -1524,7 +1549,10 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     computed. With a sentences table, quotations are attributed within each sentence.
     ``tokens``: the tokens table of those sentences (:func:`corpus_tools.tokens.tokens`) when
     already computed (the pipeline passes it when its batch has it): their word spans are
-    read from it instead of tokenising the sentences again; the result is the same.
+    read from it instead of tokenising the sentences again; the result is the same. ``tone``:
+    the sentence tone table of those sentences scored with ``vader_adjusted``
+    (:func:`corpus_tools.sentence_tone`), when already computed: the fallback reads each
+    sentence's compound from it (:func:`_fallback_compounds`) instead of scoring it again.
 
     Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, method, evidence``:
     ``target`` is the side (Russia, Ukraine, United States, European allies, other),
@@ -1592,12 +1620,9 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
             if row["rule"] == "fallback":
                 fallback_texts.append((len(rows) - 1, text))
     if fallback_texts:
-        from corpus_tools.sentiment import score_texts
-
-        distinct = list(dict.fromkeys(t for _, t in fallback_texts))  # one score per sentence, not per side
-        scored = score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)
-        by_text = dict(zip(distinct, scored["compound"]))
-        for i, compound in ((i, by_text[t]) for i, t in fallback_texts):
+        compounds = _fallback_compounds([((rows[i]["doc_id"], rows[i]["sent_id"]), t) for i, t in fallback_texts], tone,
+                                        directory, cache)
+        for (i, _text), compound in zip(fallback_texts, compounds):
             rows[i]["score"] = float(compound) if abs(compound) >= FALLBACK_THRESHOLD else 0.0
             rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
     for row in rows:

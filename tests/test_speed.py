@@ -960,3 +960,26 @@ def test_rules_with_the_document_searches_equal_the_rules_with_each_sentence_sea
     alone = target_tone.tone_toward(docs)
     assert len(shared) > 1000
     pd.testing.assert_frame_equal(shared, alone)
+
+
+def test_the_fallbacks_tone_read_from_the_tone_stage_equals_its_own_scores(corpus):
+    from corpus_tools.pipeline import DEFAULT_PARAMS, STAGES, _clean_batch, articles_from_corpus
+    from corpus_tools.paths import data_dir
+    from corpus_tools.sentiment import sentence_tone
+    from corpus_tools.target_tone import tone_toward
+    from corpus_tools.tokens import sentences
+
+    docs = _documents_with_edges(corpus)
+    sents = sentences(docs)
+    scored = tone_toward(docs, sentences=sents, tone=sentence_tone(sents, "vader_adjusted"))
+    assert (scored["rule"] == "fallback").sum() > 20
+    pd.testing.assert_frame_equal(scored, tone_toward(docs, sentences=sents))
+    # the pipeline's stage passes the tone table only when it was scored as the fallback scores
+    frame = _clean_batch(articles_from_corpus(corpus).to_dict("records"), str(data_dir()))
+    done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
+    for params in (DEFAULT_PARAMS, {**DEFAULT_PARAMS, "tone_method": "vader"}):
+        for name in ("sentences", "tokens", "tone", "quotes"):
+            done[name] = STAGES[name].run(frame, done, data_dir(), params)
+        upstream = STAGES["tone_toward"].run(frame, done, data_dir(), params)
+        alone = STAGES["tone_toward"].run(frame, {k: done[k] for k in ("clean", "sentences", "quotes")}, data_dir(), params)
+        pd.testing.assert_frame_equal(upstream, alone)
