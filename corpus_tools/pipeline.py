@@ -146,8 +146,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.target_tone import _forget_sentence_analyses
+
     with _collector_paused():  # see its docstring: a quarter of the stage's CPU time otherwise
-        return _tone_toward_rows(batch, done, data_dir, params)
+        try:
+            return _tone_toward_rows(batch, done, data_dir, params)
+        finally:  # the batch's sentence analyses are not asked for again: the worker's memory stays flat
+            _forget_sentence_analyses(data_dir)
 
 
 def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:

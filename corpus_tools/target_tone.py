@@ -822,6 +822,27 @@ def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, 
     return found
 
 
+def _forget_sentence_analyses(data_dir: Path | str | None = None) -> int:
+    """Drop the sentence analyses remembered for the rules of a data directory
+    (:attr:`Rules.seen`, filled by :func:`_analysis_of`) and return how many entries there were.
+
+    The memo lets the learned layer read what the rules found in the same batch; across
+    batches it wins little on news, whose sentences rarely repeat, yet holds up to
+    :data:`_SEEN_MAX` analyses (some 100 MiB in a pipeline worker). The pipeline's
+    ``tone_toward`` stage drops it after each batch. Results never depend on it.
+
+    Examples
+    --------
+    >>> _ = tone_toward(pd.DataFrame({"doc_id": "d", "sent_id": [1], "text": ["Russian drones struck Kyiv."]}))
+    >>> _forget_sentence_analyses() > 0, _forget_sentence_analyses()
+    (True, 0)
+    """
+    seen = _rules_of(resource_stamp(_data_dir(data_dir))).seen
+    n = len(seen)
+    seen.clear()
+    return n
+
+
 def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
     """:func:`_tokens` and :func:`_find_sides` of a sentence, each computed once per process for
     the rules and the learned layer's features (:func:`_analysis_of`). Callers get fresh lists

@@ -869,7 +869,12 @@ def test_the_collector_pause_restores_the_collector_and_keeps_the_stage_table(co
     for name in ("sentences", "quotes"):
         done[name] = STAGES[name].run(frame, done, data_dir(), DEFAULT_PARAMS)
     paused = STAGES["tone_toward"].run(frame, done, data_dir(), DEFAULT_PARAMS)
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.target_tone import _rules_of
+
+    assert not _rules_of(resource_stamp(data_dir())).seen  # the batch's analyses dropped after the stage
     direct = _tone_toward_rows(frame, done, data_dir(), DEFAULT_PARAMS)
+    assert len(_rules_of(resource_stamp(data_dir())).seen) > 100
     assert gc.isenabled() and len(paused) > 200
     pd.testing.assert_frame_equal(paused, direct)
 
