@@ -123,9 +123,9 @@ def _collector_paused() -> Iterator[None]:
     each allocation burst triggers collections whose oldest generation walks every object
     the worker holds (the fitted model, the lexicons, the remembered analyses). They find
     nothing to free (the stage makes no reference cycles: 75 objects over a 300-article
-    batch), yet cost about a quarter of the stage's CPU time. Memory freed by reference
-    counting is freed as before; only cycle detection waits until the block ends. Results
-    do not depend on it.
+    batch), yet cost a sixth to a third of the stage's CPU time (300 distinct articles in one
+    process: 12.5 against 10.5 ms per document). Memory freed by reference counting is freed
+    as before; only cycle detection waits until the block ends. Results do not depend on it.
 
     Examples
     --------
@@ -148,7 +148,7 @@ def _collector_paused() -> Iterator[None]:
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.target_tone import _forget_sentence_analyses
 
-    with _collector_paused():  # see its docstring: a quarter of the stage's CPU time otherwise
+    with _collector_paused():  # see its docstring: a sixth to a third of the stage's CPU time otherwise
         try:
             return _tone_toward_rows(batch, done, data_dir, params)
         finally:  # the batch's sentence analyses are not asked for again: the worker's memory stays flat
