@@ -7,6 +7,10 @@ five articles of ``data/corpus.csv`` and on ``--synthetic`` articles (300 by def
 ``benchmarks/synthetic.py``, and prints the stage's CPU seconds and ms per document (the model
 fitted or loaded beforehand, so the figure is the per-document cost; the fit or load is printed
 apart). ``--profile`` prints the top of a cProfile of the stage on the synthetic set.
+``--upstream`` computes the tokens and tone stages first, as a pipeline batch of new
+documents does (the stage then reads the sentences' word spans and the fallback's sentence
+tone from them); without it the stage tokenises and scores them itself. Both must give the
+saved tables.
 
     .venv/bin/python benchmarks/tone_toward_equality.py save /tmp/tone-eq
     .venv/bin/python benchmarks/tone_toward_equality.py compare /tmp/tone-eq
@@ -37,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, nargs="?", default=Path("/tmp/tone-eq"))
     parser.add_argument("--synthetic", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--upstream", action="store_true",
+                        help="compute the tokens and tone stages first, as the pipeline does")
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).resolve().parents[1] / "data")
     args = parser.parse_args(argv)
     args.directory.mkdir(parents=True, exist_ok=True)
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         docs = articles(which, args.synthetic)
         frame = _clean_batch(docs.to_dict("records"), str(args.data_dir))
         done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
-        for name in ("sentences", "quotes"):
+        for name in ("sentences", "tokens", "tone", "quotes") if args.upstream else ("sentences", "quotes"):
             done[name] = STAGES[name].run(frame, done, args.data_dir, DEFAULT_PARAMS)
         profiler = cProfile.Profile() if args.profile and which == "synthetic" else None
         started = time.process_time()

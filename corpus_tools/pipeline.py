@@ -37,6 +37,8 @@ Parquet files with row groups of a few hundred articles so that there are partit
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -112,10 +114,57 @@ def _run_indirect(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: 
     return indirect_speech(batch, data_dir=data_dir)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the ``with`` block, then restore it as it was.
+
+    The tone-toward stage allocates some hundred thousand small lists, dicts and tuples per
+    batch (tokens, mentions, views, feature dicts) and keeps most of them until it returns;
+    each allocation burst triggers collections whose oldest generation walks every object
+    the worker holds (the fitted model, the lexicons, the remembered analyses). They find
+    nothing to free (the stage makes no reference cycles: 75 objects over a 300-article
+    batch), yet cost a sixth to a third of the stage's CPU time (300 distinct articles in one
+    process: 12.5 against 10.5 ms per document). Memory freed by reference counting is freed
+    as before; only cycle detection waits until the block ends. Results do not depend on it.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with _collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run_tone_toward(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    from corpus_tools.target_tone import _forget_sentence_analyses
+
+    with _collector_paused():  # see its docstring: a sixth to a third of the stage's CPU time otherwise
+        try:
+            return _tone_toward_rows(batch, done, data_dir, params)
+        finally:  # the batch's sentence analyses are not asked for again: the worker's memory stays flat
+            _forget_sentence_analyses(data_dir)
+
+
+def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
+    """The ``tone_toward`` stage's table: the rules, then (by default) the learned layer."""
     from corpus_tools.target_tone import tone_toward
 
-    rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir)
+    # the tokens stage's table when this batch computed it (every stage on new documents): the
+    # rules read the word spans from it instead of tokenising the sentences again (same rows)
+    # and the tone stage's when it scored the sentences as the fallback does (vader_adjusted)
+    same_tone = params.get("tone_method", "vader_adjusted") == "vader_adjusted"
+    rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir,
+                       tokens=done.get("tokens"), tone=done.get("tone") if same_tone else None)
     method = params.get("tone_toward_method", "learned")
     if method == "rules":
         return rows

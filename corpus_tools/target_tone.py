@@ -189,7 +189,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -479,22 +479,67 @@ class _Hit:
     voice: str
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`) without quotation
-    marks, each with its lower-cased form (curly apostrophes straightened). The text is
-    lower-cased once where that keeps every offset and is context-free (no capital sigma,
-    whose lower case depends on the next letter), else word by word: the same words.
+def _tokens(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """The sentence's word spans (:func:`corpus_tools.tokens.word_spans`, or ``spans`` when
+    they are known: the tokens stage's, :func:`_stage_word_spans`) without quotation marks,
+    each with its lower-cased form (curly apostrophes straightened). The text is lower-cased
+    once where that keeps every offset and is context-free (no capital sigma, whose lower case
+    depends on the next letter), else word by word: the same words.
 
     >>> [t[2] for t in _tokens("\u201cKyiv\u2019s ALLIES,\u201d he said.")]
     ['kyiv', "'s", 'allies', ',', 'he', 'said', '.']
     """
     from corpus_tools.tokens import word_spans
 
-    spans = word_spans(text)
+    spans = word_spans(text) if spans is None else spans
     low = text.lower().replace("\u2019", "'")
     if len(low) != len(text) or "\u03a3" in text:  # a length-changing or contextual lower case: word by word
         return [(a, b, text[a:b].lower().replace("\u2019", "'")) for a, b in spans if text[a:b] not in _QUOTE_TOKENS]
     return [(a, b, low[a:b]) for a, b in spans if b - a != 1 or text[a] not in _QUOTE_TOKENS]
+
+
+def _stage_word_spans(sents: pd.DataFrame, tokens: pd.DataFrame | None) -> Callable[[int], list | None]:
+    """A function from a row of ``sents`` (``doc_id, sent_id, start``) to the sentence's word
+    spans, relative to its start, read from the tokens stage's table of the same sentences
+    (:func:`corpus_tools.tokens.tokens`: ``doc_id, sent_id, start, end`` in document offsets,
+    each sentence's tokens in one run of rows) instead of tokenising it again; it returns None
+    where the table has no run for the sentence (no tokens, or no table), and the sentence is
+    then tokenised alone. The table tokenises each sentence as
+    :func:`corpus_tools.tokens.word_spans` does (the same chunks between spaces and line
+    breaks, the same spans per chunk).
+
+    >>> from corpus_tools.tokens import sentences, tokens, word_spans
+    >>> sents = sentences(pd.DataFrame({"doc_id": ["d"], "text": ["Kyiv held. \u201cNo,\u201d he said."]}))
+    >>> spans_of = _stage_word_spans(sents, tokens(sents))
+    >>> spans_of(1) == word_spans(sents["text"][1]), spans_of(1)[:2]
+    (True, [(0, 1), (1, 3)])
+    """
+    if tokens is None or not len(tokens) or not len(sents) or "start" not in sents.columns:
+        return lambda k: None
+    doc_ids, sent_ids = tokens["doc_id"].to_numpy(), tokens["sent_id"].to_numpy()
+    first, last = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    new_run = (doc_ids[1:] != doc_ids[:-1]) | (sent_ids[1:] != sent_ids[:-1])
+    if not (new_run | (first[1:] >= last[:-1])).all() or not (last > first).all():
+        return lambda k: None  # tokens out of order or empty within a sentence: not the stage's table
+    bounds = np.concatenate([[0], np.flatnonzero(new_run) + 1, [len(tokens)]]).tolist()
+    runs = {(doc_ids[lo], int(sent_ids[lo])): (lo, hi) for lo, hi in zip(bounds, bounds[1:])}
+    if len(runs) != len(bounds) - 1:  # a sentence's tokens in more than one run: not the stage's table
+        return lambda k: None
+    starts, ends = first.tolist(), last.tolist()
+    rows = list(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["start"].tolist(),
+                    map(len, sents["text"].tolist())))
+
+    def spans_of(k: int) -> list | None:
+        doc_id, sent_id, offset, length = rows[k]
+        run = runs.get((doc_id, int(sent_id)))
+        if run is None:
+            return None
+        lo, hi = run
+        if starts[lo] < offset or ends[hi - 1] > offset + length:  # not this sentence's tokens
+            return None
+        return [(a - offset, b - offset) for a, b in zip(starts[lo:hi], ends[lo:hi])]
+
+    return spans_of
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'\u2019]{3,}\b")
@@ -521,19 +566,42 @@ def _may_name_a_side(text: str, rules: Rules) -> bool:
 
 
 def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
+    """The mentions of sides in one sentence, on its tokens: the names and titles
+    :func:`corpus_tools.speakers.find_mentions` finds and the terms of ``target_terms.csv``,
+    searched in the sentence (:func:`_uncapitalised`) and kept by :func:`_side_candidates`.
+    :func:`_document_side_candidates` finds the same for every sentence of a document at once.
+
+    >>> rules = build_rules()
+    >>> text = "Talks in Paris stalled as Moscow hit Kyiv."
+    >>> [(m.surface, m.side, m.t0, m.t1) for m in _find_sides(text, _tokens(text), rules, None)]
+    [('Moscow', 'Russia', 5, 6), ('Kyiv', 'Ukraine', 7, 8)]
+    """
     from corpus_tools.speakers import find_mentions
 
-    found: list[_Mention] = []
     text = _uncapitalised(text, rules.known_names)
+    terms = () if rules.terms is None else [(m.start(), m.end(), m.group(1), m.group(0)) for m in rules.terms.finditer(text)]
+    return _mentions_on_tokens(_side_candidates(text, rules, find_mentions(text, rules.lexicon, when, places=True), terms),
+                               toks)
 
-    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
 
-    def token_range(start: int, end: int) -> tuple[int, int]:
-        t0 = bisect.bisect_right(ends, start)  # the first token ending after start
-        t1 = bisect.bisect_left(starts, end)  # the first token starting at or after end
-        return t0, max(t1, t0 + 1)
+def _side_candidates(text: str, rules: Rules, names: Iterable[dict], terms: Iterable[tuple]) -> list[tuple]:
+    """The sides a sentence names, before they are placed on its tokens: ``(start, end, side,
+    actor, person, surface)`` in the order of their offsets.
 
-    for m in find_mentions(text, rules.lexicon, when, places=True):
+    ``text`` is the sentence as searched (:func:`_uncapitalised`), ``names`` the mentions
+    :func:`corpus_tools.speakers.find_mentions` finds in it (offsets into ``text``) and ``terms``
+    the matches of ``rules.terms`` as ``(start, end, term, surface)``. A mention of an actor
+    listed with side "none" is dropped, as is a country or organisation named by alias after
+    a locative ("a summit in Paris": a venue; but "an explanation from Washington", "hit out
+    at Moscow" name the government). A term overlapping a name is dropped; a term that names
+    two sides ("the West") gives one candidate per side.
+
+    >>> rules = build_rules()
+    >>> _side_candidates("The West backed Kyiv.", rules, [], [(4, 8, "West", "West")])
+    [(4, 8, 'United States', '', False, 'West'), (4, 8, 'European allies', '', False, 'West')]
+    """
+    found: list[tuple] = []
+    for m in names:
         if m["actor"] in rules.excluded:
             continue
         if m["type"] != "person" and m["how"] != "full name":
@@ -544,22 +612,105 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
         side = rules.actor_side.get(m["actor"], "")
         if not side:
             continue
-        found.append(_Mention(m["start"], m["end"], *token_range(m["start"], m["end"]), side, m["actor"],
-                              rules.actor_type.get(m["actor"]) == "person", m["surface"]))
-    taken = [(m.start, m.end) for m in found]
-    if rules.terms is not None:
-        for m in rules.terms.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            sides, actor, _kind = rules.term_info[m.group(1)]
-            taken.append((m.start(), m.end()))
-            if sides == "none":
-                continue
-            for side in sides.split("|"):  # "the West" names the United States and the European allies
-                found.append(_Mention(m.start(), m.end(), *token_range(m.start(), m.end()), side, actor, False,
-                                      m.group(0)))
+        found.append((m["start"], m["end"], side, m["actor"], rules.actor_type.get(m["actor"]) == "person", m["surface"]))
+    taken = [(a, b) for a, b, *_ in found]
+    for a, b, term, surface in terms:
+        if any(x < b and a < y for x, y in taken):
+            continue
+        sides, actor, _kind = rules.term_info[term]
+        taken.append((a, b))
+        if sides == "none":
+            continue
+        for side in sides.split("|"):  # "the West" names the United States and the European allies
+            found.append((a, b, side, actor, False, surface))
     # a source named in actors.csv and listed as "none" in target_terms masks overlapping names
-    return sorted(found, key=lambda m: (m.start, m.end))
+    return sorted(found, key=lambda c: (c[0], c[1]))
+
+
+def _mentions_on_tokens(candidates: list[tuple], toks: list) -> list[_Mention]:
+    """:class:`_Mention` objects of :func:`_side_candidates` with the tokens each covers (the
+    first token ending after its start to the first starting at or after its end, at least one).
+
+    >>> toks = _tokens("Russian drones struck Kyiv.")
+    >>> [(m.t0, m.t1) for m in _mentions_on_tokens([(0, 7, "Russia", "", False, "Russian")], toks)]
+    [(0, 1)]
+    """
+    starts, ends = [t[0] for t in toks], [t[1] for t in toks]  # increasing: tokens do not overlap
+    found = []
+    for a, b, side, actor, person, surface in candidates:
+        t0 = bisect.bisect_right(ends, a)  # the first token ending after start
+        t1 = bisect.bisect_left(starts, b)  # the first token starting at or after end
+        found.append(_Mention(a, b, t0, max(t1, t0 + 1), side, actor, person, surface))
+    return found
+
+
+def _document_side_candidates(doc_text: str, spans: Sequence[tuple[int, int]], rules: Rules, when) -> list[list | None]:
+    r""":func:`_side_candidates` of each sentence of a document (``spans``: its ``(start, end)``
+    offsets), from one search of the whole document instead of one per sentence; ``None`` for
+    a sentence whose result could differ from the search of the sentence alone (then the
+    caller searches that sentence, :func:`_find_sides`).
+
+    A search of the document finds in a sentence what a search of the sentence finds when the
+    patterns cannot see past its edges: all of them look one character around a match
+    (``(?<![\w.])``, ``(?![\w])``, word boundaries), and a space there looks like the start
+    or end of the text. So the document's results stand for a sentence unless
+    (1) a character right before or after it is not a space (sentences run together);
+    (2) a name, title or term found in the document crosses one of its edges ("the\nPresident",
+    a title in a headline followed by a name on the next line, "Venezuelan\npresident"): the
+    sentence alone would find a part or something else;
+    (3) a mention starts at its first character, after text that does not end a sentence: a
+    generic title's capitalised modifier ("Venezuelan president ...") is taken in the
+    document but is sentence-initial alone (:func:`corpus_tools.speakers._modifier_start`);
+    (4) capitals are rewritten differently (:func:`_uncapitalised` of the document and of the
+    sentence disagree, checked only where the document has such words).
+    The locative test before a name reads the sentence alone, as the sentence search does.
+
+    Examples
+    --------
+    >>> rules = build_rules()
+    >>> text = "Russian drones struck Kyiv. He met the\nUS president. Talks in Paris went on."
+    >>> spans = [(0, 27), (28, 38), (39, 52), (53, 76)]  # "the\nUS president" crosses an edge
+    >>> [c if c is None else [x[5] for x in c] for c in _document_side_candidates(text, spans, rules, "2025-03-27")]
+    [['Russian', 'Kyiv'], None, None, []]
+    """
+    from corpus_tools.speakers import _sentence_end_before, find_mentions
+
+    known = rules.known_names
+    searched = _uncapitalised(doc_text, known)
+    names = find_mentions(searched, rules.lexicon, when, places=True)
+    terms = [] if rules.terms is None else [(m.start(), m.end(), m.group(1), m.group(0))
+                                             for m in rules.terms.finditer(searched)]
+    n = len(doc_text)
+    edges: dict[int, list[int]] = {}  # offset -> the sentences that start or end there
+    for k, (a, b) in enumerate(spans):
+        edges.setdefault(a, []).append(k)
+        edges.setdefault(b, []).append(k)
+    unsafe = {k for k, (a, b) in enumerate(spans)
+              if not 0 <= a <= b <= n or (a > 0 and not doc_text[a - 1].isspace()) or (b < n and not doc_text[b].isspace())}
+    cuts = sorted(edges)
+    for a, b in [(m["start"], m["end"]) for m in names] + [(t[0], t[1]) for t in terms]:
+        for x in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]:  # edges strictly inside
+            unsafe.update(edges[x])
+    name_starts = [m["start"] for m in names]  # sorted (find_mentions sorts by offset)
+    term_starts = [t[0] for t in terms]  # increasing (finditer)
+    out: list[list | None] = []
+    for k, (a, b) in enumerate(spans):
+        if k in unsafe:
+            out.append(None)
+            continue
+        inside = names[bisect.bisect_left(name_starts, a):bisect.bisect_left(name_starts, b)]
+        if a > 0 and inside and inside[0]["start"] == a and not _sentence_end_before(searched, a):
+            out.append(None)
+            continue
+        sentence = searched[a:b]
+        if searched is not doc_text and sentence != _uncapitalised(doc_text[a:b], known):
+            out.append(None)
+            continue
+        shifted = [{**m, "start": m["start"] - a, "end": m["end"] - a} for m in inside]
+        found_terms = [(x - a, y - a, term, surface) for x, y, term, surface
+                       in terms[bisect.bisect_left(term_starts, a):bisect.bisect_left(term_starts, b)]]
+        out.append(_side_candidates(sentence, rules, shifted, found_terms) if shifted or found_terms else [])
+    return out
 
 
 _SEEN_MAX = 20000  # sentences remembered per rules object (a pipeline batch holds a few thousand)
@@ -628,37 +779,68 @@ def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
     return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
 
 
-def _analysis_of(text: str, rules: Rules, when) -> _Analysis:
+def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, toks: list | None = None) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
     :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
-    and the day (:func:`corpus_tools.speakers._as_day`), or by the text alone where no title
-    can occur (then the day changes nothing). A sentence asked for on a second day (the rules
-    ask with the document's date, the learned layer's view in the pipeline without one) shares
-    the analysis of a day it was found on where no title in it changes holder between the two
-    (:func:`_same_holders`; the titles are searched then, once per text, :func:`_title_keys`)."""
+    and the day (:func:`corpus_tools.speakers._as_day`). A sentence asked for on a second day
+    (the rules ask with the document's date, the learned layer's view with the date written
+    as text, or none outside the pipeline) shares the analysis of a day it was found on where
+    no title in it changes holder between the two (:func:`_same_holders`; the titles are
+    searched then, once per text, :func:`_title_keys`; a text where no title can occur,
+    :func:`_title_free`, shares it whatever the days). ``candidates``: the sentence's sides
+    found in a search of its document (:func:`_document_side_candidates`), placed on its
+    tokens instead of searching it again; ``toks``: its tokens (:func:`_tokens`) from the
+    tokens stage's word spans (:func:`_stage_word_spans`).
+
+    >>> rules = build_rules()
+    >>> _analysis_of("Kyiv held.", rules, "2025-03-27") is _analysis_of("Kyiv held.", rules, None)
+    True
+    """
     from corpus_tools.speakers import _as_day
 
     seen = rules.seen
     if len(seen) > _SEEN_MAX:
         seen.clear()
     known = seen.get(text)
-    if known is None:  # [tokens, title-free?, title keys (found on a second day), days found]
-        known = seen[text] = [_tokens(text), _title_free(_uncapitalised(text, rules.known_names), rules), None, []]
-    toks, title_free, keys, days = known
-    day = None if title_free else _as_day(when)
+    if known is None:  # [tokens, title keys (found on a second day), days found]
+        known = seen[text] = [_tokens(text) if toks is None else toks, None, []]
+    toks, keys, days = known
+    day = _as_day(when)
     key = (text, day)
     found = seen.get(key)
     if found is None:
         for other in days:
             if keys is None:
-                keys = known[2] = _title_keys(_uncapitalised(text, rules.known_names), rules)
+                keys = known[1] = _title_keys(_uncapitalised(text, rules.known_names), rules)
             if _same_holders(keys, day, other, rules) and (text, other) in seen:
                 found = seen[key] = seen[(text, other)]
                 break
         else:
-            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when))
+            found = seen[key] = _Analysis(toks, _find_sides(text, toks, rules, when) if candidates is None
+                                          else _mentions_on_tokens(candidates, toks))
         days.append(day)
     return found
+
+
+def _forget_sentence_analyses(data_dir: Path | str | None = None) -> int:
+    """Drop the sentence analyses remembered for the rules of a data directory
+    (:attr:`Rules.seen`, filled by :func:`_analysis_of`) and return how many entries there were.
+
+    The memo lets the learned layer read what the rules found in the same batch; across
+    batches it wins little on news, whose sentences rarely repeat, yet holds up to
+    :data:`_SEEN_MAX` analyses (some 100 MiB in a pipeline worker). The pipeline's
+    ``tone_toward`` stage drops it after each batch. Results never depend on it.
+
+    Examples
+    --------
+    >>> _ = tone_toward(pd.DataFrame({"doc_id": "d", "sent_id": [1], "text": ["Russian drones struck Kyiv."]}))
+    >>> _forget_sentence_analyses() > 0, _forget_sentence_analyses()
+    (True, 0)
+    """
+    seen = _rules_of(resource_stamp(_data_dir(data_dir))).seen
+    n = len(seen)
+    seen.clear()
+    return n
 
 
 def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, int, str]], list[_Mention]]:
@@ -677,13 +859,15 @@ def _tokens_and_sides(text: str, rules: Rules, when) -> tuple[list[tuple[int, in
     return list(found.toks), list(found.mentions)
 
 
-def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
+def _sentence_analysis(text: str, rules: Rules, when, candidates: list | None = None,
+                       toks: list | None = None) -> _Analysis:
     """The tokens, sides, clause ranks and action cues of a sentence, each found once per
     process (:class:`_Analysis`): the rules (:func:`_sentence_rows`) and the learned layer's
     view (:func:`corpus_tools.target_model._sentence_view`) read the same results instead of
     matching cues and segmenting clauses twice. ``words``, ``masked``, ``clause`` and
     ``cue_hits`` are filled only for a sentence that names a side (``mentions`` not empty).
-    The result is shared: callers must not change it.
+    The result is shared: callers must not change it. ``candidates``, ``toks``: as in
+    :func:`_analysis_of`.
 
     Examples
     --------
@@ -691,7 +875,7 @@ def _sentence_analysis(text: str, rules: Rules, when) -> _Analysis:
     >>> sorted(found.masked), [(a, b, cue[3]) for a, b, cue in found.cue_hits], found.clause
     ([0, 3], [(2, 3, 'struck')], [1, 1, 1, 1, 1])
     """
-    found = _analysis_of(text, rules, when)
+    found = _analysis_of(text, rules, when, candidates, toks)
     if found.words is None and found.mentions:
         words = [t[2] for t in found.toks]
         masked = {i for m in found.mentions for i in range(m.t0, m.t1)}
@@ -828,10 +1012,19 @@ def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int,
     return "narration"
 
 
-def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]]) -> list[dict]:
-    if not _may_name_a_side(text, rules):
+def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, int, str]],
+                   candidates: list | None = None, toks: list | None = None) -> list[dict]:
+    """The rows of one sentence (before the fallback's lexicon tone). ``candidates``: the
+    sides its document's search found in it (:func:`_document_side_candidates`); none there
+    means no row, without tokenising. Without them the sentence is searched alone. ``toks``:
+    its tokens from the tokens stage's word spans (:func:`_tokens` of :func:`_stage_word_spans`),
+    or None to tokenise it."""
+    if candidates is None:
+        if not _may_name_a_side(text, rules):
+            return []
+    elif not candidates:
         return []
-    found = _sentence_analysis(text, rules, when)  # tokens, sides, clauses and cues, found once (shared, read-only)
+    found = _sentence_analysis(text, rules, when, candidates, toks)  # tokens, sides, clauses and cues, found once (shared, read-only)
     if not found.mentions:
         return []
     toks, mentions, words, masked, clause, cue_hits = (found.toks, found.mentions, found.words, found.masked,
@@ -1296,9 +1489,77 @@ def _quote_overlaps(ids: list, starts: list[int], ends: list[int], by_doc: dict[
     return found
 
 
+def _candidates_by_sentence(sents: pd.DataFrame, docs: pd.DataFrame, when: list, rules: Rules,
+                            tokens: pd.DataFrame | None = None) -> tuple[list[list | None], list[list | None]]:
+    """For each row of ``sents`` (``doc_id, text, start`` and ``end`` offsets into its
+    document's ``text`` in ``docs``), the sides found in one search of its document
+    (:func:`_document_side_candidates`), or ``None`` where the sentence must be searched alone:
+    the sentence is not its document's text at its offsets, the document id is not unique in
+    ``docs``, or the offsets are missing; and, for a sentence with sides, its tokens from the
+    tokens stage's table ``tokens`` when given (:func:`_stage_word_spans`; ``None``: tokenise
+    it alone). ``when``: each row's date.
+
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["Moscow hit Kyiv. Talks in Paris went on."]})
+    >>> sents = pd.DataFrame({"doc_id": "d", "text": ["Moscow hit Kyiv.", "Talks in Paris went on."],
+    ...                       "start": [0, 17], "end": [16, 40]})
+    >>> sides, toks = _candidates_by_sentence(sents, docs, [None, None], build_rules())
+    >>> [[c[5] for c in x] for x in sides], toks
+    ([['Moscow', 'Kyiv'], []], [None, None])
+    """
+    out: list[list | None] = [None] * len(sents)
+    toks: list[list | None] = [None] * len(sents)
+    if not len(sents) or not {"start", "end"} <= set(sents.columns) or "text" not in docs.columns:
+        return out, toks
+    counts = docs["doc_id"].value_counts()
+    texts = {d: t for d, t in zip(docs["doc_id"].tolist(), docs["text"].tolist()) if counts[d] == 1 and isinstance(t, str)}
+    rows_of: dict = {}
+    for k, doc_id in enumerate(sents["doc_id"].tolist()):
+        if doc_id in texts:
+            rows_of.setdefault(doc_id, []).append(k)
+    starts, ends, sentence_texts = (sents[c].tolist() for c in ("start", "end", "text"))
+    spans_of = _stage_word_spans(sents, tokens)
+    for doc_id, rows in rows_of.items():
+        doc_text = texts[doc_id]
+        spans = [(int(starts[k]), int(ends[k])) for k in rows]
+        found = _document_side_candidates(doc_text, spans, rules, when[rows[0]])
+        for k, (a, b), candidates in zip(rows, spans, found):
+            if candidates is not None and sentence_texts[k] == doc_text[a:b] and when[k] == when[rows[0]]:
+                out[k] = candidates
+                if candidates:
+                    word_spans = spans_of(k)
+                    toks[k] = None if word_spans is None else _tokens(sentence_texts[k], word_spans)
+    return out, toks
+
+
+def _fallback_compounds(wanted: list[tuple[tuple, str]], tone: pd.DataFrame | None, directory: Path,
+                        cache: Path | str | None) -> list[float]:
+    """The ``vader_adjusted`` compound of each sentence the fallback decides (``wanted``:
+    ``((doc_id, sent_id), text)``): read from the tone stage's table ``tone`` (``doc_id,
+    sent_id, compound``, :func:`corpus_tools.sentence_tone` with ``vader_adjusted``) where it
+    has the sentence, else scored (:func:`corpus_tools.sentiment.score_texts`, once per
+    distinct text). Both are the same scorer on the same text, so the values are equal.
+
+    >>> sents = pd.DataFrame({"doc_id": "d", "sent_id": [1], "text": ["The attack killed civilians."]})
+    >>> from corpus_tools.sentiment import sentence_tone
+    >>> wanted = [(("d", 1), "The attack killed civilians."), (("d", 2), "Talks went well.")]
+    >>> _fallback_compounds(wanted, sentence_tone(sents, "vader_adjusted"), _data_dir(None), None)
+    [-0.8225, 0.2732]
+    """
+    from corpus_tools.sentiment import score_texts
+
+    known: dict = {}
+    if tone is not None and len(tone):
+        known = dict(zip(zip(tone["doc_id"].tolist(), tone["sent_id"].tolist()), tone["compound"].tolist()))
+    missing = list(dict.fromkeys(t for key, t in wanted if key not in known))  # one score per sentence, not per side
+    by_text = dict(zip(missing, score_texts(missing, "vader_adjusted", data_dir=directory, cache=cache)["compound"])) \
+        if missing else {}
+    return [known[key] if key in known else by_text[t] for key, t in wanted]
+
+
 def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | None = None,
                 quotes: pd.DataFrame | None = None, dates: pd.Series | dict | None = None,
-                data_dir: Path | str | None = None, cache: Path | str | None = None) -> pd.DataFrame:
+                data_dir: Path | str | None = None, cache: Path | str | None = None,
+                tokens: pd.DataFrame | None = None, tone: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tone toward each side a sentence is about: one row per (sentence, side).
 
     ``corpus_or_sentences`` is the corpus (:func:`corpus_tools.load_corpus`: ``doc_id, text,
@@ -1307,6 +1568,12 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
     resolve titles such as "the German chancellor"). With a corpus, ``sentences`` and
     ``quotes`` may be passed when already computed (the pipeline does); otherwise they are
     computed. With a sentences table, quotations are attributed within each sentence.
+    ``tokens``: the tokens table of those sentences (:func:`corpus_tools.tokens.tokens`) when
+    already computed (the pipeline passes it when its batch has it): their word spans are
+    read from it instead of tokenising the sentences again; the result is the same. ``tone``:
+    the sentence tone table of those sentences scored with ``vader_adjusted``
+    (:func:`corpus_tools.sentence_tone`), when already computed: the fallback reads each
+    sentence's compound from it (:func:`_fallback_compounds`) instead of scoring it again.
 
     Returns ``doc_id, sent_id, target, actor, polarity, score, voice, rule, method, evidence``:
     ``target`` is the side (Russia, Ukraine, United States, European allies, other),
@@ -1360,24 +1627,23 @@ def tone_toward(corpus_or_sentences: pd.DataFrame, *, sentences: pd.DataFrame | 
         by_doc = dict(dates)  # once, not once per sentence
         when = [by_doc.get(d) for d in sents["doc_id"]]
         spans = _quote_spans_by_sentence(sents, found)
+    when = [None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day for day in when]
     rules = _rules_of(resource_stamp(directory))
+    sides, toks_of = (_candidates_by_sentence(sents, df, when, rules, tokens) if "sent_id" not in df.columns
+                      else ([None] * len(sents),) * 2)  # a sentences table: each sentence searched alone
     rows = []
     fallback_texts = []
-    for (doc_id, sent_id, text), day in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
-                                                sents["text"].tolist()), when):
-        day = None if day is None or (not isinstance(day, str) and pd.isna(day)) or day == "" else day
-        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), [])):
+    for (doc_id, sent_id, text), day, candidates, toks in zip(zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(),
+                                                                  sents["text"].tolist()), when, sides, toks_of):
+        for row in _sentence_rows(text, rules, day, spans.get((doc_id, int(sent_id)), []), candidates, toks):
             row.pop("_mention", None)
             rows.append({"doc_id": doc_id, "sent_id": int(sent_id), **row})
             if row["rule"] == "fallback":
                 fallback_texts.append((len(rows) - 1, text))
     if fallback_texts:
-        from corpus_tools.sentiment import score_texts
-
-        distinct = list(dict.fromkeys(t for _, t in fallback_texts))  # one score per sentence, not per side
-        scored = score_texts(distinct, "vader_adjusted", data_dir=directory, cache=cache)
-        by_text = dict(zip(distinct, scored["compound"]))
-        for i, compound in ((i, by_text[t]) for i, t in fallback_texts):
+        compounds = _fallback_compounds([((rows[i]["doc_id"], rows[i]["sent_id"]), t) for i, t in fallback_texts], tone,
+                                        directory, cache)
+        for (i, _text), compound in zip(fallback_texts, compounds):
             rows[i]["score"] = float(compound) if abs(compound) >= FALLBACK_THRESHOLD else 0.0
             rows[i]["evidence"] = f"no action applies; sentence lexicon tone {compound:+.3f}"
     for row in rows:

@@ -927,3 +927,149 @@ def test_names_from_the_automaton_equal_the_alternation_of_every_name(documents,
         assert list(_name_spans(lexicon, text)) == expected, text[:40]
         checked += len(expected)
     assert checked > 2000
+
+
+# s10-speed
+def test_the_collector_pause_restores_the_collector_and_keeps_the_stage_table(corpus):
+    import gc
+
+    from corpus_tools.pipeline import DEFAULT_PARAMS, STAGES, _collector_paused, _tone_toward_rows
+    from corpus_tools.paths import data_dir
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+    from corpus_tools.pipeline import _clean_batch, articles_from_corpus
+
+    frame = _clean_batch(articles_from_corpus(corpus).to_dict("records"), str(data_dir()))
+    done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
+    for name in ("sentences", "quotes"):
+        done[name] = STAGES[name].run(frame, done, data_dir(), DEFAULT_PARAMS)
+    paused = STAGES["tone_toward"].run(frame, done, data_dir(), DEFAULT_PARAMS)
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.target_tone import _rules_of
+
+    assert not _rules_of(resource_stamp(data_dir())).seen  # the batch's analyses dropped after the stage
+    direct = _tone_toward_rows(frame, done, data_dir(), DEFAULT_PARAMS)
+    assert len(_rules_of(resource_stamp(data_dir())).seen) > 100
+    assert gc.isenabled() and len(paused) > 200
+    pd.testing.assert_frame_equal(paused, direct)
+
+
+def _documents_with_edges(corpus) -> pd.DataFrame:
+    suite, _ = load_style_suite()
+    docs = pd.concat([corpus[["doc_id", "text", "published", "meeting_id"]],
+                      suite[["doc_id", "text", "published", "meeting_id"]]], ignore_index=True)
+    edges = [  # sentences run together, titles and names across edges, capitals, a modifier after a headline
+        "Russian drones struck Kyiv. He met the\nUS president. Talks in Paris went on.",
+        "Talks with the German\nchancellor ended.Moscow hit Kyiv.\n\nVenezuelan president Nicolas Maduro spoke",
+        "PUTIN'S PLOY\n\nKREMLIN DENIES IT. The Prime Minister said Russia lied (R-N.C.), Zelensky said.",
+        "A summit in Paris. at Moscow, Kyiv's allies hit out at Moscow. Sen. Thom Tillis (R-N.C.) and the West spoke.",
+        *EDGE_CASES,
+    ]
+    extra = pd.DataFrame({"doc_id": [f"edge{k}" for k in range(len(edges))], "text": edges,
+                          "published": pd.Timestamp("2025-03-27"), "meeting_id": ""})
+    return pd.concat([docs, extra], ignore_index=True)
+
+
+def test_sides_found_once_per_document_equal_the_search_of_each_sentence(corpus):
+    from corpus_tools.speakers import document_dates
+    from corpus_tools.target_tone import (_candidates_by_sentence, _find_sides, _mentions_on_tokens, _tokens,
+                                          build_rules)
+    from corpus_tools.tokens import sentences
+
+    rules = build_rules()
+    docs = _documents_with_edges(corpus)
+    sents = sentences(docs)
+    dates = dict(document_dates(docs))
+    for when in ([dates.get(d) for d in sents["doc_id"]], [None] * len(sents)):
+        found, _toks = _candidates_by_sentence(sents, docs, when, rules)
+        shared = alone = 0
+        for text, day, candidates in zip(sents["text"], when, found):
+            direct = _find_sides(text, _tokens(text), rules, day)
+            if candidates is None:
+                alone += 1
+            else:
+                shared += bool(direct)
+                assert _mentions_on_tokens(candidates, _tokens(text)) == direct, text
+        assert shared > 500 and 30 <= alone <= 60  # the few sentences searched alone (edges, headlines)
+    # a sentence that is not its document's text at its offsets is searched alone
+    moved = sents.assign(start=sents["start"] + 1, end=sents["end"] + 1)
+    assert all(c is None for part in _candidates_by_sentence(moved, docs, [None] * len(sents), rules) for c in part)
+
+
+def test_word_spans_read_from_the_tokens_stage_equal_each_sentences(corpus):
+    from corpus_tools import target_tone
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+    from corpus_tools.target_tone import _stage_word_spans
+    from corpus_tools.tokens import sentences, tokens
+
+    docs = _documents_with_edges(corpus)
+    docs = pd.concat([docs, pd.DataFrame({"doc_id": ["sigma", "tab"], "text": [
+        "ΟΔΥΣΣΕΥΣ met Zelensky. Kyiv held.", "Kyiv held.\tMoscow lied. \u201cNo,\u201d he said.  \n  "],
+        "published": pd.Timestamp("2025-03-27"), "meeting_id": ""})], ignore_index=True)
+    sents = sentences(docs)
+    table = tokens(sents)
+    spans_of = _stage_word_spans(sents, table)
+    read = 0
+    for k, text in enumerate(sents["text"]):
+        found = spans_of(k)
+        assert found == (word_spans(text) if found is not None else []), text
+        read += found is not None
+    assert read == len(sents) > 700
+    assert _stage_word_spans(sents, None)(0) is None
+    assert _stage_word_spans(sents, table.iloc[::-1])(0) is None  # not one run per sentence: not used
+    rules = target_tone._rules_of(resource_stamp(data_dir()))
+    rules.seen.clear()
+    with_table = target_tone.tone_toward(docs, sentences=sents, tokens=table)
+    rules.seen.clear()
+    pd.testing.assert_frame_equal(with_table, target_tone.tone_toward(docs, sentences=sents))
+    assert len(with_table) > 1000
+
+
+def test_rules_with_the_document_searches_equal_the_rules_with_each_sentence_searched_alone(corpus, monkeypatch):
+    from corpus_tools import target_tone
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.paths import data_dir
+
+    docs = _documents_with_edges(corpus)
+    target_tone._rules_of(resource_stamp(data_dir())).seen.clear()
+    shared = target_tone.tone_toward(docs)
+    monkeypatch.setattr(target_tone, "_candidates_by_sentence",
+                        lambda sents, *_: ([None] * len(sents), [None] * len(sents)))
+    target_tone._rules_of(resource_stamp(data_dir())).seen.clear()
+    alone = target_tone.tone_toward(docs)
+    assert len(shared) > 1000
+    pd.testing.assert_frame_equal(shared, alone)
+
+
+def test_the_fallbacks_tone_read_from_the_tone_stage_equals_its_own_scores(corpus):
+    from corpus_tools.pipeline import DEFAULT_PARAMS, STAGES, _clean_batch, articles_from_corpus
+    from corpus_tools.paths import data_dir
+    from corpus_tools.sentiment import sentence_tone
+    from corpus_tools.target_tone import tone_toward
+    from corpus_tools.tokens import sentences
+
+    docs = _documents_with_edges(corpus)
+    sents = sentences(docs)
+    scored = tone_toward(docs, sentences=sents, tone=sentence_tone(sents, "vader_adjusted"))
+    assert (scored["rule"] == "fallback").sum() > 20
+    pd.testing.assert_frame_equal(scored, tone_toward(docs, sentences=sents))
+    # the pipeline's stage passes the tone table only when it was scored as the fallback scores
+    frame = _clean_batch(articles_from_corpus(corpus).to_dict("records"), str(data_dir()))
+    done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
+    for params in (DEFAULT_PARAMS, {**DEFAULT_PARAMS, "tone_method": "vader"}):
+        for name in ("sentences", "tokens", "tone", "quotes"):
+            done[name] = STAGES[name].run(frame, done, data_dir(), params)
+        upstream = STAGES["tone_toward"].run(frame, done, data_dir(), params)
+        alone = STAGES["tone_toward"].run(frame, {k: done[k] for k in ("clean", "sentences", "quotes")}, data_dir(), params)
+        pd.testing.assert_frame_equal(upstream, alone)
