@@ -94,9 +94,24 @@ def test_training_file_passes_the_checks_made_on_arrival(name):
             assert not reports & set(pd.read_csv(folder / other, dtype=str)["report_no"]), other
     test_sentences = {s for which in ("articles", "written")
                       for s in load_target_gold(which).query("split == 'test'")["sentence"]}
-    for probes in ("target_tone_probes_test.csv", "target_tone_probes2_test.csv"):
-        test_sentences |= set(pd.read_csv(folder / probes, dtype=str)["sentence"])
+    for probes in ("target_tone_probes_test.csv", "target_tone_probes2_test.csv", "target_tone_fresh.csv"):
+        held_out = pd.read_csv(folder / probes, dtype=str)
+        # a sentence about no side is never scored (the fresh set shares one such with file C)
+        test_sentences |= set(held_out.loc[held_out["target"] != "none", "sentence"])
     assert not set(table["sentence"]) & test_sentences
+
+
+def test_the_fresh_held_out_set_is_well_formed_and_apart_from_training():
+    folder = data_dir() / "annotations"
+    fresh = pd.read_csv(folder / "target_tone_fresh.csv", dtype=str, keep_default_na=False)
+    assert fresh.columns.tolist() == list(TRAIN_COLUMNS)
+    assert (len(fresh), fresh["report_no"].nunique()) == (360, 18)
+    sides = fresh["target"] != "none"
+    assert set(fresh.loc[sides, "target"]) == {"Russia", "Ukraine", "United States", "European allies", "other"}
+    assert set(fresh.loc[sides, "polarity"]) == {"negative", "neutral", "positive"}
+    assert not fresh.duplicated(["report_no", "sent_no", "target"]).any()
+    for name in TRAIN_FILES:
+        assert not set(fresh["report_no"]) & set(pd.read_csv(folder / name, dtype=str)["report_no"]), name
 
 
 def test_a_bad_training_label_is_named(tmp_path):
