@@ -23,8 +23,9 @@ labelled and predicted (a prior shrinks the predicted gap).
 With ``--errors`` it prints only the error analysis: out-of-fold predictions of the chosen
 classifier (grouped 5-fold cross-validation on the training data, never a test half) tabulated by
 the construction the pair shows (:func:`construction_tags`), and the agreement ceiling: macro-F1
-of the second annotation (``target_tone_agreement.csv``) against the first on the 119 pairs
-labelled twice, with a 95% bootstrap interval over sentences. With ``--errors --list`` it also
+of a second annotation against the first, with a 95% bootstrap interval over sentences, on the
+119 pairs of the five articles' test half (``target_tone_agreement.csv``) and on the 352 pairs of
+the fresh held-out set (``target_tone_fresh_agreement.csv``). With ``--errors --list`` it also
 lists every out-of-fold error on a pair where no action cue applies (:func:`no_cue_errors`):
 gold and predicted polarity, the side, the words next to its mentions and the sentence, the
 material from which the general classes of ``data/lexicons/target_actions.csv`` were sorted
@@ -241,18 +242,30 @@ def no_cue_errors(feats, pairs) -> pd.DataFrame:
     return table[["doc_id", "sent_id", "target", "gold", "pred", "words", "text"]].reset_index(drop=True)
 
 
-def agreement_ceiling(n_boot: int = 2000, seed: int = 11) -> dict:
-    """Macro-F1 and accuracy of the second annotation against the first on the pairs labelled
-    twice (the five articles' test half), with seeded 95% bootstrap intervals over sentences."""
+def agreement_ceiling(which: str = "articles", n_boot: int = 2000, seed: int = 11) -> dict:
+    """Macro-F1 and accuracy of a second annotation against the first on the pairs labelled
+    twice, with seeded 95% bootstrap intervals over sentences (as the models' scores): ``articles``,
+    the five articles' test half (``target_tone_agreement.csv``), or ``fresh``, the fresh held-out
+    set of session 10 (``target_tone_fresh_agreement.csv``; pairs about no side left out, as when
+    the set is scored)."""
     from corpus_tools.paths import data_dir
     from corpus_tools.target_tone import bootstrap_scores
 
-    first = load_target_gold("articles")
-    second = pd.read_csv(data_dir() / "annotations" / "target_tone_agreement.csv", dtype=str, keep_default_na=False)
-    joined = first.assign(sent_no=first["sent_no"].astype(int)).merge(
-        second.assign(sent_no=second["sent_no"].astype(int)), on=["doc_id", "sent_no", "target"],
-        suffixes=("", "_second"), validate="one_to_one")
-    table = pd.DataFrame({"doc_id": joined["doc_id"], "sent_id": joined["sent_no"], "gold": joined["polarity"],
+    folder = data_dir() / "annotations"
+    if which == "articles":
+        first = load_target_gold("articles").rename(columns={"sent_no": "sent_id"})
+        second = pd.read_csv(folder / "target_tone_agreement.csv", dtype=str, keep_default_na=False)
+        second = second.rename(columns={"sent_no": "sent_id"})
+    elif which == "fresh":
+        first = pd.read_csv(folder / "target_tone_fresh.csv", dtype=str, keep_default_na=False)
+        second = pd.read_csv(folder / "target_tone_fresh_agreement.csv", dtype=str, keep_default_na=False)
+        first, second = (t.rename(columns={"report_no": "doc_id", "sent_no": "sent_id"}) for t in (first, second))
+        first = first[first["target"] != "none"]
+    else:
+        raise ValueError(f"which must be 'articles' or 'fresh', not {which!r}")
+    first, second = (t.assign(sent_id=t["sent_id"].astype(int)) for t in (first, second))
+    joined = first.merge(second, on=["doc_id", "sent_id", "target"], suffixes=("", "_second"), validate="one_to_one")
+    table = pd.DataFrame({"doc_id": joined["doc_id"], "sent_id": joined["sent_id"], "gold": joined["polarity"],
                           "second": joined["polarity_second"]})
     return bootstrap_scores(table, "second", n_boot=n_boot, seed=seed)
 
@@ -358,7 +371,9 @@ def main() -> None:
                              "accuracy": _scores(p["polarity"], p["pred"])[0]}
                             for t, p in pairs.groupby("target", sort=True)]).round(3).to_string(index=False))
         print("\n## agreement ceiling: second annotation against the first (five articles, test half)")
-        print(pd.Series(agreement_ceiling()).round(3).to_string())
+        print(pd.Series(agreement_ceiling("articles")).round(3).to_string())
+        print("\n## agreement ceiling: second annotation against the first (fresh held-out set, 18 reports)")
+        print(pd.Series(agreement_ceiling("fresh")).round(3).to_string())
         if args.list:
             listing = no_cue_errors(feats, pairs)
             print(f"\n## out-of-fold errors on pairs with no action cue ({len(listing)})")

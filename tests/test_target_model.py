@@ -114,6 +114,22 @@ def test_the_fresh_held_out_set_is_well_formed_and_apart_from_training():
         assert not set(fresh["report_no"]) & set(pd.read_csv(folder / name, dtype=str)["report_no"]), name
 
 
+def test_the_fresh_sets_second_annotation_covers_it_and_agrees_as_recorded():
+    folder = data_dir() / "annotations"
+    fresh = pd.read_csv(folder / "target_tone_fresh.csv", dtype=str, keep_default_na=False)
+    second = pd.read_csv(folder / "target_tone_fresh_agreement.csv", dtype=str, keep_default_na=False)
+    assert second.columns.tolist() == ["report_no", "sent_no", "target", "polarity", "voice", "notes"]
+    keys = ["report_no", "sent_no", "target"]
+    assert second[keys].equals(fresh[keys])  # every pair, in the same order
+    assert set(second["polarity"]) == {"negative", "neutral", "positive"}
+    sides = fresh["target"] != "none"
+    agree = fresh.loc[sides, "polarity"] == second.loc[sides, "polarity"]
+    # the figures of target_tone_agreement_README.md: 310 of 352 pairs, no negative/positive swap
+    assert (int(agree.sum()), int(sides.sum())) == (310, 352)
+    swapped = {frozenset(pair) for pair in zip(fresh.loc[sides, "polarity"], second.loc[sides, "polarity"])}
+    assert frozenset({"negative", "positive"}) not in swapped
+
+
 def test_a_bad_training_label_is_named(tmp_path):
     folder = tmp_path / "annotations"
     folder.mkdir()
