@@ -492,3 +492,19 @@ def test_the_dense_view_holds_facts_never_words():
     names = _dense_names(feats)
     assert names == ["negation near", "rel=patient -", "rule_pol=negative", "subject", "vader_clause"]
     assert _dense(feats, names).tolist() == [[1, 1, 1, 0, -0.4], [0, 0, 0, 1, 0]]
+
+
+def test_a_weighted_fit_is_its_own_model_kept_under_its_own_key(tmp_path):
+    import numpy as np
+
+    from corpus_tools.target_model import model_cache_key, training_checksums
+
+    weighted = fit_target_model(tune_weight=4.0, cache=tmp_path)
+    key = model_cache_key(data_dir(), training_checksums(), *DEFAULT_MODEL, DEFAULT_GROUPS, tune_weight=4.0)
+    assert key != model_cache_key(data_dir(), training_checksums(), *DEFAULT_MODEL, DEFAULT_GROUPS)
+    assert (tmp_path / "target_model" / f"{key}.pkl").is_file()
+    plain = fit_target_model()
+    assert weighted.tune_weight == 4.0 and plain.tune_weight == 1.0 and weighted.n_train == plain.n_train
+    assert not np.allclose(weighted.classifier.coef_, plain.classifier.coef_)
+    with pytest.raises(CorpusError, match="tune_weight"):
+        fit_target_model(tune_weight=-1)
