@@ -45,11 +45,16 @@ model on the compact dense view and the stack (linear probabilities out of fold 
 into a boosted model), each by grouped cross-validation over training reports and by the
 cross-validation over the tune halves (weight :data:`~corpus_tools.target_model.DEFAULT_TUNE_WEIGHT`).
 
+With ``--paired`` it prints only paired 95% bootstrap intervals (sentences resampled) of the
+session-12 differences in macro-F1, on the out-of-fold predictions: on the tune-half CV, weight 8
+against 1 and the stacked learner against the linear one; on the grouped CV over reports, the
+stacked learner against the linear one (:func:`paired_gains`).
+
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
     .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors [--list]]
-        [--consistency] [--tune-weights] [--learners] [--groups G1,G2,...]
+        [--consistency] [--tune-weights] [--learners] [--paired] [--groups G1,G2,...]
 """
 from __future__ import annotations
 
@@ -375,6 +380,45 @@ def learners(groups=DEFAULT_GROUPS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Paired bootstrap intervals of the session-12 differences (out-of-fold predictions, the folds
+    of :func:`~corpus_tools.target_model.tune_half_cross_validation` and of
+    :func:`~corpus_tools.target_model.cross_validate_target_model`): ``criterion, change, n, gain,
+    gain_low, gain_high``."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
+    from corpus_tools.target_tone import bootstrap_gain
+
+    feats, pairs = _training_matrix(None, None, groups)
+    y, report, source = pairs["polarity"].to_numpy(), pairs["group"].to_numpy(), pairs["source"].tolist()
+    kind, c = DEFAULT_MODEL
+    fold = tune_folds(pairs)
+    tuned = np.flatnonzero(fold != "")
+    tune_splits = [(np.flatnonzero(fold != n), np.flatnonzero(fold == n)) for n in sorted(set(fold[tuned]))]
+    grouped_splits = list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(y)), y, report))
+
+    def oof(splits, weight, learner):
+        pred = np.empty(len(y), dtype=object)
+        for tr, te in splits:
+            pred[te] = _fit_predict(feats, y, training_weights(source, weight), report, tr, te, kind=kind, c=c,
+                                    learner=learner)
+        return pred
+
+    rows = []
+    for criterion, splits, keep, changes in (
+            ("tune-half CV", tune_splits, tuned, (("weight 8 against 1", (8.0, "linear")),
+                                                  ("stacked against linear", (1.0, "stacked")))),
+            ("grouped CV", grouped_splits, np.arange(len(y)), (("stacked against linear", (1.0, "stacked")),))):
+        base = oof(splits, 1.0, "linear")
+        for name, (weight, learner) in changes:
+            table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[keep], "sent_id": pairs["sent_id"].to_numpy()[keep],
+                                  "gold": y[keep], "new": oof(splits, weight, learner)[keep], "old": base[keep]})
+            rows.append({"criterion": criterion, "change": name, "n": len(keep),
+                         **bootstrap_gain(table, "new", "old", n_boot=n_boot, seed=seed)})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
@@ -385,6 +429,7 @@ def main() -> None:
     parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
     parser.add_argument("--tune-weights", action="store_true", help="only the domain-weighting figures (session 12)")
     parser.add_argument("--learners", action="store_true", help="only the learners compared (session 12)")
+    parser.add_argument("--paired", action="store_true", help="only paired intervals of the session-12 differences")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
@@ -392,6 +437,10 @@ def main() -> None:
     if args.tune_weights:
         print(f"## weight of the tune halves' pairs: tune-half CV and grouped CV over reports ({'+'.join(groups)})")
         print(tune_weights(groups).round(4).to_string(index=False))
+        return
+    if args.paired:
+        print(f"## paired 95% bootstrap intervals of the session-12 differences ({'+'.join(groups)})")
+        print(paired_gains(groups).round(4).to_string(index=False))
         return
     if args.learners:
         print(f"## learners: grouped CV over reports and tune-half CV ({'+'.join(groups)})")

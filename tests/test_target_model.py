@@ -508,3 +508,17 @@ def test_a_weighted_fit_is_its_own_model_kept_under_its_own_key(tmp_path):
     assert not np.allclose(weighted.classifier.coef_, plain.classifier.coef_)
     with pytest.raises(CorpusError, match="tune_weight"):
         fit_target_model(tune_weight=-1)
+
+
+def test_weight_one_fits_the_unweighted_model():
+    """The default weight leaves the model as it was before the weight existed (bitwise)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _fit
+
+    feats, pairs = _toy_matrix()
+    _, plain = _fit(feats, pairs["polarity"], *DEFAULT_MODEL)
+    _, ones = _fit(feats, pairs["polarity"], *DEFAULT_MODEL, sample_weight=np.ones(len(feats)))
+    _, twos = _fit(feats, pairs["polarity"], *DEFAULT_MODEL, sample_weight=np.full(len(feats), 2.0))
+    assert np.array_equal(plain.coef_, ones.coef_)
+    assert not np.array_equal(plain.coef_, twos.coef_)  # a weight is a weight (here: C doubled)
