@@ -1412,8 +1412,9 @@ def tune_half_cross_validation(*, tune_weights: Sequence[float] = TUNE_WEIGHTS, 
     and the other tune folds' pairs (weight ``tune_weight``, :func:`training_weights`) and predicts
     the held-out fold; the scores are pooled over all tune pairs (and over each gold set's tune
     pairs), ``fold_sd`` is the spread of per-fold macro-F1 over folds of 20 pairs or more (NaN
-    without one). The
-    ``test`` halves are never read.
+    without one). The ``test`` halves are never read. On the tune halves the rules' verdict, a
+    feature, is in-sample (the rules were written against those halves), so this criterion
+    favours whatever leans on it.
 
     Examples
     --------
