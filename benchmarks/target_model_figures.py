@@ -35,11 +35,27 @@ With ``--test-halves`` it prints only the test halves and the per-side figures (
 
 With ``--consistency`` it prints only the label-consistency figures of :func:`consistency`.
 
+With ``--tune-weights`` it prints only the domain-weighting figures (session 12): for each weight of
+:data:`~corpus_tools.target_model.TUNE_WEIGHTS` given to the tune halves' pairs, the cross-validation
+over the tune halves (:func:`~corpus_tools.target_model.tune_half_cross_validation`: folds the five
+articles and the written tune half's styles; the selection criterion) and the ordinary grouped
+cross-validation over training reports.
+
+With ``--learners`` it prints only the learners compared (session 12): the linear model, a boosted
+model on the compact dense view and the stack (linear probabilities out of fold plus the dense view
+into a boosted model), each by grouped cross-validation over training reports and by the
+cross-validation over the tune halves (weight :data:`~corpus_tools.target_model.DEFAULT_TUNE_WEIGHT`).
+
+With ``--paired`` it prints only paired 95% bootstrap intervals (sentences resampled) of the
+session-12 differences in macro-F1, on the out-of-fold predictions: on the tune-half CV, weight 8
+against 1 and the stacked learner against the linear one; on the grouped CV over reports, the
+stacked learner against the linear one (:func:`paired_gains`).
+
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
     .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors [--list]]
-        [--consistency] [--groups G1,G2,...]
+        [--consistency] [--tune-weights] [--learners] [--paired] [--groups G1,G2,...]
 """
 from __future__ import annotations
 
@@ -50,8 +66,9 @@ import numpy as np
 import pandas as pd
 
 from corpus_tools.target_model import (
-    DEFAULT_GROUPS, DEFAULT_MODEL, FEATURE_GROUPS, _training_matrix, cross_validate_target_model,
-    evaluate_target_model, fit_target_model, target_model_learning_curve, target_model_validation,
+    DEFAULT_GROUPS, DEFAULT_MODEL, DEFAULT_TUNE_WEIGHT, FEATURE_GROUPS, LEARNERS, TUNE_WEIGHTS, _training_matrix,
+    cross_validate_target_model, evaluate_target_model, fit_target_model, target_model_learning_curve,
+    target_model_validation, tune_half_cross_validation,
 )
 from corpus_tools.target_tone import _scores, load_target_gold
 
@@ -345,6 +362,76 @@ def test_halves() -> None:
     print(pd.DataFrame(rows).round(3).to_string(index=False))
 
 
+def tune_weights(groups=DEFAULT_GROUPS) -> pd.DataFrame:
+    """Per weight of the tune halves' pairs: the tune-half CV (macro-F1 pooled and per gold set,
+    fold spread, the rules on the same pairs) and the grouped CV over training reports."""
+    matrix = _training_matrix(None, None, groups)
+    tune = tune_half_cross_validation(tune_weights=TUNE_WEIGHTS, groups=groups, _matrix=matrix)
+    grouped = pd.concat([cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=groups, tune_weight=w,
+                                                     _matrix=matrix) for w in TUNE_WEIGHTS], ignore_index=True)
+    return pd.DataFrame({"tune_weight": tune["tune_weight"], "tune_n": tune["n"], "tune_macro_f1": tune["macro_f1"],
+                         "tune_accuracy": tune["accuracy"], "tune_articles": tune["macro_f1_articles"],
+                         "tune_written": tune["macro_f1_written"], "tune_fold_sd": tune["fold_sd"],
+                         "tune_rules": tune["rules_macro_f1"], "cv_n": grouped["n"], "cv_macro_f1": grouped["macro_f1"],
+                         "cv_accuracy": grouped["accuracy"], "cv_fold_sd": grouped["fold_sd"]})
+
+
+def learners(groups=DEFAULT_GROUPS) -> pd.DataFrame:
+    """Per learner of :data:`~corpus_tools.target_model.LEARNERS`: grouped CV over training reports
+    and the tune-half CV, at the default weight of the tune halves."""
+    matrix = _training_matrix(None, None, groups)
+    rows = []
+    for learner in LEARNERS:
+        grouped = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=groups, learner=learner,
+                                              tune_weight=DEFAULT_TUNE_WEIGHT, _matrix=matrix).iloc[0]
+        tune = tune_half_cross_validation(tune_weights=(DEFAULT_TUNE_WEIGHT,), groups=groups, learner=learner,
+                                          _matrix=matrix).iloc[0]
+        rows.append({"learner": learner, "cv_macro_f1": grouped["macro_f1"], "cv_accuracy": grouped["accuracy"],
+                     "cv_fold_sd": grouped["fold_sd"], "tune_macro_f1": tune["macro_f1"],
+                     "tune_accuracy": tune["accuracy"], "tune_articles": tune["macro_f1_articles"],
+                     "tune_written": tune["macro_f1_written"]})
+    return pd.DataFrame(rows)
+
+
+def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Paired bootstrap intervals of the session-12 differences (out-of-fold predictions, the folds
+    of :func:`~corpus_tools.target_model.tune_half_cross_validation` and of
+    :func:`~corpus_tools.target_model.cross_validate_target_model`): ``criterion, change, n, gain,
+    gain_low, gain_high``."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
+    from corpus_tools.target_tone import bootstrap_gain
+
+    feats, pairs = _training_matrix(None, None, groups)
+    y, report, source = pairs["polarity"].to_numpy(), pairs["group"].to_numpy(), pairs["source"].tolist()
+    kind, c = DEFAULT_MODEL
+    fold = tune_folds(pairs)
+    tuned = np.flatnonzero(fold != "")
+    tune_splits = [(np.flatnonzero(fold != n), np.flatnonzero(fold == n)) for n in sorted(set(fold[tuned]))]
+    grouped_splits = list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(y)), y, report))
+
+    def oof(splits, weight, learner):
+        pred = np.empty(len(y), dtype=object)
+        for tr, te in splits:
+            pred[te] = _fit_predict(feats, y, training_weights(source, weight), report, tr, te, kind=kind, c=c,
+                                    learner=learner)
+        return pred
+
+    rows = []
+    for criterion, splits, keep, changes in (
+            ("tune-half CV", tune_splits, tuned, (("weight 8 against 1", (8.0, "linear")),
+                                                  ("stacked against linear", (1.0, "stacked")))),
+            ("grouped CV", grouped_splits, np.arange(len(y)), (("stacked against linear", (1.0, "stacked")),))):
+        base = oof(splits, 1.0, "linear")
+        for name, (weight, learner) in changes:
+            table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[keep], "sent_id": pairs["sent_id"].to_numpy()[keep],
+                                  "gold": y[keep], "new": oof(splits, weight, learner)[keep], "old": base[keep]})
+            rows.append({"criterion": criterion, "change": name, "n": len(keep),
+                         **bootstrap_gain(table, "new", "old", n_boot=n_boot, seed=seed)})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
@@ -353,10 +440,25 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="with --errors: list the errors on pairs with no action cue")
     parser.add_argument("--consistency", action="store_true")
     parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
+    parser.add_argument("--tune-weights", action="store_true", help="only the domain-weighting figures (session 12)")
+    parser.add_argument("--learners", action="store_true", help="only the learners compared (session 12)")
+    parser.add_argument("--paired", action="store_true", help="only paired intervals of the session-12 differences")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     groups = tuple(args.groups.split(",")) if args.groups else DEFAULT_GROUPS
+    if args.tune_weights:
+        print(f"## weight of the tune halves' pairs: tune-half CV and grouped CV over reports ({'+'.join(groups)})")
+        print(tune_weights(groups).round(4).to_string(index=False))
+        return
+    if args.paired:
+        print(f"## paired 95% bootstrap intervals of the session-12 differences ({'+'.join(groups)})")
+        print(paired_gains(groups).round(4).to_string(index=False))
+        return
+    if args.learners:
+        print(f"## learners: grouped CV over reports and tune-half CV ({'+'.join(groups)})")
+        print(learners(groups).round(4).to_string(index=False))
+        return
     if args.consistency:
         print(f"## cross-validated macro-F1 on pairs that follow the guideline plainly ({'+'.join(groups)})")
         print(consistency(groups).round(3).to_string(index=False))

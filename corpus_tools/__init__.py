@@ -60,7 +60,7 @@ from corpus_tools.speakers import (
 )
 from corpus_tools.target_model import (
     cross_validate_target_model, fit_target_model, predict_tone_toward, target_model_learning_curve,
-    target_model_validation,
+    target_model_validation, training_weights, tune_folds, tune_half_cross_validation,
 )
 from corpus_tools.target_tone import (
     evaluate_tone_toward, load_target_gold, summarise_tone_toward, tone_toward, tone_toward_evidence, tone_toward_validation,
@@ -97,3 +97,4 @@ __all__ = [
     "vocabulary_size", "word_spans",
 ]
 __all__ += ["AfinnScorer", "in_text_order", "kwic_table", "load_tokens", "phrase_table", "tfidf_view"]
+__all__ += ["training_weights", "tune_folds", "tune_half_cross_validation"]

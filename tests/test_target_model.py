@@ -414,3 +414,127 @@ def test_a_role_word_without_justification_is_named(tmp_path):
     (tmp_path / "lexicons" / "target_roles.csv").write_text("word,kind,role,justification\non,preposition,patient,\n")
     with pytest.raises(CorpusError, match=r"target_roles.csv line 2: 'on' has no justification"):
         load_role_words(str(tmp_path))
+
+
+# ------------------------------------------------------------------ domain weight and learners (session 12)
+
+
+def _toy_matrix(n_invented_reports: int = 10, n_articles: int = 3):
+    """An invented feature table: in the invented reports the word feature ``w=a`` goes with
+    negative and ``w=b`` with positive; in the tune halves (three "articles") the other way round,
+    so only a model that weighs the tune pairs up can learn the tune halves' usage from the other
+    tune folds."""
+    feats, rows = [], []
+    for r in range(n_invented_reports):
+        for word, label in (("a", "negative"), ("b", "positive"), ("c", "neutral")):
+            for k in range(2):
+                feats.append({f"w={word}": 1.0, "rule_pol=neutral": 1.0, "mentions": 1.0 + k})
+                rows.append({"source": "train_a", "group": f"a{r:03d}", "doc_id": f"a{r:03d}", "polarity": label})
+    for d in range(n_articles):
+        for word, label in (("a", "positive"), ("b", "negative"), ("c", "neutral")):
+            feats.append({f"w={word}": 1.0, "rule_pol=neutral": 1.0, "mentions": 1.0})
+            rows.append({"source": "articles_tune", "group": f"doc{d}", "doc_id": f"doc{d}", "polarity": label})
+    return feats, pd.DataFrame(rows)
+
+
+def test_training_weights_weigh_only_the_tune_halves():
+    from corpus_tools.target_model import training_weights
+
+    assert training_weights(["train_a", "train_w", "articles_tune", "written_tune"], 8).tolist() == [1, 1, 8, 8]
+    assert training_weights(["train_a", "articles_tune"]).tolist() == [1, 1]
+    with pytest.raises(CorpusError, match="tune_weight"):
+        training_weights(["train_a"], 0)
+
+
+def test_tune_folds_are_the_articles_and_the_written_styles():
+    from corpus_tools.target_model import tune_folds
+
+    train = load_target_training()
+    folds = pd.Series(tune_folds(train))
+    source = train["source"]
+    assert (folds[source.str.startswith("train_")] == "").all()
+    articles = load_target_gold("articles").query("split == 'tune'")
+    assert set(folds[source == "articles_tune"]) == {f"articles:{d}" for d in articles["doc_id"]}
+    written = load_target_gold("written").query("split == 'tune'")
+    assert set(folds[source == "written_tune"]) == {f"written:{s}" for s in written["style"]}
+    # a pair's fold is its item's style
+    item = train[source == "written_tune"].iloc[0]
+    style = written.loc[written["item_no"] == int(item["doc_id"][1:]), "style"].iloc[0]
+    assert folds[item.name] == f"written:{style}"
+
+
+def test_tune_half_cross_validation_learns_the_tune_usage_only_when_weighted_up():
+    from corpus_tools.target_model import tune_half_cross_validation
+
+    matrix = _toy_matrix()
+    cv = tune_half_cross_validation(tune_weights=(1, 16), _matrix=matrix)
+    print("\n" + cv.round(3).to_string())
+    assert cv.columns.tolist() == ["tune_weight", "learner", "n", "macro_f1", "accuracy", "macro_f1_articles",
+                                   "macro_f1_written", "fold_sd", "rules_macro_f1"]
+    low, high = cv.itertuples(index=False)
+    assert low.n == high.n == 9  # the tune pairs only: every held-out fold is a tune fold
+    assert low.macro_f1 < 0.5  # 60 invented pairs outvote 6 tune pairs at weight 1
+    assert high.macro_f1 == pytest.approx(1.0)  # 6 x 16 outvote 60
+    assert cv.equals(tune_half_cross_validation(tune_weights=(1, 16), _matrix=matrix))  # deterministic
+
+
+def test_cross_validation_reports_its_weight_and_learner_and_weighs_the_tune_pairs():
+    matrix = _toy_matrix(n_invented_reports=10, n_articles=10)
+    plain = cross_validate_target_model(candidates=[DEFAULT_MODEL], _matrix=matrix)
+    weighted = cross_validate_target_model(candidates=[DEFAULT_MODEL], tune_weight=30, _matrix=matrix)
+    assert plain[["tune_weight", "learner"]].values.tolist() == [[1.0, "linear"]]
+    assert weighted[["tune_weight", "learner"]].values.tolist() == [[30.0, "linear"]]
+    # weighted up, the tune usage wins on the tune pairs and loses on the invented ones: the score changes
+    assert weighted["macro_f1"].iloc[0] != plain["macro_f1"].iloc[0]
+
+
+@pytest.mark.parametrize("learner", ["boosted", "stacked"])
+def test_the_boosted_learners_run_deterministically_on_small_data(learner):
+    matrix = _toy_matrix()
+    first = cross_validate_target_model(candidates=[DEFAULT_MODEL], learner=learner, _matrix=matrix)
+    second = cross_validate_target_model(candidates=[DEFAULT_MODEL], learner=learner, _matrix=matrix)
+    assert first.equals(second) and first["learner"].iloc[0] == learner
+    assert 0 <= first["macro_f1"].iloc[0] <= 1
+    with pytest.raises(CorpusError, match="unknown learner"):
+        cross_validate_target_model(candidates=[DEFAULT_MODEL], learner="forest", _matrix=matrix)
+
+
+def test_the_dense_view_holds_facts_never_words():
+    from corpus_tools.target_model import _dense, _dense_names
+
+    feats = [{"l=russia": 1.0, "rule_pol=negative": 1.0, "relcue=patient sanction*": 1.0, "rel=patient -": 1.0,
+              "ev=sanctions": 1.0, "cw=sanction": 1.0, "vader_clause": -0.4, "negation near": 1.0},
+             {"b=on <T>": 1.0, "subject": 1.0}]
+    names = _dense_names(feats)
+    assert names == ["negation near", "rel=patient -", "rule_pol=negative", "subject", "vader_clause"]
+    assert _dense(feats, names).tolist() == [[1, 1, 1, 0, -0.4], [0, 0, 0, 1, 0]]
+
+
+def test_a_weighted_fit_is_its_own_model_kept_under_its_own_key(tmp_path):
+    import numpy as np
+
+    from corpus_tools.target_model import model_cache_key, training_checksums
+
+    weighted = fit_target_model(tune_weight=4.0, cache=tmp_path)
+    key = model_cache_key(data_dir(), training_checksums(), *DEFAULT_MODEL, DEFAULT_GROUPS, tune_weight=4.0)
+    assert key != model_cache_key(data_dir(), training_checksums(), *DEFAULT_MODEL, DEFAULT_GROUPS)
+    assert (tmp_path / "target_model" / f"{key}.pkl").is_file()
+    plain = fit_target_model()
+    assert weighted.tune_weight == 4.0 and plain.tune_weight == 1.0 and weighted.n_train == plain.n_train
+    assert not np.allclose(weighted.classifier.coef_, plain.classifier.coef_)
+    with pytest.raises(CorpusError, match="tune_weight"):
+        fit_target_model(tune_weight=-1)
+
+
+def test_weight_one_fits_the_unweighted_model():
+    """The default weight leaves the model as it was before the weight existed (bitwise)."""
+    import numpy as np
+
+    from corpus_tools.target_model import _fit
+
+    feats, pairs = _toy_matrix()
+    _, plain = _fit(feats, pairs["polarity"], *DEFAULT_MODEL)
+    _, ones = _fit(feats, pairs["polarity"], *DEFAULT_MODEL, sample_weight=np.ones(len(feats)))
+    _, twos = _fit(feats, pairs["polarity"], *DEFAULT_MODEL, sample_weight=np.full(len(feats), 2.0))
+    assert np.array_equal(plain.coef_, ones.coef_)
+    assert not np.array_equal(plain.coef_, twos.coef_)  # a weight is a weight (here: C doubled)
