@@ -790,9 +790,12 @@ class _Doc:
             self.candidates.append(_Candidate(m["start"], m["end"], m["actor"], m["actor"], kind,
                                               "title" if m["how"] == "title" else "name", genders.get(m["actor"], ""),
                                               m["surface"].endswith(("'s", "\u2019s"))))
-        unnamed = [u for u in self._unnamed() if not any(
-            c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
-        self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
+        # an unnamed source overlapping a person gives way to it; the other candidates it overlaps give
+        # way to it (each question answered by _overlap_test, not a scan of every pair)
+        overlaps_person = _overlap_test([(c.start, c.end) for c in self.candidates if c.speaker_type == "person"])
+        unnamed = [u for u in self._unnamed() if not overlaps_person(u.start, u.end)]
+        overlaps_unnamed = _overlap_test([(u.start, u.end) for u in unnamed])
+        self.candidates = [c for c in self.candidates if not overlaps_unnamed(c.start, c.end)]
         self.candidates.extend(unnamed)
         for m in _finditer_at(_YEAR_OLD, self.masked, self._the):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
@@ -1208,7 +1211,7 @@ class _Doc:
                     break
                 offset = masked.index(words[1], offset + len(first)) if more else offset
                 words.pop(0)
-            if not words or any(x in not_name for x in words):
+            if not words or not not_name.isdisjoint(words):
                 continue
             titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()]
             if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
@@ -1302,6 +1305,17 @@ class _Doc:
         if self._index is None:
             return iter(self.candidates)
         return itertools.islice(self.candidates, bisect.bisect_left(self._index[0], a), None)
+
+    def starting_in(self, a: int, b: int) -> Iterator[_Candidate]:
+        """The candidates with ``a <= start < b``, in the order of :meth:`starting_from`: the
+        slice of the index between the two bisections once the candidates are final (in
+        reading order), a filter of all of them before. The attribution rules look at the
+        candidates between a sentence's start and a quotation's opening mark, and need not
+        read on to the end of the document."""
+        if self._index is None:
+            return (c for c in self.candidates if a <= c.start < b)
+        starts = self._index[0]
+        return itertools.islice(self.candidates, bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
 
     def candidate_at(self, start: int) -> _Candidate | None:
         if self._index is not None:
@@ -1518,7 +1532,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     acc = _rx(r"(?=[AaPp])(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
-        c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
+        c = next((c for c in doc.starting_in(zone_start, zone_start + 80) if c.end <= s_end
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, " ".join(acc.group(0).lower().split()), "according-to"
@@ -1537,19 +1551,19 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found, "", "label"
     # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
     doc_label = doc.words.doc_label_re
-    for c in doc.starting_from(s_start):
-        if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
+    for c in doc.starting_in(s_start, open_at):
+        if c.speaker_type in ("group", "person", "unknown") and not c.possessive:
             m = doc_label.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1).lower(), "label"
-        if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
+        if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
                 and _rx(r"\s*:\s").match(doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
             return c, c.speaker.split()[-1].lower(), "label"  # "Élysée statement: ..." resolves to its author, "in a statement:" does not
     # colon
     if _rx(r":\s*$").search(pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
-            c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
+            c = next((c for c in doc.starting_in(s_start, open_at) if c.possessive
                       and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
@@ -1632,8 +1646,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
     if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
         last = speech[-1]["_cand"]
-        for c in doc.starting_from(s_start):
-            if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
+        for c in doc.starting_in(s_start, open_at):
+            if c.speaker_type == "pronoun" and c.gender in ("male", "female"):
                 r = doc.resolve(c, c.start)
                 if r is not None and r.actor and r.actor == last.actor:
                     return last, "", "continuation"
@@ -1648,14 +1662,14 @@ def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close
     that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
     the message", which goes to the institution named before it in the paragraph."""
     place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
-    for c in doc.starting_from(s_start):
-        if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
+    for c in doc.starting_in(s_start, open_at):
+        if c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
             m = doc.words.impersonal_before_re.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1)
     m = doc.words.impersonal_after_re.match(doc.masked, close_at)
     if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
-        groups = [c for c in doc.starting_from(para_start) if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
+        groups = [c for c in doc.starting_in(para_start, open_at) if c.speaker_type == "group" and not c.possessive]
         if groups:
             return groups[-1], m.group(1)
     return None
@@ -1725,7 +1739,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 continue
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
-            c = next((c for c in doc.starting_from(pos) if pos <= c.start <= pos + 4 and c.end <= b), None)
+            c = next((c for c in doc.starting_in(pos, pos + 5) if c.end <= b), None)
             if c is None:
                 c = _after_title_words(doc, pos, function_words=True)
                 c = c if c is not None and c.end <= b else None
