@@ -758,7 +758,8 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
+                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None,
+                 descriptions: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = when if type(when) is date else (  # a date as pipeline documents give it; else as before
@@ -776,6 +777,7 @@ class _Doc:
         self.verb_re = words.verb_re
         genders = dict(zip(actors["actor"], actors["gender"])) if genders is None else genders
         self._actors = actors
+        self._descriptions = descriptions  # actor -> its lower-cased description, read on demand (see _institution_anaphors)
         self.candidates: list[_Candidate] = []
         found = find_mentions(text, lexicon, when, places=True)
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
@@ -886,7 +888,11 @@ class _Doc:
         over = self._overlapping(new.start, new.end)
         if any((c.speaker_type in keep_types and c.how != "title") or (c.end - c.start) > (new.end - new.start) for c in over):
             return False
-        self.candidates = [c for c in self.candidates if c not in over] + [new]
+        # the candidates not in ``over``: those that do not overlap ``new`` (``over`` holds every one
+        # that does, and a candidate equal to one of them has its span, so overlaps too), found
+        # without comparing each candidate with each of ``over`` field by field
+        a, b = new.start, new.end
+        self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)] + [new]
         return True
 
     def _add_institutions(self) -> None:
@@ -1247,7 +1253,7 @@ class _Doc:
         nouns = self.cues["institution_anaphor"]
         if not nouns:
             return
-        described = None
+        described = self._descriptions
         for m in _finditer_at(self.words.anaphor_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
@@ -1255,8 +1261,7 @@ class _Doc:
             word = " ".join(m.group(1).lower().split())
             noun = _rx(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
             if described is None:  # the gazetteer's descriptions, read only when a bare noun occurs
-                table = self._actors
-                described = dict(zip(table["actor"], table["role"].fillna("").str.lower())) if "role" in table else {}
+                described = _descriptions_of(self._actors)
             earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and (
                 (c.speaker_type == "group" and noun.search(c.speaker.lower()))
                 or (c.speaker_type == "organisation" and noun.search(described.get(c.actor, ""))))]  # NATO: "North Atlantic alliance"
@@ -1844,7 +1849,8 @@ def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Do
     the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
     preparation changes a document but its list of speakers)."""
     actors, _titles, lexicon, cues, stop, words = _default_resources(stamp)
-    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp))
+    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp),
+                _default_descriptions(stamp))
 
 
 @lru_cache(maxsize=4)
@@ -1852,6 +1858,19 @@ def _default_genders(stamp: tuple) -> dict:
     """Each actor's gender in the data directory's ``actors.csv`` (read-only for its users)."""
     actors = _default_resources(stamp)[0]
     return dict(zip(actors["actor"], actors["gender"]))
+
+
+def _descriptions_of(actors: pd.DataFrame) -> dict:
+    """Each actor's description (``role`` in ``actors.csv``), lower-cased, for the institution
+    anaphors ("NATO ... the alliance said"); empty when the table has no ``role``."""
+    return dict(zip(actors["actor"], actors["role"].fillna("").str.lower())) if "role" in actors else {}
+
+
+@lru_cache(maxsize=4)
+def _default_descriptions(stamp: tuple) -> dict:
+    """:func:`_descriptions_of` the data directory's ``actors.csv`` (read-only for its users): read
+    once per process, not in each document with a bare institution noun."""
+    return _descriptions_of(_default_resources(stamp)[0])
 
 
 @lru_cache(maxsize=4)
