@@ -105,7 +105,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _all_mentions, _as_day, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -779,7 +779,7 @@ class _Doc:
         self._actors = actors
         self._descriptions = descriptions  # actor -> its lower-cased description, read on demand (see _institution_anaphors)
         self.candidates: list[_Candidate] = []
-        found = find_mentions(text, lexicon, when, places=True)
+        found = _all_mentions(text, lexicon, _as_day(when))  # find_mentions(places=True) without its copies: read, never changed
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
         places = [(m["start"], m["end"]) for m in found]
         name_next = words.name_next_re
@@ -957,10 +957,16 @@ class _Doc:
                 roles.add((c, r))
         return roles
 
-    def _intro_roles(self, c: _Candidate) -> set:
-        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
+    def _title_before(self, c: _Candidate) -> re.Match | None:
+        """A leader noun (and country adjective) ending the 60 characters before a name: "Polish
+        Prime Minister " before "Donald Tusk" (:func:`_intro_before`); read once per mention for
+        both :meth:`_intro_roles` and :meth:`_take_title_prefix`."""
+        return _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
+
+    def _intro_roles(self, c: _Candidate, m: re.Match | None) -> set:
+        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime
+        minister" (``m``: :meth:`_title_before` of the name)."""
         w, roles = self.words, set()
-        m = _intro_before(w, self.masked[max(0, c.start - 60):c.start])
         if m:
             country = w.demonyms.get(_one_space(m.group(1) or ""), "")
             of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
@@ -972,9 +978,9 @@ class _Doc:
             roles.add((w.demonyms.get(_one_space(dem or ""), ""), w.nouns[" ".join(noun.lower().split())]))
         return roles
 
-    def _take_title_prefix(self, c: _Candidate) -> None:
-        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
-        m = _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
+    def _take_title_prefix(self, c: _Candidate, m: re.Match | None) -> None:
+        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the
+        mention (``m``: :meth:`_title_before` of the name)."""
         if m and "," not in m.group(0):
             start = c.start - len(m.group(0))
             the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
@@ -997,11 +1003,13 @@ class _Doc:
                 p = people.get(c.actor)
                 if p is None:  # the first mention introduces the person (its roles read once, not at every mention)
                     p = people[c.actor] = _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start)
-                p.roles |= self._intro_roles(c)
-                self._take_title_prefix(c)
+                title = self._title_before(c)
+                p.roles |= self._intro_roles(c, title)
+                self._take_title_prefix(c, title)
             elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
-                roles = self._intro_roles(c)
-                self._take_title_prefix(c)
+                title = self._title_before(c)
+                roles = self._intro_roles(c, title)
+                self._take_title_prefix(c, title)
                 earlier = next((p for p in people.values() if p.keys(w.particles)[0] == c.speaker and p.name != c.speaker), None)
                 if earlier is not None:  # "De Wever" after "Bart De Wever"
                     c.speaker, c.actor, c.speaker_type, c.gender = earlier.name, earlier.actor, earlier.speaker_type, earlier.gender
@@ -1219,7 +1227,7 @@ class _Doc:
                 words.pop(0)
             if not words or not not_name.isdisjoint(words):
                 continue
-            titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()]
+            titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()] if len(words) > 2 else ()
             if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
                 cut = titled[-1] + 1
                 offset = masked.index(words[cut], offset + sum(len(x) + 1 for x in words[:cut]) - 1)
