@@ -351,7 +351,7 @@ class _Words:
     label_re: re.Pattern
     label_head_re: re.Pattern  # zero-width at every offset where label_re matches (see _Doc.label_starts)
     label_head_lower_re: re.Pattern | None  # the same in lower-cased text, case-sensitive, a trie; None unless labels are ASCII
-    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv; a missing date is None
     # patterns built from the cue words, compiled here once instead of once per document or candidate
     verb_re: re.Pattern  # a reporting verb (group 1)
     label_end_re: re.Pattern  # a label ending the text searched
@@ -526,7 +526,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
                 country = next((c for w, c in demonyms.items() if w.lower() == m.group(2).lower()), "")
                 role = nouns.get(" ".join(m.group(1).lower().split()), "")
         if country and role:
-            role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
+            role_titles.append((country, role, None if _missing_date(row.valid_from) else row.valid_from,  # tested once here,
+                                None if _missing_date(row.valid_to) else row.valid_to, row.actor))  # not at each look-up
     labels = _alt(cues["quote_label"])
     # the look-ahead, a case-insensitive class of the labels' first letters, lets the engine skip
     # the positions where no label can start (it holds where the alternation can match)
@@ -943,17 +944,17 @@ class _Doc:
         for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
             for c, r, valid_from, valid_to, actor in self.words.roles_by_key.get((country, queried), ()):
                 if self.day is None:
-                    if _missing_date(valid_to):
+                    if valid_to is None:  # missing dates are None in role_titles
                         return actor
-                elif (_missing_date(valid_from) or valid_from <= self.day) and (_missing_date(valid_to) or self.day < valid_to):
+                elif (valid_from is None or valid_from <= self.day) and (valid_to is None or self.day < valid_to):
                     return actor
         return ""
 
     def _known_roles(self, actor: str) -> set:
         roles = set()
         for c, r, valid_from, valid_to, holder in self.words.roles_by_holder.get(actor, ()):
-            if (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
-                                                         and (_missing_date(valid_to) or self.day < valid_to))):
+            if (self.day is None or ((valid_from is None or valid_from <= self.day)  # missing dates are None in role_titles
+                                     and (valid_to is None or self.day < valid_to))):
                 roles.add((c, r))
         return roles
 
