@@ -462,6 +462,24 @@ def _caseless_alternation(words) -> str:
     return _trie_pattern(lowered, literal_space=True)  # the callers write it inside (?i:...)
 
 
+def _caseless_trie(words) -> str:
+    """The pattern text of :func:`_alt` of the words for use inside ``(?i:...)`` (their
+    alternation longest first, spaces as ``\\s+``), written as a trie of the lower-cased words
+    (:func:`corpus_tools.speakers._trie_pattern`) under the conditions of
+    :func:`_caseless_alternation`: every character ASCII or a lower-case Latin-1 letter, no word
+    empty or opening with a space, and no space but " " (written ``\\s+``, which matches only
+    spaces, as no other branch does). The same matches; :func:`_alt` itself otherwise.
+
+    >>> print(_caseless_trie({"prime minister", "premier", "Prime"}))
+    pr(?:emier|ime(?:\\s+minister)?)
+    """
+    lowered = sorted({w.lower() for w in words})
+    if not lowered or any(not w or w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for w in lowered for c in w):
+        return _alt(words)
+    return _trie_pattern(lowered)
+
+
 def _rows_by(rows: list, key) -> dict:
     """``rows`` grouped by ``key(row)``, each group in the rows' order (an index replacing a scan of all rows).
 
@@ -495,7 +513,10 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
             variants.add("The " + v[4:])
             variants.add("THE " + v[4:])  # tabloid house style capitalises an article's first word: "THE Kremlin last night ..."
     inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
-    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
+    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)  # as alternations for the dated titles below
+    # as tries for the patterns searched in every document: the same matches (see _alt_as_trie and
+    # _caseless_trie), without trying each of the hundreds of words at every position
+    d_trie, nn_trie, inn_trie = _alt_as_trie(demonyms), _caseless_trie(nouns), _caseless_trie(inst_nouns)
     office_roles = {n: ("head_of_state" if t.startswith("presidency") else "head_of_government")
                     for n, t in inst_nouns.items() if t.startswith(("presidency", "government")) and n != "government"}
     pos = r"(?:'s|\u2019s)?"
@@ -543,6 +564,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
     stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
+    d, nn, inn = d_trie, nn_trie, inn_trie
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
