@@ -602,11 +602,21 @@ class _Person:
 
     def keys(self, particles: frozenset) -> tuple[str, str]:
         """(surname, first name): the surname keeps its particles ("De Wever", "von der Leyen")."""
-        words = self.name.split()
-        i = len(words) - 1
-        while i > 1 and words[i - 1] in particles:
-            i -= 1
-        return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+        return _name_keys(self.name, particles)
+
+
+@lru_cache(maxsize=4096)  # a name's keys are asked for at each unknown name of its document (see _Doc._corefer)
+def _name_keys(name: str, particles: frozenset) -> tuple[str, str]:
+    """:meth:`_Person.keys` of a name.
+
+    >>> _name_keys("Ursula von der Leyen", frozenset({"von", "der"})), _name_keys("Macron", frozenset())
+    (('von der Leyen', 'Ursula'), ('Macron', 'Macron'))
+    """
+    words = name.split()
+    i = len(words) - 1
+    while i > 1 and words[i - 1] in particles:
+        i -= 1
+    return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
 
 
 def _one_space(words: str) -> str:
