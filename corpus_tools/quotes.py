@@ -105,7 +105,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _all_mentions, _as_day, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -893,9 +893,8 @@ class _Doc:
         ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``): there an ASCII word occurs,
         ignoring case, where its lower-case form occurs in this text. None elsewhere."""
         if "lowered" not in self._memo:
-            lowered = self.masked.lower()
-            ok = len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked)
-            self._memo["lowered"] = lowered if ok else None
+            runs = _runs_of(self.masked)  # the same test, and the lower-cased text, the run searches already made
+            self._memo["lowered"] = runs[0] if runs is not None else None
         return self._memo["lowered"]
 
     def may_hold_label(self, a: int, b: int) -> bool:
@@ -1252,8 +1251,8 @@ class _Doc:
                     break
                 low = first.lower()
                 if not (low in stop or low in _PRONOUNS
-                        or (more and (_POSSESSIVE_END.sub("", first).lower() in title_words  # "Labour's Emily Thornberry"
-                                      or _POSSESSIVE_END.search(first) is not None))
+                        or (more and ((first[:-2] if first.endswith(("'s", "\u2019s")) else first).lower() in title_words  # "Labour's Emily Thornberry"
+                                      or first.endswith(("'s", "\u2019s"))))  # as r"['\u2019]s$" would: no line break in a word
                         or first.rstrip(".") in honorifics):
                     break
                 offset = masked.index(words[1], offset + len(first)) if more else offset
@@ -1498,7 +1497,6 @@ class _Doc:
         return None
 
 
-_POSSESSIVE_END = re.compile(r"['\u2019]s$")
 _TITLE_WORDS = {n: re.compile(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % n) for n in (4, 7)}  # title words before a name
 _LEAD = re.compile(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?")  # punctuation after a quotation
 
