@@ -507,10 +507,29 @@ def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
     names = re.compile(_first_char_ahead(surfaces) + r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE
                        + r"(?![\w])")
     phrases = sorted(set(titles["title"]), key=lambda s: (-len(s), s))
-    title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-                          + r")(?![\w])", re.IGNORECASE)
+    title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + _caseless_phrases(phrases) + r")(?![\w])", re.IGNORECASE)
     generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
     return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors, frozenset(titles["title"]))
+
+
+def _caseless_phrases(phrases: list[str]) -> str:
+    """The pattern text of the title phrases, matched ignoring case: their alternation longest
+    first (spaces as ``\\s+``), or, where every character is ASCII or a lower-case Latin-1 letter
+    once lower-cased, no phrase is empty or opens with a space and no space but " " occurs, the
+    same words as a trie of the lower-cased phrases (:func:`_trie_pattern`). The same matches:
+    ignoring case, such a text character matches at most one branch of a trie node, and the
+    phrases that match at a position are prefixes of one another, tried longest first either
+    way (``quotes._caseless_alternation`` makes the same argument); phrases differing only in
+    case match the same text.
+
+    >>> print(_caseless_phrases(["Prime Minister", "the PM", "prime minister", "PM"]))
+    (?:p(?:m|rime\\s+minister)|the\\s+pm)
+    """
+    lowered = sorted({p.lower() for p in phrases})
+    if not lowered or any(not p or p[0].isspace() or any(c.isspace() and c != " " for c in p) for p in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for p in lowered for c in p):
+        return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return _trie_pattern(lowered)
 
 
 @lru_cache(maxsize=4)

@@ -1159,3 +1159,24 @@ def test_the_speaker_stages_run_with_the_collector_paused_and_keep_their_tables(
         assert gc.isenabled() and len(staged) > 0
         pd.testing.assert_frame_equal(staged, direct(frame, data_dir=data_dir()))
     assert enabled == [False, False, False]
+
+
+def test_title_phrases_as_a_caseless_trie_find_what_their_alternation_finds(documents, texts):
+    from corpus_tools.paths import data_dir
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.speakers import _caseless_phrases, _default_lexicon
+
+    lexicon = _default_lexicon(resource_stamp(data_dir()))
+    phrases = sorted(set(lexicon.titles_df["title"]), key=lambda s: (-len(s), s))
+    plain = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+                       + r")(?![\w])", re.IGNORECASE)
+    assert lexicon.titles.pattern != plain.pattern
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 29) + [t.upper() for t in pool[:40]] + [t.lower() for t in pool[:40]]
+    checked = 0
+    for text in pool:
+        expected = spans(plain.finditer(text))
+        assert spans(lexicon.titles.finditer(text)) == expected, text[:60]
+        checked += len(expected)
+    assert checked > 500
+    assert _caseless_phrases(["Stra\u00dfe", "x"]) == "Stra\u00dfe|x"  # \u00df is no lower-case Latin-1 letter of the trie
