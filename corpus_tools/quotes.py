@@ -385,8 +385,12 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
     # the look-ahead for the verbs' first characters: the same matches, found without trying the
     # look-behind and every verb at each position (the pattern is searched in many slices and is
-    # part of most patterns below)
-    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    # part of most patterns below); the verbs as a trie (:func:`corpus_tools.speakers._trie_pattern`,
+    # a space as a space, as re.escape writes it): the same matches as their alternation longest
+    # first, without trying each verb in turn
+    plain = not verbs or any(not v or v[0].isspace() or any(c.isspace() and c != " " for c in v) for v in verbs)
+    verb_alt = "|".join(map(re.escape, verbs)) if plain else _trie_pattern(sorted(set(verbs)), literal_space=True)
+    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + verb_alt + r")(?![\w-])")
     nouns = _caseless_alternation(cues["source_noun"])
     mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"

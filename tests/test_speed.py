@@ -1180,3 +1180,33 @@ def test_title_phrases_as_a_caseless_trie_find_what_their_alternation_finds(docu
         checked += len(expected)
     assert checked > 500
     assert _caseless_phrases(["Stra\u00dfe", "x"]) == "Stra\u00dfe|x"  # \u00df is no lower-case Latin-1 letter of the trie
+
+
+def test_the_cue_patterns_with_tries_find_what_they_find_with_alternations(documents, texts, monkeypatch):
+    from corpus_tools import quotes as quotes_module
+
+    w, cues = documents[0].words, documents[0].cues
+    built = quotes_module._cue_patterns(cues, w.particles, w.label_re, w.stance_verb_re, w.inst_nouns)
+
+    def alternation(words, *, literal_space=False):  # what _trie_pattern stands for: the words longest first
+        escaped = (re.escape(x) if literal_space else re.escape(x).replace(r"\ ", r"\s+") for x in sorted(words, key=lambda x: (-len(x), x)))
+        return "|".join(escaped)
+
+    monkeypatch.setattr(quotes_module, "_trie_pattern", alternation)
+    plain = quotes_module._cue_patterns(cues, w.particles, w.label_re, w.stance_verb_re, w.inst_nouns)
+    assert built["verb_re"].pattern != plain["verb_re"].pattern
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 31)
+    checked = 0
+    for name, pattern in built.items():
+        if not isinstance(pattern, re.Pattern):
+            continue
+        for text in pool:
+            expected = spans(plain[name].finditer(text))
+            assert spans(pattern.finditer(text)) == expected, (name, text[:60])
+            checked += len(expected)
+        if name in ("after_subject_re", "verb_space_re", "impersonal_after_re", "stance_after_re"):
+            for text in pool[:60]:
+                for i in range(0, len(text), 3):
+                    assert spans(filter(None, [pattern.match(text, i)])) == spans(filter(None, [plain[name].match(text, i)]))
+    assert checked > 2000
