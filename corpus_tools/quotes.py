@@ -1207,7 +1207,8 @@ class _Doc:
     def _unnamed(self) -> list[_Candidate]:
         pattern = self.words.unnamed_re
         out = []
-        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps):  # each holds a source noun
+        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps,  # each holds a source noun
+                                      word_opens=True):  # after (?<![\w-]) or spaces
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:

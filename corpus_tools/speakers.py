@@ -396,10 +396,16 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
 _SPACES = re.compile(r"\s+")
 
 
-def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -> Iterator[re.Match]:
+def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *,
+                         word_opens: bool = False) -> Iterator[re.Match]:
     """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
     most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
     next occurrence of a word, not at every position of the run.
+
+    ``word_opens``: the pattern's word never follows a word character (it opens the match
+    after a look-behind for one, or follows spaces), so an occurrence right after a word
+    character (the "mp" of "Trump") is not searched around: the occurrences the proof below
+    needs, those of the matches' own words, are all kept.
 
     Exact: a match starting at ``s`` holds a word at some ``q >= s`` with at most ``max_gaps``
     runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
@@ -413,6 +419,8 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         return
     _, starts, ends = runs
     found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
+    if word_opens:
+        found = [h for h in found if h[0] == 0 or _WORD.match(text, h[0] - 1) is None]
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
@@ -631,7 +639,8 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
     for start, end, name in _name_spans(lexicon, text):  # lexicon.names.finditer(text), from one automaton scan
         actor, how, kind = lexicon.name_info[name]
         found.append({"start": start, "end": end, "surface": text[start:end], "actor": actor, "how": how, "type": kind})
-    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
+    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1,  # each match holds a title, "the" before it
+                                       word_opens=True))  # after (?<![\w.]) or "the" and spaces
     person_at: dict[int, dict] = {}  # start -> the first person found there (a look-up, not a scan per title)
     for f in found:
         if f["type"] == "person":

@@ -1210,3 +1210,21 @@ def test_the_cue_patterns_with_tries_find_what_they_find_with_alternations(docum
                 for i in range(0, len(text), 3):
                     assert spans(filter(None, [pattern.match(text, i)])) == spans(filter(None, [plain[name].match(text, i)]))
     assert checked > 2000
+
+
+def test_searches_near_words_that_open_their_word_find_every_match(documents, texts):
+    from corpus_tools.paths import data_dir
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.speakers import _default_lexicon
+
+    w, cues = documents[0].words, documents[0].cues
+    lexicon = _default_lexicon(resource_stamp(data_dir()))
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 37) + ["Trump MPs, trumped mps; the Trump-MP official, aPM, thePrime Minister, the prime minister"]
+    checked = 0
+    for pattern, words, gaps in ((w.unnamed_re, cues["source_noun"], w.unnamed_gaps), (lexicon.titles, lexicon.title_words, 1)):
+        for text in pool:
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_near_words(pattern, text, words, gaps, word_opens=True)) == expected, text[:60]
+            checked += len(expected)
+    assert checked > 1000
