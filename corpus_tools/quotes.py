@@ -1248,6 +1248,8 @@ class _Doc:
         w, stop, masked = self.words, self.stop, self.masked  # read once, not at every match
         particles, title_words, honorifics, not_name = w.particles, w.title_words, w.honorifics, self.cues["not_name"]
         for m in w.unknown_re.finditer(masked):
+            if overlaps_taken(m.end() - 1, m.end()):
+                continue  # its last character is taken, so is the name's (the name ends where the match does)
             words = m.group(1).split()
             offset = m.start()
             while words:  # leading stopwords, pronouns, title words, possessives and honorifics are not the name
