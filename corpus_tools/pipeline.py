@@ -99,19 +99,22 @@ def _run_tone(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path
 def _run_mentions(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.speakers import mentions
 
-    return mentions(batch, data_dir=data_dir)
+    with _collector_paused():  # no reference cycles to find (see _collector_paused)
+        return mentions(batch, data_dir=data_dir)
 
 
 def _run_quotes(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.quotes import quotes
 
-    return quotes(batch, data_dir=data_dir)
+    with _collector_paused():  # no reference cycles to find (see _collector_paused)
+        return quotes(batch, data_dir=data_dir)
 
 
 def _run_indirect(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_dir: Path, params: dict) -> pd.DataFrame:
     from corpus_tools.quotes import indirect_speech
 
-    return indirect_speech(batch, data_dir=data_dir)
+    with _collector_paused():  # no reference cycles to find (see _collector_paused)
+        return indirect_speech(batch, data_dir=data_dir)
 
 
 @contextlib.contextmanager
@@ -126,6 +129,10 @@ def _collector_paused() -> Iterator[None]:
     batch), yet cost a sixth to a third of the stage's CPU time (300 distinct articles in one
     process: 12.5 against 10.5 ms per document). Memory freed by reference counting is freed
     as before; only cycle detection waits until the block ends. Results do not depend on it.
+    The mentions, quotes and indirect stages run paused too: they make no cycles either (a
+    collection after each, over 300 distinct articles, finds no unreachable object), and the
+    collections cost the quotes stage about a twentieth of its CPU time (1,000 distinct
+    articles in one process: 2.69 against 2.53 s).
 
     Examples
     --------

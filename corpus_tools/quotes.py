@@ -105,7 +105,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import _FOLDS_TO_ASCII, Lexicon, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -351,7 +351,7 @@ class _Words:
     label_re: re.Pattern
     label_head_re: re.Pattern  # zero-width at every offset where label_re matches (see _Doc.label_starts)
     label_head_lower_re: re.Pattern | None  # the same in lower-cased text, case-sensitive, a trie; None unless labels are ASCII
-    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv
+    role_titles: list  # (country, role, valid_from, valid_to, actor) from titles.csv; a missing date is None
     # patterns built from the cue words, compiled here once instead of once per document or candidate
     verb_re: re.Pattern  # a reporting verb (group 1)
     label_end_re: re.Pattern  # a label ending the text searched
@@ -385,8 +385,12 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     verbs = sorted(cues["reporting_verb"], key=len, reverse=True)
     # the look-ahead for the verbs' first characters: the same matches, found without trying the
     # look-behind and every verb at each position (the pattern is searched in many slices and is
-    # part of most patterns below)
-    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+    # part of most patterns below); the verbs as a trie (:func:`corpus_tools.speakers._trie_pattern`,
+    # a space as a space, as re.escape writes it): the same matches as their alternation longest
+    # first, without trying each verb in turn
+    plain = not verbs or any(not v or v[0].isspace() or any(c.isspace() and c != " " for c in v) for v in verbs)
+    verb_alt = "|".join(map(re.escape, verbs)) if plain else _trie_pattern(sorted(set(verbs)), literal_space=True)
+    verb_re = _rx(_first_char_ahead(verbs) + r"(?<![\w-])(" + verb_alt + r")(?![\w-])")
     nouns = _caseless_alternation(cues["source_noun"])
     mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
@@ -462,6 +466,24 @@ def _caseless_alternation(words) -> str:
     return _trie_pattern(lowered, literal_space=True)  # the callers write it inside (?i:...)
 
 
+def _caseless_trie(words) -> str:
+    """The pattern text of :func:`_alt` of the words for use inside ``(?i:...)`` (their
+    alternation longest first, spaces as ``\\s+``), written as a trie of the lower-cased words
+    (:func:`corpus_tools.speakers._trie_pattern`) under the conditions of
+    :func:`_caseless_alternation`: every character ASCII or a lower-case Latin-1 letter, no word
+    empty or opening with a space, and no space but " " (written ``\\s+``, which matches only
+    spaces, as no other branch does). The same matches; :func:`_alt` itself otherwise.
+
+    >>> print(_caseless_trie({"prime minister", "premier", "Prime"}))
+    pr(?:emier|ime(?:\\s+minister)?)
+    """
+    lowered = sorted({w.lower() for w in words})
+    if not lowered or any(not w or w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for w in lowered for c in w):
+        return _alt(words)
+    return _trie_pattern(lowered)
+
+
 def _rows_by(rows: list, key) -> dict:
     """``rows`` grouped by ``key(row)``, each group in the rows' order (an index replacing a scan of all rows).
 
@@ -495,7 +517,10 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
             variants.add("The " + v[4:])
             variants.add("THE " + v[4:])  # tabloid house style capitalises an article's first word: "THE Kremlin last night ..."
     inst_nouns = {n.lower(): t for n, t in zip(inst.loc[inst["kind"] == "noun", "variant"], inst.loc[inst["kind"] == "noun", "institution"])}
-    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)
+    d, nn, inn = _alt(demonyms), _alt(nouns), _alt(inst_nouns)  # as alternations for the dated titles below
+    # as tries for the patterns searched in every document: the same matches (see _alt_as_trie and
+    # _caseless_trie), without trying each of the hundreds of words at every position
+    d_trie, nn_trie, inn_trie = _alt_as_trie(demonyms), _caseless_trie(nouns), _caseless_trie(inst_nouns)
     office_roles = {n: ("head_of_state" if t.startswith("presidency") else "head_of_government")
                     for n, t in inst_nouns.items() if t.startswith(("presidency", "government")) and n != "government"}
     pos = r"(?:'s|\u2019s)?"
@@ -526,7 +551,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
                 country = next((c for w, c in demonyms.items() if w.lower() == m.group(2).lower()), "")
                 role = nouns.get(" ".join(m.group(1).lower().split()), "")
         if country and role:
-            role_titles.append((country, role, row.valid_from, row.valid_to, row.actor))
+            role_titles.append((country, role, None if _missing_date(row.valid_from) else row.valid_from,  # tested once here,
+                                None if _missing_date(row.valid_to) else row.valid_to, row.actor))  # not at each look-up
     labels = _alt(cues["quote_label"])
     # the look-ahead, a case-insensitive class of the labels' first letters, lets the engine skip
     # the positions where no label can start (it holds where the alternation can match)
@@ -542,6 +568,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     stance_verbs = cues["stance_verb"] | cues["reporting_verb"]
     stance_verb_re = re.compile(_first_char_ahead(stance_verbs) + r"(?<![\w-])(" + _alt(stance_verbs) + r")(?![\w-])")
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
+    d, nn, inn = d_trie, nn_trie, inn_trie
     return _Words(
         honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
@@ -579,11 +606,21 @@ class _Person:
 
     def keys(self, particles: frozenset) -> tuple[str, str]:
         """(surname, first name): the surname keeps its particles ("De Wever", "von der Leyen")."""
-        words = self.name.split()
-        i = len(words) - 1
-        while i > 1 and words[i - 1] in particles:
-            i -= 1
-        return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+        return _name_keys(self.name, particles)
+
+
+@lru_cache(maxsize=4096)  # a name's keys are asked for at each unknown name of its document (see _Doc._corefer)
+def _name_keys(name: str, particles: frozenset) -> tuple[str, str]:
+    """:meth:`_Person.keys` of a name.
+
+    >>> _name_keys("Ursula von der Leyen", frozenset({"von", "der"})), _name_keys("Macron", frozenset())
+    (('von der Leyen', 'Ursula'), ('Macron', 'Macron'))
+    """
+    words = name.split()
+    i = len(words) - 1
+    while i > 1 and words[i - 1] in particles:
+        i -= 1
+    return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
 
 
 def _one_space(words: str) -> str:
@@ -611,10 +648,10 @@ def _intro_before(w: _Words, before: str) -> re.Match | None:
 
 @lru_cache(maxsize=20000)
 def _intro_search(pattern: re.Pattern, before: str) -> re.Match | None:
-    """``pattern.search(before)``, once per text and process: a candidate's title is looked for
-    twice, for its roles and for a title before the name (:meth:`_Doc._intro_roles`,
-    :meth:`_Doc._take_title_prefix`), on the same 60 characters. The answer depends on the
-    text alone (the callers read the match and do not change it)."""
+    """``pattern.search(before)``, once per text and process: the 60 characters before a name
+    (:meth:`_Doc._title_before`, read once per mention for its roles and its title prefix)
+    recur across reports (593 of 5,122 searches of 1,000 distinct synthetic articles). The
+    answer depends on the text alone (the callers read the match and do not change it)."""
     return pattern.search(before)
 
 
@@ -758,7 +795,8 @@ class _Doc:
     """One document prepared for attribution: masked text, sentences, speaker candidates."""
 
     def __init__(self, doc_id: str, text: str, when, lexicon, actors: pd.DataFrame, cues: dict, stop: frozenset,
-                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None):
+                 sentence_spans: list[tuple[int, int]], words: _Words, genders: dict | None = None,
+                 descriptions: dict | None = None):
         self.doc_id, self.text, self.words = doc_id, text, words
         self.speakers: list[_Candidate] = []  # speakers of the quotes attributed so far, in reading order
         self.day = when if type(when) is date else (  # a date as pipeline documents give it; else as before
@@ -776,8 +814,9 @@ class _Doc:
         self.verb_re = words.verb_re
         genders = dict(zip(actors["actor"], actors["gender"])) if genders is None else genders
         self._actors = actors
+        self._descriptions = descriptions  # actor -> its lower-cased description, read on demand (see _institution_anaphors)
         self.candidates: list[_Candidate] = []
-        found = find_mentions(text, lexicon, when, places=True)
+        found = _all_mentions(text, lexicon, _as_day(when))  # find_mentions(places=True) without its copies: read, never changed
         self._countries = {m["start"]: m for m in found if m["type"] == "country"}  # places too: "the ministry in Moscow"
         places = [(m["start"], m["end"]) for m in found]
         name_next = words.name_next_re
@@ -790,9 +829,12 @@ class _Doc:
             self.candidates.append(_Candidate(m["start"], m["end"], m["actor"], m["actor"], kind,
                                               "title" if m["how"] == "title" else "name", genders.get(m["actor"], ""),
                                               m["surface"].endswith(("'s", "\u2019s"))))
-        unnamed = [u for u in self._unnamed() if not any(
-            c.speaker_type == "person" and u.start < c.end and c.start < u.end for c in self.candidates)]
-        self.candidates = [c for c in self.candidates if not any(u.start < c.end and c.start < u.end for u in unnamed)]
+        # an unnamed source overlapping a person gives way to it; the other candidates it overlaps give
+        # way to it (each question answered by _overlap_test, not a scan of every pair)
+        overlaps_person = _overlap_test([(c.start, c.end) for c in self.candidates if c.speaker_type == "person"])
+        unnamed = [u for u in self._unnamed() if not overlaps_person(u.start, u.end)]
+        overlaps_unnamed = _overlap_test([(u.start, u.end) for u in unnamed])
+        self.candidates = [c for c in self.candidates if not overlaps_unnamed(c.start, c.end)]
         self.candidates.extend(unnamed)
         for m in _finditer_at(_YEAR_OLD, self.masked, self._the):  # tabloid: "the 47-year-old said"
             if not self._overlapping(m.start(), m.end()):
@@ -855,9 +897,8 @@ class _Doc:
         ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``): there an ASCII word occurs,
         ignoring case, where its lower-case form occurs in this text. None elsewhere."""
         if "lowered" not in self._memo:
-            lowered = self.masked.lower()
-            ok = len(lowered) == len(self.masked) and not _FOLDS_TO_ASCII.search(self.masked)
-            self._memo["lowered"] = lowered if ok else None
+            runs = _runs_of(self.masked)  # the same test, and the lower-cased text, the run searches already made
+            self._memo["lowered"] = runs[0] if runs is not None else None
         return self._memo["lowered"]
 
     def may_hold_label(self, a: int, b: int) -> bool:
@@ -883,7 +924,11 @@ class _Doc:
         over = self._overlapping(new.start, new.end)
         if any((c.speaker_type in keep_types and c.how != "title") or (c.end - c.start) > (new.end - new.start) for c in over):
             return False
-        self.candidates = [c for c in self.candidates if c not in over] + [new]
+        # the candidates not in ``over``: those that do not overlap ``new`` (``over`` holds every one
+        # that does, and a candidate equal to one of them has its span, so overlaps too), found
+        # without comparing each candidate with each of ``over`` field by field
+        a, b = new.start, new.end
+        self.candidates = [c for c in self.candidates if not (c.start < b and a < c.end)] + [new]
         return True
 
     def _add_institutions(self) -> None:
@@ -934,24 +979,30 @@ class _Doc:
         for queried in ([role] + (["head_of_government", "head_of_state"] if role == "leader" else ["leader"])):
             for c, r, valid_from, valid_to, actor in self.words.roles_by_key.get((country, queried), ()):
                 if self.day is None:
-                    if _missing_date(valid_to):
+                    if valid_to is None:  # missing dates are None in role_titles
                         return actor
-                elif (_missing_date(valid_from) or valid_from <= self.day) and (_missing_date(valid_to) or self.day < valid_to):
+                elif (valid_from is None or valid_from <= self.day) and (valid_to is None or self.day < valid_to):
                     return actor
         return ""
 
     def _known_roles(self, actor: str) -> set:
         roles = set()
         for c, r, valid_from, valid_to, holder in self.words.roles_by_holder.get(actor, ()):
-            if (self.day is None or ((_missing_date(valid_from) or valid_from <= self.day)
-                                                         and (_missing_date(valid_to) or self.day < valid_to))):
+            if (self.day is None or ((valid_from is None or valid_from <= self.day)  # missing dates are None in role_titles
+                                     and (valid_to is None or self.day < valid_to))):
                 roles.add((c, r))
         return roles
 
-    def _intro_roles(self, c: _Candidate) -> set:
-        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime minister"."""
+    def _title_before(self, c: _Candidate) -> re.Match | None:
+        """A leader noun (and country adjective) ending the 60 characters before a name: "Polish
+        Prime Minister " before "Donald Tusk" (:func:`_intro_before`); read once per mention for
+        both :meth:`_intro_roles` and :meth:`_take_title_prefix`."""
+        return _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
+
+    def _intro_roles(self, c: _Candidate, m: re.Match | None) -> set:
+        """Roles given next to a name: "Polish Prime Minister Donald Tusk", "Tusk, Poland's prime
+        minister" (``m``: :meth:`_title_before` of the name)."""
         w, roles = self.words, set()
-        m = _intro_before(w, self.masked[max(0, c.start - 60):c.start])
         if m:
             country = w.demonyms.get(_one_space(m.group(1) or ""), "")
             of = w.of_country_re.match(self.masked[c.end:c.end + 60]) if not country else None
@@ -963,9 +1014,9 @@ class _Doc:
             roles.add((w.demonyms.get(_one_space(dem or ""), ""), w.nouns[" ".join(noun.lower().split())]))
         return roles
 
-    def _take_title_prefix(self, c: _Candidate) -> None:
-        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the mention."""
-        m = _intro_before(self.words, self.masked[max(0, c.start - 60):c.start])
+    def _take_title_prefix(self, c: _Candidate, m: re.Match | None) -> None:
+        """ "said Belgian Prime Minister Bart De Wever": the title before a name is part of the
+        mention (``m``: :meth:`_title_before` of the name)."""
         if m and "," not in m.group(0):
             start = c.start - len(m.group(0))
             the = re.search(r"(?:the|The)\s+$", self.masked[max(0, start - 4):start])
@@ -988,11 +1039,13 @@ class _Doc:
                 p = people.get(c.actor)
                 if p is None:  # the first mention introduces the person (its roles read once, not at every mention)
                     p = people[c.actor] = _Person(c.actor, c.actor, "person", c.gender, self._known_roles(c.actor), c.start)
-                p.roles |= self._intro_roles(c)
-                self._take_title_prefix(c)
+                title = self._title_before(c)
+                p.roles |= self._intro_roles(c, title)
+                self._take_title_prefix(c, title)
             elif c.speaker_type == "unknown" and len(c.speaker.split()) >= 2:
-                roles = self._intro_roles(c)
-                self._take_title_prefix(c)
+                title = self._title_before(c)
+                roles = self._intro_roles(c, title)
+                self._take_title_prefix(c, title)
                 earlier = next((p for p in people.values() if p.keys(w.particles)[0] == c.speaker and p.name != c.speaker), None)
                 if earlier is not None:  # "De Wever" after "Bart De Wever"
                     c.speaker, c.actor, c.speaker_type, c.gender = earlier.name, earlier.actor, earlier.speaker_type, earlier.gender
@@ -1154,7 +1207,8 @@ class _Doc:
     def _unnamed(self) -> list[_Candidate]:
         pattern = self.words.unnamed_re
         out = []
-        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps):  # each holds a source noun
+        for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps,  # each holds a source noun
+                                      word_opens=True):  # after (?<![\w-]) or spaces
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:
@@ -1194,6 +1248,8 @@ class _Doc:
         w, stop, masked = self.words, self.stop, self.masked  # read once, not at every match
         particles, title_words, honorifics, not_name = w.particles, w.title_words, w.honorifics, self.cues["not_name"]
         for m in w.unknown_re.finditer(masked):
+            if overlaps_taken(m.end() - 1, m.end()):
+                continue  # its last character is taken, so is the name's (the name ends where the match does)
             words = m.group(1).split()
             offset = m.start()
             while words:  # leading stopwords, pronouns, title words, possessives and honorifics are not the name
@@ -1202,15 +1258,15 @@ class _Doc:
                     break
                 low = first.lower()
                 if not (low in stop or low in _PRONOUNS
-                        or (more and (_POSSESSIVE_END.sub("", first).lower() in title_words  # "Labour's Emily Thornberry"
-                                      or _POSSESSIVE_END.search(first) is not None))
+                        or (more and ((first[:-2] if first.endswith(("'s", "\u2019s")) else first).lower() in title_words  # "Labour's Emily Thornberry"
+                                      or first.endswith(("'s", "\u2019s"))))  # as r"['\u2019]s$" would: no line break in a word
                         or first.rstrip(".") in honorifics):
                     break
                 offset = masked.index(words[1], offset + len(first)) if more else offset
                 words.pop(0)
-            if not words or any(x in not_name for x in words):
+            if not words or not not_name.isdisjoint(words):
                 continue
-            titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()]
+            titled = [i for i, x in enumerate(words[:-2]) if x.lower() in title_words and x[:1].isupper()] if len(words) > 2 else ()
             if titled:  # "Cabinet Secretary Yoshimasa Hayashi": the name follows the last title word
                 cut = titled[-1] + 1
                 offset = masked.index(words[cut], offset + sum(len(x) + 1 for x in words[:cut]) - 1)
@@ -1244,7 +1300,7 @@ class _Doc:
         nouns = self.cues["institution_anaphor"]
         if not nouns:
             return
-        described = None
+        described = self._descriptions
         for m in _finditer_at(self.words.anaphor_re, self.masked, self._the):
             a, b = m.span()
             if self.masked[a] == MASK or self._overlapping(a, b):
@@ -1252,8 +1308,7 @@ class _Doc:
             word = " ".join(m.group(1).lower().split())
             noun = _rx(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
             if described is None:  # the gazetteer's descriptions, read only when a bare noun occurs
-                table = self._actors
-                described = dict(zip(table["actor"], table["role"].fillna("").str.lower())) if "role" in table else {}
+                described = _descriptions_of(self._actors)
             earlier = [c for c in self.candidates if c.end <= a and a - c.end < 1500 and (
                 (c.speaker_type == "group" and noun.search(c.speaker.lower()))
                 or (c.speaker_type == "organisation" and noun.search(described.get(c.actor, ""))))]  # NATO: "North Atlantic alliance"
@@ -1302,6 +1357,17 @@ class _Doc:
         if self._index is None:
             return iter(self.candidates)
         return itertools.islice(self.candidates, bisect.bisect_left(self._index[0], a), None)
+
+    def starting_in(self, a: int, b: int) -> Iterator[_Candidate]:
+        """The candidates with ``a <= start < b``, in the order of :meth:`starting_from`: the
+        slice of the index between the two bisections once the candidates are final (in
+        reading order), a filter of all of them before. The attribution rules look at the
+        candidates between a sentence's start and a quotation's opening mark, and need not
+        read on to the end of the document."""
+        if self._index is None:
+            return (c for c in self.candidates if a <= c.start < b)
+        starts = self._index[0]
+        return itertools.islice(self.candidates, bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
 
     def candidate_at(self, start: int) -> _Candidate | None:
         if self._index is not None:
@@ -1438,7 +1504,6 @@ class _Doc:
         return None
 
 
-_POSSESSIVE_END = re.compile(r"['\u2019]s$")
 _TITLE_WORDS = {n: re.compile(r"(?:[^\W\d_][\w.'\u2019-]*[ ]+){1,%d}" % n) for n in (4, 7)}  # title words before a name
 _LEAD = re.compile(r"[ ,;\u2014\u2013-]*(?:(?:was|is)\s+how\s+(?=\S+(?:\s+\S+){0,4}\s+put\s+it))?")  # punctuation after a quotation
 
@@ -1518,7 +1583,7 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     acc = _rx(r"(?=[AaPp])(?:(?i:according\s+to)|(?:^|(?<=,\s)|(?<=\())[Pp]er)\s+").search(doc.masked[s_start:s_end])  # "Per the Pentagon, ..."
     if acc:
         zone_start = s_start + acc.end()
-        c = next((c for c in doc.starting_from(zone_start) if zone_start <= c.start < zone_start + 80 and c.end <= s_end
+        c = next((c for c in doc.starting_in(zone_start, zone_start + 80) if c.end <= s_end
                   and (c.speaker_type != "pronoun" or c.start == zone_start)), None)
         if c is not None:
             return c, " ".join(acc.group(0).lower().split()), "according-to"
@@ -1537,19 +1602,19 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
         return found, "", "label"
     # a document as a label: "Downing Street readout: the prime minister '...'" (its author speaks)
     doc_label = doc.words.doc_label_re
-    for c in doc.starting_from(s_start):
-        if s_start <= c.start < open_at and c.speaker_type in ("group", "person", "unknown") and not c.possessive:
+    for c in doc.starting_in(s_start, open_at):
+        if c.speaker_type in ("group", "person", "unknown") and not c.possessive:
             m = doc_label.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1).lower(), "label"
-        if s_start <= c.start < open_at and c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
+        if c.speaker_type == "unnamed" and c.speaker.split()[-1].lower() in doc.cues["document_noun"] \
                 and _rx(r"\s*:\s").match(doc.masked[c.end:open_at]) and getattr(doc.resolve(c, c.start), "speaker_type", "") == "group":
             return c, c.speaker.split()[-1].lower(), "label"  # "Élysée statement: ..." resolves to its author, "in a statement:" does not
     # colon
     if _rx(r":\s*$").search(pre):
         c = doc.subject(s_start, open_at)
         if c is None:  # "Macron's message was clear: ..."
-            c = next((c for c in doc.starting_from(s_start) if s_start <= c.start < open_at and c.possessive
+            c = next((c for c in doc.starting_in(s_start, open_at) if c.possessive
                       and c.speaker_type in ("person", "unknown", "group")), None)
         if c is not None:
             verb = doc.verb_re.search(pre)
@@ -1632,8 +1697,8 @@ def _attribute(doc: _Doc, span: dict, previous: list[dict]) -> tuple[_Candidate 
     speech = [p for p in previous if p["kind"] == "speech" and p["_cand"] is not None]
     if speech and "\n" not in doc.text[speech[-1]["end"]:open_at].strip("\n"):
         last = speech[-1]["_cand"]
-        for c in doc.starting_from(s_start):
-            if s_start <= c.start < open_at and c.speaker_type == "pronoun" and c.gender in ("male", "female"):
+        for c in doc.starting_in(s_start, open_at):
+            if c.speaker_type == "pronoun" and c.gender in ("male", "female"):
                 r = doc.resolve(c, c.start)
                 if r is not None and r.actor and r.actor == last.actor:
                     return last, "", "continuation"
@@ -1648,14 +1713,14 @@ def _impersonal_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close
     that '...'", "In the Kremlin they noted '...'"; and after the quotation, "'...', — it is said in
     the message", which goes to the institution named before it in the paragraph."""
     place = _rx(r"(?:^|[\s,])(?:[Aa]t|[Ii]n|[Ff]rom)\s+$")
-    for c in doc.starting_from(s_start):
-        if s_start <= c.start < open_at and c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
+    for c in doc.starting_in(s_start, open_at):
+        if c.speaker_type == "group" and place.search(doc.masked[s_start:c.start]):
             m = doc.words.impersonal_before_re.match(doc.masked, c.end)
             if m and m.end() <= open_at:
                 return c, m.group(1)
     m = doc.words.impersonal_after_re.match(doc.masked, close_at)
     if m and m.group(0).lstrip(" ,.;\u2014\u2013-").startswith("it") and m.end() <= max(s_end, close_at) + 40:
-        groups = [c for c in doc.starting_from(para_start) if para_start <= c.start < open_at and c.speaker_type == "group" and not c.possessive]
+        groups = [c for c in doc.starting_in(para_start, open_at) if c.speaker_type == "group" and not c.possessive]
         if groups:
             return groups[-1], m.group(1)
     return None
@@ -1725,7 +1790,7 @@ def _label_speaker(doc: _Doc, s_start: int, s_end: int, open_at: int, close_at: 
                 continue
             if m.group(0).rstrip().lower() in ("source", "sources") and ":" not in m.group(0):
                 continue  # "sources said" is an unnamed source, not a label
-            c = next((c for c in doc.starting_from(pos) if pos <= c.start <= pos + 4 and c.end <= b), None)
+            c = next((c for c in doc.starting_in(pos, pos + 5) if c.end <= b), None)
             if c is None:
                 c = _after_title_words(doc, pos, function_words=True)
                 c = c if c is not None and c.end <= b else None
@@ -1830,7 +1895,8 @@ def _shared_doc(doc_id: str, text: str, day, spans: tuple, stamp: tuple) -> "_Do
     the next stage that reads it (callers take :meth:`_Doc.fresh` copies; nothing after
     preparation changes a document but its list of speakers)."""
     actors, _titles, lexicon, cues, stop, words = _default_resources(stamp)
-    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp))
+    return _Doc(doc_id, text, day, lexicon, actors, cues, stop, list(spans), words, _default_genders(stamp),
+                _default_descriptions(stamp))
 
 
 @lru_cache(maxsize=4)
@@ -1838,6 +1904,19 @@ def _default_genders(stamp: tuple) -> dict:
     """Each actor's gender in the data directory's ``actors.csv`` (read-only for its users)."""
     actors = _default_resources(stamp)[0]
     return dict(zip(actors["actor"], actors["gender"]))
+
+
+def _descriptions_of(actors: pd.DataFrame) -> dict:
+    """Each actor's description (``role`` in ``actors.csv``), lower-cased, for the institution
+    anaphors ("NATO ... the alliance said"); empty when the table has no ``role``."""
+    return dict(zip(actors["actor"], actors["role"].fillna("").str.lower())) if "role" in actors else {}
+
+
+@lru_cache(maxsize=4)
+def _default_descriptions(stamp: tuple) -> dict:
+    """:func:`_descriptions_of` the data directory's ``actors.csv`` (read-only for its users): read
+    once per process, not in each document with a bare institution noun."""
+    return _descriptions_of(_default_resources(stamp)[0])
 
 
 @lru_cache(maxsize=4)

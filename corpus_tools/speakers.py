@@ -396,10 +396,16 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
 _SPACES = re.compile(r"\s+")
 
 
-def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -> Iterator[re.Match]:
+def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *,
+                         word_opens: bool = False) -> Iterator[re.Match]:
     """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
     most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
     next occurrence of a word, not at every position of the run.
+
+    ``word_opens``: the pattern's word never follows a word character (it opens the match
+    after a look-behind for one, or follows spaces), so an occurrence right after a word
+    character (the "mp" of "Trump") is not searched around: the occurrences the proof below
+    needs, those of the matches' own words, are all kept.
 
     Exact: a match starting at ``s`` holds a word at some ``q >= s`` with at most ``max_gaps``
     runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
@@ -413,6 +419,8 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int) -
         return
     _, starts, ends = runs
     found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
+    if word_opens:
+        found = [h for h in found if h[0] == 0 or _WORD.match(text, h[0] - 1) is None]
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
     if any(i < 0 or b > ends[i] for i, (_, b) in zip(in_run, found)):  # cannot happen (the words are run characters)
         yield from pattern.finditer(text)
@@ -507,10 +515,29 @@ def _lexicon_of(actors_key: _Content, titles_key: _Content) -> Lexicon:
     names = re.compile(_first_char_ahead(surfaces) + r"(?<![\w.])(" + "|".join(re.escape(s) for s in surfaces) + r")" + _POSSESSIVE
                        + r"(?![\w])")
     phrases = sorted(set(titles["title"]), key=lambda s: (-len(s), s))
-    title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-                          + r")(?![\w])", re.IGNORECASE)
+    title_re = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + _caseless_phrases(phrases) + r")(?![\w])", re.IGNORECASE)
     generic = frozenset(_title_key(t) for t, a in zip(titles["title"], titles["actor"]) if not a)
     return Lexicon(names, info, title_re, titles, _title_index(titles), generic, actors, frozenset(titles["title"]))
+
+
+def _caseless_phrases(phrases: list[str]) -> str:
+    """The pattern text of the title phrases, matched ignoring case: their alternation longest
+    first (spaces as ``\\s+``), or, where every character is ASCII or a lower-case Latin-1 letter
+    once lower-cased, no phrase is empty or opens with a space and no space but " " occurs, the
+    same words as a trie of the lower-cased phrases (:func:`_trie_pattern`). The same matches:
+    ignoring case, such a text character matches at most one branch of a trie node, and the
+    phrases that match at a position are prefixes of one another, tried longest first either
+    way (``quotes._caseless_alternation`` makes the same argument); phrases differing only in
+    case match the same text.
+
+    >>> print(_caseless_phrases(["Prime Minister", "the PM", "prime minister", "PM"]))
+    (?:p(?:m|rime\\s+minister)|the\\s+pm)
+    """
+    lowered = sorted({p.lower() for p in phrases})
+    if not lowered or any(not p or p[0].isspace() or any(c.isspace() and c != " " for c in p) for p in lowered) or any(
+            not (c.isascii() or (0xE0 <= ord(c) <= 0xFE and ord(c) != 0xF7)) for p in lowered for c in p):
+        return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return _trie_pattern(lowered)
 
 
 @lru_cache(maxsize=4)
@@ -612,7 +639,8 @@ def _all_mentions(text: str, lexicon: Lexicon, day: date | None) -> tuple[dict, 
     for start, end, name in _name_spans(lexicon, text):  # lexicon.names.finditer(text), from one automaton scan
         actor, how, kind = lexicon.name_info[name]
         found.append({"start": start, "end": end, "surface": text[start:end], "actor": actor, "how": how, "type": kind})
-    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1))  # each match holds a title, "the" before it
+    titles = list(_finditer_near_words(lexicon.titles, text, lexicon.title_words, 1,  # each match holds a title, "the" before it
+                                       word_opens=True))  # after (?<![\w.]) or "the" and spaces
     person_at: dict[int, dict] = {}  # start -> the first person found there (a look-up, not a scan per title)
     for f in found:
         if f["type"] == "person":

@@ -187,7 +187,7 @@ def test_every_table_equals_the_one_from_whole_searches(corpus, monkeypatch):
 
     fast = tables()
     whole = lambda pattern, text, words: pattern.finditer(text)  # noqa: E731
-    whole_near = lambda pattern, text, words, gaps: pattern.finditer(text)  # noqa: E731
+    whole_near = lambda pattern, text, words, gaps, **skips: pattern.finditer(text)  # noqa: E731 (skips: word_opens)
     monkeypatch.setattr(speakers, "_finditer_in_runs", whole)
     monkeypatch.setattr(quotes_module, "_finditer_in_runs", whole)
     monkeypatch.setattr(speakers, "_finditer_near_words", whole_near)
@@ -1073,3 +1073,158 @@ def test_the_fallbacks_tone_read_from_the_tone_stage_equals_its_own_scores(corpu
         upstream = STAGES["tone_toward"].run(frame, done, data_dir(), params)
         alone = STAGES["tone_toward"].run(frame, {k: done[k] for k in ("clean", "sentences", "quotes")}, data_dir(), params)
         pd.testing.assert_frame_equal(upstream, alone)
+
+
+# s12-quotes
+def test_leader_and_institution_nouns_as_caseless_tries_find_what_their_alternations_find(documents, texts):
+    from corpus_tools.quotes import _alt, _alt_as_trie, _caseless_trie
+
+    w = documents[0].words
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 23) + [t.upper() for t in pool[:40]] + [t.title() for t in pool[:40]]
+    pool += ["the Prime  Minister, the HEAD OF\nSTATE of France; Polish prime minister's office; \u00c9lys\u00e9e PRESIDENT"]
+    pos = r"(?:'s|\u2019s)?"
+
+    def patterns(d: str, nn: str, inn: str) -> list[re.Pattern]:  # as _build_words writes them
+        return [re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
+                re.compile(r"(?:(" + d + r")" + pos + r"\s+)?(?i:(" + nn + r"))\s*,?\s*$"),
+                re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
+                re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
+                re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])")]
+
+    plain = patterns(_alt(w.demonyms), _alt(w.nouns), _alt(w.inst_nouns))
+    tries = patterns(_alt_as_trie(w.demonyms), _caseless_trie(w.nouns), _caseless_trie(w.inst_nouns))
+    assert [p.pattern for p in plain] != [p.pattern for p in tries]
+    assert w.dem_title_re.pattern.endswith(tries[0].pattern) and w.intro_before_re.pattern == tries[1].pattern
+    checked = 0
+    for text in pool:
+        for a, b in zip(plain, tries):
+            expected = spans(a.finditer(text))
+            assert spans(b.finditer(text)) == expected, (a.pattern[:40], text[:60])
+            checked += len(expected)
+        for end in range(0, len(text), 11):  # a name's title is searched in the 60 characters before it
+            window = text[max(0, end - 60):end]
+            assert spans(filter(None, [tries[1].search(window)])) == spans(filter(None, [plain[1].search(window)]))
+    assert checked > 500
+    assert _caseless_trie({"\u03a3\u03b1", "ab"}) == _alt({"\u03a3\u03b1", "ab"})  # not Latin: the alternation
+
+
+def test_candidates_in_a_range_are_the_filter_of_the_candidates_from_its_start(documents):
+    checked = 0
+    for doc in documents:
+        ends = sorted({c.start for c in doc.candidates} | {c.end for c in doc.candidates} | {0, len(doc.text)})
+        for a, b in zip(ends, ends[3:]):
+            expected = [c for c in doc.starting_from(a) if a <= c.start < b]
+            assert list(doc.starting_in(a, b)) == expected
+            assert [c for c in doc.candidates if a <= c.start < b] == expected  # the unindexed filter
+            checked += len(expected)
+        assert list(doc.starting_in(5, 5)) == [] and list(doc.starting_in(10, 3)) == []
+    assert checked > 1000
+
+
+def test_dated_roles_hold_none_for_a_missing_date_and_match_the_titles_table(documents):
+    from corpus_tools.quotes import _missing_date
+
+    w = documents[0].words
+    titles = load_titles()
+    assert w.role_titles and all(v is None or not _missing_date(v) for r in w.role_titles for v in r[2:4])
+    assert any(r[3] is None for r in w.role_titles) and any(r[3] is not None for r in w.role_titles)
+    dated = {(a, None if _missing_date(f) else f, None if _missing_date(t) else t)
+             for a, f, t in zip(titles["actor"], titles["valid_from"], titles["valid_to"])}
+    assert {(r[4], r[2], r[3]) for r in w.role_titles} <= dated
+
+
+def test_the_speaker_stages_run_with_the_collector_paused_and_keep_their_tables(corpus, monkeypatch):
+    import gc
+
+    from corpus_tools import quotes as quotes_module
+    from corpus_tools import speakers as speakers_module
+    from corpus_tools.pipeline import DEFAULT_PARAMS, STAGES, _clean_batch, articles_from_corpus
+    from corpus_tools.paths import data_dir
+
+    frame = _clean_batch(articles_from_corpus(corpus).to_dict("records"), str(data_dir()))
+    done = {"clean": frame[["doc_id", "text"]].reset_index(drop=True)}
+    enabled = []
+    for name, module, function in (("mentions", speakers_module, "mentions"), ("quotes", quotes_module, "quotes"),
+                                   ("indirect", quotes_module, "indirect_speech")):
+        direct = getattr(module, function)
+
+        def watched(*args, direct=direct, **kwargs):
+            enabled.append(gc.isenabled())
+            return direct(*args, **kwargs)
+
+        with monkeypatch.context() as m:
+            m.setattr(module, function, watched)
+            staged = STAGES[name].run(frame, done, data_dir(), DEFAULT_PARAMS)
+        assert gc.isenabled() and len(staged) > 0
+        pd.testing.assert_frame_equal(staged, direct(frame, data_dir=data_dir()))
+    assert enabled == [False, False, False]
+
+
+def test_title_phrases_as_a_caseless_trie_find_what_their_alternation_finds(documents, texts):
+    from corpus_tools.paths import data_dir
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.speakers import _caseless_phrases, _default_lexicon
+
+    lexicon = _default_lexicon(resource_stamp(data_dir()))
+    phrases = sorted(set(lexicon.titles_df["title"]), key=lambda s: (-len(s), s))
+    plain = re.compile(r"(?<![\w.])(?:(the|The)\s+)?(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+                       + r")(?![\w])", re.IGNORECASE)
+    assert lexicon.titles.pattern != plain.pattern
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 29) + [t.upper() for t in pool[:40]] + [t.lower() for t in pool[:40]]
+    checked = 0
+    for text in pool:
+        expected = spans(plain.finditer(text))
+        assert spans(lexicon.titles.finditer(text)) == expected, text[:60]
+        checked += len(expected)
+    assert checked > 500
+    assert _caseless_phrases(["Stra\u00dfe", "x"]) == "Stra\u00dfe|x"  # \u00df is no lower-case Latin-1 letter of the trie
+
+
+def test_the_cue_patterns_with_tries_find_what_they_find_with_alternations(documents, texts, monkeypatch):
+    from corpus_tools import quotes as quotes_module
+
+    w, cues = documents[0].words, documents[0].cues
+    built = quotes_module._cue_patterns(cues, w.particles, w.label_re, w.stance_verb_re, w.inst_nouns)
+
+    def alternation(words, *, literal_space=False):  # what _trie_pattern stands for: the words longest first
+        escaped = (re.escape(x) if literal_space else re.escape(x).replace(r"\ ", r"\s+") for x in sorted(words, key=lambda x: (-len(x), x)))
+        return "|".join(escaped)
+
+    monkeypatch.setattr(quotes_module, "_trie_pattern", alternation)
+    plain = quotes_module._cue_patterns(cues, w.particles, w.label_re, w.stance_verb_re, w.inst_nouns)
+    assert built["verb_re"].pattern != plain["verb_re"].pattern
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 31)
+    checked = 0
+    for name, pattern in built.items():
+        if not isinstance(pattern, re.Pattern):
+            continue
+        for text in pool:
+            expected = spans(plain[name].finditer(text))
+            assert spans(pattern.finditer(text)) == expected, (name, text[:60])
+            checked += len(expected)
+        if name in ("after_subject_re", "verb_space_re", "impersonal_after_re", "stance_after_re"):
+            for text in pool[:60]:
+                for i in range(0, len(text), 3):
+                    assert spans(filter(None, [pattern.match(text, i)])) == spans(filter(None, [plain[name].match(text, i)]))
+    assert checked > 2000
+
+
+def test_searches_near_words_that_open_their_word_find_every_match(documents, texts):
+    from corpus_tools.paths import data_dir
+    from corpus_tools.resources import resource_stamp
+    from corpus_tools.speakers import _default_lexicon
+
+    w, cues = documents[0].words, documents[0].cues
+    lexicon = _default_lexicon(resource_stamp(data_dir()))
+    pool = [t for d in documents for t in (d.masked, d.text)] + texts
+    pool += _respaced(pool, 37) + ["Trump MPs, trumped mps; the Trump-MP official, aPM, thePrime Minister, the prime minister"]
+    checked = 0
+    for pattern, words, gaps in ((w.unnamed_re, cues["source_noun"], w.unnamed_gaps), (lexicon.titles, lexicon.title_words, 1)):
+        for text in pool:
+            expected = spans(pattern.finditer(text))
+            assert spans(_finditer_near_words(pattern, text, words, gaps, word_opens=True)) == expected, text[:60]
+            checked += len(expected)
+    assert checked > 1000
