@@ -84,7 +84,9 @@ trained model. Every rule is a construction of news writing, named here with an 
    assertive, doubting, conceding, warning, urging, praising, characterising.
 
 Cue words (reporting verbs, source nouns, label cues, stance verbs, role nouns) live in
-``data/speech_cues.csv``; the word tables are compiled once per call of :func:`quotes`.
+``data/speech_cues.csv``; the word tables of a data directory are compiled once per process,
+keyed by its resources' stamp (:func:`_default_resources`), and again only when a call passes its
+own tables.
 """
 from __future__ import annotations
 
@@ -306,7 +308,7 @@ def _pair(text: str, a: int, b: int, marks: list[tuple[int, str]], *, strict: bo
 
 
 # ---------------------------------------------------------------------------------------------
-# word tables for coreference, compiled once per call
+# word tables for coreference, compiled once per process (per data directory's resources)
 
 
 _rx = lru_cache(maxsize=2048)(re.compile)  # patterns built from the word tables are compiled once per process
