@@ -390,8 +390,9 @@ def _view_of(found, rules) -> _Sentence:
         raw_of.append(i)
         i += 1
     surfaces = frozenset(m.surface for m in mentions)  # frozen: _evidence_words keys its memo on it without a copy
+    phrasal, compound = rules.phrasal.member, rules.compounds.member  # memoised tests of prefix sets
     if found.words is None or any(
-            w in _CONTEXT_WORDS or w in rules.phrasal or w in rules.compounds or w in rules.contrasts
+            w in _CONTEXT_WORDS or phrasal(w) or compound(w) or w in rules.contrasts
             or w in rules.subordinators for w in (toks[i][2] for i in owner)):
         cues, clause = _collapsed_cues_and_clause(words, sides, rules)
         return _Sentence(words, sides, starts, surfaces, cues, clause)
@@ -529,10 +530,11 @@ def _cue_facts(text: str, view: _Sentence, rules) -> list[tuple]:
     words, clause = view.words, view.clause or [1] * len(view.words)
     last_rank = max(clause) if clause else 1
     facts = []
+    negator, reverser = rules.negators.member, rules.reversers.member  # memoised tests of prefix sets
     for a, b, role, valence, cue in view.cues:
         before = words[max(0, a - 4):a]
-        negated = any(w in rules.negators for w in before) and "," not in before
-        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
+        negated = any(negator(w) for w in before) and "," not in before
+        reversed_ = any(reverser(w) for w in words[max(0, a - 3):a])
         quals = []
         if negated:
             quals.append("neg")
@@ -1040,12 +1042,13 @@ def _negation_near(view: _Sentence, words: list[str], positions: list[int], nega
     True
     """
     found = view.negator_at
+    member = getattr(negators, "member", negators.__contains__)  # a rules word set's memoised test
     if found is None or found[0] is not negators:
         found = view.negator_at = (negators, [i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                              if s is None and w in negators], "<T>" in negators or "<O>" in negators)
+                                              if s is None and member(w)], member("<T>") or member("<O>"))
     _negators, at, placeholder = found
     if placeholder:  # a placeholder itself counts: test every word as written
-        return any(w in negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
+        return any(member(w) for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
     return any(p - WINDOW <= i <= p + WINDOW for p in positions for i in at)
 
 

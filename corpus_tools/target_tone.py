@@ -337,10 +337,45 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
 
 
+#: the most words a prefix word set remembers its answer for (:class:`_Membership`): the
+#: vocabulary of news text stays far below it; past it, words are tested without being kept
+MEMBERSHIP_MEMO_LIMIT = 200_000
+
+
+class _Membership(dict):
+    """``word -> bool``: the memo behind :attr:`_WordSet.member` of a word set with prefixes.
+
+    A per-process cache (it lives on the word set, so on the rules that
+    :func:`_rules_of` keeps per process), bounded by the vocabulary: a word is remembered only
+    while fewer than :data:`MEMBERSHIP_MEMO_LIMIT` words are, so adversarial input cannot make
+    it grow without bound (later words are answered, not kept). Answers never depend on it."""
+
+    def __init__(self, exact: frozenset, prefixes: tuple):
+        super().__init__()
+        self.exact, self.prefixes = exact, prefixes
+
+    def __missing__(self, word: str) -> bool:
+        found = word in self.exact or word.startswith(self.prefixes)
+        if len(self) < MEMBERSHIP_MEMO_LIMIT:
+            self[word] = found
+        return found
+
+
 class _WordSet(frozenset):
     """Marker words (``"not"``) and prefixes (``"refus*"``): ``word in words`` is true for a word
     listed or starting with a prefix. A set of whole words alone is a plain frozenset underneath,
-    so its membership test runs at C speed (the rules ask it for nearly every token)."""
+    so its membership test runs at C speed (the rules ask it for nearly every token).
+
+    ``words.member(word)`` gives the same answer as ``word in words`` and is what code testing
+    many tokens against one set calls: for a set of whole words it is the frozenset's own test;
+    for a set with prefixes (where ``in`` runs a ``startswith`` over them in Python) it is a
+    dictionary lookup in a per-word memo (:class:`_Membership`, a per-process cache bounded by
+    :data:`MEMBERSHIP_MEMO_LIMIT` words), so each distinct word is tested once per process.
+
+    >>> words = _WordSet.of(["not", "refus*"])
+    >>> words.member("refused"), words.member("refuse"), words.member("now"), "refusal" in words
+    (True, True, False, True)
+    """
 
     prefixes: tuple = ()
 
@@ -350,10 +385,17 @@ class _WordSet(frozenset):
         exact = {p for p in patterns if not p.endswith("*")}
         prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
         if not prefixes:
-            return cls(exact)
+            words = cls(exact)
+            words.member = words.__contains__
+            return words
         words = _PrefixWordSet(exact)
         words.prefixes = prefixes
+        words.member = _Membership(frozenset(exact), prefixes).__getitem__
         return words
+
+    def member(self, word: str) -> bool:
+        """``word in self`` (a set built by :meth:`of` replaces this with its faster test)."""
+        return word in self
 
     @property
     def exact(self) -> frozenset:
@@ -1055,6 +1097,11 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     cue_tokens -= {i for a, b, _ in cue_hits if a in attributive for i in range(a, b)}
     hits: list[_Hit] = []
     victims: dict[str, str] = {}
+    # the word sets' memoised tests (:attr:`_WordSet.member`), asked of many tokens below
+    negator, scope, decliner, request = (rules.negators.member, rules.scopes.member, rules.decliners.member,
+                                         rules.requests.member)
+    giving, agent_blocker, passive_word = rules.giving.member, rules.agent_blockers.member, rules.passives.member
+    hypothetical_word, reverser_word = rules.hypotheticals.member, rules.reversers.member
 
     def same_clause(i: int, j: int) -> bool:
         return clause[i] == clause[j] if i < len(clause) and j < len(clause) else False
@@ -1125,7 +1172,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         """"promised Kyiv additional military aid": the side right after a verb of giving and
         at most three words before the thing given receives it."""
         for m in mentions:
-            if (a - 3 <= m.t1 <= a and m.t0 > 0 and words[m.t0 - 1] in rules.giving and same_clause(m.t0, a)
+            if (a - 3 <= m.t1 <= a and m.t0 > 0 and giving(words[m.t0 - 1]) and same_clause(m.t0, a)
                     and words[m.t1 - 1] not in _POSSESSIVE
                     and not any(k in cue_tokens or words[k] in _BLOCKERS or words[k] in _PREPOSITIONS
                                 for k in range(m.t1, a))):
@@ -1154,17 +1201,17 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         demands from Kyiv for ...": a decliner governing a request noun (an optional particle,
         determiner or two modifiers between) and its "to"/"for"; returns the first token of what
         was requested, else None."""
-        if words[k] not in rules.decliners:
+        if not decliner(words[k]):
             return None
         j = k + 1
         if j < len(words) and words[j] in _PARTICLES:
             j += 1
         stop = j + 3
-        while j < min(stop, len(words)) and words[j] not in rules.requests:
+        while j < min(stop, len(words)) and not request(words[j]):
             if words[j] in _BLOCKERS or words[j] in _PREPOSITIONS or j in masked:
                 return None
             j += 1
-        if j >= len(words) or words[j] not in rules.requests:
+        if j >= len(words) or not request(words[j]):
             return None
         j += 1
         if j < len(words) and words[j] in {"from", "by"}:  # "calls from Kyiv to ..."
@@ -1173,8 +1220,13 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return j + 1 if j < len(words) and words[j] in {"to", "for"} else None
 
     def declined(a: int) -> bool:
-        """The cue at ``a`` lies in what a declined request asked for, in the same clause."""
-        for k in range(max(0, a - 12), a):
+        """The cue at ``a`` lies in what a declined request asked for, in the same clause (tried
+        from the decliners among the 12 words before it only: any other word declines nothing)."""
+        for k in decliner_at:
+            if k >= a:
+                break
+            if k < a - 12:
+                continue
             start = declined_request(k)
             if start is not None and start <= a and same_clause(k, a) and not blocked(start, a):
                 return True
@@ -1199,7 +1251,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         rule 10), it is not shown as obstruction; refusing one's own conduct ("refused to rule
         out strikes", "rejected calls for a ceasefire") still is."""
         start = declined_request(a)
-        if start is None and words[a] in rules.negators and b < len(words) and words[b] == "to":
+        if start is None and negator(words[a]) and b < len(words) and words[b] == "to":
             start = b + 1
         return start is not None and aims_at_a_side(start)
 
@@ -1208,10 +1260,14 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         short of"), never as an adjective ("a short statement praising Kyiv")."""
         if words[k] == "short":
             return k + 1 < len(words) and words[k + 1] == "of"
-        return words[k] in rules.negators
+        return negator(words[k])
+
+    # the negators' and decliners' positions, found once per sentence: the scans below try only these
+    negator_ks = [k for k, w in enumerate(words) if (w == "short" or negator(w)) and negator_at(k)]
+    decliner_at = [k for k, w in enumerate(words) if decliner(w)]
 
     def agent_blocked(m_end: int, a: int) -> bool:
-        return any(words[k] in rules.agent_blockers for k in range(max(m_end, a - 3), a))
+        return any(agent_blocker(words[k]) for k in range(max(m_end, a - 3), a))
 
     def before(a: int, window: int, *, subject: bool = False) -> _Mention | None:
         best = None
@@ -1219,7 +1275,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             if a - window <= m.t1 - 1 < a and same_clause(a, m.t0) and not blocked(m.t1, a):
                 if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS and not (
                         words[m.t1 - 1] in _POSSESSIVE and a - m.t1 <= 2
-                        and not any(w in rules.passives or w in _AUXILIARIES for w in words[m.t1:a])):
+                        and not any(passive_word(w) or w in _AUXILIARIES for w in words[m.t1:a])):
                     continue  # "support for Ukraine and agreed": Ukraine is not the subject (but "the toll
                     # from Russia's missile strike": a possessive names the strike's agent)
                 if subject and agent_blocked(m.t1, a):
@@ -1229,21 +1285,22 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
 
     def scoped_negation(a: int) -> bool:
         """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
-        return any(negator_at(k) and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
-                   for k in range(0, a))
+        return any(same_clause(k, a) and any(scope(w) for w in words[k + 1:k + 3])
+                   for k in negator_ks if k < a)
 
     def hypothetical(a: int) -> bool:
         """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
         comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
-        return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
+        return any(hypothetical_word(words[k]) and same_clause(k, a) for k in range(comma + 1, a))
 
     def negations(lo: int, hi: int, *, reason: bool = False) -> int:
         """Negators in ``lo:hi`` of the clause of ``hi``; with ``reason`` (an act named as the reason
         after "for": "would not reward Moscow for stalling") none before that "for" counts."""
         if reason:
             lo = max(lo, max((k + 1 for k in range(max(0, lo), hi) if words[k] == "for"), default=lo))
-        return sum(1 for k in range(max(0, lo), hi)
-                   if negator_at(k) and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+        lo = max(0, lo)
+        return sum(1 for k in negator_ks
+                   if lo <= k < hi and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
 
     def own_speech(a: int) -> str | None:
         """The speaker whose own words hold token ``a``: a quotation around it, a reporting verb
@@ -1276,7 +1333,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return k > b and words[k] == "with" and any(re.search(r"ed$", words[j]) for j in range(b, k))
 
     for a, b, (pats, role, valence, cue) in cue_hits:
-        aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
+        aux = next((k for k in range(max(0, a - 3), a) if passive_word(words[k]) and same_clause(k, a)
                     and not blocked(k, a)), None)
         passive = aux is not None and re.search(r"(ed|en|wn)$", words[b - 1]) is not None
         by_agent = None
@@ -1291,7 +1348,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         negated = (negations(a - NEGATION_WINDOW, a, reason=reason) + declined(a)) % 2 == 1 or \
             (scoped_negation(a) and not reason)
         reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
-                         if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
+                         if reverser_word(words[k]) and same_clause(k, a) and k not in cue_tokens), None)
         if reverser is not None:
             negated = (negations(reverser - NEGATION_WINDOW, reverser) + declined(reverser)) % 2 == 1 or \
                 scoped_negation(reverser)
