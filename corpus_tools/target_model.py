@@ -372,23 +372,30 @@ def _view_of(found, rules) -> _Sentence:
         for i in range(m.t0, min(m.t1, len(toks))):
             owner.setdefault(i, []).append(m)
     words, sides, starts, raw_of = [], [], [], []
+
+    def plain(lo: int, hi: int) -> None:  # tokens lo:hi, none in a mention: kept as they are
+        run = toks[lo:hi]
+        words.extend([t[2] for t in run])
+        sides.extend([None] * len(run))
+        starts.extend([t[0] for t in run])
+        raw_of.extend(range(lo, lo + len(run)))
+
     i = 0
-    while i < len(toks):
-        if i in owner:
-            group = owner[i]
-            end = max(m.t1 for m in group)
-            for side in sorted({m.side for m in group}):
-                words.append("\x00")
-                sides.append(side)
-                starts.append(toks[i][0])
-                raw_of.append(i)
-            i = max(end, i + 1)
+    for j in sorted(owner):  # a run of mentions starts at the first token held that is not passed yet
+        if j < i:
             continue
-        words.append(toks[i][2])
-        sides.append(None)
-        starts.append(toks[i][0])
-        raw_of.append(i)
-        i += 1
+        if i < j:
+            plain(i, j)
+        group = owner[j]
+        end = max(m.t1 for m in group)
+        for side in sorted({m.side for m in group}):
+            words.append("\x00")
+            sides.append(side)
+            starts.append(toks[j][0])
+            raw_of.append(j)
+        i = max(end, j + 1)
+    if i < len(toks):
+        plain(i, len(toks))
     surfaces = frozenset(m.surface for m in mentions)  # frozen: _evidence_words keys its memo on it without a copy
     phrasal, compound = rules.phrasal.member, rules.compounds.member  # memoised tests of prefix sets
     if found.words is None or any(

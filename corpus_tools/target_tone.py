@@ -188,6 +188,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -1262,9 +1263,20 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             return k + 1 < len(words) and words[k + 1] == "of"
         return negator(words[k])
 
-    # the negators' and decliners' positions, found once per sentence: the scans below try only these
-    negator_ks = [k for k, w in enumerate(words) if (w == "short" or negator(w)) and negator_at(k)]
-    decliner_at = [k for k, w in enumerate(words) if decliner(w)]
+    # the positions of the negators, decliners and hypothetical markers, found once per sentence
+    # (C-level iteration over the memoised tests) for the scans below, which try only these;
+    # only the cues read them
+    negator_ks: list[int] = []
+    decliner_at: list[int] = []
+    hypothetical_ks: list[int] = []
+    if cue_hits:
+        every = range(len(words))
+        negator_ks = list(compress(every, map(negator, words)))
+        if "short" in words:
+            negator_ks = sorted({*negator_ks, *(k for k in every if words[k] == "short")})
+            negator_ks = [k for k in negator_ks if negator_at(k)]
+        decliner_at = list(compress(every, map(decliner, words)))
+        hypothetical_ks = list(compress(every, map(hypothetical_word, words)))
 
     def agent_blocked(m_end: int, a: int) -> bool:
         return any(agent_blocker(words[k]) for k in range(max(m_end, a - 3), a))
@@ -1291,7 +1303,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     def hypothetical(a: int) -> bool:
         """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
         comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
-        return any(hypothetical_word(words[k]) and same_clause(k, a) for k in range(comma + 1, a))
+        return any(comma < k < a and same_clause(k, a) for k in hypothetical_ks)
 
     def negations(lo: int, hi: int, *, reason: bool = False) -> int:
         """Negators in ``lo:hi`` of the clause of ``hi``; with ``reason`` (an act named as the reason
