@@ -425,6 +425,12 @@ def _collapsed_cues_and_clause(words: list[str], sides: list, rules) -> tuple[li
     return cues, clause
 
 
+#: words that open a clause before a side (``subject`` in :func:`pair_features`)
+_CLAUSE_OPENERS = frozenset({",", ";", ":", "but", "while", "as", "although", "whereas", "that", "and"})
+#: words between a cue and a side that put another clause between them (``far`` in :func:`relation_features`)
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "that", "who", "which"})
+
+
 def _distance_bucket(d: int) -> str:
     return "d1" if d <= 1 else "d2-3" if d <= 3 else "d4-6" if d <= 6 else "d7+"
 
@@ -494,7 +500,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             else:
                 rel = "patient"
         else:  # side first, cue after
-            if any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
+            if any(map(rules.passives.member, between)) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
                 rel = "victim" if role == "agent" and valence < 0 else "patient"
             elif prev in prepositions:
                 rel = "other"
@@ -502,7 +508,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
                 rel = "giver"
             else:
                 rel = "agent"
-        far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
+        far = clause[a] != clause[p] or not _CLAUSE_BREAKS.isdisjoint(between)
         key = f"rel={rel} {sign}"
         f[key] = 1.0
         for q in quals:
@@ -966,10 +972,11 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
                     f[f"cue after {role} {sign}"] = 1.0  # "<T> attacked": done by the side
 
         p = positions[0]
-        clause_start = max([i + 1 for i in range(p) if words[i] in {",", ";", ":", "but", "while", "as", "although",
-                                                                      "whereas", "that", "and"}], default=0)
+        # the clause opens after the last clause word before the side (the first one found
+        # scanning back from it), or at the start of the sentence
+        clause_start = next((i + 1 for i in range(p - 1, -1, -1) if words[i] in _CLAUSE_OPENERS), 0)
         prev = words[p - 1] if p > 0 else "<S>"
-        first = all(words[i] not in {"<O>"} for i in range(clause_start, p))
+        first = "<O>" not in words[clause_start:p]
         f["subject" if prev not in _PREPOSITIONS and first else "not subject"] = 1.0
         f["mentions"] = float(min(len(positions), 3))
     if "negation" in use:

@@ -1108,7 +1108,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return clause[i] == clause[j] if i < len(clause) and j < len(clause) else False
 
     def blocked(a: int, b: int) -> bool:
-        return any(words[k] in _BLOCKERS for k in range(a, b))
+        return a < b and not _BLOCKERS.isdisjoint(words[a:b])
 
     def interrupted(b: int, end: int) -> bool:
         """Another action, or an infinitive ("sanctions to convince Russia"), stands between."""
@@ -1279,7 +1279,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         hypothetical_ks = list(compress(every, map(hypothetical_word, words)))
 
     def agent_blocked(m_end: int, a: int) -> bool:
-        return any(agent_blocker(words[k]) for k in range(max(m_end, a - 3), a))
+        return any(map(agent_blocker, words[max(m_end, a - 3):a]))
 
     def before(a: int, window: int, *, subject: bool = False) -> _Mention | None:
         best = None
