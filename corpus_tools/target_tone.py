@@ -1029,25 +1029,37 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
     return hits
 
 
+def _voice_scan(toks: list, rules: Rules) -> tuple[list[str], list[int]]:
+    """A sentence's words and the positions of its reporting verbs (increasing), what
+    :func:`_voice_at` reads of it: found once per sentence by a caller asking for several
+    tokens' voices."""
+    words = [t[2] for t in toks]
+    return words, list(compress(range(len(words)), map(rules.reporting.__contains__, words)))
+
+
 def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int, str]], mentions: list[_Mention],
-              rules: Rules) -> str:
+              rules: Rules, scan: tuple[list[str], list[int]] | None = None) -> str:
+    """Who speaks at token ``pos``: the speaker of a quotation around it, else a person named
+    at the nearest reporting verb before it, else at one after it past a comma (an attribution
+    tail), else after "according to"; "narration" when none. ``scan``: :func:`_voice_scan` of
+    the sentence, or None to find it here."""
     char = toks[pos][0]
     for a, b, speaker in quote_spans:
         if a <= char < b:
             return speaker or "narration"
-    words = [t[2] for t in toks]
-    for i in range(pos - 1, -1, -1):
-        if words[i] in rules.reporting:
+    words, reporting_at = scan if scan is not None else _voice_scan(toks, rules)
+    for i in reversed(reporting_at):  # the reporting verbs before pos, nearest first
+        if i < pos:
             person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1,))]
             if person:
                 return person[0].actor
-    for i in range(pos + 1, len(words)):
-        if words[i] in rules.reporting and "," in words[pos:i]:
+    for i in reporting_at:  # those after it, nearest first
+        if i > pos and "," in words[pos:i]:
             # an attribution tail: "..., Zelensky said" / "..., said Zelensky"
             person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
             if person:
                 return person[0].actor
-    for i in range(len(words) - 1):
+    for i in range(len(words) - 1) if "according" in words else ():
         if words[i] == "according" and words[i + 1] == "to":
             person = [m for m in mentions if m.person and m.t0 in (i + 2, i + 3)]
             if person:
@@ -1278,6 +1290,14 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         decliner_at = list(compress(every, map(decliner, words)))
         hypothetical_ks = list(compress(every, map(hypothetical_word, words)))
 
+    scan = []
+
+    def voice_at(pos: int) -> str:
+        """:func:`_voice_at`, the sentence's reporting verbs found at the first call only."""
+        if not scan:
+            scan.append(_voice_scan(toks, rules))
+        return _voice_at(pos, text, toks, quote_spans, mentions, rules, scan[0])
+
     def agent_blocked(m_end: int, a: int) -> bool:
         return any(map(agent_blocker, words[max(m_end, a - 3):a]))
 
@@ -1395,7 +1415,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             # unless two sides agree; "agreed to a ceasefire" accepts a counterpart's offer
         cue_words = " ".join(t[2] for t in toks[a:b])
         note = f" ({', '.join(notes)})" if notes else ""
-        voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
+        voice = voice_at(a)
         agent = None
         if a in attributive:
             # "Kyiv thanked its staunch allies": the adjective describes the allies, not Kyiv
@@ -1468,7 +1488,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         if side_hits:
             best = max(h.rank for h in side_hits)
             chosen = [h for h in side_hits if h.rank == best]
-            score = float(np.mean([h.value for h in chosen]))
+            score = _mean([h.value for h in chosen])
             rule = "+".join(sorted({h.rule for h in chosen}))
             if best < max(h.rank for h in hits):
                 rule += " (subordinate clause)"
@@ -1493,8 +1513,23 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     for row in rows:
         if row["rule"] == "fallback":
             m = row["_mention"]
-            row["voice"] = _voice_at(m.t0, text, toks, quote_spans, mentions, rules) if m.t0 < len(toks) else "narration"
+            row["voice"] = voice_at(m.t0) if m.t0 < len(toks) else "narration"
     return rows
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))`` to the bit, without building an array: for fewer than eight
+    values NumPy adds them in order onto 0.0 (no pairwise blocks yet), as here; more go to NumPy.
+
+    >>> _mean([1.0, -0.0, 0.5]), _mean([-0.0])
+    (0.5, 0.0)
+    """
+    if len(values) >= 8:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def _polarity(score: float, threshold: float = 0.0) -> str:

@@ -582,3 +582,20 @@ def test_the_word_sets_memoised_membership_equals_plain_membership():
         assert len(capped.member.__self__) == 3
     finally:
         target_tone.MEMBERSHIP_MEMO_LIMIT = limit
+
+
+def test_the_mean_of_a_sides_hits_equals_numpys_to_the_bit():
+    """:func:`_mean` (the score of a side's chosen hits, without an array) gives ``np.mean`` to the
+    bit, signed zeros included, on random lists of one to twelve values of mixed magnitudes."""
+    import math
+    import random
+
+    from corpus_tools.target_tone import _mean
+
+    rng = random.Random(14)
+    pool = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 0.1, -0.3, 1e16, -1e16, 1e-8]
+    for _ in range(20000):
+        values = [rng.choice(pool) if rng.random() < 0.5 else rng.uniform(-1e3, 1e3) * 10 ** rng.randint(-8, 8)
+                  for _ in range(rng.randint(1, 12))]
+        got, want = _mean(values), float(np.mean(values))
+        assert got == want and math.copysign(1.0, got) == math.copysign(1.0, want), values
