@@ -304,7 +304,7 @@ class _Sentence:
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it, a placeholder in it): _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
-    clause_words: tuple | None = None  # per clause rank its words' ``cw=`` names (plain, placeholders): filled by _clause_words
+    clause_words: tuple | None = None  # per clause rank its words' ``cw=`` names (and in runs): filled by _clause_words
     by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
 
 
@@ -643,25 +643,26 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     if not positions:
         return {}
     p = positions[0]
-    ranks, last, _by_rank, plain, placed = _clause_words(view)
+    ranks, last, _by_rank, runs = _clause_words(view)
     rank = ranks[p]
     f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
     if rank // 2 < last // 2:
         f["clause before-but"] = 1.0
-    f.update(plain.get(rank, ()))  # the clause's plain words, all at once (p holds a placeholder, never one of them)
-    for i, side in placed[rank]:
-        if i != p:
-            f[_clause_word_name("<T>" if side == target else "<O>")] = 1.0
+    for run in runs[rank]:  # in word order: a run of plain words' names at once, or a placeholder
+        if type(run) is dict:
+            f.update(run)
+        elif run[0] != p:
+            f[_clause_word_name("<T>" if run[1] == target else "<O>")] = 1.0
     return f
 
 
-def _clause_words(view: _Sentence) -> tuple[list, int, dict, dict, dict]:
+def _clause_words(view: _Sentence) -> tuple[list, int, dict, dict]:
     """A view's clause rank per token, the highest rank, and per rank the ``cw=`` names of its
     words in order as ``(position, name, side)`` (a placeholder's name depends on the side asked
-    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out); then the same split
-    for :func:`clause_features`: per rank the plain words' names as ``{name: 1.0}`` and the
-    placeholders as ``(position, side)``. Found once per view (kept on it) and shared by the
-    sentence's sides.
+    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out); then the same in runs
+    for :func:`clause_features`: per rank, in word order, each run of plain words as a dict
+    ``{name: 1.0}`` (set at once, in the order one assignment each gives) and each placeholder
+    as ``(position, side)``. Found once per view (kept on it) and shared by the sentence's sides.
 
     >>> _clause_words(_sentence_view("While Russia lied, Kyiv held.", build_rules(), None))[2]
     {0: [(0, 'cw=while', None), (1, None, 'Russia'), (2, 'cw=lie', None)], 1: [(4, None, 'Ukraine'), (5, 'cw=held', None)]}
@@ -676,10 +677,21 @@ def _clause_words(view: _Sentence) -> tuple[list, int, dict, dict, dict]:
             by_rank.setdefault(rank, []).append((i, None, side))
         elif w not in _CLAUSE_SKIP:
             by_rank.setdefault(rank, []).append((i, _clause_word_name(w), None))
-    plain = {rank: dict.fromkeys([name for _i, name, side in items if side is None], 1.0)
-             for rank, items in by_rank.items()}
-    placed = {rank: [(i, side) for i, _name, side in items if side is not None] for rank, items in by_rank.items()}
-    view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank, plain, placed)
+    runs: dict[int, list] = {}
+    for rank, items in by_rank.items():
+        out = runs[rank] = []
+        plain = []
+        for i, name, side in items:
+            if side is None:
+                plain.append(name)
+                continue
+            if plain:
+                out.append(dict.fromkeys(plain, 1.0))
+                plain = []
+            out.append((i, side))
+        if plain:
+            out.append(dict.fromkeys(plain, 1.0))
+    view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank, runs)
     return memo
 
 
