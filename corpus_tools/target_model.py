@@ -115,7 +115,6 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import read_table, resource_stamp
-from corpus_tools.target_tone import _PREPOSITIONS as _RULES_PREPOSITIONS  # the rules' list (relation_features)
 from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, _rules_of, bootstrap_gain,
                                       bootstrap_scores, build_rules, evaluate_tone_toward, gold_sentences,
                                       load_target_gold, tone_toward)
@@ -304,7 +303,7 @@ class _Sentence:
     clause: list = None  # clause rank per token (2 * contrast markers passed + 1 in a main clause)
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it, a placeholder in it): _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
-    clause_words: tuple | None = None  # per clause rank its words' ``cw=`` names (and in runs): filled by _clause_words
+    clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
     by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
 
 
@@ -471,7 +470,8 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
     >>> f["rel=patient -"], f["rel=patient - rev"], f["rel=patient - neg"], f["relcue=patient sanction*"]
     (1.0, 1.0, 1.0, 1.0)
     """
-    prepositions = _RULES_PREPOSITIONS
+    from corpus_tools.target_tone import _PREPOSITIONS as prepositions
+
     f: dict[str, float] = {}
     words, clause = view.words, view.clause or [1] * len(view.words)
     positions = _target_words(view, target)[1]
@@ -643,26 +643,22 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     if not positions:
         return {}
     p = positions[0]
-    ranks, last, _by_rank, runs = _clause_words(view)
+    ranks, last, by_rank = _clause_words(view)
     rank = ranks[p]
     f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
     if rank // 2 < last // 2:
         f["clause before-but"] = 1.0
-    for run in runs[rank]:  # in word order: a run of plain words' names at once, or a placeholder
-        if type(run) is dict:
-            f.update(run)
-        elif run[0] != p:
-            f[_clause_word_name("<T>" if run[1] == target else "<O>")] = 1.0
+    for i, name, side in by_rank[rank]:
+        if i != p:
+            f[name if side is None else _clause_word_name("<T>" if side == target else "<O>")] = 1.0
     return f
 
 
-def _clause_words(view: _Sentence) -> tuple[list, int, dict, dict]:
+def _clause_words(view: _Sentence) -> tuple[list, int, dict]:
     """A view's clause rank per token, the highest rank, and per rank the ``cw=`` names of its
     words in order as ``(position, name, side)`` (a placeholder's name depends on the side asked
-    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out); then the same in runs
-    for :func:`clause_features`: per rank, in word order, each run of plain words as a dict
-    ``{name: 1.0}`` (set at once, in the order one assignment each gives) and each placeholder
-    as ``(position, side)``. Found once per view (kept on it) and shared by the sentence's sides.
+    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out): found once per view
+    (kept on it) and shared by the sentence's sides in :func:`clause_features`.
 
     >>> _clause_words(_sentence_view("While Russia lied, Kyiv held.", build_rules(), None))[2]
     {0: [(0, 'cw=while', None), (1, None, 'Russia'), (2, 'cw=lie', None)], 1: [(4, None, 'Ukraine'), (5, 'cw=held', None)]}
@@ -677,21 +673,7 @@ def _clause_words(view: _Sentence) -> tuple[list, int, dict, dict]:
             by_rank.setdefault(rank, []).append((i, None, side))
         elif w not in _CLAUSE_SKIP:
             by_rank.setdefault(rank, []).append((i, _clause_word_name(w), None))
-    runs: dict[int, list] = {}
-    for rank, items in by_rank.items():
-        out = runs[rank] = []
-        plain = []
-        for i, name, side in items:
-            if side is None:
-                plain.append(name)
-                continue
-            if plain:
-                out.append(dict.fromkeys(plain, 1.0))
-                plain = []
-            out.append((i, side))
-        if plain:
-            out.append(dict.fromkeys(plain, 1.0))
-    view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank, runs)
+    view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank)
     return memo
 
 

@@ -1079,8 +1079,9 @@ def test_the_fallbacks_tone_read_from_the_tone_stage_equals_its_own_scores(corpu
 
 
 def test_clause_features_and_voices_match_the_direct_computation():
-    """The clause group from per-view name dictionaries, and the voice of each token from
-    the sentence's reporting verbs found once, give what the per-word code gave."""
+    """The voice of each token from the sentence's reporting verbs found once gives what the
+    per-word code gave; and the clause group gives, in the same order, the names of the
+    per-word loop over its clause (a reference for any later change to it)."""
     from corpus_tools.target_model import _clause_word_name, _clause_words, _sentence_view, build_rules, clause_features
     from corpus_tools.target_tone import _sentence_analysis, _voice_at, _voice_scan
 
@@ -1092,7 +1093,7 @@ def test_clause_features_and_voices_match_the_direct_computation():
     checked = 0
     for text in texts:
         view = _sentence_view(text, rules, None)
-        ranks, last, by_rank, _runs = _clause_words(view)
+        ranks, last, by_rank = _clause_words(view)
         for target in {s for s in view.sides if s is not None}:
             p = [i for i, s in enumerate(view.sides) if s == target][0]
             rank = ranks[p]
