@@ -404,26 +404,34 @@ def _view_of(found, rules) -> _Sentence:
         for i in range(m.t0, min(m.t1, len(toks))):
             owner.setdefault(i, []).append(m)
     words, sides, starts, raw_of = [], [], [], []
+
+    def plain(lo: int, hi: int) -> None:  # tokens lo:hi, none in a mention: kept as they are
+        run = toks[lo:hi]
+        words.extend([t[2] for t in run])
+        sides.extend([None] * len(run))
+        starts.extend([t[0] for t in run])
+        raw_of.extend(range(lo, lo + len(run)))
+
     i = 0
-    while i < len(toks):
-        if i in owner:
-            group = owner[i]
-            end = max(m.t1 for m in group)
-            for side in sorted({m.side for m in group}):
-                words.append("\x00")
-                sides.append(side)
-                starts.append(toks[i][0])
-                raw_of.append(i)
-            i = max(end, i + 1)
+    for j in sorted(owner):  # a run of mentions starts at the first token held that is not passed yet
+        if j < i:
             continue
-        words.append(toks[i][2])
-        sides.append(None)
-        starts.append(toks[i][0])
-        raw_of.append(i)
-        i += 1
+        if i < j:
+            plain(i, j)
+        group = owner[j]
+        end = max(m.t1 for m in group)
+        for side in sorted({m.side for m in group}):
+            words.append("\x00")
+            sides.append(side)
+            starts.append(toks[j][0])
+            raw_of.append(j)
+        i = max(end, j + 1)
+    if i < len(toks):
+        plain(i, len(toks))
     surfaces = frozenset(m.surface for m in mentions)  # frozen: _evidence_words keys its memo on it without a copy
+    phrasal, compound = rules.phrasal.member, rules.compounds.member  # memoised tests of prefix sets
     if found.words is None or any(
-            w in _CONTEXT_WORDS or w in rules.phrasal or w in rules.compounds or w in rules.contrasts
+            w in _CONTEXT_WORDS or phrasal(w) or compound(w) or w in rules.contrasts
             or w in rules.subordinators for w in (toks[i][2] for i in owner)):
         cues, clause = _collapsed_cues_and_clause(words, sides, rules)
         return _Sentence(words, sides, starts, surfaces, cues, clause)
@@ -447,6 +455,12 @@ def _collapsed_cues_and_clause(words: list[str], sides: list, rules) -> tuple[li
     cues = [(a, b, cue[1], int(cue[2]), cue[3]) for a, b, cue in _match_cues(words, rules, masked)]
     clause, _ = _segments(words, rules, masked)
     return cues, clause
+
+
+#: words that open a clause before a side (``subject`` in :func:`pair_features`)
+_CLAUSE_OPENERS = frozenset({",", ";", ":", "but", "while", "as", "although", "whereas", "that", "and"})
+#: words between a cue and a side that put another clause between them (``far`` in :func:`relation_features`)
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "that", "who", "which"})
 
 
 def _distance_bucket(d: int) -> str:
@@ -518,7 +532,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
             else:
                 rel = "patient"
         else:  # side first, cue after
-            if any(w in rules.passives for w in between) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
+            if any(map(rules.passives.member, between)) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
                 rel = "victim" if role == "agent" and valence < 0 else "patient"
             elif prev in prepositions:
                 rel = "other"
@@ -526,7 +540,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
                 rel = "giver"
             else:
                 rel = "agent"
-        far = clause[a] != clause[p] or any(w in {",", ";", ":", "that", "who", "which"} for w in between)
+        far = clause[a] != clause[p] or not _CLAUSE_BREAKS.isdisjoint(between)
         key = f"rel={rel} {sign}"
         f[key] = 1.0
         for q in quals:
@@ -561,10 +575,11 @@ def _cue_facts(text: str, view: _Sentence, rules) -> list[tuple]:
     words, clause = view.words, view.clause or [1] * len(view.words)
     last_rank = max(clause) if clause else 1
     facts = []
+    negator, reverser = rules.negators.member, rules.reversers.member  # memoised tests of prefix sets
     for a, b, role, valence, cue in view.cues:
         before = words[max(0, a - 4):a]
-        negated = any(w in rules.negators for w in before) and "," not in before
-        reversed_ = any(w in rules.reversers for w in words[max(0, a - 3):a])
+        negated = any(negator(w) for w in before) and "," not in before
+        reversed_ = any(reverser(w) for w in words[max(0, a - 3):a])
         quals = []
         if negated:
             quals.append("neg")
@@ -989,10 +1004,11 @@ def pair_features(text: str, target: str, rule_row: dict | None, *, view: _Sente
                     f[f"cue after {role} {sign}"] = 1.0  # "<T> attacked": done by the side
 
         p = positions[0]
-        clause_start = max([i + 1 for i in range(p) if words[i] in {",", ";", ":", "but", "while", "as", "although",
-                                                                      "whereas", "that", "and"}], default=0)
+        # the clause opens after the last clause word before the side (the first one found
+        # scanning back from it), or at the start of the sentence
+        clause_start = next((i + 1 for i in range(p - 1, -1, -1) if words[i] in _CLAUSE_OPENERS), 0)
         prev = words[p - 1] if p > 0 else "<S>"
-        first = all(words[i] not in {"<O>"} for i in range(clause_start, p))
+        first = "<O>" not in words[clause_start:p]
         f["subject" if prev not in _PREPOSITIONS and first else "not subject"] = 1.0
         f["mentions"] = float(min(len(positions), 3))
     if "negation" in use:
@@ -1072,12 +1088,13 @@ def _negation_near(view: _Sentence, words: list[str], positions: list[int], nega
     True
     """
     found = view.negator_at
+    member = getattr(negators, "member", negators.__contains__)  # a rules word set's memoised test
     if found is None or found[0] is not negators:
         found = view.negator_at = (negators, [i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                              if s is None and w in negators], "<T>" in negators or "<O>" in negators)
+                                              if s is None and member(w)], member("<T>") or member("<O>"))
     _negators, at, placeholder = found
     if placeholder:  # a placeholder itself counts: test every word as written
-        return any(w in negators for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
+        return any(member(w) for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])
     return any(p - WINDOW <= i <= p + WINDOW for p in positions for i in at)
 
 

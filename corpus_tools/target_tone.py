@@ -188,6 +188,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -337,10 +338,45 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
 
 
+#: the most words a prefix word set remembers its answer for (:class:`_Membership`): the
+#: vocabulary of news text stays far below it; past it, words are tested without being kept
+MEMBERSHIP_MEMO_LIMIT = 200_000
+
+
+class _Membership(dict):
+    """``word -> bool``: the memo behind :attr:`_WordSet.member` of a word set with prefixes.
+
+    A per-process cache (it lives on the word set, so on the rules that
+    :func:`_rules_of` keeps per process), bounded by the vocabulary: a word is remembered only
+    while fewer than :data:`MEMBERSHIP_MEMO_LIMIT` words are, so adversarial input cannot make
+    it grow without bound (later words are answered, not kept). Answers never depend on it."""
+
+    def __init__(self, exact: frozenset, prefixes: tuple):
+        super().__init__()
+        self.exact, self.prefixes = exact, prefixes
+
+    def __missing__(self, word: str) -> bool:
+        found = word in self.exact or word.startswith(self.prefixes)
+        if len(self) < MEMBERSHIP_MEMO_LIMIT:
+            self[word] = found
+        return found
+
+
 class _WordSet(frozenset):
     """Marker words (``"not"``) and prefixes (``"refus*"``): ``word in words`` is true for a word
     listed or starting with a prefix. A set of whole words alone is a plain frozenset underneath,
-    so its membership test runs at C speed (the rules ask it for nearly every token)."""
+    so its membership test runs at C speed (the rules ask it for nearly every token).
+
+    ``words.member(word)`` gives the same answer as ``word in words`` and is what code testing
+    many tokens against one set calls: for a set of whole words it is the frozenset's own test;
+    for a set with prefixes (where ``in`` runs a ``startswith`` over them in Python) it is a
+    dictionary lookup in a per-word memo (:class:`_Membership`, a per-process cache bounded by
+    :data:`MEMBERSHIP_MEMO_LIMIT` words), so each distinct word is tested once per process.
+
+    >>> words = _WordSet.of(["not", "refus*"])
+    >>> words.member("refused"), words.member("refuse"), words.member("now"), "refusal" in words
+    (True, True, False, True)
+    """
 
     prefixes: tuple = ()
 
@@ -350,10 +386,17 @@ class _WordSet(frozenset):
         exact = {p for p in patterns if not p.endswith("*")}
         prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
         if not prefixes:
-            return cls(exact)
+            words = cls(exact)
+            words.member = words.__contains__
+            return words
         words = _PrefixWordSet(exact)
         words.prefixes = prefixes
+        words.member = _Membership(frozenset(exact), prefixes).__getitem__
         return words
+
+    def member(self, word: str) -> bool:
+        """``word in self`` (a set built by :meth:`of` replaces this with its faster test)."""
+        return word in self
 
     @property
     def exact(self) -> frozenset:
@@ -986,25 +1029,37 @@ def _match_cues(words: list[str], rules: Rules, masked: set[int]) -> list[tuple[
     return hits
 
 
+def _voice_scan(toks: list, rules: Rules) -> tuple[list[str], list[int]]:
+    """A sentence's words and the positions of its reporting verbs (increasing), what
+    :func:`_voice_at` reads of it: found once per sentence by a caller asking for several
+    tokens' voices."""
+    words = [t[2] for t in toks]
+    return words, list(compress(range(len(words)), map(rules.reporting.__contains__, words)))
+
+
 def _voice_at(pos: int, text: str, toks: list, quote_spans: list[tuple[int, int, str]], mentions: list[_Mention],
-              rules: Rules) -> str:
+              rules: Rules, scan: tuple[list[str], list[int]] | None = None) -> str:
+    """Who speaks at token ``pos``: the speaker of a quotation around it, else a person named
+    at the nearest reporting verb before it, else at one after it past a comma (an attribution
+    tail), else after "according to"; "narration" when none. ``scan``: :func:`_voice_scan` of
+    the sentence, or None to find it here."""
     char = toks[pos][0]
     for a, b, speaker in quote_spans:
         if a <= char < b:
             return speaker or "narration"
-    words = [t[2] for t in toks]
-    for i in range(pos - 1, -1, -1):
-        if words[i] in rules.reporting:
+    words, reporting_at = scan if scan is not None else _voice_scan(toks, rules)
+    for i in reversed(reporting_at):  # the reporting verbs before pos, nearest first
+        if i < pos:
             person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1,))]
             if person:
                 return person[0].actor
-    for i in range(pos + 1, len(words)):
-        if words[i] in rules.reporting and "," in words[pos:i]:
+    for i in reporting_at:  # those after it, nearest first
+        if i > pos and "," in words[pos:i]:
             # an attribution tail: "..., Zelensky said" / "..., said Zelensky"
             person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
             if person:
                 return person[0].actor
-    for i in range(len(words) - 1):
+    for i in range(len(words) - 1) if "according" in words else ():
         if words[i] == "according" and words[i + 1] == "to":
             person = [m for m in mentions if m.person and m.t0 in (i + 2, i + 3)]
             if person:
@@ -1055,12 +1110,17 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     cue_tokens -= {i for a, b, _ in cue_hits if a in attributive for i in range(a, b)}
     hits: list[_Hit] = []
     victims: dict[str, str] = {}
+    # the word sets' memoised tests (:attr:`_WordSet.member`), asked of many tokens below
+    negator, scope, decliner, request = (rules.negators.member, rules.scopes.member, rules.decliners.member,
+                                         rules.requests.member)
+    giving, agent_blocker, passive_word = rules.giving.member, rules.agent_blockers.member, rules.passives.member
+    hypothetical_word, reverser_word = rules.hypotheticals.member, rules.reversers.member
 
     def same_clause(i: int, j: int) -> bool:
         return clause[i] == clause[j] if i < len(clause) and j < len(clause) else False
 
     def blocked(a: int, b: int) -> bool:
-        return any(words[k] in _BLOCKERS for k in range(a, b))
+        return a < b and not _BLOCKERS.isdisjoint(words[a:b])
 
     def interrupted(b: int, end: int) -> bool:
         """Another action, or an infinitive ("sanctions to convince Russia"), stands between."""
@@ -1125,7 +1185,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         """"promised Kyiv additional military aid": the side right after a verb of giving and
         at most three words before the thing given receives it."""
         for m in mentions:
-            if (a - 3 <= m.t1 <= a and m.t0 > 0 and words[m.t0 - 1] in rules.giving and same_clause(m.t0, a)
+            if (a - 3 <= m.t1 <= a and m.t0 > 0 and giving(words[m.t0 - 1]) and same_clause(m.t0, a)
                     and words[m.t1 - 1] not in _POSSESSIVE
                     and not any(k in cue_tokens or words[k] in _BLOCKERS or words[k] in _PREPOSITIONS
                                 for k in range(m.t1, a))):
@@ -1154,17 +1214,17 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         demands from Kyiv for ...": a decliner governing a request noun (an optional particle,
         determiner or two modifiers between) and its "to"/"for"; returns the first token of what
         was requested, else None."""
-        if words[k] not in rules.decliners:
+        if not decliner(words[k]):
             return None
         j = k + 1
         if j < len(words) and words[j] in _PARTICLES:
             j += 1
         stop = j + 3
-        while j < min(stop, len(words)) and words[j] not in rules.requests:
+        while j < min(stop, len(words)) and not request(words[j]):
             if words[j] in _BLOCKERS or words[j] in _PREPOSITIONS or j in masked:
                 return None
             j += 1
-        if j >= len(words) or words[j] not in rules.requests:
+        if j >= len(words) or not request(words[j]):
             return None
         j += 1
         if j < len(words) and words[j] in {"from", "by"}:  # "calls from Kyiv to ..."
@@ -1173,8 +1233,13 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return j + 1 if j < len(words) and words[j] in {"to", "for"} else None
 
     def declined(a: int) -> bool:
-        """The cue at ``a`` lies in what a declined request asked for, in the same clause."""
-        for k in range(max(0, a - 12), a):
+        """The cue at ``a`` lies in what a declined request asked for, in the same clause (tried
+        from the decliners among the 12 words before it only: any other word declines nothing)."""
+        for k in decliner_at:
+            if k >= a:
+                break
+            if k < a - 12:
+                continue
             start = declined_request(k)
             if start is not None and start <= a and same_clause(k, a) and not blocked(start, a):
                 return True
@@ -1199,7 +1264,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         rule 10), it is not shown as obstruction; refusing one's own conduct ("refused to rule
         out strikes", "rejected calls for a ceasefire") still is."""
         start = declined_request(a)
-        if start is None and words[a] in rules.negators and b < len(words) and words[b] == "to":
+        if start is None and negator(words[a]) and b < len(words) and words[b] == "to":
             start = b + 1
         return start is not None and aims_at_a_side(start)
 
@@ -1208,10 +1273,33 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         short of"), never as an adjective ("a short statement praising Kyiv")."""
         if words[k] == "short":
             return k + 1 < len(words) and words[k + 1] == "of"
-        return words[k] in rules.negators
+        return negator(words[k])
+
+    # the positions of the negators, decliners and hypothetical markers, found once per sentence
+    # (C-level iteration over the memoised tests) for the scans below, which try only these;
+    # only the cues read them
+    negator_ks: list[int] = []
+    decliner_at: list[int] = []
+    hypothetical_ks: list[int] = []
+    if cue_hits:
+        every = range(len(words))
+        negator_ks = list(compress(every, map(negator, words)))
+        if "short" in words:
+            negator_ks = sorted({*negator_ks, *(k for k in every if words[k] == "short")})
+            negator_ks = [k for k in negator_ks if negator_at(k)]
+        decliner_at = list(compress(every, map(decliner, words)))
+        hypothetical_ks = list(compress(every, map(hypothetical_word, words)))
+
+    scan = []
+
+    def voice_at(pos: int) -> str:
+        """:func:`_voice_at`, the sentence's reporting verbs found at the first call only."""
+        if not scan:
+            scan.append(_voice_scan(toks, rules))
+        return _voice_at(pos, text, toks, quote_spans, mentions, rules, scan[0])
 
     def agent_blocked(m_end: int, a: int) -> bool:
-        return any(words[k] in rules.agent_blockers for k in range(max(m_end, a - 3), a))
+        return any(map(agent_blocker, words[max(m_end, a - 3):a]))
 
     def before(a: int, window: int, *, subject: bool = False) -> _Mention | None:
         best = None
@@ -1219,7 +1307,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             if a - window <= m.t1 - 1 < a and same_clause(a, m.t0) and not blocked(m.t1, a):
                 if subject and m.t1 < a and m.t0 > 0 and words[m.t0 - 1] in _PREPOSITIONS and not (
                         words[m.t1 - 1] in _POSSESSIVE and a - m.t1 <= 2
-                        and not any(w in rules.passives or w in _AUXILIARIES for w in words[m.t1:a])):
+                        and not any(passive_word(w) or w in _AUXILIARIES for w in words[m.t1:a])):
                     continue  # "support for Ukraine and agreed": Ukraine is not the subject (but "the toll
                     # from Russia's missile strike": a possessive names the strike's agent)
                 if subject and agent_blocked(m.t1, a):
@@ -1229,21 +1317,22 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
 
     def scoped_negation(a: int) -> bool:
         """A negated belief verb earlier in the clause ("does not believe Putin is ...")."""
-        return any(negator_at(k) and same_clause(k, a) and any(w in rules.scopes for w in words[k + 1:k + 3])
-                   for k in range(0, a))
+        return any(same_clause(k, a) and any(scope(w) for w in words[k + 1:k + 3])
+                   for k in negator_ks if k < a)
 
     def hypothetical(a: int) -> bool:
         """An action inside an if-clause is not asserted ("if Russia violated a truce")."""
         comma = next((j for j in range(a - 1, -1, -1) if words[j] == ","), -1)  # no comma may stand between
-        return any(words[k] in rules.hypotheticals and same_clause(k, a) for k in range(comma + 1, a))
+        return any(comma < k < a and same_clause(k, a) for k in hypothetical_ks)
 
     def negations(lo: int, hi: int, *, reason: bool = False) -> int:
         """Negators in ``lo:hi`` of the clause of ``hi``; with ``reason`` (an act named as the reason
         after "for": "would not reward Moscow for stalling") none before that "for" counts."""
         if reason:
             lo = max(lo, max((k + 1 for k in range(max(0, lo), hi) if words[k] == "for"), default=lo))
-        return sum(1 for k in range(max(0, lo), hi)
-                   if negator_at(k) and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
+        lo = max(0, lo)
+        return sum(1 for k in negator_ks
+                   if lo <= k < hi and same_clause(k, hi) and not blocked(k, hi) and k not in masked)
 
     def own_speech(a: int) -> str | None:
         """The speaker whose own words hold token ``a``: a quotation around it, a reporting verb
@@ -1276,7 +1365,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         return k > b and words[k] == "with" and any(re.search(r"ed$", words[j]) for j in range(b, k))
 
     for a, b, (pats, role, valence, cue) in cue_hits:
-        aux = next((k for k in range(max(0, a - 3), a) if words[k] in rules.passives and same_clause(k, a)
+        aux = next((k for k in range(max(0, a - 3), a) if passive_word(words[k]) and same_clause(k, a)
                     and not blocked(k, a)), None)
         passive = aux is not None and re.search(r"(ed|en|wn)$", words[b - 1]) is not None
         by_agent = None
@@ -1291,7 +1380,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         negated = (negations(a - NEGATION_WINDOW, a, reason=reason) + declined(a)) % 2 == 1 or \
             (scoped_negation(a) and not reason)
         reverser = next((k for k in range(max(0, a - REVERSAL_WINDOW), a)
-                         if words[k] in rules.reversers and same_clause(k, a) and k not in cue_tokens), None)
+                         if reverser_word(words[k]) and same_clause(k, a) and k not in cue_tokens), None)
         if reverser is not None:
             negated = (negations(reverser - NEGATION_WINDOW, reverser) + declined(reverser)) % 2 == 1 or \
                 scoped_negation(reverser)
@@ -1326,7 +1415,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
             # unless two sides agree; "agreed to a ceasefire" accepts a counterpart's offer
         cue_words = " ".join(t[2] for t in toks[a:b])
         note = f" ({', '.join(notes)})" if notes else ""
-        voice = _voice_at(a, text, toks, quote_spans, mentions, rules)
+        voice = voice_at(a)
         agent = None
         if a in attributive:
             # "Kyiv thanked its staunch allies": the adjective describes the allies, not Kyiv
@@ -1399,7 +1488,7 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
         if side_hits:
             best = max(h.rank for h in side_hits)
             chosen = [h for h in side_hits if h.rank == best]
-            score = float(np.mean([h.value for h in chosen]))
+            score = _mean([h.value for h in chosen])
             rule = "+".join(sorted({h.rule for h in chosen}))
             if best < max(h.rank for h in hits):
                 rule += " (subordinate clause)"
@@ -1424,8 +1513,23 @@ def _sentence_rows(text: str, rules: Rules, when, quote_spans: list[tuple[int, i
     for row in rows:
         if row["rule"] == "fallback":
             m = row["_mention"]
-            row["voice"] = _voice_at(m.t0, text, toks, quote_spans, mentions, rules) if m.t0 < len(toks) else "narration"
+            row["voice"] = voice_at(m.t0) if m.t0 < len(toks) else "narration"
     return rows
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))`` to the bit, without building an array: for fewer than eight
+    values NumPy adds them in order onto 0.0 (no pairwise blocks yet), as here; more go to NumPy.
+
+    >>> _mean([1.0, -0.0, 0.5]), _mean([-0.0])
+    (0.5, 0.0)
+    """
+    if len(values) >= 8:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def _polarity(score: float, threshold: float = 0.0) -> str:

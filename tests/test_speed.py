@@ -1228,3 +1228,68 @@ def test_searches_near_words_that_open_their_word_find_every_match(documents, te
             assert spans(_finditer_near_words(pattern, text, words, gaps, word_opens=True)) == expected, text[:60]
             checked += len(expected)
     assert checked > 1000
+
+
+# s12-speed-tt
+
+
+def test_clause_features_and_voices_match_the_direct_computation():
+    """The voice of each token from the sentence's reporting verbs found once gives what the
+    per-word code gave; and the clause group gives, in the same order, the names of the
+    per-word loop over its clause (a reference for any later change to it)."""
+    from corpus_tools.target_model import _clause_word_name, _clause_words, _sentence_view, build_rules, clause_features
+    from corpus_tools.target_tone import _sentence_analysis, _voice_at, _voice_scan
+
+    rules = build_rules()
+    texts = ["While Moscow praised the talks, Russian drones struck Odesa and Kyiv.",
+             "\"We will never surrender,\" Zelensky said, as Russia attacked Ukraine.",
+             "Ukraine, according to Macron, would not accept the demand, Putin said.",
+             "The allies said Washington and Kyiv agreed, but Moscow refused."]
+    checked = 0
+    for text in texts:
+        view = _sentence_view(text, rules, None)
+        ranks, last, by_rank = _clause_words(view)
+        for target in {s for s in view.sides if s is not None}:
+            p = [i for i, s in enumerate(view.sides) if s == target][0]
+            rank = ranks[p]
+            want = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
+            if rank // 2 < last // 2:
+                want["clause before-but"] = 1.0
+            for i, name, side in by_rank[rank]:
+                if i != p:
+                    want[name if side is None else _clause_word_name("<T>" if side == target else "<O>")] = 1.0
+            assert list(clause_features(target, view).items()) == list(want.items())  # same order too
+            checked += 1
+        found = _sentence_analysis(text, rules, None)
+        scan = _voice_scan(found.toks, rules)
+        for pos in range(len(found.toks)):
+            for quotes in ([], [(0, 10, "")]):
+                want = _old_voice_at(pos, found.toks, quotes, found.mentions, rules)
+                assert _voice_at(pos, text, found.toks, quotes, found.mentions, rules, scan) == want
+                assert _voice_at(pos, text, found.toks, quotes, found.mentions, rules) == want
+    assert checked >= 8
+
+
+def _old_voice_at(pos, toks, quote_spans, mentions, rules):
+    """target_tone._voice_at as it was before its reporting verbs were found once (main 15ade4e)."""
+    char = toks[pos][0]
+    for a, b, speaker in quote_spans:
+        if a <= char < b:
+            return speaker or "narration"
+    words = [t[2] for t in toks]
+    for i in range(pos - 1, -1, -1):
+        if words[i] in rules.reporting:
+            person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1,))]
+            if person:
+                return person[0].actor
+    for i in range(pos + 1, len(words)):
+        if words[i] in rules.reporting and "," in words[pos:i]:
+            person = [m for m in mentions if m.person and (m.t1 in (i, i - 1) or m.t0 in (i + 1, i + 2))]
+            if person:
+                return person[0].actor
+    for i in range(len(words) - 1):
+        if words[i] == "according" and words[i + 1] == "to":
+            person = [m for m in mentions if m.person and m.t0 in (i + 2, i + 3)]
+            if person:
+                return person[0].actor
+    return "narration"

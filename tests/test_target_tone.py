@@ -551,3 +551,51 @@ def test_the_rules_hold_the_fresh_tune_probes():
     assert {t: n for t, (_, n) in got.items()} == {t: n for t, (_, n) in PROBE2_TUNE_CORRECT.items()}
     assert all(got[t][0] >= PROBE2_TUNE_CORRECT[t][0] for t in got), got
     assert macro_f1(table["gold"], table["tone_toward"]) == pytest.approx(0.567, abs=0.005)
+
+
+def test_the_word_sets_memoised_membership_equals_plain_membership():
+    """``words.member(w)`` (a per-word memo for the sets with prefixes) answers as ``w in words``
+    for every marker set of the rules, on the corpus's words, the markers themselves, near
+    misses of the prefixes and placeholders; and the memo stops growing at its cap."""
+    import dataclasses
+
+    from corpus_tools import load_corpus, target_tone
+    from corpus_tools.target_tone import _WordSet, build_rules
+
+    rules = build_rules()
+    sets = {f.name: getattr(rules, f.name) for f in dataclasses.fields(rules)
+            if isinstance(getattr(rules, f.name), _WordSet)}
+    assert any(s.prefixes for s in sets.values()) and any(not s.prefixes for s in sets.values())
+    text = " ".join(load_corpus()["text"])
+    words = set(text.lower().split()) | set(text.split())
+    for s in sets.values():
+        words |= set(s) | {p for p in s.prefixes} | {p[:-1] for p in s.prefixes if p} | {p + "ed" for p in s.prefixes}
+    words |= {"", "<T>", "<O>", "\x00", "short", "Not", "NOT", "refused", "refusal", "lifting", "turned"}
+    for name, s in sets.items():
+        for w in sorted(words):
+            assert s.member(w) == (w in s), (name, w)
+            assert s.member(w) == (w in s), (name, w)  # a remembered answer too
+    capped = _WordSet.of(["x*"])
+    limit, target_tone.MEMBERSHIP_MEMO_LIMIT = target_tone.MEMBERSHIP_MEMO_LIMIT, 3
+    try:
+        assert [capped.member(w) for w in ("xa", "b", "xc", "d", "xe", "f")] == [True, False, True, False, True, False]
+        assert len(capped.member.__self__) == 3
+    finally:
+        target_tone.MEMBERSHIP_MEMO_LIMIT = limit
+
+
+def test_the_mean_of_a_sides_hits_equals_numpys_to_the_bit():
+    """:func:`_mean` (the score of a side's chosen hits, without an array) gives ``np.mean`` to the
+    bit, signed zeros included, on random lists of one to twelve values of mixed magnitudes."""
+    import math
+    import random
+
+    from corpus_tools.target_tone import _mean
+
+    rng = random.Random(14)
+    pool = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 0.1, -0.3, 1e16, -1e16, 1e-8]
+    for _ in range(20000):
+        values = [rng.choice(pool) if rng.random() < 0.5 else rng.uniform(-1e3, 1e3) * 10 ** rng.randint(-8, 8)
+                  for _ in range(rng.randint(1, 12))]
+        got, want = _mean(values), float(np.mean(values))
+        assert got == want and math.copysign(1.0, got) == math.copysign(1.0, want), values
