@@ -1276,7 +1276,7 @@ class _Doc:
                 words = words[cut:]
             start = offset
             end = m.end()
-            if overlaps_taken(start, end) or self._is_dateline(start, end):
+            if overlaps_taken(start, end):
                 continue
             prev_word = masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
@@ -1291,6 +1291,8 @@ class _Doc:
                 if not single_ok:
                     continue
                 name = by_last_word.get(name, name)  # a surname alone takes the full name used earlier ("Watanabe")
+            if self._is_dateline(start, end):  # read last: most matches fail the cheaper tests above
+                continue
             out.append(_Candidate(start, end, name, "", "unknown", "name"))
             by_last_word[name.split()[-1]] = name
         return out
