@@ -712,6 +712,7 @@ def _masked(text: str, spans: list[dict]) -> str:
 
 
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_PUNCT_OR_END = re.compile(r"\s*(?:[,.;:!?]|$)")  # a clause ends after a one-word name ("..., said Watanabe.")
 
 
 def _match_as_slice(pattern: re.Pattern, text: str, pos: int) -> tuple[re.Match | None, int]:
@@ -1275,7 +1276,7 @@ class _Doc:
                 words = words[cut:]
             start = offset
             end = m.end()
-            if overlaps_taken(start, end) or self._is_dateline(start, end):
+            if overlaps_taken(start, end):
                 continue
             prev_word = masked[max(0, start - 12):start].split()
             if prev_word and prev_word[-1].lower() in _PREPOSITIONS and \
@@ -1285,11 +1286,13 @@ class _Doc:
             name = self.text[start:end]
             if len(words) == 1:  # one word is a name before or after a reporting verb only
                 single_ok = (_match_as_slice(self.verb_re, masked, _after_spaces(masked, end))[0] is not None
-                             or (w.verb_end_re.search(masked[max(0, start - 30):start])
-                                 and _rx(r"\s*(?:[,.;:!?]|$)").match(masked, end)))
+                             or (_PUNCT_OR_END.match(masked, end)
+                                 and w.verb_end_re.search(masked[max(0, start - 30):start])))
                 if not single_ok:
                     continue
                 name = by_last_word.get(name, name)  # a surname alone takes the full name used earlier ("Watanabe")
+            if self._is_dateline(start, end):  # read last: most matches fail the cheaper tests above
+                continue
             out.append(_Candidate(start, end, name, "", "unknown", "name"))
             by_last_word[name.split()[-1]] = name
         return out
