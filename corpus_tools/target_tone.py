@@ -474,8 +474,12 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
         if term[0].islower():
             info.setdefault(term[0].upper() + term[1:], (side, actor, kind))
     surfaces = sorted(info, key=lambda s: (-len(s), s))
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces) + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") \
-        if surfaces else None
+    # the lookahead on the terms' first characters changes no match; it lets the regex engine skip
+    # to those characters instead of trying the lookbehind and every term at each offset (about
+    # twice as fast on news text)
+    firsts = "".join(re.escape(c) for c in sorted({s[0] for s in surfaces}))
+    pattern = re.compile(r"(?=[" + firsts + r"])(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces)
+                         + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") if surfaces else None
     cues = [(c.split(), r, int(v), c) for c, r, v in zip(actions["cue"], actions["role"], actions["valence"])]
     # longest first ("security guarantee*" before "guarantee*"), then whole words before prefixes
     # ("defenders" before "defend*"), then longer prefixes first
