@@ -474,8 +474,12 @@ def build_rules(data_dir: Path | str | None = None) -> Rules:
         if term[0].islower():
             info.setdefault(term[0].upper() + term[1:], (side, actor, kind))
     surfaces = sorted(info, key=lambda s: (-len(s), s))
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces) + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") \
-        if surfaces else None
+    # the lookahead on the terms' first characters changes no match; it lets the regex engine skip
+    # to those characters instead of trying the lookbehind and every term at each offset (about
+    # twice as fast on news text)
+    firsts = "".join(re.escape(c) for c in sorted({s[0] for s in surfaces}))
+    pattern = re.compile(r"(?=[" + firsts + r"])(?<![\w.-])(" + "|".join(re.escape(s) for s in surfaces)
+                         + r")(?:['\u2019]s|(?<=s)['\u2019])?(?![\w])") if surfaces else None
     cues = [(c.split(), r, int(v), c) for c, r, v in zip(actions["cue"], actions["role"], actions["valence"])]
     # longest first ("security guarantee*" before "guarantee*"), then whole words before prefixes
     # ("defenders" before "defend*"), then longer prefixes first
@@ -703,9 +707,11 @@ def _document_side_candidates(doc_text: str, spans: Sequence[tuple[int, int]], r
     sentence alone would find a part or something else;
     (3) a mention starts at its first character, after text that does not end a sentence: a
     generic title's capitalised modifier ("Venezuelan president ...") is taken in the
-    document but is sentence-initial alone (:func:`corpus_tools.speakers._modifier_start`);
-    (4) capitals are rewritten differently (:func:`_uncapitalised` of the document and of the
-    sentence disagree, checked only where the document has such words).
+    document but is sentence-initial alone (:func:`corpus_tools.speakers._modifier_start`).
+    Capitals are rewritten alike (:func:`_uncapitalised` of the document, cut to a sentence,
+    is that of the sentence) for a sentence with spaces around it (not (1)): a word in capitals
+    cannot cross a space, and its word boundaries see a space as they see the start or end of
+    the text.
     The locative test before a name reads the sentence alone, as the sentence search does.
 
     Examples
@@ -745,10 +751,7 @@ def _document_side_candidates(doc_text: str, spans: Sequence[tuple[int, int]], r
         if a > 0 and inside and inside[0]["start"] == a and not _sentence_end_before(searched, a):
             out.append(None)
             continue
-        sentence = searched[a:b]
-        if searched is not doc_text and sentence != _uncapitalised(doc_text[a:b], known):
-            out.append(None)
-            continue
+        sentence = searched[a:b]  # = _uncapitalised(doc_text[a:b], known): its edges are spaces
         shifted = [{**m, "start": m["start"] - a, "end": m["end"] - a} for m in inside]
         found_terms = [(x - a, y - a, term, surface) for x, y, term, surface
                        in terms[bisect.bisect_left(term_starts, a):bisect.bisect_left(term_starts, b)]]
