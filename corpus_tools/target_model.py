@@ -1210,6 +1210,14 @@ def _training_matrix(data_dir: Path | str | None, cache: Path | str | None, grou
     return feats, pairs[keep].reset_index(drop=True)
 
 
+def _training_arrays(matrix, data_dir: Path | str | None, cache: Path | str | None, groups: Sequence[str]):
+    """The training features and pairs (``matrix``, a ``(feats, pairs)`` of
+    :func:`_training_matrix` computed once by the caller, or computed here) with the labels and
+    the report of each pair as arrays: what every cross-validation of this module starts from."""
+    feats, pairs = matrix if matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
+    return feats, pairs, pairs["polarity"].to_numpy(), pairs["group"].to_numpy()
+
+
 def _matrix32(x):
     """A CSR matrix with 32-bit indices (liblinear refuses 64-bit ones)."""
     x = x.tocsr()
@@ -1367,9 +1375,7 @@ def cross_validate_target_model(*, candidates: Sequence[tuple[str, float]] = CAN
 
     from corpus_tools.target_tone import _scores
 
-    feats, pairs = _matrix if _matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
-    y = pairs["polarity"].to_numpy()
-    report = pairs["group"].to_numpy()
+    feats, pairs, y, report = _training_arrays(_matrix, data_dir, cache, groups)
     weights = training_weights(pairs["source"].tolist(), tune_weight)
     folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(y)), y, report))
     rules_pred = np.array([f_pol for f_pol in _rule_polarity(feats)])
@@ -1441,9 +1447,7 @@ def tune_half_cross_validation(*, tune_weights: Sequence[float] = TUNE_WEIGHTS, 
     """
     from corpus_tools.target_tone import _scores
 
-    feats, pairs = _matrix if _matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
-    y = pairs["polarity"].to_numpy()
-    report = pairs["group"].to_numpy()
+    feats, pairs, y, report = _training_arrays(_matrix, data_dir, cache, groups)
     fold = tune_folds(pairs, data_dir)
     tuned = np.flatnonzero(fold != "")
     names = sorted(set(fold[tuned]))
@@ -1494,9 +1498,7 @@ def target_model_learning_curve(*, fractions: Sequence[float] = (0.125, 0.25, 0.
 
     from corpus_tools.target_tone import _scores
 
-    feats, pairs = _matrix if _matrix is not None else _training_matrix(data_dir, cache, tuple(groups))
-    y = pairs["polarity"].to_numpy()
-    report = pairs["group"].to_numpy()
+    feats, pairs, y, report = _training_arrays(_matrix, data_dir, cache, groups)
     folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(y)), y, report))
     out = []
     for fraction in fractions:
