@@ -447,22 +447,18 @@ def main() -> None:
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     groups = tuple(args.groups.split(",")) if args.groups else DEFAULT_GROUPS
-    if args.tune_weights:
-        print(f"## weight of the tune halves' pairs: tune-half CV and grouped CV over reports ({'+'.join(groups)})")
-        print(tune_weights(groups).round(4).to_string(index=False))
-        return
-    if args.paired:
-        print(f"## paired 95% bootstrap intervals of the session-12 differences ({'+'.join(groups)})")
-        print(paired_gains(groups).round(4).to_string(index=False))
-        return
-    if args.learners:
-        print(f"## learners: grouped CV over reports and tune-half CV ({'+'.join(groups)})")
-        print(learners(groups).round(4).to_string(index=False))
-        return
-    if args.consistency:
-        print(f"## cross-validated macro-F1 on pairs that follow the guideline plainly ({'+'.join(groups)})")
-        print(consistency(groups).round(3).to_string(index=False))
-        return
+    # the options that print one table each: (chosen, heading, the table, decimals)
+    single_tables = ((args.tune_weights, "weight of the tune halves' pairs: tune-half CV and grouped CV over reports",
+                      tune_weights, 4),
+                     (args.paired, "paired 95% bootstrap intervals of the session-12 differences", paired_gains, 4),
+                     (args.learners, "learners: grouped CV over reports and tune-half CV", learners, 4),
+                     (args.consistency, "cross-validated macro-F1 on pairs that follow the guideline plainly",
+                      consistency, 3))
+    for chosen, heading, table, decimals in single_tables:
+        if chosen:
+            print(f"## {heading} ({'+'.join(groups)})")
+            print(table(groups).round(decimals).to_string(index=False))
+            return
     if args.errors:
         feats, pairs = out_of_fold(groups)
         print(f"## out-of-fold errors by construction ({'+'.join(groups)}; macro-F1 "
