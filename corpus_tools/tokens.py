@@ -18,13 +18,14 @@ from __future__ import annotations
 import itertools
 import re
 import string
+import struct
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from nltk import redos
+import regex
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from corpus_tools.resources import load_abbreviations, load_stopwords
@@ -44,11 +45,12 @@ TOKEN_PATTERN = (
     + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
     r"|[^\w\s]"  # any other single symbol
 )
-# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``)
-# and runs every match under a wall-clock timeout, a guard against hostile patterns that costs
-# more than the match itself on a short text. This is the same compilation (engine, flags) of
-# our own pattern, which cannot backtrack catastrophically, without the timeout: the same spans.
-_TOKEN_REGEX = redos.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL, timeout=None)
+# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``,
+# which calls ``regex.compile(pattern, flags)``) and runs every match under a wall-clock timeout
+# in a Python wrapper, a guard against hostile patterns that costs more than the match itself on
+# a short text. This is the same compilation (engine, flags) of our own pattern, which cannot
+# backtrack catastrophically, without the wrapper: the same spans (``regex`` is NLTK's dependency).
+_TOKEN_REGEX = regex.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
 _HAS_WORD = re.compile(r"[^\W_]")
 # the stretches between spaces and line breaks: no token crosses one, and the pattern reads
 # a space or a line break just as it reads the end of the text
@@ -59,22 +61,37 @@ _CLITIC_WORD = re.compile(_CLITIC)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-class _ChunkWords(dict):
-    """White-space-free chunk -> its number of word tokens, filled on demand (a bounded memo)."""
+class _ChunkInfo(dict):
+    """White-space-free chunk -> ``(spans, tokens, lowers, is_alpha, n_words)`` of its tokens,
+    filled on demand (a bounded memo). One memo serves :func:`word_spans`, :func:`count_words`
+    and :func:`tokens`, so a chunk the tokens stage has read is not matched again when the tone
+    stage counts its words."""
 
-    def __missing__(self, chunk: str) -> int:
+    def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        n = self[chunk] = sum(1 for m in _TOKEN_REGEX.finditer(chunk) if _HAS_WORD.search(m.group()))
-        return n
+        spans = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
+        tokens = tuple(chunk[start:end] for start, end in spans)
+        found = self[chunk] = (
+            spans, tokens, tuple(lower_form(t) for t in tokens),
+            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
+            sum(1 for t in tokens if _HAS_WORD.search(t)),
+        )
+        return found
 
 
-_CHUNK_WORDS = _ChunkWords()
+_CHUNK_INFO = _ChunkInfo()
+
+#: one token of a chunk as :func:`tokens` reads it: its offsets in the chunk, is_stop, is_alpha
+_RECORD = np.dtype([("start", "<i4"), ("end", "<i4"), ("is_stop", "?"), ("is_alpha", "?")])
+_PACK = struct.Struct("<ii??").pack
+assert struct.calcsize("<ii??") == _RECORD.itemsize
 
 
 class _ChunkTokens(dict):
-    """Chunk -> its tokens as columns ``(n, starts, ends, tokens, lowers, is_stop, is_alpha)``,
-    filled on demand."""
+    """Chunk -> ``(n, records, tokens, lowers)`` for one stopword list, filled on demand:
+    ``records`` packs each token's :data:`_RECORD` as bytes, so that a batch's columns are one
+    ``bytes.join`` and one ``numpy.frombuffer`` rather than a Python object per value."""
 
     def __init__(self, stopwords: frozenset[str]):
         super().__init__()
@@ -83,14 +100,11 @@ class _ChunkTokens(dict):
     def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        spans = [m.span() for m in _TOKEN_REGEX.finditer(chunk)]
-        tokens = tuple(chunk[start:end] for start, end in spans)
-        lowers = tuple(lower_form(t) for t in tokens)
-        found = self[chunk] = (
-            len(spans), tuple(s for s, _ in spans), tuple(e for _, e in spans), tokens, lowers,
-            tuple(lower in self.stopwords for lower in lowers),
-            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
-        )
+        spans, tokens, lowers, is_alpha, _ = _CHUNK_INFO[chunk]
+        stopwords = self.stopwords
+        records = b"".join(_PACK(start, end, lower in stopwords, alpha)
+                           for (start, end), lower, alpha in zip(spans, lowers, is_alpha))
+        found = self[chunk] = (len(spans), records, tokens, lowers)
         return found
 
 
@@ -149,21 +163,8 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for chunk in _CHUNK.finditer(text):  # no token crosses a space or a line break (see count_words)
         at = chunk.start()
-        spans += [(at + start, at + end) for start, end in _CHUNK_SPANS[chunk.group()]]
+        spans += [(at + start, at + end) for start, end in _CHUNK_INFO[chunk.group()][0]]
     return spans
-
-
-class _ChunkSpans(dict):
-    """Chunk -> the ``(start, end)`` of its tokens, filled on demand (a bounded memo)."""
-
-    def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
-        if len(self) > MEMO_LIMIT:
-            self.clear()
-        spans = self[chunk] = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
-        return spans
-
-
-_CHUNK_SPANS = _ChunkSpans()
 
 
 def count_words(text: str) -> int:
@@ -178,7 +179,8 @@ def count_words(text: str) -> int:
     >>> count_words("Zelensky's $2 billion, 30,000 troops; the U.S. can't.")
     10
     """
-    return sum(map(_CHUNK_WORDS.__getitem__, text.split()))
+    info = _CHUNK_INFO.__getitem__
+    return sum(info(chunk)[4] for chunk in text.split())
 
 
 def lower_form(token: str) -> str:
@@ -230,48 +232,69 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     """
     stopwords = load_stopwords(data_dir)
     memo = _chunk_tokens(frozenset(stopwords)).__getitem__
-    infos: list[tuple] = []  # per chunk: (n, starts, ends, tokens, lowers, is_stop, is_alpha)
-    lengths: list[int] = []  # per chunk: its length; chunks are separated by one space
-    firsts: list[int] = []  # per sentence: the index of its first chunk
-    fallback: dict[int, list[int]] = {}  # per sentence with a line break: the start of each chunk
-    for i, text in enumerate(sents["text"]):
-        firsts.append(len(infos))
-        if "\n" in text:
-            found = list(_CHUNK.finditer(text))
-            pieces = [m.group() for m in found] or [""]
-            fallback[i] = [m.start() for m in found] or [0]
-        else:
-            pieces = text.split(" ")
-        infos += map(memo, pieces)
-        lengths += map(len, pieces)
+    texts = sents["text"].tolist()
+    joined = " ".join(texts)
+    if "\n" not in joined:
+        # every sentence's chunks are its pieces between single spaces, and the sentences joined
+        # by one space give all the batch's pieces in one split; a piece starts after the pieces
+        # before it and one space each (counted from its sentence's first piece below)
+        pieces = joined.split(" ") if texts else []
+        per_sentence = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        fallback: dict[int, list[int]] = {}
+    else:  # a sentence with a line break: its chunks are found one by one, with their starts
+        pieces, counts, fallback = [], [], {}
+        for i, text in enumerate(texts):
+            if "\n" in text:
+                found = list(_CHUNK.finditer(text))
+                chunks = [m.group() for m in found] or [""]
+                fallback[i] = [m.start() for m in found] or [0]
+            else:
+                chunks = text.split(" ")
+            pieces += chunks
+            counts.append(len(chunks))
+        per_sentence = np.array(counts, dtype=np.int64)
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    infos = list(map(memo, pieces))  # per chunk: (n, records, tokens, lowers)
     n_chunks = len(infos)
-    first = np.array(firsts, dtype=np.int64)
-    per_sentence = np.diff(np.append(first, n_chunks))
+    first = np.cumsum(per_sentence) - per_sentence  # per sentence: the index of its first chunk
     # where each chunk starts in its sentence: after the chunks before it and one space each
-    step = np.array(lengths, dtype=np.int64) + 1
+    step = lengths + 1
     within = np.cumsum(step) - step
     within -= np.repeat(within[first] if n_chunks else within[:0], per_sentence)
     for i, starts in fallback.items():
         within[first[i]: first[i] + len(starts)] = starts
     base = within + np.repeat(sents["start"].to_numpy(dtype=np.int64), per_sentence)
-    field = lambda k: itertools.chain.from_iterable(map(itemgetter(k), infos))  # noqa: E731
     n_tokens = np.fromiter(map(itemgetter(0), infos), dtype=np.int64, count=n_chunks)
-    token_base = np.repeat(base, n_tokens)
     total = int(n_tokens.sum())
     if not total:
         return pd.DataFrame([], columns=TOKEN_COLUMNS).astype(
             {"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    records = np.frombuffer(b"".join(map(itemgetter(1), infos)), dtype=_RECORD)
+    token_base = np.repeat(base, n_tokens)
     per_sent_tokens = np.add.reduceat(n_tokens, first) if n_chunks else np.zeros(0, dtype=np.int64)
     doc_ids = np.repeat(sents["doc_id"].to_numpy(), per_sent_tokens)
     table = pd.DataFrame({
         "doc_id": doc_ids,
         "sent_id": np.repeat(sents["sent_id"].to_numpy(dtype=np.int64), per_sent_tokens),
-        "token_id": pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1,
-        "token": list(field(3)),
-        "lower": list(field(4)),
-        "is_stop": np.fromiter(field(5), dtype=bool, count=total),
-        "is_alpha": np.fromiter(field(6), dtype=bool, count=total),
-        "start": token_base + np.fromiter(field(1), dtype=np.int64, count=total),
-        "end": token_base + np.fromiter(field(2), dtype=np.int64, count=total),
+        "token_id": _count_within(doc_ids),
+        "token": list(itertools.chain.from_iterable(map(itemgetter(2), infos))),
+        "lower": list(itertools.chain.from_iterable(map(itemgetter(3), infos))),
+        "is_stop": records["is_stop"].copy(),
+        "is_alpha": records["is_alpha"].copy(),
+        "start": token_base + records["start"],
+        "end": token_base + records["end"],
     }, columns=TOKEN_COLUMNS)
     return table
+
+
+def _count_within(doc_ids: np.ndarray) -> np.ndarray:
+    """1, 2, ... within each document, in row order: ``groupby(doc_ids).cumcount() + 1``,
+    computed from the runs of equal ids when each document's rows are together (as a
+    sentences table has them)."""
+    n = len(doc_ids)
+    if n and pd.notna(doc_ids).all():
+        starts = np.flatnonzero(np.concatenate(([True], doc_ids[1:] != doc_ids[:-1])))
+        if len(starts) == len(pd.unique(doc_ids[starts])):  # no document comes back after another
+            return np.arange(1, n + 1, dtype=np.int64) - np.repeat(starts, np.diff(np.append(starts, n)))
+    return pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1
