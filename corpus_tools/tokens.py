@@ -3,7 +3,9 @@
 Sentences come from NLTK's Punkt algorithm, which is unsupervised: no trained model ships
 here, so it is given the abbreviations of ``data/abbreviations.txt`` (``U.S.``, ``Mr.``,
 ``Gen.``, single-letter initials) and never splits inside a paragraph's abbreviation.
-Sentences never cross a paragraph break.
+Sentences never cross a paragraph break. Punkt asks at each candidate end (``said. The``)
+whether it is a break; the usual ones are answered from the word before the mark alone
+(``_plain_sentbreak``, with Punkt's answers, as the tests hold), the others by Punkt.
 
 Words come from one regular expression (compiled as NLTK's ``RegexpTokenizer`` compiles it,
 with the ``regex`` engine): numbers keep their
@@ -19,9 +21,10 @@ import itertools
 import re
 import string
 import struct
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -119,11 +122,67 @@ def _punkt(abbreviations: frozenset[str]) -> PunktSentenceTokenizer:
     params.abbrev_types = set(abbreviations) | set(string.ascii_lowercase)
     tokenizer = PunktSentenceTokenizer(params)
     # Punkt asks, at every candidate end ("said. The", "U.S. forces"), whether that short context
-    # holds a sentence break: a pure function of the context with the parameters fixed, and
-    # the same contexts recur, so the answers are remembered (the instance attribute shadows
-    # the method; the splits are unchanged)
-    tokenizer.text_contains_sentbreak = lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak)
+    # holds a sentence break: a pure function of the context with the parameters fixed. The
+    # instance attribute shadows the method: the usual contexts are answered by
+    # _plain_sentbreak, the others by Punkt itself, remembered (the splits are unchanged)
+    tokenizer.text_contains_sentbreak = partial(
+        _contains_sentbreak, params.abbrev_types, lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak))
     return tokenizer
+
+
+#: the characters Punkt's period context accepts right after a candidate end in place of a space
+#: (``PunktLanguageVars._re_non_word_chars``)
+_NON_WORD = frozenset(")\";}]*:@'({[\u2018\u2019\u201c\u201d\u00ab\u00bb?!")
+_END_MARK = re.compile(r"[.?!]")
+_SPACE = re.compile(r"\s")
+
+
+def _plain_sentbreak(context: str, abbreviations: set[str]) -> bool | None:
+    """Punkt's answer for a context of the usual shape, or ``None`` for any other.
+
+    A context is the word before a candidate end, the mark (``.``, ``?`` or ``!``), and either
+    one non-word character (``"``, ``)``, ``”`` ...) or white space and the next token. It holds
+    a break when a token that Punkt marks as a sentence break has a token after it. With the
+    parameters :func:`_punkt` gives (abbreviations only: no collocations, sentence starters or
+    orthographic context), a context whose mark is followed by one non-word character, or by a
+    space and a token without a mark, is decided by the word alone:
+
+    - ``said? The``, ``U.S.!”``: Punkt's word pattern ends any word before a ``?`` or ``!``,
+      which is a token of its own, always a break, and a token follows: a break;
+    - ``said. The``, ``U.S. forces``, ``said.”``: a word of letters (two or more, dots between
+      them allowed) keeps its period as one token; the first pass marks it an abbreviation when
+      the word lower-cased is one, else a break; the second pass changes neither mark for a
+      token that is neither an initial nor a number (the orthographic heuristic, without
+      orthographic context, never answers True); and no later token ends in a mark.
+
+    Initials (``J. Smith``), numbers, words with digits, hyphens or punctuation, a mark in the
+    next token and any other spacing return ``None``: Punkt decides.
+
+    Examples
+    --------
+    >>> abbreviations = {"gen", "u.s"}
+    >>> contexts = ["Paris. They", "Gen. Smith", "said.\u201d", "why? I", "U.S. forces", "U.K. and", "J. Smith", "30. The"]
+    >>> [_plain_sentbreak(c, abbreviations) for c in contexts]
+    [True, False, True, True, False, True, None, None]
+    """
+    j = context.find(" ")
+    if j < 0:  # the mark and one non-word character
+        if len(context) < 2 or context[-1] not in _NON_WORD:
+            return None
+        j = len(context) - 1
+    elif context[j + 1:].isspace() or j + 1 == len(context) or _END_MARK.search(context, j):
+        return None  # no next token, or one with a mark: Punkt decides
+    mark, word = context[j - 1: j], context[: j - 1]
+    if mark == "?" or mark == "!":
+        return True if not _SPACE.search(word) else None
+    if mark != "." or len(word) < 2 or word[0] == "." or word[-1] == "." or ".." in word or not word.replace(".", "").isalpha():
+        return None
+    return word.lower() not in abbreviations
+
+
+def _contains_sentbreak(abbreviations: set[str], punkt: Callable[[str], bool], context: str) -> bool:
+    found = _plain_sentbreak(context, abbreviations)
+    return punkt(context) if found is None else found
 
 
 def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tuple[int, int]]:
