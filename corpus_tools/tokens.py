@@ -24,10 +24,11 @@ import struct
 from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import regex
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
@@ -85,16 +86,20 @@ class _ChunkInfo(dict):
 
 _CHUNK_INFO = _ChunkInfo()
 
-#: one token of a chunk as :func:`tokens` reads it: its offsets in the chunk, is_stop, is_alpha
-_RECORD = np.dtype([("start", "<i4"), ("end", "<i4"), ("is_stop", "?"), ("is_alpha", "?")])
-_PACK = struct.Struct("<ii??").pack
-assert struct.calcsize("<ii??") == _RECORD.itemsize
+#: one token of a chunk as :func:`tokens` reads it: its offsets in the chunk, the UTF-8 lengths of
+#: its ``token`` and ``lower`` forms, is_stop, is_alpha
+_RECORD = np.dtype([("start", "<i4"), ("end", "<i4"), ("token_bytes", "<i4"), ("lower_bytes", "<i4"),
+                    ("is_stop", "?"), ("is_alpha", "?")])
+_PACK = struct.Struct("<iiii??").pack
+assert struct.calcsize("<iiii??") == _RECORD.itemsize
 
 
 class _ChunkTokens(dict):
-    """Chunk -> ``(n, records, tokens, lowers)`` for one stopword list, filled on demand:
-    ``records`` packs each token's :data:`_RECORD` as bytes, so that a batch's columns are one
-    ``bytes.join`` and one ``numpy.frombuffer`` rather than a Python object per value."""
+    """Chunk -> ``(n, records, token UTF-8, lower UTF-8, tokens, lowers)`` for one stopword
+    list, filled on demand: ``records`` packs each token's :data:`_RECORD` as bytes, and the
+    token and lower forms are also kept encoded and joined, so that a batch's columns are
+    ``bytes.join`` and ``numpy.frombuffer`` calls, its string columns Arrow arrays built from
+    those buffers, rather than a Python object per value."""
 
     def __init__(self, stopwords: frozenset[str]):
         super().__init__()
@@ -105,9 +110,10 @@ class _ChunkTokens(dict):
             self.clear()
         spans, tokens, lowers, is_alpha, _ = _CHUNK_INFO[chunk]
         stopwords = self.stopwords
-        records = b"".join(_PACK(start, end, lower in stopwords, alpha)
-                           for (start, end), lower, alpha in zip(spans, lowers, is_alpha))
-        found = self[chunk] = (len(spans), records, tokens, lowers)
+        token_utf8, lower_utf8 = [t.encode() for t in tokens], [lower.encode() for lower in lowers]
+        records = b"".join(_PACK(start, end, len(t), len(lower_bytes), lower in stopwords, alpha)
+                           for (start, end), t, lower_bytes, lower, alpha in zip(spans, token_utf8, lower_utf8, lowers, is_alpha))
+        found = self[chunk] = (len(spans), records, b"".join(token_utf8), b"".join(lower_utf8), tokens, lowers)
         return found
 
 
@@ -362,18 +368,43 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     token_base = np.repeat(base, n_tokens)
     per_sent_tokens = np.add.reduceat(n_tokens, first) if n_chunks else np.zeros(0, dtype=np.int64)
     doc_ids = np.repeat(sents["doc_id"].to_numpy(), per_sent_tokens)
+    text_dtype = pd.Series(["x"]).dtype  # what pandas makes of a list of strings (Arrow-backed "str" in pandas 3)
+    if _arrow_strings(text_dtype):
+        token_column = _arrow_column(map(itemgetter(2), infos), records["token_bytes"], text_dtype)
+        lower_column = _arrow_column(map(itemgetter(3), infos), records["lower_bytes"], text_dtype)
+        doc_column = sents["doc_id"].array.take(np.repeat(np.arange(len(sents)), per_sent_tokens)) \
+            if sents["doc_id"].dtype == text_dtype else doc_ids
+    else:
+        token_column = list(itertools.chain.from_iterable(map(itemgetter(4), infos)))
+        lower_column = list(itertools.chain.from_iterable(map(itemgetter(5), infos)))
+        doc_column = doc_ids
     table = pd.DataFrame({
-        "doc_id": doc_ids,
+        "doc_id": doc_column,
         "sent_id": np.repeat(sents["sent_id"].to_numpy(dtype=np.int64), per_sent_tokens),
         "token_id": _count_within(doc_ids),
-        "token": list(itertools.chain.from_iterable(map(itemgetter(2), infos))),
-        "lower": list(itertools.chain.from_iterable(map(itemgetter(3), infos))),
+        "token": token_column,
+        "lower": lower_column,
         "is_stop": records["is_stop"].copy(),
         "is_alpha": records["is_alpha"].copy(),
         "start": token_base + records["start"],
         "end": token_base + records["end"],
     }, columns=TOKEN_COLUMNS)
     return table
+
+
+def _arrow_strings(dtype) -> bool:
+    """Whether ``dtype`` is pandas' string dtype stored as an Arrow ``large_string`` array."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _arrow_column(utf8: Iterable[bytes], lengths: np.ndarray, dtype: pd.StringDtype):
+    """A string column of ``dtype`` from the strings' UTF-8 bytes, joined, and their byte
+    lengths: an Arrow ``large_string`` array over those buffers (the array pandas builds from a
+    list of the same strings, without a Python object per string)."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    array = pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(b"".join(utf8)))
+    return pd.array(array, dtype=dtype)
 
 
 def _count_within(doc_ids: np.ndarray) -> np.ndarray:
