@@ -216,6 +216,7 @@ def _plain_sentbreak(context: str, abbreviations: set[str]) -> bool | None:
 
 
 def _contains_sentbreak(abbreviations: set[str], punkt: Callable[[str], bool], context: str) -> bool:
+    """Punkt's ``text_contains_sentbreak``: :func:`_plain_sentbreak`'s answer, else ``punkt``'s."""
     found = _plain_sentbreak(context, abbreviations)
     return punkt(context) if found is None else found
 
