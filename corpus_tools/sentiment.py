@@ -237,8 +237,13 @@ class VaderScorer:
         """The analyzer's tokens of one white-space-free chunk of raw text (memoised), and as
         side effects its word count and whether a multiword override may start in it."""
         memo = self._memo
-        clean = _prepare_text(chunk)
-        spaced = _QUOTE_MARKS.sub(r" \g<0> ", clean) if self.space_quotes else clean
+        if chunk.isascii() and "`" not in chunk and "--" not in chunk and '"' not in chunk and "'" not in chunk:
+            # the usual chunk: ASCII (so in NFC), white-space free, without the backtick and double
+            # hyphen the normalisers rewrite or the quote marks that are spaced off: unchanged by both
+            clean = spaced = chunk
+        else:
+            clean = _prepare_text(chunk)
+            spaced = _QUOTE_MARKS.sub(r" \g<0> ", clean) if self.space_quotes else clean
         tokens = tuple(self.exact.tokens(spaced))
         self._words[chunk] = count_words(clean)
         self._spaced[chunk] = spaced

@@ -3,7 +3,9 @@
 Sentences come from NLTK's Punkt algorithm, which is unsupervised: no trained model ships
 here, so it is given the abbreviations of ``data/abbreviations.txt`` (``U.S.``, ``Mr.``,
 ``Gen.``, single-letter initials) and never splits inside a paragraph's abbreviation.
-Sentences never cross a paragraph break.
+Sentences never cross a paragraph break. Punkt asks at each candidate end (``said. The``)
+whether it is a break; the usual ones are answered from the word before the mark alone
+(``_plain_sentbreak``, with Punkt's answers, as the tests hold), the others by Punkt.
 
 Words come from one regular expression (compiled as NLTK's ``RegexpTokenizer`` compiles it,
 with the ``regex`` engine): numbers keep their
@@ -18,14 +20,17 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from functools import lru_cache
+import struct
+from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from nltk import redos
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+import pyarrow as pa
+import regex
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
 from corpus_tools.resources import load_abbreviations, load_stopwords
 
@@ -44,11 +49,12 @@ TOKEN_PATTERN = (
     + r"|[^\W\d_]+(?:-[^\W_]+)*(?:['\u2019]" + _NOT_CLITIC + r"[^\W\d_]+)*"  # Franco-British, O'Brien
     r"|[^\w\s]"  # any other single symbol
 )
-# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``)
-# and runs every match under a wall-clock timeout, a guard against hostile patterns that costs
-# more than the match itself on a short text. This is the same compilation (engine, flags) of
-# our own pattern, which cannot backtrack catastrophically, without the timeout: the same spans.
-_TOKEN_REGEX = redos.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL, timeout=None)
+# NLTK's RegexpTokenizer compiles the pattern with the ``regex`` engine (through ``nltk.redos``,
+# which calls ``regex.compile(pattern, flags)``) and runs every match under a wall-clock timeout
+# in a Python wrapper, a guard against hostile patterns that costs more than the match itself on
+# a short text. This is the same compilation (engine, flags) of our own pattern, which cannot
+# backtrack catastrophically, without the wrapper: the same spans (``regex`` is NLTK's dependency).
+_TOKEN_REGEX = regex.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
 _HAS_WORD = re.compile(r"[^\W_]")
 # the stretches between spaces and line breaks: no token crosses one, and the pattern reads
 # a space or a line break just as it reads the end of the text
@@ -59,22 +65,41 @@ _CLITIC_WORD = re.compile(_CLITIC)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-class _ChunkWords(dict):
-    """White-space-free chunk -> its number of word tokens, filled on demand (a bounded memo)."""
+class _ChunkInfo(dict):
+    """White-space-free chunk -> ``(spans, tokens, lowers, is_alpha, n_words)`` of its tokens,
+    filled on demand (a bounded memo). One memo serves :func:`word_spans`, :func:`count_words`
+    and :func:`tokens`, so a chunk the tokens stage has read is not matched again when the tone
+    stage counts its words."""
 
-    def __missing__(self, chunk: str) -> int:
+    def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        n = self[chunk] = sum(1 for m in _TOKEN_REGEX.finditer(chunk) if _HAS_WORD.search(m.group()))
-        return n
+        spans = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
+        tokens = tuple(chunk[start:end] for start, end in spans)
+        found = self[chunk] = (
+            spans, tokens, tuple(lower_form(t) for t in tokens),
+            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
+            sum(1 for t in tokens if _HAS_WORD.search(t)),
+        )
+        return found
 
 
-_CHUNK_WORDS = _ChunkWords()
+_CHUNK_INFO = _ChunkInfo()
+
+#: one token of a chunk as :func:`tokens` reads it: its offsets in the chunk, the UTF-8 lengths of
+#: its ``token`` and ``lower`` forms, is_stop, is_alpha
+_RECORD = np.dtype([("start", "<i4"), ("end", "<i4"), ("token_bytes", "<i4"), ("lower_bytes", "<i4"),
+                    ("is_stop", "?"), ("is_alpha", "?")])
+_PACK = struct.Struct("<iiii??").pack
+assert struct.calcsize("<iiii??") == _RECORD.itemsize
 
 
 class _ChunkTokens(dict):
-    """Chunk -> its tokens as columns ``(n, starts, ends, tokens, lowers, is_stop, is_alpha)``,
-    filled on demand."""
+    """Chunk -> ``(n, records, token UTF-8, lower UTF-8, tokens, lowers)`` for one stopword
+    list, filled on demand: ``records`` packs each token's :data:`_RECORD` as bytes, and the
+    token and lower forms are also kept encoded and joined, so that a batch's columns are
+    ``bytes.join`` and ``numpy.frombuffer`` calls, its string columns Arrow arrays built from
+    those buffers, rather than a Python object per value."""
 
     def __init__(self, stopwords: frozenset[str]):
         super().__init__()
@@ -83,14 +108,12 @@ class _ChunkTokens(dict):
     def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        spans = [m.span() for m in _TOKEN_REGEX.finditer(chunk)]
-        tokens = tuple(chunk[start:end] for start, end in spans)
-        lowers = tuple(lower_form(t) for t in tokens)
-        found = self[chunk] = (
-            len(spans), tuple(s for s, _ in spans), tuple(e for _, e in spans), tokens, lowers,
-            tuple(lower in self.stopwords for lower in lowers),
-            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
-        )
+        spans, tokens, lowers, is_alpha, _ = _CHUNK_INFO[chunk]
+        stopwords = self.stopwords
+        token_utf8, lower_utf8 = [t.encode() for t in tokens], [lower.encode() for lower in lowers]
+        records = b"".join(_PACK(start, end, len(t), len(lower_bytes), lower in stopwords, alpha)
+                           for (start, end), t, lower_bytes, lower, alpha in zip(spans, token_utf8, lower_utf8, lowers, is_alpha))
+        found = self[chunk] = (len(spans), records, b"".join(token_utf8), b"".join(lower_utf8), tokens, lowers)
         return found
 
 
@@ -99,17 +122,103 @@ def _chunk_tokens(stopwords: frozenset[str]) -> _ChunkTokens:
     return _ChunkTokens(stopwords)
 
 
+def _unguarded(pattern) -> regex.Pattern:
+    """An ``nltk.redos`` pattern compiled again as it was (``regex``, its source and flags), without
+    the Python wrapper that runs each match under a wall-clock timeout: the same matches."""
+    return regex.compile(pattern.pattern, pattern.flags)
+
+
+class _LanguageVars(PunktLanguageVars):
+    """Punkt's English language variables, with the candidate-end, realignment and word
+    patterns unguarded (:func:`_unguarded`): NLTK's guard against hostile patterns cost Punkt
+    a third of its time on NLTK's own fixed patterns."""
+
+    __slots__ = ()
+    re_boundary_realignment = _unguarded(PunktLanguageVars.re_boundary_realignment)
+
+    def period_context_re(self):
+        try:
+            return self._re_period_context
+        except AttributeError:
+            self._re_period_context = _unguarded(super().period_context_re())
+            return self._re_period_context
+
+    def _word_tokenizer_re(self):
+        try:
+            return self._re_word_tokenizer
+        except AttributeError:
+            self._re_word_tokenizer = _unguarded(super()._word_tokenizer_re())
+            return self._re_word_tokenizer
+
+
 @lru_cache(maxsize=8)
 def _punkt(abbreviations: frozenset[str]) -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(abbreviations) | set(string.ascii_lowercase)
-    tokenizer = PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params, lang_vars=_LanguageVars())
     # Punkt asks, at every candidate end ("said. The", "U.S. forces"), whether that short context
-    # holds a sentence break: a pure function of the context with the parameters fixed, and
-    # the same contexts recur, so the answers are remembered (the instance attribute shadows
-    # the method; the splits are unchanged)
-    tokenizer.text_contains_sentbreak = lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak)
+    # holds a sentence break: a pure function of the context with the parameters fixed. The
+    # instance attribute shadows the method: the usual contexts are answered by
+    # _plain_sentbreak, the others by Punkt itself, remembered (the splits are unchanged)
+    tokenizer.text_contains_sentbreak = partial(
+        _contains_sentbreak, params.abbrev_types, lru_cache(maxsize=MEMO_LIMIT)(tokenizer.text_contains_sentbreak))
     return tokenizer
+
+
+#: the characters Punkt's period context accepts right after a candidate end in place of a space
+#: (``PunktLanguageVars._re_non_word_chars``)
+_NON_WORD = frozenset(")\";}]*:@'({[\u2018\u2019\u201c\u201d\u00ab\u00bb?!")
+_END_MARK = re.compile(r"[.?!]")
+_SPACE = re.compile(r"\s")
+
+
+def _plain_sentbreak(context: str, abbreviations: set[str]) -> bool | None:
+    """Punkt's answer for a context of the usual shape, or ``None`` for any other.
+
+    A context is the word before a candidate end, the mark (``.``, ``?`` or ``!``), and either
+    one non-word character (``"``, ``)``, ``”`` ...) or white space and the next token. It holds
+    a break when a token that Punkt marks as a sentence break has a token after it. With the
+    parameters :func:`_punkt` gives (abbreviations only: no collocations, sentence starters or
+    orthographic context), a context whose mark is followed by one non-word character, or by a
+    space and a token without a mark, is decided by the word alone:
+
+    - ``said? The``, ``U.S.!”``: Punkt's word pattern ends any word before a ``?`` or ``!``,
+      which is a token of its own, always a break, and a token follows: a break;
+    - ``said. The``, ``U.S. forces``, ``said.”``: a word of letters (two or more, dots between
+      them allowed) keeps its period as one token; the first pass marks it an abbreviation when
+      the word lower-cased is one, else a break; the second pass changes neither mark for a
+      token that is neither an initial nor a number (the orthographic heuristic, without
+      orthographic context, never answers True); and no later token ends in a mark.
+
+    Initials (``J. Smith``), numbers, words with digits, hyphens or punctuation, a mark in the
+    next token and any other spacing return ``None``: Punkt decides.
+
+    Examples
+    --------
+    >>> abbreviations = {"gen", "u.s"}
+    >>> contexts = ["Paris. They", "Gen. Smith", "said.\u201d", "why? I", "U.S. forces", "U.K. and", "J. Smith", "30. The"]
+    >>> [_plain_sentbreak(c, abbreviations) for c in contexts]
+    [True, False, True, True, False, True, None, None]
+    """
+    j = context.find(" ")
+    if j < 0:  # the mark and one non-word character
+        if len(context) < 2 or context[-1] not in _NON_WORD:
+            return None
+        j = len(context) - 1
+    elif context[j + 1:].isspace() or j + 1 == len(context) or _END_MARK.search(context, j):
+        return None  # no next token, or one with a mark: Punkt decides
+    mark, word = context[j - 1: j], context[: j - 1]
+    if mark == "?" or mark == "!":
+        return True if not _SPACE.search(word) else None
+    if mark != "." or len(word) < 2 or word[0] == "." or word[-1] == "." or ".." in word or not word.replace(".", "").isalpha():
+        return None
+    return word.lower() not in abbreviations
+
+
+def _contains_sentbreak(abbreviations: set[str], punkt: Callable[[str], bool], context: str) -> bool:
+    """Punkt's ``text_contains_sentbreak``: :func:`_plain_sentbreak`'s answer, else ``punkt``'s."""
+    found = _plain_sentbreak(context, abbreviations)
+    return punkt(context) if found is None else found
 
 
 def sentence_spans(text: str, *, data_dir: Path | str | None = None) -> list[tuple[int, int]]:
@@ -149,21 +258,8 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for chunk in _CHUNK.finditer(text):  # no token crosses a space or a line break (see count_words)
         at = chunk.start()
-        spans += [(at + start, at + end) for start, end in _CHUNK_SPANS[chunk.group()]]
+        spans += [(at + start, at + end) for start, end in _CHUNK_INFO[chunk.group()][0]]
     return spans
-
-
-class _ChunkSpans(dict):
-    """Chunk -> the ``(start, end)`` of its tokens, filled on demand (a bounded memo)."""
-
-    def __missing__(self, chunk: str) -> tuple[tuple[int, int], ...]:
-        if len(self) > MEMO_LIMIT:
-            self.clear()
-        spans = self[chunk] = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
-        return spans
-
-
-_CHUNK_SPANS = _ChunkSpans()
 
 
 def count_words(text: str) -> int:
@@ -178,7 +274,8 @@ def count_words(text: str) -> int:
     >>> count_words("Zelensky's $2 billion, 30,000 troops; the U.S. can't.")
     10
     """
-    return sum(map(_CHUNK_WORDS.__getitem__, text.split()))
+    info = _CHUNK_INFO.__getitem__
+    return sum(info(chunk)[4] for chunk in text.split())
 
 
 def lower_form(token: str) -> str:
@@ -230,48 +327,94 @@ def tokens(sents: pd.DataFrame, *, data_dir: Path | str | None = None) -> pd.Dat
     """
     stopwords = load_stopwords(data_dir)
     memo = _chunk_tokens(frozenset(stopwords)).__getitem__
-    infos: list[tuple] = []  # per chunk: (n, starts, ends, tokens, lowers, is_stop, is_alpha)
-    lengths: list[int] = []  # per chunk: its length; chunks are separated by one space
-    firsts: list[int] = []  # per sentence: the index of its first chunk
-    fallback: dict[int, list[int]] = {}  # per sentence with a line break: the start of each chunk
-    for i, text in enumerate(sents["text"]):
-        firsts.append(len(infos))
-        if "\n" in text:
-            found = list(_CHUNK.finditer(text))
-            pieces = [m.group() for m in found] or [""]
-            fallback[i] = [m.start() for m in found] or [0]
-        else:
-            pieces = text.split(" ")
-        infos += map(memo, pieces)
-        lengths += map(len, pieces)
+    texts = sents["text"].tolist()
+    joined = " ".join(texts)
+    if "\n" not in joined:
+        # every sentence's chunks are its pieces between single spaces, and the sentences joined
+        # by one space give all the batch's pieces in one split; a piece starts after the pieces
+        # before it and one space each (counted from its sentence's first piece below)
+        pieces = joined.split(" ") if texts else []
+        per_sentence = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        fallback: dict[int, list[int]] = {}
+    else:  # a sentence with a line break: its chunks are found one by one, with their starts
+        pieces, counts, fallback = [], [], {}
+        for i, text in enumerate(texts):
+            if "\n" in text:
+                found = list(_CHUNK.finditer(text))
+                chunks = [m.group() for m in found] or [""]
+                fallback[i] = [m.start() for m in found] or [0]
+            else:
+                chunks = text.split(" ")
+            pieces += chunks
+            counts.append(len(chunks))
+        per_sentence = np.array(counts, dtype=np.int64)
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    infos = list(map(memo, pieces))  # per chunk: (n, records, tokens, lowers)
     n_chunks = len(infos)
-    first = np.array(firsts, dtype=np.int64)
-    per_sentence = np.diff(np.append(first, n_chunks))
+    first = np.cumsum(per_sentence) - per_sentence  # per sentence: the index of its first chunk
     # where each chunk starts in its sentence: after the chunks before it and one space each
-    step = np.array(lengths, dtype=np.int64) + 1
+    step = lengths + 1
     within = np.cumsum(step) - step
     within -= np.repeat(within[first] if n_chunks else within[:0], per_sentence)
     for i, starts in fallback.items():
         within[first[i]: first[i] + len(starts)] = starts
     base = within + np.repeat(sents["start"].to_numpy(dtype=np.int64), per_sentence)
-    field = lambda k: itertools.chain.from_iterable(map(itemgetter(k), infos))  # noqa: E731
     n_tokens = np.fromiter(map(itemgetter(0), infos), dtype=np.int64, count=n_chunks)
-    token_base = np.repeat(base, n_tokens)
     total = int(n_tokens.sum())
     if not total:
         return pd.DataFrame([], columns=TOKEN_COLUMNS).astype(
             {"sent_id": "int64", "token_id": "int64", "is_stop": bool, "is_alpha": bool, "start": "int64", "end": "int64"})
+    records = np.frombuffer(b"".join(map(itemgetter(1), infos)), dtype=_RECORD)
+    token_base = np.repeat(base, n_tokens)
     per_sent_tokens = np.add.reduceat(n_tokens, first) if n_chunks else np.zeros(0, dtype=np.int64)
     doc_ids = np.repeat(sents["doc_id"].to_numpy(), per_sent_tokens)
+    text_dtype = pd.Series(["x"]).dtype  # what pandas makes of a list of strings (Arrow-backed "str" in pandas 3)
+    if _arrow_strings(text_dtype):
+        token_column = _arrow_column(map(itemgetter(2), infos), records["token_bytes"], text_dtype)
+        lower_column = _arrow_column(map(itemgetter(3), infos), records["lower_bytes"], text_dtype)
+        doc_column = sents["doc_id"].array.take(np.repeat(np.arange(len(sents)), per_sent_tokens)) \
+            if sents["doc_id"].dtype == text_dtype else doc_ids
+    else:
+        token_column = list(itertools.chain.from_iterable(map(itemgetter(4), infos)))
+        lower_column = list(itertools.chain.from_iterable(map(itemgetter(5), infos)))
+        doc_column = doc_ids
     table = pd.DataFrame({
-        "doc_id": doc_ids,
+        "doc_id": doc_column,
         "sent_id": np.repeat(sents["sent_id"].to_numpy(dtype=np.int64), per_sent_tokens),
-        "token_id": pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1,
-        "token": list(field(3)),
-        "lower": list(field(4)),
-        "is_stop": np.fromiter(field(5), dtype=bool, count=total),
-        "is_alpha": np.fromiter(field(6), dtype=bool, count=total),
-        "start": token_base + np.fromiter(field(1), dtype=np.int64, count=total),
-        "end": token_base + np.fromiter(field(2), dtype=np.int64, count=total),
+        "token_id": _count_within(doc_ids),
+        "token": token_column,
+        "lower": lower_column,
+        "is_stop": records["is_stop"].copy(),
+        "is_alpha": records["is_alpha"].copy(),
+        "start": token_base + records["start"],
+        "end": token_base + records["end"],
     }, columns=TOKEN_COLUMNS)
     return table
+
+
+def _arrow_strings(dtype) -> bool:
+    """Whether ``dtype`` is pandas' string dtype stored as an Arrow ``large_string`` array."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _arrow_column(utf8: Iterable[bytes], lengths: np.ndarray, dtype: pd.StringDtype):
+    """A string column of ``dtype`` from the strings' UTF-8 bytes, joined, and their byte
+    lengths: an Arrow ``large_string`` array over those buffers (the array pandas builds from a
+    list of the same strings, without a Python object per string)."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    array = pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(b"".join(utf8)))
+    return pd.array(array, dtype=dtype)
+
+
+def _count_within(doc_ids: np.ndarray) -> np.ndarray:
+    """1, 2, ... within each document, in row order: ``groupby(doc_ids).cumcount() + 1``,
+    computed from the runs of equal ids when each document's rows are together (as a
+    sentences table has them)."""
+    n = len(doc_ids)
+    if n and pd.notna(doc_ids).all():
+        starts = np.flatnonzero(np.concatenate(([True], doc_ids[1:] != doc_ids[:-1])))
+        if len(starts) == len(pd.unique(doc_ids[starts])):  # no document comes back after another
+            return np.arange(1, n + 1, dtype=np.int64) - np.repeat(starts, np.diff(np.append(starts, n)))
+    return pd.Series(doc_ids).groupby(doc_ids, sort=False).cumcount().to_numpy(dtype=np.int64) + 1

@@ -185,3 +185,38 @@ def test_remembered_punkt_answers_split_as_a_fresh_punkt(corpus):
         for text in texts:
             want = [(p.start() + a, p.start() + b) for p in re.finditer(r"[^\n]+", text) for a, b in fresh.span_tokenize(p.group())]
             assert sentence_spans(text) == want
+
+
+def test_contexts_decided_without_punkt_get_punkt_s_answer(corpus):
+    """Every candidate end that ``_plain_sentbreak`` decides (the usual "said. The") gets the
+    answer Punkt itself gives, on the corpus, the style suite and random strings of the pieces
+    that change Punkt's tokens (dots, initials, numbers, quotes, hyphens, other spaces)."""
+    import string
+
+    import numpy as np
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from corpus_tools.quotes import load_style_suite
+    from corpus_tools.resources import load_abbreviations
+    from corpus_tools.tokens import _plain_sentbreak
+
+    params = PunktParameters()
+    params.abbrev_types = set(load_abbreviations()) | set(string.ascii_lowercase)
+    fresh = PunktSentenceTokenizer(params)
+    pieces = ["Paris", "said", "Mr", "Gen", "gen", "U.S", "p.m", "a.b", "J", "é", "Élysée", "İ", "ǅ", "ß", "G7", "2nd", "30",
+              "x", "the", "They", "", " ", "  ", "\t", "\u00a0", ".", "..", "?", "!", ",", ";", ":", "-", "--", "/", "_", "(",
+              ")", "'", '"', "“", "”", "‘", "’", "«", "»", "²", "e\u0301"]
+    rng = np.random.default_rng(11)
+    paragraphs = [line for text in [*corpus["text"], *corpus["text_raw"], *load_style_suite()[0]["text_raw"]]
+                  for line in text.split("\n")]
+    paragraphs += ["".join(pieces[i] for i in rng.integers(len(pieces), size=int(rng.integers(1, 10)))) for _ in range(30_000)]
+    decided = 0
+    for paragraph in paragraphs:
+        for _match, context in fresh._match_potential_end_contexts(paragraph):
+            found = _plain_sentbreak(context, params.abbrev_types)
+            if found is not None:
+                decided += 1
+                assert found == fresh.text_contains_sentbreak(context), context
+    assert decided > 1_000
+    assert [_plain_sentbreak(c, params.abbrev_types) for c in ["Paris. They", "Gen. Smith", "U.S. forces", "said.”", "why? I"]] == [
+        True, False, False, True, True]
