@@ -31,8 +31,9 @@ balanced classes, the victim guard, tune weight 1):
     the default sparse features (:data:`~corpus_tools.target_model.DEFAULT_GROUPS`) with the
     embedding times ``scale`` beside them (``scipy.sparse.hstack``);
 ``rule + enc``
-    only the ``rule`` group (the rules' polarity, score, construction and evidence words) with the
-    embedding times ``scale``.
+    only the features named ``rule...`` and ``ev=...`` (the ``rule`` group: the rules' polarity,
+    score, construction and evidence words; and the ``conjunction`` group: construction crossed
+    with polarity) with the embedding times ``scale``.
 
 Each is scored by (1) grouped 5-fold cross-validation over training reports (the folds of
 :func:`~corpus_tools.target_model.cross_validate_target_model`; the selection criterion) and (2)
