@@ -136,19 +136,20 @@ class _LanguageVars(PunktLanguageVars):
     __slots__ = ()
     re_boundary_realignment = _unguarded(PunktLanguageVars.re_boundary_realignment)
 
-    def period_context_re(self):
+    def _unguarded_once(self, slot: str, build: Callable[[], object]) -> regex.Pattern:
+        """The pattern kept in ``slot``; the first time, NLTK's (``build``, which keeps its
+        guarded pattern in that slot) compiled again unguarded, and kept there instead."""
         try:
-            return self._re_period_context
+            return getattr(self, slot)
         except AttributeError:
-            self._re_period_context = _unguarded(super().period_context_re())
-            return self._re_period_context
+            setattr(self, slot, _unguarded(build()))
+            return getattr(self, slot)
+
+    def period_context_re(self):
+        return self._unguarded_once("_re_period_context", super().period_context_re)
 
     def _word_tokenizer_re(self):
-        try:
-            return self._re_word_tokenizer
-        except AttributeError:
-            self._re_word_tokenizer = _unguarded(super()._word_tokenizer_re())
-            return self._re_word_tokenizer
+        return self._unguarded_once("_re_word_tokenizer", super()._word_tokenizer_re)
 
 
 @lru_cache(maxsize=8)
