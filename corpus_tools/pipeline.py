@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import importlib.util
 import itertools
 import json
 import multiprocessing
@@ -727,7 +728,14 @@ def _batches(todo: pd.DataFrame, size: int) -> list[list[dict]]:
 
 
 def _progress(total: int | None, enabled: bool):
-    from tqdm.auto import tqdm
+    """A progress bar over documents: tqdm's notebook widget where ipywidgets is installed, its
+    text bar otherwise. ``tqdm.auto`` alone would warn "IProgress not found" in a Jupyter kernel
+    without ipywidgets (this package does not need them), and the warning would land in the
+    first processing cell of every report."""
+    if importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="doc", desc="processing", disable=not enabled, leave=False)
 

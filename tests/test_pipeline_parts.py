@@ -137,3 +137,32 @@ def test_rows_come_in_the_order_asked_whatever_part_holds_them(corpus, tmp_path)
         pd.testing.assert_frame_equal(result.table("tokens"), in_order(toks, doc_ids))
         pd.testing.assert_frame_equal(result.table("tokens", columns=["doc_id", "lower"]),
                                       in_order(toks, doc_ids)[["doc_id", "lower"]])
+
+
+def test_the_progress_bar_is_silent_in_a_kernel_without_ipywidgets():
+    """In a Jupyter kernel without ipywidgets, ``tqdm.auto`` warns "IProgress not found", and the
+    warning landed in the reports' first processing cell; ``_progress`` takes the text bar there.
+    The kernel is simulated as tqdm detects one (IPython and ``ipykernel.zmqshell`` imported)."""
+    script = textwrap.dedent("""
+        import importlib.util, sys, types, warnings
+        import IPython
+        sys.modules["ipykernel.zmqshell"] = types.ModuleType("ipykernel.zmqshell")
+        widgets = importlib.util.find_spec("ipywidgets") is not None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            from corpus_tools.pipeline import _progress
+            bar = _progress(3, False)
+            bar.update(3)
+            bar.close()
+        ours = [str(w.message) for w in caught if "IProgress" in str(w.message)]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            import tqdm.auto
+        plain = [str(w.message) for w in caught if "IProgress" in str(w.message)]
+        print(widgets, len(ours), len(plain))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    widgets, ours, plain = out[0] == "True", int(out[1]), int(out[2])
+    assert ours == 0
+    if not widgets:  # the simulation is faithful: tqdm.auto itself warns in it
+        assert plain == 1
