@@ -1225,9 +1225,10 @@ def test_searches_near_words_that_open_their_word_find_every_match(documents, te
 
 def test_clause_features_and_voices_match_the_direct_computation():
     """The voice of each token from the sentence's reporting verbs found once gives what the
-    per-word code gave; and the clause group gives, in the same order, the names of the
-    per-word loop over its clause (a reference for any later change to it)."""
-    from corpus_tools.target_model import _clause_word_name, _clause_words, _sentence_view, build_rules, clause_features
+    per-word code gave; and the clause group gives, in the same order, the names of a direct
+    loop over the words of the side's clause (not through ``_clause_words``'s grouping by rank,
+    which it checks; a reference for any later change to either)."""
+    from corpus_tools.target_model import _CLAUSE_SKIP, _clause_word_name, _sentence_view, build_rules, clause_features
     from corpus_tools.target_tone import _sentence_analysis, _voice_at, _voice_scan
 
     rules = build_rules()
@@ -1238,16 +1239,19 @@ def test_clause_features_and_voices_match_the_direct_computation():
     checked = 0
     for text in texts:
         view = _sentence_view(text, rules, None)
-        ranks, last, by_rank = _clause_words(view)
+        clause = view.clause or [1] * len(view.words)
         for target in {s for s in view.sides if s is not None}:
-            p = [i for i, s in enumerate(view.sides) if s == target][0]
-            rank = ranks[p]
-            want = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
-            if rank // 2 < last // 2:
+            p = view.sides.index(target)
+            want = {f"clause rank={'main' if clause[p] % 2 else 'sub'}": 1.0}
+            if clause[p] // 2 < max(clause) // 2:
                 want["clause before-but"] = 1.0
-            for i, name, side in by_rank[rank]:
-                if i != p:
-                    want[name if side is None else _clause_word_name("<T>" if side == target else "<O>")] = 1.0
+            for i, (word, side) in enumerate(zip(view.words, view.sides)):
+                if clause[i] != clause[p] or i == p:
+                    continue
+                if side is not None:
+                    want[_clause_word_name("<T>" if side == target else "<O>")] = 1.0
+                elif word not in _CLAUSE_SKIP:
+                    want[_clause_word_name(word)] = 1.0
             assert list(clause_features(target, view).items()) == list(want.items())  # same order too
             checked += 1
         found = _sentence_analysis(text, rules, None)
