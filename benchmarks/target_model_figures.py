@@ -51,11 +51,16 @@ session-12 differences in macro-F1, on the out-of-fold predictions: on the tune-
 against 1 and the stacked learner against the linear one; on the grouped CV over reports, the
 stacked learner against the linear one (:func:`paired_gains`).
 
+With ``--added-files train_x,train_y`` it prints only what those training files add
+(:func:`added_data`): grouped CV scored on the earlier pairs with their folds, the files added to
+every training fold; the tune-half CV with and without them; paired 95% bootstrap intervals.
+
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
     .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors [--list]]
-        [--consistency] [--tune-weights] [--learners] [--paired] [--groups G1,G2,...]
+        [--consistency] [--tune-weights] [--learners] [--paired] [--added-files S1,S2]
+        [--groups G1,G2,...]
 """
 from __future__ import annotations
 
@@ -432,6 +437,64 @@ def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> p
     return pd.DataFrame(rows)
 
 
+def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """What training files ``sources`` (``train_x``, ...) add, measured as session 9 measured
+    files J to W: ``criterion, pairs, n, without, with, gain, gain_low, gain_high``.
+
+    - ``grouped CV, earlier pairs``: grouped 5-fold CV over the reports of every other pair (the
+      folds those pairs had before the files came), the files' pairs added to every training fold;
+      scored on the earlier pairs only, so the two columns compare;
+    - ``tune-half CV``: the folds of :func:`~corpus_tools.target_model.tune_half_cross_validation`,
+      every invented pair in training, with and without the files' pairs; scored on the tune pairs;
+    - ``grouped CV, all pairs``: the ordinary grouped CV with the files (no ``without``).
+
+    ``gain_low, gain_high``: paired 95% bootstrap interval of the difference (sentences
+    resampled). No ``test`` row is read."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
+    from corpus_tools.target_tone import bootstrap_gain
+
+    feats, pairs = _training_matrix(None, None, groups)
+    y, report, source = pairs["polarity"].to_numpy(), pairs["group"].to_numpy(), pairs["source"].to_numpy()
+    unknown = sorted(set(sources) - set(source))
+    if unknown:
+        raise SystemExit(f"--added-files: no training pairs from {', '.join(unknown)} (sources: "
+                         f"{', '.join(sorted(set(source)))})")
+    added = np.isin(source, list(sources))
+    earlier = np.flatnonzero(~added)
+    new = np.flatnonzero(added)
+    weights = training_weights(source.tolist(), DEFAULT_TUNE_WEIGHT)
+    kind, c = DEFAULT_MODEL
+
+    def predict(tr, te):
+        return _fit_predict(feats, y, weights, report, tr, te, kind=kind, c=c, learner="linear")
+
+    def compare(criterion, splits, scored):
+        without, with_ = np.empty(len(y), dtype=object), np.empty(len(y), dtype=object)
+        for tr, te in splits:
+            without[te] = predict(tr, te)
+            with_[te] = predict(np.concatenate([tr, new]), te)
+        table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored], "sent_id": pairs["sent_id"].to_numpy()[scored],
+                              "gold": y[scored], "with": with_[scored], "without": without[scored]})
+        gain = bootstrap_gain(table, "with", "without", n_boot=n_boot, seed=seed)
+        return {"criterion": criterion, "pairs added": len(new), "n": len(scored),
+                "without": _scores(table["gold"], table["without"])[1], "with": _scores(table["gold"], table["with"])[1],
+                **gain}
+
+    folds = GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(earlier)), y[earlier], report[earlier])
+    rows = [compare("grouped CV, earlier pairs", [(earlier[tr], earlier[te]) for tr, te in folds], earlier)]
+    fold = tune_folds(pairs)
+    tuned = np.flatnonzero(fold != "")
+    splits = [(np.setdiff1d(np.flatnonzero(fold != name), new), np.flatnonzero(fold == name))
+              for name in sorted(set(fold[tuned]))]
+    rows.append(compare("tune-half CV", splits, tuned))
+    cv = cross_validate_target_model(candidates=[DEFAULT_MODEL], groups=groups, _matrix=(feats, pairs))
+    rows.append({"criterion": "grouped CV, all pairs", "pairs added": len(new), "n": len(y),
+                 "with": float(cv["macro_f1"].iloc[0])})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
@@ -443,6 +506,8 @@ def main() -> None:
     parser.add_argument("--tune-weights", action="store_true", help="only the domain-weighting figures (session 12)")
     parser.add_argument("--learners", action="store_true", help="only the learners compared (session 12)")
     parser.add_argument("--paired", action="store_true", help="only paired intervals of the session-12 differences")
+    parser.add_argument("--added-files", default="",
+                        help="comma-separated training sources (train_x,...): what they add (added_data)")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
@@ -454,6 +519,11 @@ def main() -> None:
                      (args.learners, "learners: grouped CV over reports and tune-half CV", learners, 4),
                      (args.consistency, "cross-validated macro-F1 on pairs that follow the guideline plainly",
                       consistency, 3))
+    if args.added_files:
+        sources = tuple(args.added_files.split(","))
+        print(f"## what {', '.join(sources)} add: with and without them ({'+'.join(groups)})")
+        print(added_data(sources, groups).round(4).to_string(index=False))
+        return
     for chosen, heading, table, decimals in single_tables:
         if chosen:
             print(f"## {heading} ({'+'.join(groups)})")
