@@ -438,8 +438,9 @@ def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> p
 
 
 def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
-    """What training files ``sources`` (``train_x``, ...) add, measured as session 9 measured
-    files J to W: ``criterion, pairs, n, without, with, gain, gain_low, gain_high``.
+    """What the training files of ``sources`` (``train_x`` for ``target_tone_train_x.csv``, ...)
+    would add beside :data:`~corpus_tools.target_model.TRAIN_FILES`, measured as session 9
+    measured files J to W: ``criterion, pairs added, n, without, with, gain, gain_low, gain_high``.
 
     - ``grouped CV, earlier pairs``: grouped 5-fold CV over the reports of every other pair (the
       folds those pairs had before the files came), the files' pairs added to every training fold;
@@ -455,12 +456,11 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
     from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
     from corpus_tools.target_tone import bootstrap_gain
 
-    feats, pairs = _training_matrix(None, None, groups)
+    from corpus_tools.target_model import TRAIN_FILES
+
+    files = tuple(f"target_tone_{name}.csv" for name in sources)  # train_x -> target_tone_train_x.csv
+    feats, pairs = _training_matrix(None, None, groups, files=(*TRAIN_FILES, *files))
     y, report, source = pairs["polarity"].to_numpy(), pairs["group"].to_numpy(), pairs["source"].to_numpy()
-    unknown = sorted(set(sources) - set(source))
-    if unknown:
-        raise SystemExit(f"--added-files: no training pairs from {', '.join(unknown)} (sources: "
-                         f"{', '.join(sorted(set(source)))})")
     added = np.isin(source, list(sources))
     earlier = np.flatnonzero(~added)
     new = np.flatnonzero(added)

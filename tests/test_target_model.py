@@ -3,6 +3,8 @@ its cross-validated score, its score on the held-out halves beside the rules and
 determinism, and invented sentences in several outlets' styles labelled by the guideline."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -10,7 +12,7 @@ from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir
 from corpus_tools.resources import read_table
 from corpus_tools.target_model import (
-    DEFAULT_GROUPS, DEFAULT_MODEL, TRAIN_COLUMNS, TRAIN_FILES, _fit_cached, cross_validate_target_model, evaluate_target_model, fit_target_model,
+    DEFAULT_GROUPS, DEFAULT_MODEL, HELD_BACK_FILES, TRAIN_COLUMNS, TRAIN_FILES, _fit_cached, cross_validate_target_model, evaluate_target_model, fit_target_model,
     load_target_training, predict_tone_toward, target_model_validation,
 )
 from corpus_tools.target_tone import TONE_TOWARD_COLUMNS, load_target_gold, tone_toward
@@ -58,7 +60,7 @@ def test_training_data_is_the_training_files_and_the_tune_halves_only():
     reports = 0
     for name in TRAIN_FILES:
         table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-        expected["train_" + name[-5]] = int((table["target"] != "none").sum())
+        expected["train_" + name.rsplit("_", 1)[1].split(".")[0]] = int((table["target"] != "none").sum())
         reports += table.loc[table["target"] != "none", "report_no"].nunique()
     for which in ("articles", "written"):
         gold = load_target_gold(which)
@@ -75,11 +77,23 @@ def test_training_data_is_the_training_files_and_the_tune_halves_only():
     assert train["group"].nunique() == reports + 5 + train.query("source == 'written_tune'")["doc_id"].nunique()
 
 
-@pytest.mark.parametrize("name", TRAIN_FILES)
+def _held_out_sentences() -> set[str]:
+    """The sentences of every test half and held-out file (never to be trained on)."""
+    folder = data_dir() / "annotations"
+    held_out = {s for which in ("articles", "written") for s in load_target_gold(which).query("split == 'test'")["sentence"]}
+    for probes in ("target_tone_probes_test.csv", "target_tone_probes2_test.csv", "target_tone_fresh.csv"):
+        table = pd.read_csv(folder / probes, dtype=str)
+        # a sentence about no side is never scored (the fresh set shares one such with file C)
+        held_out |= set(table.loc[table["target"] != "none", "sentence"])
+    return held_out
+
+
+@pytest.mark.parametrize("name", TRAIN_FILES + HELD_BACK_FILES)
 def test_training_file_passes_the_checks_made_on_arrival(name):
     """The checks of target_tone_train_README.md ("Checked on arrival"): columns, sides,
     polarities, one text per (report_no, sent_no), no duplicate pair, report numbers disjoint
-    from the other files', no sentence equal to a sentence of a test half."""
+    from the other files', no sentence equal to a sentence of a test half (the files held back,
+    X to AC, are checked too: they are measured beside the training files)."""
     folder = data_dir() / "annotations"
     table = read_table(folder / name, list(TRAIN_COLUMNS), what="training set")
     assert table.columns.tolist() == list(TRAIN_COLUMNS)
@@ -89,16 +103,22 @@ def test_training_file_passes_the_checks_made_on_arrival(name):
     assert table.groupby(["report_no", "sent_no"])["sentence"].nunique().max() == 1
     assert not table.duplicated(["report_no", "sent_no", "target"]).any()
     reports = set(table["report_no"])
-    for other in TRAIN_FILES:
+    for other in TRAIN_FILES + HELD_BACK_FILES:
         if other != name:
             assert not reports & set(pd.read_csv(folder / other, dtype=str)["report_no"]), other
-    test_sentences = {s for which in ("articles", "written")
-                      for s in load_target_gold(which).query("split == 'test'")["sentence"]}
-    for probes in ("target_tone_probes_test.csv", "target_tone_probes2_test.csv", "target_tone_fresh.csv"):
-        held_out = pd.read_csv(folder / probes, dtype=str)
-        # a sentence about no side is never scored (the fresh set shares one such with file C)
-        test_sentences |= set(held_out.loc[held_out["target"] != "none", "sentence"])
-    assert not set(table["sentence"]) & test_sentences
+    assert not set(table["sentence"]) & _held_out_sentences()
+
+
+@pytest.mark.parametrize("name", HELD_BACK_FILES)
+def test_files_x_to_ac_retell_no_held_out_sentence(name):
+    """Files X to AC were checked for near copies on arrival (session 14): 13 sentences that
+    shared half or more of their words (token Jaccard >= 0.5) with a held-out sentence (the same
+    public event told in the same stock words) were dropped with all their rows."""
+    words = [set(re.findall(r"\w+", s.lower())) for s in _held_out_sentences()]
+    table = read_table(data_dir() / "annotations" / name, list(TRAIN_COLUMNS), what="training set")
+    for sentence in sorted(set(table["sentence"])):
+        mine = set(re.findall(r"\w+", sentence.lower()))
+        assert max(len(mine & w) / len(mine | w) for w in words) < 0.5, sentence
 
 
 def test_the_fresh_held_out_set_is_well_formed_and_apart_from_training():
