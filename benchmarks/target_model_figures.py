@@ -53,7 +53,8 @@ stacked learner against the linear one (:func:`paired_gains`).
 
 With ``--added-files train_x,train_y`` it prints only what those training files add
 (:func:`added_data`): grouped CV scored on the earlier pairs with their folds, the files added to
-every training fold; the tune-half CV with and without them; paired 95% bootstrap intervals.
+every training fold; the tune-half CV with and without them; paired 95% bootstrap intervals. With
+``--list`` too it lists the tune pairs whose prediction the files change.
 
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
@@ -437,7 +438,8 @@ def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> p
     return pd.DataFrame(rows)
 
 
-def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
+               changed: list | None = None) -> pd.DataFrame:
     """What the training files of ``sources`` (``train_x`` for ``target_tone_train_x.csv``, ...)
     would add beside :data:`~corpus_tools.target_model.TRAIN_FILES`, measured as session 9
     measured files J to W: ``criterion, pairs added, n, without, with, gain, gain_low, gain_high``.
@@ -450,7 +452,9 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
     - ``grouped CV, all pairs``: the ordinary grouped CV with the files (no ``without``).
 
     ``gain_low, gain_high``: paired 95% bootstrap interval of the difference (sentences
-    resampled). No ``test`` row is read."""
+    resampled). With ``changed`` (a list), the tune pairs whose prediction the files change are
+    appended to it as one table (``source, target, polarity, without, with, text``). No ``test``
+    row is read."""
     from sklearn.model_selection import GroupKFold
 
     from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
@@ -478,6 +482,11 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
         table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored], "sent_id": pairs["sent_id"].to_numpy()[scored],
                               "gold": y[scored], "with": with_[scored], "without": without[scored]})
         gain = bootstrap_gain(table, "with", "without", n_boot=n_boot, seed=seed)
+        if changed is not None and criterion == "tune-half CV":
+            moved = table["with"] != table["without"]
+            changed.append(pairs.iloc[scored][["source", "target", "polarity"]].reset_index(drop=True)[moved.to_numpy()]
+                           .assign(without=table["without"][moved].to_numpy(), **{"with": table["with"][moved].to_numpy()},
+                                   text=pairs["text"].to_numpy()[scored][moved.to_numpy()]))
         return {"criterion": criterion, "pairs added": len(new), "n": len(scored),
                 "without": _scores(table["gold"], table["without"])[1], "with": _scores(table["gold"], table["with"])[1],
                 **gain}
@@ -500,7 +509,8 @@ def main() -> None:
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--side-prior", action="store_true")
     parser.add_argument("--errors", action="store_true")
-    parser.add_argument("--list", action="store_true", help="with --errors: list the errors on pairs with no action cue")
+    parser.add_argument("--list", action="store_true", help="with --errors: list the errors on pairs with no action "
+                        "cue; with --added-files: the tune pairs whose prediction the files change")
     parser.add_argument("--consistency", action="store_true")
     parser.add_argument("--test-halves", action="store_true", help="only the test halves and the per-side figures")
     parser.add_argument("--tune-weights", action="store_true", help="only the domain-weighting figures (session 12)")
@@ -522,7 +532,15 @@ def main() -> None:
     if args.added_files:
         sources = tuple(args.added_files.split(","))
         print(f"## what {', '.join(sources)} add: with and without them ({'+'.join(groups)})")
-        print(added_data(sources, groups).round(4).to_string(index=False))
+        changed: list = []
+        print(added_data(sources, groups, changed=changed if args.list else None).round(4).to_string(index=False))
+        if args.list:
+            table = changed[0]
+            print(f"\n## tune pairs whose prediction changes ({len(table)}; right with the files "
+                  f"{int((table['with'] == table['polarity']).sum())}, right without "
+                  f"{int((table['without'] == table['polarity']).sum())})")
+            with pd.option_context("display.max_colwidth", 160, "display.max_rows", None):
+                print(table.to_string(index=False))
         return
     for chosen, heading, table, decimals in single_tables:
         if chosen:
