@@ -107,7 +107,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, _word_spans, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -329,6 +329,7 @@ class _Words:
 
     honorifics: dict  # honorific -> (gender, name_part)
     honorific_re: re.Pattern
+    honorific_words: frozenset  # the honorifics, the words honorific_re's matches open with (see _Doc._starts)
     demonyms: dict  # word -> country
     nouns: dict  # lower-case leader noun -> role
     dem_title_re: re.Pattern
@@ -339,6 +340,7 @@ class _Words:
     intro_after_re: re.Pattern
     inst_name_re: re.Pattern
     inst_names: dict  # variant -> (institution, country)
+    inst_variants: frozenset  # the variants inst_name_re matches, "The"/"THE" forms too (see _Doc._starts)
     inst_noun_re: re.Pattern
     inst_of_re: re.Pattern
     inst_office_re: re.Pattern
@@ -396,6 +398,7 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     nouns = _caseless_alternation(cues["source_noun"])
     mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
+    token_rest = r"(?:\.(?=\s+[A-Z])|[\w'\u2019.-]*[\w])"  # a token after its capital
     lower_particles = _alt(p for p in particles if p.islower())
     impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
     # unnamed_re before its noun: "the" (1 space), two words (2), a possessive (1), five modifiers of
@@ -413,7 +416,9 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
             r"(?<![\w-])((?:(?:[Tt]he\s++)?(?:[\w.-]++\s++){0,2}[\w.-]++['\u2019]s\s++)?"  # "the prime minister's official spokesman"
             r"(?:(?i:" + mods + r")\s++|[A-Z][\w.'-]*+\s++|\d++\s++){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
-        unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        # the first capital before the look-behind (over it and the character before: the same test),
+        # so that the pattern opens with a character class, which the engine scans for quickly
+        unknown_re=_rx(r"([A-Z](?<![\w.'-][A-Z])" + token_rest + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
         verb_end_re=_rx(r"(?:" + verb_re.pattern + r")\s+$"),  # verb_re opens with the look-ahead and look-behind
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
         inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
@@ -572,7 +577,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     d, nn, inn = d_trie, nn_trie, inn_trie
     return _Words(
-        honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
+        honorifics=honorifics, honorific_re=honorific_re, honorific_words=frozenset(honorifics), demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
         of_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
@@ -581,7 +586,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
-        inst_names=inst_names,
+        inst_names=inst_names, inst_variants=frozenset(variants),
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
@@ -687,7 +692,7 @@ _YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])
 _THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
 _HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
 _WORD_CHAR = re.compile(r"\w")
-_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at)
+_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at, _Doc._the)
 _OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
 
 
@@ -742,6 +747,22 @@ def _after_spaces(text: str, pos: int) -> int:
     return pos
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    """Every offset where ``word`` occurs in ``text``, overlapping occurrences too, found with
+    :meth:`str.find` (a scan in C, many times faster than a regular expression that looks at every
+    position): where a pattern that opens with the word, in any case, can match in the text
+    lower-cased (see :func:`_finditer_at`).
+
+    >>> _find_all("the theme: they", "the"), _find_all("aaa", "aa")
+    ([0, 4, 11], [0, 1])
+    """
+    found, pos = [], text.find(word)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(word, pos + 1)
+    return found
+
+
 def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
     r"""The spans of ``re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|’s)?(?![\w])", text)``
     (a surname the report introduced, possessive or not: "Nowicki", "Nowicki's"), found with
@@ -774,10 +795,12 @@ def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
 
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     r"""``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
-    ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
-    before, as ``finditer`` resumes after a match. The patterns of :class:`_Doc` that open with
-    "the" or "The" share one scan for those words (``_Doc._the``) instead of each scanning the
-    text ("the ministry said", "the 47-year-old", "They added").
+    ``positions`` (sorted; any offsets besides those are tried in vain, not missed): the pattern
+    tried at each of them, skipping those inside the match before, as ``finditer`` resumes after
+    a match. The patterns of :class:`_Doc` that open with "the" or "The" share one scan for those
+    words (``_Doc._the``) instead of each scanning the text ("the ministry said", "the
+    47-year-old", "They added"); others are tried where their words occur (:meth:`_Doc._starts`,
+    :func:`_find_all`).
 
     >>> text = "the minister and The ministry; they said"
     >>> pattern = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The|they)\s+\w+")
@@ -807,8 +830,11 @@ class _Doc:
         self.spans = quote_spans(text)
         self.masked = _masked(text, self.spans)
         self._text_end = len(text.rstrip())  # nothing but spaces from here on (see _is_heading)
-        self._the = [m.start() for m in _THE.finditer(self.masked)]  # one scan for the patterns opening with "the"/"The"
         self._memo: dict = {}  # computed on demand, shared by the fresh() copies (see label_starts)
+        lowered = self.lowered()
+        # one scan for the patterns opening with "the"/"The" (or "they"/"They"): in the lower-cased
+        # text by str.find where there is one (there "the" in any case, a superset of "[Tt]he")
+        self._the = [m.start() for m in _THE.finditer(self.masked)] if lowered is None else _find_all(lowered, "the")
         self.sentences = sentence_spans
         ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
         self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
@@ -849,16 +875,18 @@ class _Doc:
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
         self._institution_anaphors()
-        lowered = self.lowered()
         for m in (re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked)
                   if lowered is None or "according" in lowered else ()):  # each match holds it
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
-        for m in words.it_re.finditer(self.masked):
+        # (each of it_re and _HE_SHE tried only where "it", or "he"/"she", is in the lower-cased text: every
+        # match starts there; for "he" after "s", at the "s": "he" itself cannot match after a word character)
+        for m in (words.it_re.finditer(self.masked) if lowered is None else _finditer_at(words.it_re, self.masked, _find_all(lowered, "it"))):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
         for m in _finditer_at(_THEY, self.masked, self._the):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
-        for m in _HE_SHE.finditer(self.masked):
+        for m in (_HE_SHE.finditer(self.masked) if lowered is None else _finditer_at(
+                _HE_SHE, self.masked, [q - 1 if q and lowered[q - 1] == "s" else q for q in _find_all(lowered, "he")])):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
@@ -912,6 +940,22 @@ class _Doc:
         k = bisect.bisect_left(starts, a)
         return (k < len(starts) and starts[k] < b) or (b < len(self.masked) and _WORD_CHAR.match(self.masked, b) is not None)
 
+    def _starts(self, words: frozenset[str]) -> list[int] | None:
+        """Every offset where one of ``words`` occurs in the lower-cased masked text, in any case
+        (:func:`corpus_tools.speakers._word_spans`, an Aho-Corasick scan; a space in a word
+        matches any spaces), sorted: a superset of where a case-sensitive pattern opening with one
+        of the words can match, to try it there alone (:func:`_finditer_at`). None where there is
+        no lower-cased text or no automaton for the words (then search the whole text).
+
+        >>> from corpus_tools.resources import resource_stamp
+        >>> doc = _shared_doc("d", "Mr  Tusk met Lady Ashton. Mrs. Gil", None, ((0, 34),), resource_stamp(_data_dir(None)))
+        >>> doc._starts(frozenset({"Mr", "Mrs.", "Lady"}))
+        [0, 13, 26]
+        """
+        lowered = self.lowered()
+        spans = _word_spans(words, lowered) if lowered is not None else None
+        return None if spans is None else list(dict.fromkeys(a for a, _ in spans))
+
     def fresh(self) -> "_Doc":
         """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
         doc = copy.copy(self)
@@ -938,7 +982,8 @@ class _Doc:
         """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
-        for m in w.inst_name_re.finditer(masked):
+        starts = self._starts(w.inst_variants)  # every match starts where a variant does
+        for m in w.inst_name_re.finditer(masked) if starts is None else _finditer_at(w.inst_name_re, masked, starts):
             variant = _one_space(m.group(1))  # the pattern allows any spaces between words: "the Foreign  Office"
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
@@ -964,7 +1009,9 @@ class _Doc:
 
     def _add_honorifics(self, lexicon, genders: dict) -> None:
         """Honorific + name ("Mr Macron", "Sir Keir", "Mme Le Pen") as one candidate; resolved in :meth:`_corefer`."""
-        for m in self.words.honorific_re.finditer(self.masked):
+        starts = self._starts(self.words.honorific_words)  # every match starts where an honorific does
+        for m in (self.words.honorific_re.finditer(self.masked) if starts is None
+                  else _finditer_at(self.words.honorific_re, self.masked, starts)):
             name = m.group(2)
             gender = self.words.honorifics[m.group(1)][0]
             possessive = m.group(0).endswith(("'s", "\u2019s"))
