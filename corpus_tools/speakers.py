@@ -26,6 +26,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
@@ -209,18 +210,46 @@ def document_dates(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> 
 # ----------------------------------------------------------------------------- searching only where a match can be
 
 _RUN = re.compile(r"[\w\s.'\u2019-]+")
-_FOLDS_TO_ASCII = re.compile("[\u017f\u0130\u0131\u212a\u212b]")  # (?i) matches these to ASCII letters; str.lower() does not
+_FOLDS_TO_ASCII = "\u017f\u0130\u0131\u212a\u212b"  # (?i) matches these to ASCII letters; str.lower() does not
+
+
+@lru_cache(maxsize=1)
+def _run_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether it is a character of
+    :data:`_RUN`'s class (read from the pattern itself, once per process).
+
+    >>> table = _run_table()
+    >>> [bool(table[ord(c)]) for c in "a \u00e9.'\u2019-,\u201c\u2588"]
+    [True, True, True, True, True, True, True, False, False, False]
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    for m in _RUN.finditer("".join(map(chr, range(0x10000)))):
+        table[m.start():m.end()] = True
+    return table
 
 
 @lru_cache(maxsize=16)
 def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
     """The lower-cased text and the starts and ends of its runs of word characters, spaces and
-    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped)."""
+    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped).
+
+    The runs are ``_RUN.finditer(text)``'s matches (maximal, as ``+`` is greedy over one class),
+    found as the edges of the class's characters in the text's code points (:func:`_run_table`,
+    an array look-up instead of a regular expression that tests each character); with the
+    pattern itself when a character lies outside the Basic Multilingual Plane.
+
+    >>> _runs_of("Mr Tusk, \u201cno\u201d.")
+    ('mr tusk, \u201cno\u201d.', [0, 8, 10, 13], [7, 9, 12, 14])
+    """
     lowered = text.lower()
-    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+    if len(lowered) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
         return None
-    spans = [m.span() for m in _RUN.finditer(text)]
-    return lowered, [a for a, _ in spans], [b for _, b in spans]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) and codes.max() >= 0x10000:
+        spans = [m.span() for m in _RUN.finditer(text)]
+        return lowered, [a for a, _ in spans], [b for _, b in spans]
+    edges = np.diff(_run_table()[codes].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return lowered, np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
 
 
 @lru_cache(maxsize=64)
