@@ -228,12 +228,20 @@ def quote_spans(text: str) -> list[dict]:
     'missing-open'
     """
     spans: list[dict] = []
-    for para in re.finditer(r"[^\n]+", text):
+    # each kind of mark found in one scan of the text, then read paragraph by paragraph; a
+    # paragraph without marks has no passage (each pairing below reads its marks alone)
+    double_at = [m.start() for m in _DOUBLE_MARK.finditer(text)]
+    single_at = [m.start() for m in _SINGLE_MARK.finditer(text)]
+    for para in re.finditer(r"[^\n]+", text) if double_at or single_at else ():
         a, b = para.span()
-        doubles = _pair(text, a, b, _double_marks(text, a, b))
+        d_lo, d_hi = bisect.bisect_left(double_at, a), bisect.bisect_left(double_at, b)
+        s_lo, s_hi = bisect.bisect_left(single_at, a), bisect.bisect_left(single_at, b)
+        if d_lo == d_hi and s_lo == s_hi:
+            continue
+        doubles = _pair(text, a, b, _double_marks(text, a, b, double_at[d_lo:d_hi]))
         spans.extend(doubles)
         inside = [(s["open"] if s["open"] >= 0 else s["start"], s["close"] if s["close"] >= 0 else s["end"]) for s in doubles]
-        singles = [(i, d) for i, d in _single_marks(text, a, b) if not any(x <= i <= y for x, y in inside)]
+        singles = [(i, d) for i, d in _single_marks(text, a, b, single_at[s_lo:s_hi]) if not any(x <= i <= y for x, y in inside)]
         spans.extend(s for s in _pair(text, a, b, singles, strict=True))
     spans = [s for s in spans if text[s["start"]:s["end"]].strip()]
     for s in spans:
@@ -247,9 +255,11 @@ _DOUBLE_MARK = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_
 _SINGLE_MARK = re.compile("[" + re.escape(OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE) + "]")
 
 
-def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
+def _double_marks(text: str, a: int, b: int, positions: list[int]) -> list[tuple[int, str]]:
+    """Each double mark of the paragraph ``text[a:b]`` (at ``positions``, the offsets of
+    :data:`_DOUBLE_MARK`'s matches there) with its direction: ``open``, ``close`` or ``either``."""
     marks = []
-    for i in (m.start() for m in _DOUBLE_MARK.finditer(text, a, b)):  # only the marks, not every character
+    for i in positions:  # only the marks, not every character
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
@@ -269,9 +279,11 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     return marks
 
 
-def _single_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
+def _single_marks(text: str, a: int, b: int, positions: list[int]) -> list[tuple[int, str]]:
+    """Each single mark of the paragraph ``text[a:b]`` (at ``positions``, the offsets of
+    :data:`_SINGLE_MARK`'s matches there) that opens or closes a passage, with its direction."""
     marks = []
-    for i in (m.start() for m in _SINGLE_MARK.finditer(text, a, b)):  # only the marks, not every character
+    for i in positions:  # only the marks, not every character
         prev = text[i - 1] if i > a else " "
         nxt = text[i + 1] if i + 1 < b else " "
         if (prev.isspace() or prev in "([{\u2014\"\u201c") and nxt.isalnum():
