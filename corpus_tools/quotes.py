@@ -353,6 +353,7 @@ class _Words:
     inst_name_re: re.Pattern
     inst_names: dict  # variant -> (institution, country)
     inst_variants: frozenset  # the variants inst_name_re matches, "The"/"THE" forms too (see _Doc._starts)
+    scan_group: tuple  # the word lists a document is searched for, found in one scan (speakers._group_word_spans)
     inst_noun_re: re.Pattern
     inst_of_re: re.Pattern
     inst_office_re: re.Pattern
@@ -599,6 +600,8 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names, inst_variants=frozenset(variants),
+        scan_group=(frozenset(cues["source_noun"]), frozenset(inst_nouns), frozenset(("office",)), frozenset(nouns),
+                    frozenset(honorifics), frozenset(variants)),
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
@@ -965,7 +968,7 @@ class _Doc:
         [0, 13, 26]
         """
         lowered = self.lowered()
-        spans = _word_spans(words, lowered) if lowered is not None else None
+        spans = _word_spans(words, lowered, self.words.scan_group) if lowered is not None else None
         return None if spans is None else list(dict.fromkeys(a for a, _ in spans))
 
     def fresh(self) -> "_Doc":
@@ -999,15 +1002,15 @@ class _Doc:
             variant = _one_space(m.group(1))  # the pattern allows any spaces between words: "the Foreign  Office"
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
-        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
+        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns, w.scan_group):  # each holds an institution noun
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
-        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
+        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns, w.scan_group):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
         for m in _finditer_at(w.inst_in_re, masked, self._the):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
-        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",)):  # both forms hold "office"
+        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",), w.scan_group):  # both forms hold "office"
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
@@ -1215,7 +1218,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
         # titles
         found = []
-        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
+        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns, w.scan_group):  # each holds a leader noun
             if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
@@ -1270,7 +1273,7 @@ class _Doc:
         pattern = self.words.unnamed_re
         out = []
         for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps,  # each holds a source noun
-                                      word_opens=True):  # after (?<![\w-]) or spaces
+                                      word_opens=True, group=self.words.scan_group):  # after (?<![\w-]) or spaces
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:

@@ -351,12 +351,82 @@ def _one_space_kind(lowered: str) -> str:
 
     >>> _one_space_kind("a\\tb\\n c")
     'a b  c'
+
+    Each of those spaces the text holds is replaced with :meth:`str.replace` (a search in C for
+    each of the few such characters, :func:`_other_spaces`) instead of a regular expression that
+    tests every character.
     """
-    return _OTHER_SPACE.sub(" ", lowered)
+    for ch in _other_spaces():
+        if ch in lowered:
+            lowered = lowered.replace(ch, " ")
+    return lowered
+
+
+@lru_cache(maxsize=1)
+def _other_spaces() -> str:
+    """Every character :data:`_OTHER_SPACE` matches (the white space other than " "), read
+    from the pattern itself once per process, in the Basic Multilingual Plane: Unicode puts no
+    white space outside it (the last is U+3000).
+
+    >>> "\\n" in _other_spaces() and "\\u00a0" in _other_spaces() and " " not in _other_spaces()
+    True
+    """
+    return "".join(_OTHER_SPACE.findall("".join(map(chr, range(0x10000)))))
+
+
+@lru_cache(maxsize=8)
+def _group_automaton(group: tuple[frozenset[str], ...]):
+    """One Aho-Corasick automaton of the keys of the automata of several word lists
+    (:func:`_word_automaton`), each key's value the ``(list, length, whole)`` of each list
+    holding it; None when one of the lists has no automaton. Compiled once per process.
+
+    >>> sorted(_group_automaton((frozenset({"envoy", "aide"}), frozenset({"Envoy"}))).items())
+    [('aide', ((0, 4, True),)), ('envoy', ((0, 5, True), (1, 5, True)))]
+    """
+    import ahocorasick
+
+    keys: dict[str, list] = {}
+    for i, words in enumerate(group):
+        automaton = _word_automaton(words)
+        if automaton is None:
+            return None
+        for key, (n, whole) in automaton.items():
+            keys.setdefault(key, []).append((i, n, whole))
+    automaton = ahocorasick.Automaton()
+    for key in sorted(keys):
+        automaton.add_word(key, tuple(keys[key]))
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=16)
+def _group_word_spans(group: tuple[frozenset[str], ...], lowered: str) -> tuple[tuple[tuple[int, int], ...], ...] | None:
+    """:func:`_word_spans` of each word list of ``group`` in the lower-cased text, from one scan
+    of the text (:func:`_group_automaton`) instead of one for each list; None when there is no
+    automaton for one of them. Each list's spans are the same: the group's automaton reports
+    every place where one of the list's own keys occurs, with the key's own value.
+
+    >>> _group_word_spans((frozenset({"aid", "aide"}), frozenset({"prime minister"})), "the aide's prime\\n minister")
+    (((4, 7), (4, 8)), ((11, 26),))
+    """
+    automaton = _group_automaton(group)
+    if automaton is None:
+        return None
+    patterns, found = [_words_re(words) for words in group], [[] for _ in group]
+    for end, keyed in automaton.iter(_one_space_kind(lowered)):
+        for i, n, whole in keyed:
+            start = end + 1 - n
+            if whole:
+                found[i].append((start, end + 1))
+            else:
+                m = patterns[i].match(lowered, start)
+                if m is not None:
+                    found[i].append((start, m.end()))
+    return tuple(tuple(sorted(set(spans))) for spans in found)
 
 
 @lru_cache(maxsize=64)
-def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], ...] | None:
+def _word_spans(words: frozenset[str], lowered: str, group: tuple[frozenset[str], ...] = ()) -> tuple[tuple[int, int], ...] | None:
     """Every place in the lower-cased text where one of ``words`` occurs (overlapping ones too;
     ``\\s+`` for a word's spaces, as :func:`_words_re` writes them), as ``(start, end)`` sorted,
     the end that of a word starting there; None when there is no automaton for the words.
@@ -367,9 +437,16 @@ def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], .
     with one; there ``_words_re`` is tried at that place alone. Every match of ``_words_re``'s
     own scan starts at one of the places returned.
 
+    ``group``: word lists searched in the same text, ``words`` among them: all are found in one
+    scan (:func:`_group_word_spans`), the same spans.
+
     >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
     ((4, 7), (4, 8), (11, 26))
     """
+    if words in group:
+        spans = _group_word_spans(group, lowered)
+        if spans is not None:
+            return spans[group.index(words)]
     automaton = _word_automaton(words)
     if automaton is None:
         return None
@@ -385,16 +462,17 @@ def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], .
     return tuple(sorted(set(found)))
 
 
-def _word_hits(words, lowered: str) -> tuple[tuple[int, int], ...]:
-    """Where in the lower-cased text ``words`` can start: :func:`_word_spans`, or the spans of
-    :func:`_words_re`'s matches where there is no automaton (``_words_re`` must not be None).
-    Sorted by start; every match of :func:`_words_re` starts where one of them does."""
+def _word_hits(words, lowered: str, group: tuple[frozenset[str], ...] = ()) -> tuple[tuple[int, int], ...]:
+    """Where in the lower-cased text ``words`` can start: :func:`_word_spans` (with the word
+    lists of ``group``, found in the same scan), or the spans of :func:`_words_re`'s matches where
+    there is no automaton (``_words_re`` must not be None). Sorted by start; every match of
+    :func:`_words_re` starts where one of them does."""
     key = frozenset(words)
-    found = _word_spans(key, lowered)
+    found = _word_spans(key, lowered, group)
     return _hit_spans(_words_re(key), lowered) if found is None else found
 
 
-def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
+def _finditer_in_runs(pattern: re.Pattern, text: str, words, group: tuple[frozenset[str], ...] = ()) -> Iterator[re.Match]:
     """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
     ``. ' ’ -`` that hold one of ``words`` (ignoring case).
 
@@ -403,7 +481,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
     the words has none. The runs searched are those where a word can start (:func:`_word_hits`,
     an Aho-Corasick scan): searching a run that turns out to hold no word finds nothing there,
     so it is as exact. A word with another character, or a text whose lower-casing is not one
-    character for one, falls back to the whole search.
+    character for one, falls back to the whole search. ``group``: see :func:`_word_hits`.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
     if runs is None or hits is None:
@@ -411,7 +489,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit_start, hit_end in _word_hits(words, lowered):  # a superset of the runs holding a word is as exact
+    for hit_start, hit_end in _word_hits(words, lowered, group):  # a superset of the runs holding a word is as exact
         i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
@@ -426,7 +504,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *,
-                         word_opens: bool = False) -> Iterator[re.Match]:
+                         word_opens: bool = False, group: tuple[frozenset[str], ...] = ()) -> Iterator[re.Match]:
     """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
     most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
     next occurrence of a word, not at every position of the run.
@@ -440,14 +518,14 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *
     runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
     ``s`` is not before the start so found (the searches run over the whole text and see it
     around their bounds, as :meth:`re.Pattern.finditer` does). Falls back to the whole search as
-    :func:`_finditer_in_runs` does.
+    :func:`_finditer_in_runs` does. ``group``: see :func:`_word_hits`.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
     if runs is None or hits is None:
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
+    found = _word_hits(words, runs[0], group)  # every place a word can start (see the proof above)
     if word_opens:
         found = [h for h in found if h[0] == 0 or _WORD.match(text, h[0] - 1) is None]
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
