@@ -353,6 +353,7 @@ class _Words:
     inst_name_re: re.Pattern
     inst_names: dict  # variant -> (institution, country)
     inst_variants: frozenset  # the variants inst_name_re matches, "The"/"THE" forms too (see _Doc._starts)
+    label_words: frozenset  # the quote labels (see _Doc.label_starts)
     scan_group: tuple  # the word lists a document is searched for, found in one scan (speakers._group_word_spans)
     inst_noun_re: re.Pattern
     inst_of_re: re.Pattern
@@ -600,8 +601,9 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
         inst_names=inst_names, inst_variants=frozenset(variants),
+        label_words=frozenset(cues["quote_label"]),
         scan_group=(frozenset(cues["source_noun"]), frozenset(inst_nouns), frozenset(("office",)), frozenset(nouns),
-                    frozenset(honorifics), frozenset(variants)),
+                    frozenset(honorifics), frozenset(variants), frozenset(cues["quote_label"])),
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
@@ -920,7 +922,8 @@ class _Doc:
         The labels are ASCII: where lower-casing the text changes no length and no character
         folds to ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``), they match the
         lower-cased text case-sensitively where they match the text ignoring case, and a trie of
-        them finds the offsets faster.
+        them finds the offsets faster; tried only where a label occurs (the document's word
+        lists' scan, ``_Words.scan_group``), as a label starts each match.
 
         >>> from corpus_tools.resources import resource_stamp
         >>> doc = _shared_doc("d", "Source: the ministry. So be it, in the words of Ana Gil.", None, ((0, 56),),
@@ -931,7 +934,10 @@ class _Doc:
         starts = self._memo.get("label_starts")
         if starts is None:
             lowered, head = self.lowered(), self.words.label_head_lower_re
-            if head is not None and lowered is not None:
+            spans = None if head is None or lowered is None else _word_spans(self.words.label_words, lowered, self.words.scan_group)
+            if spans is not None:  # the pattern is empty: it matches at each offset where it can
+                starts = [p for p in dict.fromkeys(a for a, _ in spans) if head.match(lowered, p)]
+            elif head is not None and lowered is not None:
                 starts = [m.start() for m in head.finditer(lowered)]
             else:
                 starts = [m.start() for m in self.words.label_head_re.finditer(self.masked)]

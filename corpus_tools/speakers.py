@@ -321,22 +321,33 @@ def _word_automaton(words: frozenset[str]):
     process for a word list; None where :func:`_words_re` would be None or a word holds a space
     other than " " or starts with one (then the callers keep the regular expression).
 
-    A word without a space is a key as it is; a word with spaces by its first part and one
-    space ("prime "), since the pattern's ``\\s+`` needs a space after it (the text is searched
-    with every space written " ", see :func:`_word_spans`). Each key's value is ``(length,
-    whole)``, ``whole`` True when the key is itself one of the words.
+    A word without a space is a key as it is; a word with spaces by two: its first part, one
+    space and the first character after it ("prime m"), and its first part and two spaces, since
+    the pattern's ``\\s+`` matches one space or more (the text is searched with every space
+    written " ", see :func:`_word_spans`): the places a word can start, fewer than those of its
+    first part and a space ("the " of "the kremlin"). Each key's value is ``(length,
+    whole)``, ``whole`` True when the key is itself one of the words (a word without a space).
+    None, too, for a list with a word ending in a space (no such list is known).
 
     >>> sorted(_word_automaton(frozenset({"Prime minister", "envoy"})).items())
-    [('envoy', (5, True)), ('prime ', (6, False))]
+    [('envoy', (5, True)), ('prime  ', (7, False)), ('prime m', (7, False))]
     """
     import ahocorasick
 
     lowered = {w.lower() for w in words}
-    if _words_re(words) is None or any(w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered):
+    if _words_re(words) is None or any(w[0].isspace() or w[-1].isspace() or any(c.isspace() and c != " " for c in w)
+                                       for w in lowered):
         return None
+    keys: dict[str, tuple[int, bool]] = {}
+    for word in lowered:
+        first, space, rest = word.partition(" ")
+        if not space:
+            keys[word] = (len(word), True)
+        else:  # keys with a space: never a word, all (length, False)
+            keys[first + " " + rest[0]] = keys[first + "  "] = (len(first) + 2, False)
     automaton = ahocorasick.Automaton()
-    for key in sorted({w if " " not in w else w.split(" ", 1)[0] + " " for w in lowered}):
-        automaton.add_word(key, (len(key), key in lowered))
+    for key in sorted(keys):
+        automaton.add_word(key, keys[key])
     automaton.make_automaton()
     return automaton
 
