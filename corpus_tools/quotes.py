@@ -1318,15 +1318,8 @@ class _Doc:
         overlaps_taken = _overlap_test(taken)
         w, stop, masked = self.words, self.stop, self.masked  # read once, not at every match
         particles, title_words, honorifics, not_name = w.particles, w.title_words, w.honorifics, self.cues["not_name"]
-        # the characters ``taken`` covers, one byte each: "is the character before ``end`` taken"
-        # is a look-up (it is overlaps_taken(end - 1, end), which an empty span never meets)
-        covered = bytearray(len(masked))
-        for a, b in taken:
-            a, b = max(a, 0), min(b, len(masked))
-            if b > a:
-                covered[a:b] = b"\x01" * (b - a)
         for m in w.unknown_re.finditer(masked):
-            if covered[m.end() - 1]:
+            if overlaps_taken(m.end() - 1, m.end()):
                 continue  # its last character is taken, so is the name's (the name ends where the match does)
             words = m.group(1).split()
             offset = m.start()
