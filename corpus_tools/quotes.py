@@ -102,6 +102,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
@@ -1892,8 +1893,9 @@ def _norm(text: str) -> str:
     marks removed, lower case, every character outside ``[\\w' -]`` a space, spaces collapsed.
 
     The characters outside the class become spaces by :meth:`str.replace` for a few common ones
-    and a byte table for ASCII text, the regular expression only for text that is still not
-    ASCII (a run of spaces or one space: the same words once spaces are collapsed).
+    and a byte table for ASCII text; in a long text that is still not ASCII (a document's) by a
+    table of the class over its code points (:func:`_word_class_table`); else by the regular
+    expression (a run of spaces or one space: the same words once spaces are collapsed).
 
     >>> _norm("The \u201cpeace plan\u201d \u2014 Macron\u2019s \u00abre-set\u00bb, 2025!"), _norm("\u00c9lys\u00e9e\u2026 says")
     ("the peace plan macron's re-set 2025", '\u00e9lys\u00e9e says')
@@ -1908,9 +1910,26 @@ def _norm(text: str) -> str:
             text = text.replace(ch, " ")
     if text.isascii():
         text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+    elif len(text) >= 256 and max(text) < "\U00010000":
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        text = np.where(_word_class_table()[codes], codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     else:
         text = _rx(r"[^\w' -]+").sub(" ", text)
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _word_class_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether it is in ``[\\w' -]`` (the
+    characters :func:`_norm` keeps), read from the pattern itself once per process.
+
+    >>> [bool(_word_class_table()[ord(c)]) for c in "a\u00e9' -,\u20ac\u2588"]
+    [True, True, True, True, True, False, False, False]
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    for m in re.finditer(r"[\w' -]+", "".join(map(chr, range(0x10000)))):
+        table[m.start():m.end()] = True
+    return table
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
