@@ -1926,11 +1926,14 @@ def _norm(text: str) -> str:
             text = text.replace(ch, " ")
     if text.isascii():
         text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
-    elif len(text) >= 256 and max(text) < "\U00010000":
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        text = np.where(_word_class_table()[codes], codes, np.uint32(32)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     else:
-        text = _rx(r"[^\w' -]+").sub(" ", text)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if len(text) >= 256 else None
+        if codes is not None and codes.max() < 0x10000:
+            codes = codes.copy()
+            codes[~_word_class_table()[codes]] = 32
+            text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        else:
+            text = _rx(r"[^\w' -]+").sub(" ", text)
     return " ".join(text.split())
 
 
