@@ -1341,8 +1341,7 @@ class _Doc:
         overlaps_taken = _overlap_test(taken)
         w, stop, masked = self.words, self.stop, self.masked  # read once, not at every match
         particles, title_words, honorifics, not_name = w.particles, w.title_words, w.honorifics, self.cues["not_name"]
-        starts = _capital_starts(masked)  # where a match can start: tried there alone
-        for m in w.unknown_re.finditer(masked) if starts is None else _finditer_at(w.unknown_re, masked, starts):
+        for m in w.unknown_re.finditer(masked):
             if overlaps_taken(m.end() - 1, m.end()):
                 continue  # its last character is taken, so is the name's (the name ends where the match does)
             words = m.group(1).split()
@@ -1935,36 +1934,6 @@ def _norm(text: str) -> str:
         else:
             text = _rx(r"[^\w' -]+").sub(" ", text)
     return " ".join(text.split())
-
-
-@lru_cache(maxsize=1)
-def _before_name_table() -> np.ndarray:
-    """For each code point of the Basic Multilingual Plane, whether it is in ``[\\w.'-]``, the
-    characters ``unknown_re`` does not start after, read from a pattern once per process."""
-    table = np.zeros(0x10000, dtype=bool)
-    for m in re.finditer(r"[\w.'-]+", "".join(map(chr, range(0x10000)))):
-        table[m.start():m.end()] = True
-    return table
-
-
-def _capital_starts(text: str) -> list[int] | None:
-    """The offsets of the capitals A-Z of ``text`` that follow no character of ``[\\w.'-]``
-    (or open the text), in order: where ``unknown_re`` can match (its match opens with such a
-    capital), found over the text's code points (:func:`_before_name_table`) instead of by the
-    pattern at every offset. None for a text with a character outside the Basic Multilingual
-    Plane (then search the whole text).
-
-    >>> _capital_starts("Ana met O'Neil, Dr. Bo and x-Ray.Y"), _capital_starts("\U0001F600 Ana")
-    ([0, 8, 16, 20], None)
-    """
-    if not text:
-        return []
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if codes.max() >= 0x10000:
-        return None
-    capital = (codes >= 65) & (codes <= 90)
-    capital[1:] &= ~_before_name_table()[codes[:-1]]
-    return np.flatnonzero(capital).tolist()
 
 
 @lru_cache(maxsize=1)
