@@ -102,12 +102,13 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, _word_spans, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -228,12 +229,21 @@ def quote_spans(text: str) -> list[dict]:
     'missing-open'
     """
     spans: list[dict] = []
-    for para in re.finditer(r"[^\n]+", text):
+    # each kind of mark found once in the text (str.find for each mark character: the offsets of
+    # _DOUBLE_MARK's and _SINGLE_MARK's matches), then read paragraph by paragraph; a paragraph
+    # without marks has no passage (each pairing below reads its marks alone)
+    double_at = _offsets_of(text, OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE)
+    single_at = _offsets_of(text, OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE)
+    for para in re.finditer(r"[^\n]+", text) if double_at or single_at else ():
         a, b = para.span()
-        doubles = _pair(text, a, b, _double_marks(text, a, b))
+        d_lo, d_hi = bisect.bisect_left(double_at, a), bisect.bisect_left(double_at, b)
+        s_lo, s_hi = bisect.bisect_left(single_at, a), bisect.bisect_left(single_at, b)
+        if d_lo == d_hi and s_lo == s_hi:
+            continue
+        doubles = _pair(text, a, b, _double_marks(text, a, b, double_at[d_lo:d_hi]))
         spans.extend(doubles)
         inside = [(s["open"] if s["open"] >= 0 else s["start"], s["close"] if s["close"] >= 0 else s["end"]) for s in doubles]
-        singles = [(i, d) for i, d in _single_marks(text, a, b) if not any(x <= i <= y for x, y in inside)]
+        singles = [(i, d) for i, d in _single_marks(text, a, b, single_at[s_lo:s_hi]) if not any(x <= i <= y for x, y in inside)]
         spans.extend(s for s in _pair(text, a, b, singles, strict=True))
     spans = [s for s in spans if text[s["start"]:s["end"]].strip()]
     for s in spans:
@@ -243,13 +253,29 @@ def quote_spans(text: str) -> list[dict]:
     return sorted(spans, key=lambda s: s["start"])
 
 
+def _offsets_of(text: str, chars: str) -> list[int]:
+    """The offsets of the characters ``chars`` in ``text``, in order (each character's by
+    :meth:`str.find`, a search in C, instead of a pattern of the class tried at every offset).
+
+    >>> _offsets_of('a "b" \u201cc\u201d', '"\u201c\u201d')
+    [2, 4, 6, 8]
+    """
+    found: list[int] = []
+    for ch in set(chars):
+        if ch in text:
+            found += _find_all(text, ch)
+    return sorted(found)
+
+
 _DOUBLE_MARK = re.compile("[" + re.escape(OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE) + "]")
 _SINGLE_MARK = re.compile("[" + re.escape(OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT_SINGLE) + "]")
 
 
-def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
+def _double_marks(text: str, a: int, b: int, positions: list[int]) -> list[tuple[int, str]]:
+    """Each double mark of the paragraph ``text[a:b]`` (at ``positions``, the offsets of
+    :data:`_DOUBLE_MARK`'s matches there) with its direction: ``open``, ``close`` or ``either``."""
     marks = []
-    for i in (m.start() for m in _DOUBLE_MARK.finditer(text, a, b)):  # only the marks, not every character
+    for i in positions:  # only the marks, not every character
         ch = text[i]
         if ch in OPEN_DOUBLE:
             marks.append((i, "open"))
@@ -269,9 +295,11 @@ def _double_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
     return marks
 
 
-def _single_marks(text: str, a: int, b: int) -> list[tuple[int, str]]:
+def _single_marks(text: str, a: int, b: int, positions: list[int]) -> list[tuple[int, str]]:
+    """Each single mark of the paragraph ``text[a:b]`` (at ``positions``, the offsets of
+    :data:`_SINGLE_MARK`'s matches there) that opens or closes a passage, with its direction."""
     marks = []
-    for i in (m.start() for m in _SINGLE_MARK.finditer(text, a, b)):  # only the marks, not every character
+    for i in positions:  # only the marks, not every character
         prev = text[i - 1] if i > a else " "
         nxt = text[i + 1] if i + 1 < b else " "
         if (prev.isspace() or prev in "([{\u2014\"\u201c") and nxt.isalnum():
@@ -329,6 +357,7 @@ class _Words:
 
     honorifics: dict  # honorific -> (gender, name_part)
     honorific_re: re.Pattern
+    honorific_words: frozenset  # the honorifics, the words honorific_re's matches open with (see _Doc._starts)
     demonyms: dict  # word -> country
     nouns: dict  # lower-case leader noun -> role
     dem_title_re: re.Pattern
@@ -339,6 +368,9 @@ class _Words:
     intro_after_re: re.Pattern
     inst_name_re: re.Pattern
     inst_names: dict  # variant -> (institution, country)
+    inst_variants: frozenset  # the variants inst_name_re matches, "The"/"THE" forms too (see _Doc._starts)
+    label_words: frozenset  # the quote labels (see _Doc.label_starts)
+    scan_group: tuple  # the word lists a document is searched for, found in one scan (speakers._group_word_spans)
     inst_noun_re: re.Pattern
     inst_of_re: re.Pattern
     inst_office_re: re.Pattern
@@ -396,6 +428,7 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
     nouns = _caseless_alternation(cues["source_noun"])
     mods = _caseless_alternation(cues["source_modifier"])
     token = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w'\u2019.-]*[\w])"  # an initial counts: "S. Jaishankar"
+    token_rest = r"(?:\.(?=\s+[A-Z])|[\w'\u2019.-]*[\w])"  # a token after its capital
     lower_particles = _alt(p for p in particles if p.islower())
     impersonal = r"(?:it\s+(?:is|was|has\s+been)\s+|they\s+|one\s+)(?:" + _AUX + r"\s+){0,2}?(" + verb_re.pattern + r")"
     # unnamed_re before its noun: "the" (1 space), two words (2), a possessive (1), five modifiers of
@@ -413,7 +446,9 @@ def _cue_patterns(cues: dict, particles: frozenset, label_re: re.Pattern, stance
             r"(?<![\w-])((?:(?:[Tt]he\s++)?(?:[\w.-]++\s++){0,2}[\w.-]++['\u2019]s\s++)?"  # "the prime minister's official spokesman"
             r"(?:(?i:" + mods + r")\s++|[A-Z][\w.'-]*+\s++|\d++\s++){0,5}(?i:" + nouns + r"))(?![\w-])"
             r"((?: (?:from|in|at|of|close to|for) (?:the )?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*| close to the [a-z]+)*)"),
-        unknown_re=_rx(r"(?=[A-Z])(?<![\w.'-])(" + token + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
+        # the first capital before the look-behind (over it and the character before: the same test),
+        # so that the pattern opens with a character class, which the engine scans for quickly
+        unknown_re=_rx(r"([A-Z](?<![\w.'-][A-Z])" + token_rest + r"(?:\s+(?:(?:" + lower_particles + r")\s+)*" + token + r"){0,6})(?![\w-])"),
         verb_end_re=_rx(r"(?:" + verb_re.pattern + r")\s+$"),  # verb_re opens with the look-ahead and look-behind
         source_after_re=_rx(r"\s+(?:(?:" + _alt(cues["source_modifier"]) + r")\s+)*(?i:" + _alt(cues["source_noun"]) + r")(?![\w-])"),
         inst_in_re=_rx(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + _alt(inst_nouns) + r"))\s+in\s+"),
@@ -572,7 +607,7 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
     the_or_dem = _first_char_ahead([*demonyms, "the", "The"])  # the first characters of dem_title_re and inst_noun_re
     d, nn, inn = d_trie, nn_trie, inn_trie
     return _Words(
-        honorifics=honorifics, honorific_re=honorific_re, demonyms=demonyms, nouns=nouns,
+        honorifics=honorifics, honorific_re=honorific_re, honorific_words=frozenset(honorifics), demonyms=demonyms, nouns=nouns,
         dem_title_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + nn + r"))(?![\w])"),
         of_title_re=re.compile(r"(?=[Tt])(?<![\w.])(?:the|The)\s+(?i:(" + nn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         of_country_re=re.compile(r",?\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
@@ -581,7 +616,10 @@ def _build_words(directory: Path, titles: pd.DataFrame, cues: dict) -> _Words:
         intro_after_re=re.compile(r"^,\s+(?:(?:the|a|an)\s+)?(?:(?:(" + d + r")" + pos + r"\s+(?i:(" + nn + r")))|(?i:(" + nn
                                   + r"))\s+of\s+(?:the\s+)?(" + d + r"))(?![\w])"),
         inst_name_re=re.compile(_first_char_ahead(variants) + r"(?<![\w])(" + _alt_as_trie(variants) + r")" + pos + r"(?![\w])"),
-        inst_names=inst_names,
+        inst_names=inst_names, inst_variants=frozenset(variants),
+        label_words=frozenset(cues["quote_label"]),
+        scan_group=(frozenset(cues["source_noun"]), frozenset(inst_nouns), frozenset(("office",)), frozenset(nouns),
+                    frozenset(honorifics), frozenset(variants), frozenset(cues["quote_label"])),
         inst_noun_re=re.compile(the_or_dem + r"(?<![\w.])(?:(?:the|The)\s+)?(" + d + r")" + pos + r"\s+(?i:(" + inn + r"))(?![\w])"),
         inst_of_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?i:(" + inn + r"))\s+of\s+(?:the\s+)?(" + d + r")(?![\w])"),
         inst_office_re=re.compile(r"(?<![\w.])(?:(?:the|The)\s+)?(?:(?i:office\s+of\s+the)\s+(" + d + r")\s+(?i:(" + nn
@@ -623,6 +661,13 @@ def _name_keys(name: str, particles: frozenset) -> tuple[str, str]:
     while i > 1 and words[i - 1] in particles:
         i -= 1
     return " ".join(words[i:]) if len(words) > 1 else words[0], words[0]
+
+
+@lru_cache(maxsize=8)
+def _person_actors(lexicon: Lexicon) -> tuple[str, ...]:
+    """The people of the lexicon's actors table, in its order (read-only; filtered once per
+    lexicon, not at each honorific with a first name, "Sir Keir")."""
+    return tuple(lexicon.actors.loc[lexicon.actors["type"] == "person", "actor"])
 
 
 def _one_space(words: str) -> str:
@@ -669,7 +714,7 @@ def _role_match(query: str, held: str) -> bool:
 # 2. speakers and attribution
 
 
-@dataclass
+@dataclass(slots=True)  # no attribute outside the fields: created by the thousand per batch, read often
 class _Candidate:
     start: int
     end: int
@@ -687,7 +732,7 @@ _YEAR_OLD = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The)\s+\d{2}-year-old(?![\w-])
 _THEY = re.compile(r"(?=[Tt])(?<![\w-])(they|They)(?![\w-])")
 _HE_SHE = re.compile(r"(?=[HShs])(?<![\w-])(he|she|He|She)(?![\w-])")
 _WORD_CHAR = re.compile(r"\w")
-_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at)
+_THE = re.compile("[Tt]he")  # where _YEAR_OLD, _THEY and the words' "the ..." patterns can match (see _finditer_at, _Doc._the)
 _OFFICE_OF = re.compile(r"(?=[HhOo])(?<![\w])((?:[Hh]is|[Hh]er)\s+|)(?i:office)(?![\w])(\s+of\s+)?")  # "Her office", "the office of"
 
 
@@ -742,6 +787,22 @@ def _after_spaces(text: str, pos: int) -> int:
     return pos
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    """Every offset where ``word`` occurs in ``text``, overlapping occurrences too, found with
+    :meth:`str.find` (a scan in C, many times faster than a regular expression that looks at every
+    position): where a pattern that opens with the word, in any case, can match in the text
+    lower-cased (see :func:`_finditer_at`).
+
+    >>> _find_all("the theme: they", "the"), _find_all("aaa", "aa")
+    ([0, 4, 11], [0, 1])
+    """
+    found, pos = [], text.find(word)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(word, pos + 1)
+    return found
+
+
 def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
     r"""The spans of ``re.finditer(r"(?<![\w.])" + re.escape(surname) + r"(?:'s|’s)?(?![\w])", text)``
     (a surname the report introduced, possessive or not: "Nowicki", "Nowicki's"), found with
@@ -774,10 +835,12 @@ def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
 
 def _finditer_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     r"""``pattern.finditer(text)`` for a pattern whose matches are never empty and start only at
-    ``positions`` (sorted): the pattern tried at each of them, skipping those inside the match
-    before, as ``finditer`` resumes after a match. The patterns of :class:`_Doc` that open with
-    "the" or "The" share one scan for those words (``_Doc._the``) instead of each scanning the
-    text ("the ministry said", "the 47-year-old", "They added").
+    ``positions`` (sorted; any offsets besides those are tried in vain, not missed): the pattern
+    tried at each of them, skipping those inside the match before, as ``finditer`` resumes after
+    a match. The patterns of :class:`_Doc` that open with "the" or "The" share one scan for those
+    words (``_Doc._the``) instead of each scanning the text ("the ministry said", "the
+    47-year-old", "They added"); others are tried where their words occur (:meth:`_Doc._starts`,
+    :func:`_find_all`).
 
     >>> text = "the minister and The ministry; they said"
     >>> pattern = re.compile(r"(?=[Tt])(?<![\w-])(?:the|The|they)\s+\w+")
@@ -807,8 +870,11 @@ class _Doc:
         self.spans = quote_spans(text)
         self.masked = _masked(text, self.spans)
         self._text_end = len(text.rstrip())  # nothing but spaces from here on (see _is_heading)
-        self._the = [m.start() for m in _THE.finditer(self.masked)]  # one scan for the patterns opening with "the"/"The"
         self._memo: dict = {}  # computed on demand, shared by the fresh() copies (see label_starts)
+        lowered = self.lowered()
+        # one scan for the patterns opening with "the"/"The" (or "they"/"They"): in the lower-cased
+        # text by str.find where there is one (there "the" in any case, a superset of "[Tt]he")
+        self._the = [m.start() for m in _THE.finditer(self.masked)] if lowered is None else _find_all(lowered, "the")
         self.sentences = sentence_spans
         ordered = all(a <= b <= c for (a, b), (c, _) in zip(sentence_spans, sentence_spans[1:]))
         self._sentence_starts = [a for a, _ in sentence_spans] if ordered else None  # for bisection in sentence_of
@@ -849,16 +915,18 @@ class _Doc:
         self.candidates.sort(key=lambda c: c.start)
         self._corefer(lexicon, genders)
         self._institution_anaphors()
-        lowered = self.lowered()
         for m in (re.finditer(r"(?i:according\s+to)\s+(him|her)(?![\w-])", self.masked)
                   if lowered is None or "according" in lowered else ()):  # each match holds it
             self.candidates.append(_Candidate(m.start(1), m.end(1), m.group(1), "", "pronoun", "pronoun", _PRONOUNS[m.group(1)]))
         # "it" as an institution's pronoun, in the active voice only: "The Commission said ... It added that"
-        for m in words.it_re.finditer(self.masked):
+        # (each of it_re and _HE_SHE tried only where "it", or "he"/"she", is in the lower-cased text: every
+        # match starts there; for "he" after "s", at the "s": "he" itself cannot match after a word character)
+        for m in (words.it_re.finditer(self.masked) if lowered is None else _finditer_at(words.it_re, self.masked, _find_all(lowered, "it"))):
             self.candidates.append(_Candidate(m.start(1), m.end(1), "it", "", "pronoun", "pronoun", "neuter"))
         for m in _finditer_at(_THEY, self.masked, self._the):
             self.candidates.append(_Candidate(m.start(), m.end(), "they", "", "pronoun", "pronoun", "plural"))
-        for m in _HE_SHE.finditer(self.masked):
+        for m in (_HE_SHE.finditer(self.masked) if lowered is None else _finditer_at(
+                _HE_SHE, self.masked, [q - 1 if q and lowered[q - 1] == "s" else q for q in _find_all(lowered, "he")])):
             self.candidates.append(_Candidate(m.start(), m.end(), m.group(1).lower(), "", "pronoun", "pronoun",
                                               _PRONOUNS[m.group(1).lower()]))
         self.candidates.sort(key=lambda c: c.start)
@@ -877,7 +945,8 @@ class _Doc:
         The labels are ASCII: where lower-casing the text changes no length and no character
         folds to ASCII only under ``(?i)`` (``speakers._FOLDS_TO_ASCII``), they match the
         lower-cased text case-sensitively where they match the text ignoring case, and a trie of
-        them finds the offsets faster.
+        them finds the offsets faster; tried only where a label occurs (the document's word
+        lists' scan, ``_Words.scan_group``), as a label starts each match.
 
         >>> from corpus_tools.resources import resource_stamp
         >>> doc = _shared_doc("d", "Source: the ministry. So be it, in the words of Ana Gil.", None, ((0, 56),),
@@ -888,7 +957,10 @@ class _Doc:
         starts = self._memo.get("label_starts")
         if starts is None:
             lowered, head = self.lowered(), self.words.label_head_lower_re
-            if head is not None and lowered is not None:
+            spans = None if head is None or lowered is None else _word_spans(self.words.label_words, lowered, self.words.scan_group)
+            if spans is not None:  # the pattern is empty: it matches at each offset where it can
+                starts = [p for p in dict.fromkeys(a for a, _ in spans) if head.match(lowered, p)]
+            elif head is not None and lowered is not None:
                 starts = [m.start() for m in head.finditer(lowered)]
             else:
                 starts = [m.start() for m in self.words.label_head_re.finditer(self.masked)]
@@ -911,6 +983,22 @@ class _Doc:
         starts = self.label_starts()
         k = bisect.bisect_left(starts, a)
         return (k < len(starts) and starts[k] < b) or (b < len(self.masked) and _WORD_CHAR.match(self.masked, b) is not None)
+
+    def _starts(self, words: frozenset[str]) -> list[int] | None:
+        """Every offset where one of ``words`` occurs in the lower-cased masked text, in any case
+        (:func:`corpus_tools.speakers._word_spans`, an Aho-Corasick scan; a space in a word
+        matches any spaces), sorted: a superset of where a case-sensitive pattern opening with one
+        of the words can match, to try it there alone (:func:`_finditer_at`). None where there is
+        no lower-cased text or no automaton for the words (then search the whole text).
+
+        >>> from corpus_tools.resources import resource_stamp
+        >>> doc = _shared_doc("d", "Mr  Tusk met Lady Ashton. Mrs. Gil", None, ((0, 34),), resource_stamp(_data_dir(None)))
+        >>> doc._starts(frozenset({"Mr", "Mrs.", "Lady"}))
+        [0, 13, 26]
+        """
+        lowered = self.lowered()
+        spans = _word_spans(words, lowered, self.words.scan_group) if lowered is not None else None
+        return None if spans is None else list(dict.fromkeys(a for a, _ in spans))
 
     def fresh(self) -> "_Doc":
         """A copy sharing the prepared text and candidates, with no quotation attributed yet."""
@@ -938,19 +1026,20 @@ class _Doc:
         """Institutions as speakers: "the Élysée said", "the Ukrainian Foreign Ministry said",
         "the office of the Italian prime minister said" (speaker type ``group``)."""
         w, masked, found = self.words, self.masked, []
-        for m in w.inst_name_re.finditer(masked):
+        starts = self._starts(w.inst_variants)  # every match starts where a variant does
+        for m in w.inst_name_re.finditer(masked) if starts is None else _finditer_at(w.inst_name_re, masked, starts):
             variant = _one_space(m.group(1))  # the pattern allows any spaces between words: "the Foreign  Office"
             key = "the " + variant[4:] if variant.startswith(("The ", "THE ")) else variant
             found.append((m.start(), m.end(), w.inst_names[key][0]))
-        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns):  # each holds an institution noun
+        for m in _finditer_in_runs(w.inst_noun_re, masked, w.inst_nouns, w.scan_group):  # each holds an institution noun
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(2).lower().split())].format(country=w.demonyms[_one_space(m.group(1))])))
-        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns):
+        for m in _finditer_in_runs(w.inst_of_re, masked, w.inst_nouns, w.scan_group):
             found.append((m.start(), m.end(), w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=w.demonyms[_one_space(m.group(2))])))
         for m in _finditer_at(w.inst_in_re, masked, self._the):
             place = self._countries.get(m.end())  # "the Foreign Ministry in Moscow", "the government in Warsaw"
             if place is not None and not w.inst_nouns[" ".join(m.group(1).lower().split())].startswith("embassy"):  # "the embassy in London" is a guest
                 found.append((m.start(), place["end"], w.inst_nouns[" ".join(m.group(1).lower().split())].format(country=place["actor"])))
-        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",)):  # both forms hold "office"
+        for m in _finditer_in_runs(w.inst_office_re, masked, ("office",), w.scan_group):  # both forms hold "office"
             dem, noun = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             role = w.nouns[" ".join(noun.lower().split())]
             kind = "presidency" if role == "head_of_state" else "government"
@@ -964,7 +1053,9 @@ class _Doc:
 
     def _add_honorifics(self, lexicon, genders: dict) -> None:
         """Honorific + name ("Mr Macron", "Sir Keir", "Mme Le Pen") as one candidate; resolved in :meth:`_corefer`."""
-        for m in self.words.honorific_re.finditer(self.masked):
+        starts = self._starts(self.words.honorific_words)  # every match starts where an honorific does
+        for m in (self.words.honorific_re.finditer(self.masked) if starts is None
+                  else _finditer_at(self.words.honorific_re, self.masked, starts)):
             name = m.group(2)
             gender = self.words.honorifics[m.group(1)][0]
             possessive = m.group(0).endswith(("'s", "\u2019s"))
@@ -1082,7 +1173,7 @@ class _Doc:
                     if info and info[2] == "person":
                         hit = _Person(info[0], info[0], "person", genders.get(info[0], ""))
                     elif part == "first_name":
-                        actor = next((a for a in lexicon.actors.loc[lexicon.actors["type"] == "person", "actor"]
+                        actor = next((a for a in _person_actors(lexicon)
                                       if a.split()[0] == c.speaker), "")
                         hit = _Person(actor, actor, "person", genders.get(actor, "")) if actor else None
                 if hit is not None:
@@ -1156,7 +1247,7 @@ class _Doc:
             self.candidates.append(_Candidate(a, b, name, name, "group", "name"))
         # titles
         found = []
-        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns):  # each holds a leader noun
+        for m in _finditer_in_runs(w.dem_title_re, self.masked, w.nouns, w.scan_group):  # each holds a leader noun
             if w.title_name_next_re.match(self.masked, m.end()):
                 continue  # "Belgian Prime Minister Bart De Wever": the title belongs to the name
             found.append((m.start(), m.end(), w.demonyms[_one_space(m.group(1))], w.nouns[" ".join(m.group(2).lower().split())]))
@@ -1211,7 +1302,7 @@ class _Doc:
         pattern = self.words.unnamed_re
         out = []
         for m in _finditer_near_words(pattern, self.masked, self.cues["source_noun"], self.words.unnamed_gaps,  # each holds a source noun
-                                      word_opens=True):  # after (?<![\w-]) or spaces
+                                      word_opens=True, group=self.words.scan_group):  # after (?<![\w-]) or spaces
             phrase = m.group(0)
             cut = re.match(r"(?s).*(?:[a-z]{2}|\u2588)[.!?:]\s+", phrase)  # a sentence or paragraph ends inside: start after it
             if cut:
@@ -1817,8 +1908,9 @@ def _norm(text: str) -> str:
     marks removed, lower case, every character outside ``[\\w' -]`` a space, spaces collapsed.
 
     The characters outside the class become spaces by :meth:`str.replace` for a few common ones
-    and a byte table for ASCII text, the regular expression only for text that is still not
-    ASCII (a run of spaces or one space: the same words once spaces are collapsed).
+    and a byte table for ASCII text; in a long text that is still not ASCII (a document's) by a
+    table of the class over its code points (:func:`_word_class_table`); else by the regular
+    expression (a run of spaces or one space: the same words once spaces are collapsed).
 
     >>> _norm("The \u201cpeace plan\u201d \u2014 Macron\u2019s \u00abre-set\u00bb, 2025!"), _norm("\u00c9lys\u00e9e\u2026 says")
     ("the peace plan macron's re-set 2025", '\u00e9lys\u00e9e says')
@@ -1834,8 +1926,28 @@ def _norm(text: str) -> str:
     if text.isascii():
         text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
     else:
-        text = _rx(r"[^\w' -]+").sub(" ", text)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if len(text) >= 256 else None
+        if codes is not None and codes.max() < 0x10000:
+            codes = codes.copy()
+            codes[~_word_class_table()[codes]] = 32
+            text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+        else:
+            text = _rx(r"[^\w' -]+").sub(" ", text)
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _word_class_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether it is in ``[\\w' -]`` (the
+    characters :func:`_norm` keeps), read from the pattern itself once per process.
+
+    >>> [bool(_word_class_table()[ord(c)]) for c in "a\u00e9' -,\u20ac\u2588"]
+    [True, True, True, True, True, False, False, False]
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    for m in re.finditer(r"[\w' -]+", "".join(map(chr, range(0x10000)))):
+        table[m.start():m.end()] = True
+    return table
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:
@@ -2034,6 +2146,24 @@ def _multi_paragraph(doc: _Doc, rows: list[dict]) -> None:
         row.update(verb="", stance="", how_attributed="multi-paragraph")
 
 
+def _holds_term(text: str, key: str) -> bool:
+    r"""Whether ``key`` occurs in ``text`` neither after nor before a word character or a hyphen:
+    ``re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", text)``, with :meth:`str.find`
+    and the same tests at each occurrence instead of a pattern compiled for each key.
+
+    >>> [_holds_term("the peace plan", k) for k in ("peace plan", "peace", "ace", "plan", "")]
+    [True, True, False, True, False]
+    >>> _holds_term("re-peace plan, peace plan", "peace plan"), _holds_term("peace planned", "peace plan")
+    (True, False)
+    """
+    pos, n = text.find(key), len(key)
+    while pos >= 0:
+        if (pos == 0 or _WORD_OR_HYPHEN.match(text, pos - 1) is None) and _WORD_OR_HYPHEN.match(text, pos + n) is None:
+            return True
+        pos = text.find(key, pos + 1)
+    return False
+
+
 def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: set, scare_terms: set,
                max_scare_words: int) -> bool:
     if term_key(doc.text[span["start"]:span["end"]]) in doc.words.domain_keys:
@@ -2044,7 +2174,7 @@ def _is_speech(doc: _Doc, span: dict, key: str, n_words: int, speaker, names: se
         return False
     if key in names or key in scare_terms:
         return False
-    if 2 <= n_words <= 3 and key in _norm(doc.masked) and re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", _norm(doc.masked)):
+    if 2 <= n_words <= 3 and _holds_term(_norm(doc.masked), key):
         return False  # a term the report also uses without quote marks
     if speaker is None:
         return n_words > max_scare_words

@@ -26,6 +26,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
@@ -209,18 +210,46 @@ def document_dates(corpus: pd.DataFrame, data_dir: Path | str | None = None) -> 
 # ----------------------------------------------------------------------------- searching only where a match can be
 
 _RUN = re.compile(r"[\w\s.'\u2019-]+")
-_FOLDS_TO_ASCII = re.compile("[\u017f\u0130\u0131\u212a\u212b]")  # (?i) matches these to ASCII letters; str.lower() does not
+_FOLDS_TO_ASCII = "\u017f\u0130\u0131\u212a\u212b"  # (?i) matches these to ASCII letters; str.lower() does not
+
+
+@lru_cache(maxsize=1)
+def _run_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether it is a character of
+    :data:`_RUN`'s class (read from the pattern itself, once per process).
+
+    >>> table = _run_table()
+    >>> [bool(table[ord(c)]) for c in "a \u00e9.'\u2019-,\u201c\u2588"]
+    [True, True, True, True, True, True, True, False, False, False]
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    for m in _RUN.finditer("".join(map(chr, range(0x10000)))):
+        table[m.start():m.end()] = True
+    return table
 
 
 @lru_cache(maxsize=16)
 def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
     """The lower-cased text and the starts and ends of its runs of word characters, spaces and
-    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped)."""
+    ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped).
+
+    The runs are ``_RUN.finditer(text)``'s matches (maximal, as ``+`` is greedy over one class),
+    found as the edges of the class's characters in the text's code points (:func:`_run_table`,
+    an array look-up instead of a regular expression that tests each character); with the
+    pattern itself when a character lies outside the Basic Multilingual Plane.
+
+    >>> _runs_of("Mr Tusk, \u201cno\u201d.")
+    ('mr tusk, \u201cno\u201d.', [0, 8, 10, 13], [7, 9, 12, 14])
+    """
     lowered = text.lower()
-    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+    if len(lowered) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
         return None
-    spans = [m.span() for m in _RUN.finditer(text)]
-    return lowered, [a for a, _ in spans], [b for _, b in spans]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) and codes.max() >= 0x10000:
+        spans = [m.span() for m in _RUN.finditer(text)]
+        return lowered, [a for a, _ in spans], [b for _, b in spans]
+    edges = np.diff(_run_table()[codes].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return lowered, np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
 
 
 @lru_cache(maxsize=64)
@@ -292,22 +321,33 @@ def _word_automaton(words: frozenset[str]):
     process for a word list; None where :func:`_words_re` would be None or a word holds a space
     other than " " or starts with one (then the callers keep the regular expression).
 
-    A word without a space is a key as it is; a word with spaces by its first part and one
-    space ("prime "), since the pattern's ``\\s+`` needs a space after it (the text is searched
-    with every space written " ", see :func:`_word_spans`). Each key's value is ``(length,
-    whole)``, ``whole`` True when the key is itself one of the words.
+    A word without a space is a key as it is; a word with spaces by two: its first part, one
+    space and the first character after it ("prime m"), and its first part and two spaces, since
+    the pattern's ``\\s+`` matches one space or more (the text is searched with every space
+    written " ", see :func:`_word_spans`): the places a word can start, fewer than those of its
+    first part and a space ("the " of "the kremlin"). Each key's value is ``(length,
+    whole)``, ``whole`` True when the key is itself one of the words (a word without a space).
+    None, too, for a list with a word ending in a space (no such list is known).
 
     >>> sorted(_word_automaton(frozenset({"Prime minister", "envoy"})).items())
-    [('envoy', (5, True)), ('prime ', (6, False))]
+    [('envoy', (5, True)), ('prime  ', (7, False)), ('prime m', (7, False))]
     """
     import ahocorasick
 
     lowered = {w.lower() for w in words}
-    if _words_re(words) is None or any(w[0].isspace() or any(c.isspace() and c != " " for c in w) for w in lowered):
+    if _words_re(words) is None or any(w[0].isspace() or w[-1].isspace() or any(c.isspace() and c != " " for c in w)
+                                       for w in lowered):
         return None
+    keys: dict[str, tuple[int, bool]] = {}
+    for word in lowered:
+        first, space, rest = word.partition(" ")
+        if not space:
+            keys[word] = (len(word), True)
+        else:  # keys with a space: never a word, all (length, False)
+            keys[first + " " + rest[0]] = keys[first + "  "] = (len(first) + 2, False)
     automaton = ahocorasick.Automaton()
-    for key in sorted({w if " " not in w else w.split(" ", 1)[0] + " " for w in lowered}):
-        automaton.add_word(key, (len(key), key in lowered))
+    for key in sorted(keys):
+        automaton.add_word(key, keys[key])
     automaton.make_automaton()
     return automaton
 
@@ -322,12 +362,82 @@ def _one_space_kind(lowered: str) -> str:
 
     >>> _one_space_kind("a\\tb\\n c")
     'a b  c'
+
+    Each of those spaces the text holds is replaced with :meth:`str.replace` (a search in C for
+    each of the few such characters, :func:`_other_spaces`) instead of a regular expression that
+    tests every character.
     """
-    return _OTHER_SPACE.sub(" ", lowered)
+    for ch in _other_spaces():
+        if ch in lowered:
+            lowered = lowered.replace(ch, " ")
+    return lowered
+
+
+@lru_cache(maxsize=1)
+def _other_spaces() -> str:
+    """Every character :data:`_OTHER_SPACE` matches (the white space other than " "), read
+    from the pattern itself once per process, in the Basic Multilingual Plane: Unicode puts no
+    white space outside it (the last is U+3000).
+
+    >>> "\\n" in _other_spaces() and "\\u00a0" in _other_spaces() and " " not in _other_spaces()
+    True
+    """
+    return "".join(_OTHER_SPACE.findall("".join(map(chr, range(0x10000)))))
+
+
+@lru_cache(maxsize=8)
+def _group_automaton(group: tuple[frozenset[str], ...]):
+    """One Aho-Corasick automaton of the keys of the automata of several word lists
+    (:func:`_word_automaton`), each key's value the ``(list, length, whole)`` of each list
+    holding it; None when one of the lists has no automaton. Compiled once per process.
+
+    >>> sorted(_group_automaton((frozenset({"envoy", "aide"}), frozenset({"Envoy"}))).items())
+    [('aide', ((0, 4, True),)), ('envoy', ((0, 5, True), (1, 5, True)))]
+    """
+    import ahocorasick
+
+    keys: dict[str, list] = {}
+    for i, words in enumerate(group):
+        automaton = _word_automaton(words)
+        if automaton is None:
+            return None
+        for key, (n, whole) in automaton.items():
+            keys.setdefault(key, []).append((i, n, whole))
+    automaton = ahocorasick.Automaton()
+    for key in sorted(keys):
+        automaton.add_word(key, tuple(keys[key]))
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=16)
+def _group_word_spans(group: tuple[frozenset[str], ...], lowered: str) -> tuple[tuple[tuple[int, int], ...], ...] | None:
+    """:func:`_word_spans` of each word list of ``group`` in the lower-cased text, from one scan
+    of the text (:func:`_group_automaton`) instead of one for each list; None when there is no
+    automaton for one of them. Each list's spans are the same: the group's automaton reports
+    every place where one of the list's own keys occurs, with the key's own value.
+
+    >>> _group_word_spans((frozenset({"aid", "aide"}), frozenset({"prime minister"})), "the aide's prime\\n minister")
+    (((4, 7), (4, 8)), ((11, 26),))
+    """
+    automaton = _group_automaton(group)
+    if automaton is None:
+        return None
+    patterns, found = [_words_re(words) for words in group], [[] for _ in group]
+    for end, keyed in automaton.iter(_one_space_kind(lowered)):
+        for i, n, whole in keyed:
+            start = end + 1 - n
+            if whole:
+                found[i].append((start, end + 1))
+            else:
+                m = patterns[i].match(lowered, start)
+                if m is not None:
+                    found[i].append((start, m.end()))
+    return tuple(tuple(sorted(set(spans))) for spans in found)
 
 
 @lru_cache(maxsize=64)
-def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], ...] | None:
+def _word_spans(words: frozenset[str], lowered: str, group: tuple[frozenset[str], ...] = ()) -> tuple[tuple[int, int], ...] | None:
     """Every place in the lower-cased text where one of ``words`` occurs (overlapping ones too;
     ``\\s+`` for a word's spaces, as :func:`_words_re` writes them), as ``(start, end)`` sorted,
     the end that of a word starting there; None when there is no automaton for the words.
@@ -338,9 +448,16 @@ def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], .
     with one; there ``_words_re`` is tried at that place alone. Every match of ``_words_re``'s
     own scan starts at one of the places returned.
 
+    ``group``: word lists searched in the same text, ``words`` among them: all are found in one
+    scan (:func:`_group_word_spans`), the same spans.
+
     >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
     ((4, 7), (4, 8), (11, 26))
     """
+    if words in group:
+        spans = _group_word_spans(group, lowered)
+        if spans is not None:
+            return spans[group.index(words)]
     automaton = _word_automaton(words)
     if automaton is None:
         return None
@@ -356,16 +473,17 @@ def _word_spans(words: frozenset[str], lowered: str) -> tuple[tuple[int, int], .
     return tuple(sorted(set(found)))
 
 
-def _word_hits(words, lowered: str) -> tuple[tuple[int, int], ...]:
-    """Where in the lower-cased text ``words`` can start: :func:`_word_spans`, or the spans of
-    :func:`_words_re`'s matches where there is no automaton (``_words_re`` must not be None).
-    Sorted by start; every match of :func:`_words_re` starts where one of them does."""
+def _word_hits(words, lowered: str, group: tuple[frozenset[str], ...] = ()) -> tuple[tuple[int, int], ...]:
+    """Where in the lower-cased text ``words`` can start: :func:`_word_spans` (with the word
+    lists of ``group``, found in the same scan), or the spans of :func:`_words_re`'s matches where
+    there is no automaton (``_words_re`` must not be None). Sorted by start; every match of
+    :func:`_words_re` starts where one of them does."""
     key = frozenset(words)
-    found = _word_spans(key, lowered)
+    found = _word_spans(key, lowered, group)
     return _hit_spans(_words_re(key), lowered) if found is None else found
 
 
-def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Match]:
+def _finditer_in_runs(pattern: re.Pattern, text: str, words, group: tuple[frozenset[str], ...] = ()) -> Iterator[re.Match]:
     """``pattern.finditer(text)``, searching only the runs of word characters, spaces and
     ``. ' ’ -`` that hold one of ``words`` (ignoring case).
 
@@ -374,7 +492,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
     the words has none. The runs searched are those where a word can start (:func:`_word_hits`,
     an Aho-Corasick scan): searching a run that turns out to hold no word finds nothing there,
     so it is as exact. A word with another character, or a text whose lower-casing is not one
-    character for one, falls back to the whole search.
+    character for one, falls back to the whole search. ``group``: see :func:`_word_hits`.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
     if runs is None or hits is None:
@@ -382,7 +500,7 @@ def _finditer_in_runs(pattern: re.Pattern, text: str, words) -> Iterator[re.Matc
         return
     lowered, starts, ends = runs
     last = -1
-    for hit_start, hit_end in _word_hits(words, lowered):  # a superset of the runs holding a word is as exact
+    for hit_start, hit_end in _word_hits(words, lowered, group):  # a superset of the runs holding a word is as exact
         i = bisect.bisect_right(starts, hit_start) - 1
         if i <= last:
             continue
@@ -397,7 +515,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *,
-                         word_opens: bool = False) -> Iterator[re.Match]:
+                         word_opens: bool = False, group: tuple[frozenset[str], ...] = ()) -> Iterator[re.Match]:
     """:func:`_finditer_in_runs` for a pattern whose matches end with one of ``words`` and hold at
     most ``max_gaps`` runs of spaces before it: each search starts ``max_gaps`` spaces before the
     next occurrence of a word, not at every position of the run.
@@ -411,14 +529,14 @@ def _finditer_near_words(pattern: re.Pattern, text: str, words, max_gaps: int, *
     runs of spaces in ``text[s:q]``, and the occurrence found there starts at or before ``q``, so
     ``s`` is not before the start so found (the searches run over the whole text and see it
     around their bounds, as :meth:`re.Pattern.finditer` does). Falls back to the whole search as
-    :func:`_finditer_in_runs` does.
+    :func:`_finditer_in_runs` does. ``group``: see :func:`_word_hits`.
     """
     runs, hits = _runs_of(text), _words_re(frozenset(words))
     if runs is None or hits is None:
         yield from pattern.finditer(text)
         return
     _, starts, ends = runs
-    found = _word_hits(words, runs[0])  # every place a word can start (see the proof above)
+    found = _word_hits(words, runs[0], group)  # every place a word can start (see the proof above)
     if word_opens:
         found = [h for h in found if h[0] == 0 or _WORD.match(text, h[0] - 1) is None]
     in_run = [bisect.bisect_right(starts, a) - 1 for a, _ in found]
