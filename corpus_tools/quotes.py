@@ -1057,7 +1057,8 @@ class _Doc:
         for m in (self.words.honorific_re.finditer(self.masked) if starts is None
                   else _finditer_at(self.words.honorific_re, self.masked, starts)):
             name = m.group(2)
-            gender = self.words.honorifics[m.group(1)][0]
+            how = _one_space(m.group(1))  # "Prime  Minister", "Prime\nMinister": the table's key has one space
+            gender = self.words.honorifics[how][0]
             possessive = m.group(0).endswith(("'s", "\u2019s"))
             known = lexicon.name_info.get(name)
             if known and known[2] == "person":
@@ -1065,7 +1066,7 @@ class _Doc:
             elif len(name.split()) >= 2:
                 continue  # "Prime Minister Donald Tusk": a full name, found with its title by _unknown_names
             else:
-                c = _Candidate(m.start(), m.end(), name, "", "honorific", m.group(1), gender, possessive)
+                c = _Candidate(m.start(), m.end(), name, "", "honorific", how, gender, possessive)
             self._replace(c)
 
     def _roles_at(self, country: str, role: str) -> str:

@@ -535,3 +535,14 @@ def test_a_document_noun_before_a_sentence_end_does_not_make_an_empty_source():
     found = quotes(pd.DataFrame({"doc_id": ["x"], "text": [text], "published": ["2025-09-04"]}))
     assert found[["text", "speaker"]].values.tolist() == [["axis war", "Maria Zakharova"],
                                                          ["legitimate target", "Maria Zakharova"]]
+
+
+@pytest.mark.parametrize("space", ["  ", "\n", "\t"])
+def test_a_two_word_honorific_with_other_spacing_is_the_same_honorific(space):
+    """"Prime  Minister Kowalski" (two spaces, a line break or a tab, as pasted or wrapped text
+    has them) is read as "Prime Minister Kowalski" is (it raised a KeyError on the honorifics'
+    table); the name keeps the spacing the text gives it."""
+    one = _one("Prime Minister Kowalski arrived in Gdansk. “We will not give up,” he said.")
+    assert one == [("We will not give up,", "Prime Minister Kowalski", "Prime Minister Kowalski", "pronoun", "speech")]
+    other = _one(f"Prime{space}Minister Kowalski arrived in Gdansk. “We will not give up,” he said.")
+    assert [tuple(" ".join(v.split()) for v in row) for row in other] == one
