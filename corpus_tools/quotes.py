@@ -108,7 +108,7 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import load_stopwords, read_table, resource_stamp
-from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, _word_spans, build_lexicon, document_dates, find_mentions, load_actors, load_titles
+from corpus_tools.speakers import Lexicon, _all_mentions, _as_day, _class_table, _code_points, _runs_of, _finditer_in_runs, _overlap_test, _finditer_near_words, _first_char_ahead, _is_place, _trie_pattern, _word_spans, build_lexicon, document_dates, find_mentions, load_actors, load_titles
 
 QUOTE_COLUMNS = ["doc_id", "quote_id", "sent_id", "start", "end", "text", "speaker", "actor", "verb", "stance",
                  "how_attributed", "kind", "speaker_type", "n_words"]
@@ -1910,7 +1910,7 @@ def _norm(text: str) -> str:
 
     The characters outside the class become spaces by :meth:`str.replace` for a few common ones
     and a byte table for ASCII text; in a long text that is still not ASCII (a document's) by a
-    table of the class over its code points (:func:`_word_class_table`); else by the regular
+    table of the class over its code points (``speakers._class_table``); else by the regular
     expression (a run of spaces or one space: the same words once spaces are collapsed).
 
     >>> _norm("The \u201cpeace plan\u201d \u2014 Macron\u2019s \u00abre-set\u00bb, 2025!"), _norm("\u00c9lys\u00e9e\u2026 says")
@@ -1927,28 +1927,18 @@ def _norm(text: str) -> str:
     if text.isascii():
         text = text.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
     else:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if len(text) >= 256 else None
+        codes = _code_points(text) if len(text) >= 256 else None
         if codes is not None and codes.max() < 0x10000:
             codes = codes.copy()
-            codes[~_word_class_table()[codes]] = 32
+            codes[~_class_table(_NORM_KEPT)[codes]] = 32
             text = codes.tobytes().decode("utf-32-le", "surrogatepass")
         else:
             text = _rx(r"[^\w' -]+").sub(" ", text)
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1)
-def _word_class_table() -> np.ndarray:
-    """For each code point of the Basic Multilingual Plane, whether it is in ``[\\w' -]`` (the
-    characters :func:`_norm` keeps), read from the pattern itself once per process.
-
-    >>> [bool(_word_class_table()[ord(c)]) for c in "a\u00e9' -,\u20ac\u2588"]
-    [True, True, True, True, True, False, False, False]
-    """
-    table = np.zeros(0x10000, dtype=bool)
-    for m in re.finditer(r"[\w' -]+", "".join(map(chr, range(0x10000)))):
-        table[m.start():m.end()] = True
-    return table
+#: the characters :func:`_norm` keeps (the others become spaces)
+_NORM_KEPT = r"[\w' -]+"
 
 
 def _is_heading(doc: _Doc, pos: int) -> bool:

@@ -213,19 +213,30 @@ _RUN = re.compile(r"[\w\s.'\u2019-]+")
 _FOLDS_TO_ASCII = "\u017f\u0130\u0131\u212a\u212b"  # (?i) matches these to ASCII letters; str.lower() does not
 
 
-@lru_cache(maxsize=1)
-def _run_table() -> np.ndarray:
-    """For each code point of the Basic Multilingual Plane, whether it is a character of
-    :data:`_RUN`'s class (read from the pattern itself, once per process).
+@lru_cache(maxsize=4)
+def _class_table(pattern: str) -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether the one-character class
+    ``pattern`` matches it (read from the pattern itself, once per process and pattern): a
+    look-up by code point (:func:`_code_points`) instead of a regular expression that tests
+    each character of a text.
 
-    >>> table = _run_table()
+    >>> table = _class_table(_RUN.pattern)
     >>> [bool(table[ord(c)]) for c in "a \u00e9.'\u2019-,\u201c\u2588"]
     [True, True, True, True, True, True, True, False, False, False]
     """
     table = np.zeros(0x10000, dtype=bool)
-    for m in _RUN.finditer("".join(map(chr, range(0x10000)))):
+    for m in re.finditer(pattern, "".join(map(chr, range(0x10000)))):
         table[m.start():m.end()] = True
     return table
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array (one ``uint32`` a character, lone surrogates too).
+
+    >>> _code_points("a\u00e9").tolist()
+    [97, 233]
+    """
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 @lru_cache(maxsize=16)
@@ -234,7 +245,7 @@ def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
     ``. ' ’ -``; None when lower-casing is not one character for one (then nothing is skipped).
 
     The runs are ``_RUN.finditer(text)``'s matches (maximal, as ``+`` is greedy over one class),
-    found as the edges of the class's characters in the text's code points (:func:`_run_table`,
+    found as the edges of the class's characters in the text's code points (:func:`_class_table`,
     an array look-up instead of a regular expression that tests each character); with the
     pattern itself when a character lies outside the Basic Multilingual Plane.
 
@@ -244,11 +255,11 @@ def _runs_of(text: str) -> tuple[str, list[int], list[int]] | None:
     lowered = text.lower()
     if len(lowered) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
         return None
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = _code_points(text)
     if len(codes) and codes.max() >= 0x10000:
         spans = [m.span() for m in _RUN.finditer(text)]
         return lowered, [a for a, _ in spans], [b for _, b in spans]
-    edges = np.diff(_run_table()[codes].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    edges = np.diff(_class_table(_RUN.pattern)[codes].view(np.int8), prepend=np.int8(0), append=np.int8(0))
     return lowered, np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
 
 
@@ -382,7 +393,7 @@ def _other_spaces() -> str:
     >>> "\\n" in _other_spaces() and "\\u00a0" in _other_spaces() and " " not in _other_spaces()
     True
     """
-    return "".join(_OTHER_SPACE.findall("".join(map(chr, range(0x10000)))))
+    return "".join(map(chr, np.flatnonzero(_class_table(_OTHER_SPACE.pattern))))
 
 
 @lru_cache(maxsize=8)
