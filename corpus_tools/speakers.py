@@ -465,23 +465,12 @@ def _word_spans(words: frozenset[str], lowered: str, group: tuple[frozenset[str]
     >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
     ((4, 7), (4, 8), (11, 26))
     """
-    if words in group:
+    if words not in group:
+        group = (words,)  # searched alone: a group of one (the cache above holds it, not _group_word_spans's)
+        spans = _group_word_spans.__wrapped__(group, lowered)
+    else:
         spans = _group_word_spans(group, lowered)
-        if spans is not None:
-            return spans[group.index(words)]
-    automaton = _word_automaton(words)
-    if automaton is None:
-        return None
-    pattern, found = _words_re(words), []
-    for end, (n, whole) in automaton.iter(_one_space_kind(lowered)):
-        start = end + 1 - n
-        if whole:
-            found.append((start, end + 1))
-        else:
-            m = pattern.match(lowered, start)
-            if m is not None:
-                found.append((start, m.end()))
-    return tuple(sorted(set(found)))
+    return None if spans is None else spans[group.index(words)]
 
 
 def _word_hits(words, lowered: str, group: tuple[frozenset[str], ...] = ()) -> tuple[tuple[int, int], ...]:
