@@ -56,12 +56,18 @@ With ``--added-files train_x,train_y`` it prints only what those training files 
 every training fold; the tune-half CV with and without them; paired 95% bootstrap intervals. With
 ``--list`` too it lists the tune pairs whose prediction the files change.
 
+With ``--relabelled`` it prints only what the second readings of ``target_tone_train_relabels.csv``
+change (:func:`relabelled`, session 15): the CV over the tune halves and the grouped CV on the pairs
+nobody read again, trained on the files' labels, on the new readings and on the pairs both agree
+on, with paired 95% bootstrap intervals, and the new readings against the files' labels. With
+``--list`` too it lists the tune pairs whose prediction the new readings change.
+
 With ``--groups rule,window,...,roles`` the cross-validation (and ``--errors``) use those feature
 groups instead of the defaults, to compare a candidate group with and without it.
 
     .venv/bin/python benchmarks/target_model_figures.py [--no-ablation] [--side-prior] [--errors [--list]]
         [--consistency] [--tune-weights] [--learners] [--paired] [--added-files S1,S2]
-        [--groups G1,G2,...]
+        [--relabelled] [--groups G1,G2,...]
 """
 from __future__ import annotations
 
@@ -504,6 +510,89 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
     return pd.DataFrame(rows)
 
 
+def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
+               changed: list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the relabelled training pairs (:func:`~corpus_tools.target_model.load_target_relabels`)
+    change, the model trained on the same pairs and features with the files' labels (``before``),
+    with the new readings (``after``; a pair read as not about its side leaves training) and with
+    only the pairs both readings agree on (``agreed``):
+
+    - ``tune-half CV``: the folds of :func:`~corpus_tools.target_model.tune_half_cross_validation`,
+      scored on the tune pairs (whose labels no relabelling touches): the criterion that decides;
+    - ``grouped CV, pairs not relabelled``: grouped 5-fold CV over reports, scored on the pairs no
+      reader read again (the relabelled ones are in training only), so the columns compare;
+    - ``grouped CV, own labels``: each scored against the labels it was trained on (how learnable
+      each labelling is; not comparable as a gain).
+
+    A third labelling, ``agreed``, keeps the files' labels and leaves out of training every pair
+    whose new reading differs (the pairs two readings do not settle).
+
+    Returns that table and the agreement of the new readings with the files' labels (a confusion
+    table, rows the files' labels). ``gain_low, gain_high``: paired 95% bootstrap interval
+    (sentences resampled). With ``changed`` (a list), the tune pairs whose prediction changes are
+    appended to it. No ``test`` row is read."""
+    from sklearn.model_selection import GroupKFold
+
+    from corpus_tools.target_model import (NOT_ABOUT, N_FOLDS, _fit_predict, load_target_relabels,
+                                           training_weights, tune_folds)
+    from corpus_tools.target_tone import bootstrap_gain
+
+    feats, pairs = _training_matrix(None, None, groups)
+    relabels = load_target_relabels()
+    relabels = relabels[relabels["doc_id"].isin(set(pairs["doc_id"]))]  # held-back files' pairs are not trained on
+    key = pd.MultiIndex.from_frame(pairs[["doc_id", "sent_id", "target"]])
+    new = pd.Series(relabels["polarity"].to_numpy(),
+                    index=pd.MultiIndex.from_frame(relabels[["doc_id", "sent_id", "target"]]))
+    before = pairs["polarity"].to_numpy()
+    after = before.copy()
+    hit = key.isin(new.index)
+    after[hit] = new.reindex(key[hit]).to_numpy()
+    report, source = pairs["group"].to_numpy(), pairs["source"].to_numpy()
+    dropped = np.flatnonzero(after == NOT_ABOUT)
+    weights = training_weights(source.tolist(), DEFAULT_TUNE_WEIGHT)
+    kind, c = DEFAULT_MODEL
+
+    # each labelling: (labels, pairs left out of training)
+    variants = {"before": (before, np.array([], dtype=int)), "after": (after, dropped),
+                "agreed": (before, np.flatnonzero(before != after))}
+
+    def compare(criterion, splits, scored):
+        pred = {}
+        for name, (y, out) in variants.items():
+            pred[name] = np.empty(len(y), dtype=object)
+            for tr, te in splits:
+                pred[name][te] = _fit_predict(feats, y, weights, report, np.setdiff1d(tr, out), te, kind=kind, c=c,
+                                              learner="linear")
+        table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored], "sent_id": pairs["sent_id"].to_numpy()[scored],
+                              "gold": before[scored], **{name: pred[name][scored] for name in variants}})
+        row = {"criterion": criterion, "n": len(scored),
+               **{name: _scores(table["gold"], table[name])[1] for name in variants}}
+        for name in ("after", "agreed"):
+            gain = bootstrap_gain(table, name, "before", n_boot=n_boot, seed=seed)
+            row.update({f"{name} gain": gain["gain"], f"{name} low": gain["gain_low"], f"{name} high": gain["gain_high"]})
+        if changed is not None and criterion == "tune-half CV":
+            moved = (table["after"] != table["before"]).to_numpy()
+            changed.append(pairs.iloc[scored][["source", "target", "polarity"]].reset_index(drop=True)[moved]
+                           .assign(before=table["before"][moved].to_numpy(), after=table["after"][moved].to_numpy(),
+                                   text=pairs["text"].to_numpy()[scored][moved]))
+        return pred, row
+
+    fold = tune_folds(pairs)
+    tuned = np.flatnonzero(fold != "")
+    splits = [(np.flatnonzero(fold != name), np.flatnonzero(fold == name)) for name in sorted(set(fold[tuned]))]
+    rows = [compare("tune-half CV", splits, tuned)[1]]
+    grouped = list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(before)), before, report))
+    pred, row = compare("grouped CV, pairs not relabelled", grouped, np.flatnonzero(~hit))
+    rows.append(row)
+    own = np.setdiff1d(np.arange(len(before)), dropped)
+    kept = np.setdiff1d(np.arange(len(before)), variants["agreed"][1])
+    rows.append({"criterion": "grouped CV, own labels", "n": len(own), "before": _scores(before, pred["before"])[1],
+                 "after": _scores(after[own], pred["after"][own])[1],
+                 "agreed": _scores(before[kept], pred["agreed"][kept])[1]})
+    agreement = pd.crosstab(pd.Series(before[hit], name="file label"), pd.Series(after[hit], name="new reading"))
+    return pd.DataFrame(rows), agreement
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ablation", action="store_true")
@@ -518,6 +607,9 @@ def main() -> None:
     parser.add_argument("--paired", action="store_true", help="only paired intervals of the session-12 differences")
     parser.add_argument("--added-files", default="",
                         help="comma-separated training sources (train_x,...): what they add (added_data)")
+    parser.add_argument("--relabelled", action="store_true",
+                        help="only what the relabelled training pairs change (relabelled); with --list the tune "
+                        "pairs whose prediction changes")
     parser.add_argument("--groups", default="", help="comma-separated feature groups (default: DEFAULT_GROUPS)")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
@@ -529,6 +621,21 @@ def main() -> None:
                      (args.learners, "learners: grouped CV over reports and tune-half CV", learners, 4),
                      (args.consistency, "cross-validated macro-F1 on pairs that follow the guideline plainly",
                       consistency, 3))
+    if args.relabelled:
+        changed = []
+        table, agreement = relabelled(groups, changed=changed if args.list else None)
+        print(f"## relabelled training pairs: the model before and after ({'+'.join(groups)})")
+        print(table.round(4).to_string(index=False))
+        print(f"\n## the new readings against the files' labels ({int(agreement.to_numpy().sum())} pairs; "
+              f"agreement {np.trace(agreement.reindex(columns=agreement.index, fill_value=0).to_numpy()) / agreement.to_numpy().sum():.3f})")
+        print(agreement.to_string())
+        if args.list:
+            with pd.option_context("display.max_colwidth", 160, "display.max_rows", None):
+                print(f"\n## tune pairs whose prediction changes ({len(changed[0])}; right after "
+                      f"{int((changed[0]['after'] == changed[0]['polarity']).sum())}, right before "
+                      f"{int((changed[0]['before'] == changed[0]['polarity']).sum())})")
+                print(changed[0].to_string(index=False))
+        return
     if args.added_files:
         sources = tuple(args.added_files.split(","))
         print(f"## what {', '.join(sources)} add: with and without them ({'+'.join(groups)})")

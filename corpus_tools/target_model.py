@@ -284,6 +284,64 @@ def load_target_training(data_dir: Path | str | None = None, *, files: Sequence[
     return out.drop_duplicates(["doc_id", "sent_id", "target"], keep="first").reset_index(drop=True)
 
 
+RELABEL_FILE = "target_tone_train_relabels.csv"
+RELABEL_COLUMNS = ["set", "report_no", "sent_no", "target", "before", "polarity", "reader", "notes"]
+#: the label a relabelling reader gives a side the clarified guideline does not count as "about" the sentence
+NOT_ABOUT = "not_about"
+
+
+def load_target_relabels(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Second labels of training pairs read again under the clarified guideline (session 15,
+    ``target_tone_train_relabels.csv``; ``target_tone_train_README.md``, "Relabelled under one
+    guideline"), keyed as :func:`load_target_training` keys its pairs.
+
+    Returns ``doc_id, sent_id, target, before, polarity, reader, notes``: ``before`` the label the
+    pair's training file gives, ``polarity`` the new reading (``negative``, ``neutral``,
+    ``positive`` or :data:`NOT_ABOUT` when the side is not what the sentence is about). Every row
+    must name a pair of a training file (:data:`TRAIN_FILES` or :data:`HELD_BACK_FILES`) whose
+    label is ``before``; a row that does not is an error naming its line.
+
+    Examples
+    --------
+    >>> r = load_target_relabels()
+    >>> set(r["polarity"]) <= {"negative", "neutral", "positive", NOT_ABOUT}, bool((r["before"] != "").all())
+    (True, True)
+    """
+    directory = _data_dir(data_dir)
+    path = directory / "annotations" / RELABEL_FILE
+    table = read_table(path, RELABEL_COLUMNS, what="relabelled training pairs")
+    labels: dict[str, dict] = {}
+    for name in (*TRAIN_FILES, *HELD_BACK_FILES):
+        prefix = name.rsplit("_", 1)[1].split(".")[0]
+        rows = read_table(directory / "annotations" / name, TRAIN_COLUMNS, what="tone-toward training set")
+        labels[prefix] = {(r, s, t): p for r, s, t, p in zip(rows["report_no"], rows["sent_no"], rows["target"],
+                                                             rows["polarity"])}
+    seen = set()
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{path} line {line}"
+        if row.set not in labels:
+            raise CorpusError(f"{where}: set {row.set!r} names no training file (target_tone_train_<set>.csv)")
+        key = (row.report_no, row.sent_no, row.target)
+        if key not in labels[row.set]:
+            raise CorpusError(f"{where}: target_tone_train_{row.set}.csv has no pair report {row.report_no}, "
+                              f"sentence {row.sent_no}, side {row.target!r}; fix the row or delete it")
+        if labels[row.set][key] != row.before:
+            raise CorpusError(f"{where}: before is {row.before!r} but target_tone_train_{row.set}.csv says "
+                              f"{labels[row.set][key]!r}; the training file changed after the relabelling: "
+                              "relabel the pair again or delete the row")
+        if row.polarity not in (*POLARITIES, NOT_ABOUT):
+            raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)} or "
+                              f"{NOT_ABOUT}")
+        if (row.set, *key) in seen:
+            raise CorpusError(f"{where}: the pair is relabelled twice; keep one row")
+        seen.add((row.set, *key))
+    return pd.DataFrame({
+        "doc_id": [f"{s}{int(r):03d}" for s, r in zip(table["set"], table["report_no"])],
+        "sent_id": table["sent_no"].astype("int64").to_numpy(), "target": table["target"].to_numpy(),
+        "before": table["before"].to_numpy(), "polarity": table["polarity"].to_numpy(),
+        "reader": table["reader"].to_numpy(), "notes": table["notes"].to_numpy()})
+
+
 # ----------------------------------------------------------------------------- features
 
 
