@@ -46,7 +46,7 @@ Modes (each prints its figures; predictions are cached in ``--cache``, default
 Run from the project root, in the encoder's venv (see ``target_encoder_experiment.py``):
 
     PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_finetune_experiment.py --select
-    PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_finetune_experiment.py --tune
+    PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_finetune_experiment.py --tune [--seed 12]
     PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_finetune_experiment.py --grouped --folds 0 1 2 3
     PYTHONPATH=$PWD .encoder-venv/bin/python benchmarks/target_finetune_experiment.py --cost --n 1000
 """
@@ -223,15 +223,17 @@ def fine_tune(texts: list[str], y: np.ndarray, *, lr: float, epochs: int = EPOCH
     return probs, log, (model, tok)
 
 
-def _run(cache: Path, name: str, data, tr, te, lr: float, epochs: int):
-    """Fine-tune on rows ``tr`` and predict rows ``te`` after each epoch, cached as ``name``."""
+def _run(cache: Path, name: str, data, tr, te, lr: float, epochs: int, seed: int = RANDOM_STATE):
+    """Fine-tune on rows ``tr`` and predict rows ``te`` after each epoch, cached as ``name``
+    (with ``_s<seed>`` appended for a seed other than :data:`RANDOM_STATE`)."""
+    name = name if seed == RANDOM_STATE else f"{name}_s{seed}"
     path = cache / f"{name}.npz"
     if path.is_file():
         z = np.load(path, allow_pickle=False)
         return [z[f"epoch{k}"] for k in range(1, epochs + 1)], json.loads(str(z["log"]))
     texts = data["texts"]
     print(f"  fine-tuning {name}: {len(tr)} pairs, lr {lr:g}, {epochs} epochs", file=sys.stderr, flush=True)
-    probs, log, _ = fine_tune([texts[i] for i in tr], data["y"][tr], lr=lr, epochs=epochs,
+    probs, log, _ = fine_tune([texts[i] for i in tr], data["y"][tr], lr=lr, epochs=epochs, seed=seed,
                               eval_texts=[texts[i] for i in te])
     np.savez(path, log=json.dumps(log), rows=te, **{f"epoch{k + 1}": p for k, p in enumerate(probs)})
     return probs, log
@@ -301,17 +303,17 @@ def compare(data, rows, base, base_proba, ft_proba, parts: dict, title: str) -> 
         print(f"    {label}: {text}")
 
 
-def tune_halves(data, cache: Path, lr: float, epochs: int) -> None:
+def tune_halves(data, cache: Path, lr: float, epochs: int, seed: int = RANDOM_STATE) -> None:
     """Criterion (a): fit on the invented reports only, predict the 367 tune pairs."""
     source = data["pairs"]["source"].to_numpy()
     tuned = np.flatnonzero(np.isin(source, TUNE_SOURCES))
     tr = np.flatnonzero(~np.isin(source, TUNE_SOURCES))
     base, base_proba = linear(data, tr, tuned)
-    probs, log = _run(cache, f"tune_lr{lr:g}_e{epochs}", data, tr, tuned, lr, epochs)
+    probs, log = _run(cache, f"tune_lr{lr:g}_e{epochs}", data, tr, tuned, lr, epochs, seed)
     parts = {w: np.flatnonzero(source[tuned] == f"{w}_tune") for w in ("articles", "written")}
     compare(data, tuned, base, base_proba, probs[-1], parts,
             f"tune halves: fit on the {len(tr)} pairs of the invented reports, predict the {len(tuned)} tune pairs "
-            f"(lr {lr:g}, {epochs} epochs); five articles / written set")
+            f"(lr {lr:g}, {epochs} epochs, seed {seed}); five articles / written set")
     for k, p in enumerate(probs[:-1], 1):
         print(_line(f"(fine-tuned after epoch {k}, not chosen)", data["y"][tuned], guarded(data, tuned, p), parts))
     print(f"  training CPU s per epoch: {', '.join(f'{c:.0f}' for c in log['epoch_cpu'])}; "
@@ -388,6 +390,7 @@ def main() -> None:
     parser.add_argument("--lrs", type=float, nargs="+", default=list(LRS), help="learning rates for --select")
     parser.add_argument("--lr", type=float, default=CHOSEN_LR, help="learning rate for --tune / --grouped")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--seed", type=int, default=RANDOM_STATE, help="seed of the fine-tuning for --tune")
     parser.add_argument("--folds", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="0-based grouped folds")
     parser.add_argument("--n", type=int, default=512, help="texts for --time / --cost")
     parser.add_argument("--steps", type=int, default=8, help="training steps for --time")
@@ -399,7 +402,7 @@ def main() -> None:
     elif args.select:
         select(data, args.cache, args.lrs, args.epochs)
     elif args.tune:
-        tune_halves(data, args.cache, args.lr, args.epochs)
+        tune_halves(data, args.cache, args.lr, args.epochs, args.seed)
     elif args.grouped:
         grouped(data, args.cache, args.lr, args.epochs, args.folds)
     else:
