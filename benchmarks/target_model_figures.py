@@ -521,15 +521,16 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
       scored on the tune pairs (whose labels no relabelling touches): the criterion that decides;
     - ``grouped CV, pairs not relabelled``: grouped 5-fold CV over reports, scored on the pairs no
       reader read again (the relabelled ones are in training only), so the columns compare;
-    - ``grouped CV, own labels``: each scored against the labels it was trained on (how learnable
-      each labelling is; not comparable as a gain).
+    - ``grouped CV, own labels``: each scored against the labels it was trained on, on its own
+      pairs (``n``: all / without those read as not about / without those read differently; how
+      learnable each labelling is, not comparable as a gain).
 
     A third labelling, ``agreed``, keeps the files' labels and leaves out of training every pair
     whose new reading differs (the pairs two readings do not settle).
 
     Returns that table and the agreement of the new readings with the files' labels (a confusion
-    table, rows the files' labels). ``gain_low, gain_high``: paired 95% bootstrap interval
-    (sentences resampled). With ``changed`` (a list), the tune pairs whose prediction changes are
+    table, rows the files' labels). ``after gain, after low, after high`` (and ``agreed ...``): the
+    difference from ``before`` with its paired 95% bootstrap interval (sentences resampled). With ``changed`` (a list), the tune pairs whose prediction changes are
     appended to it. No ``test`` row is read."""
     from sklearn.model_selection import GroupKFold
 
@@ -586,7 +587,8 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
     rows.append(row)
     own = np.setdiff1d(np.arange(len(before)), dropped)
     kept = np.setdiff1d(np.arange(len(before)), variants["agreed"][1])
-    rows.append({"criterion": "grouped CV, own labels", "n": len(own), "before": _scores(before, pred["before"])[1],
+    rows.append({"criterion": "grouped CV, own labels", "n": f"{len(before)} / {len(own)} / {len(kept)}",
+                 "before": _scores(before, pred["before"])[1],
                  "after": _scores(after[own], pred["after"][own])[1],
                  "agreed": _scores(before[kept], pred["agreed"][kept])[1]})
     agreement = pd.crosstab(pd.Series(before[hit], name="file label"), pd.Series(after[hit], name="new reading"))
