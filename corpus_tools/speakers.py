@@ -454,13 +454,13 @@ def _word_spans(words: frozenset[str], lowered: str, group: tuple[frozenset[str]
     the end that of a word starting there; None when there is no automaton for the words.
     Remembered, as :func:`_hit_spans` is.
 
-    One automaton scan (:func:`_word_automaton`) of the text with its spaces written " " (the
-    same length) finds each word without a space and the first part and a space of each word
-    with one; there ``_words_re`` is tried at that place alone. Every match of ``_words_re``'s
-    own scan starts at one of the places returned.
+    One automaton scan (:func:`_group_word_spans`, the keys of :func:`_word_automaton`) of the
+    text with its spaces written " " (the same length) finds each word without a space and the
+    first part and a space of each word with one; there ``_words_re`` is tried at that place
+    alone. Every match of ``_words_re``'s own scan starts at one of the places returned.
 
-    ``group``: word lists searched in the same text, ``words`` among them: all are found in one
-    scan (:func:`_group_word_spans`), the same spans.
+    ``group``: word lists searched in the same text, ``words`` among them: all are found in that
+    one scan, the same spans; without it ``words`` is searched as a group of one.
 
     >>> _word_spans(frozenset({"aid", "aide", "prime minister"}), "the aide's prime\\n minister, prime")
     ((4, 7), (4, 8), (11, 26))
