@@ -224,6 +224,42 @@ def training_checksums(data_dir: Path | str | None = None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _training_file_pairs(directory: Path, name: str) -> pd.DataFrame:
+    """The pairs about a side of one training file (``target_tone_train_a.csv``), checked, as
+    :func:`load_target_training` lists them: ``source, group, doc_id, sent_id, text, published,
+    target, polarity`` (``doc_id`` and ``group`` ``a001`` for report 1 of set A)."""
+    prefix = _training_set(name)
+    path = directory / "annotations" / name
+    table = read_table(path, TRAIN_COLUMNS, what="tone-toward training set")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{path} line {line}"
+        if row.target == "none":
+            continue
+        if row.target not in SIDES:
+            raise CorpusError(f"{where}: target {row.target!r} is not one of {', '.join(SIDES)} (or none)")
+        if row.polarity not in POLARITIES:
+            raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)}")
+        if not (row.report_no.isdigit() and row.sent_no.isdigit()):
+            raise CorpusError(f"{where}: report_no and sent_no must be positive integers")
+    table = table[table["target"] != "none"]
+    doc_ids = [_report_doc_id(prefix, r) for r in table["report_no"]]
+    return pd.DataFrame({
+        "source": f"train_{prefix}", "group": doc_ids, "doc_id": doc_ids,
+        "sent_id": table["sent_no"].astype("int64").to_numpy(), "text": table["sentence"].to_numpy(),
+        "published": table["published"].to_numpy(), "target": table["target"].to_numpy(),
+        "polarity": table["polarity"].to_numpy()})
+
+
+def _training_set(name: str) -> str:
+    """The set of a training file: ``a`` of ``target_tone_train_a.csv``, ``ac`` of ``..._ac.csv``."""
+    return name.rsplit("_", 1)[1].split(".")[0]
+
+
+def _report_doc_id(prefix: str, report_no: str) -> str:
+    """The ``doc_id`` of a training report: ``a001`` for report 1 of set A."""
+    return f"{prefix}{int(report_no):03d}"
+
+
 def load_target_training(data_dir: Path | str | None = None, *, files: Sequence[str] = TRAIN_FILES) -> pd.DataFrame:
     """Every labelled (sentence, side) pair the model may learn from, one table: the invented
     reports of ``files`` (by default :data:`TRAIN_FILES`) and the tune halves.
@@ -243,28 +279,7 @@ def load_target_training(data_dir: Path | str | None = None, *, files: Sequence[
     (['articles_tune', 'train_a', 'train_b'], 25, False)
     """
     directory = _data_dir(data_dir)
-    parts = []
-    for name in files:
-        prefix = name.rsplit("_", 1)[1].split(".")[0]  # "a" of target_tone_train_a.csv
-        path = directory / "annotations" / name
-        table = read_table(path, TRAIN_COLUMNS, what="tone-toward training set")
-        for line, row in enumerate(table.itertuples(index=False), start=2):
-            where = f"{path} line {line}"
-            if row.target == "none":
-                continue
-            if row.target not in SIDES:
-                raise CorpusError(f"{where}: target {row.target!r} is not one of {', '.join(SIDES)} (or none)")
-            if row.polarity not in POLARITIES:
-                raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)}")
-            if not (row.report_no.isdigit() and row.sent_no.isdigit()):
-                raise CorpusError(f"{where}: report_no and sent_no must be positive integers")
-        table = table[table["target"] != "none"]
-        parts.append(pd.DataFrame({
-            "source": f"train_{prefix}", "group": [f"{prefix}{int(r):03d}" for r in table["report_no"]],
-            "doc_id": [f"{prefix}{int(r):03d}" for r in table["report_no"]],
-            "sent_id": table["sent_no"].astype("int64").to_numpy(), "text": table["sentence"].to_numpy(),
-            "published": table["published"].to_numpy(), "target": table["target"].to_numpy(),
-            "polarity": table["polarity"].to_numpy()}))
+    parts = [_training_file_pairs(directory, name) for name in files]
     for which in ("articles", "written"):
         gold = load_target_gold(which, directory)
         gold = gold[gold["split"] == "tune"].reset_index(drop=True)
@@ -310,18 +325,18 @@ def load_target_relabels(data_dir: Path | str | None = None) -> pd.DataFrame:
     directory = _data_dir(data_dir)
     path = directory / "annotations" / RELABEL_FILE
     table = read_table(path, RELABEL_COLUMNS, what="relabelled training pairs")
-    labels: dict[str, dict] = {}
+    labels: dict[str, dict] = {}  # set -> (doc_id, sent_id, target) -> the file's label
     for name in (*TRAIN_FILES, *HELD_BACK_FILES):
-        prefix = name.rsplit("_", 1)[1].split(".")[0]
-        rows = read_table(directory / "annotations" / name, TRAIN_COLUMNS, what="tone-toward training set")
-        labels[prefix] = {(r, s, t): p for r, s, t, p in zip(rows["report_no"], rows["sent_no"], rows["target"],
-                                                             rows["polarity"])}
+        pairs = _training_file_pairs(directory, name)
+        labels[_training_set(name)] = dict(
+            zip(zip(pairs["doc_id"], pairs["sent_id"], pairs["target"]), pairs["polarity"]))
     seen = set()
     for line, row in enumerate(table.itertuples(index=False), start=2):
         where = f"{path} line {line}"
         if row.set not in labels:
             raise CorpusError(f"{where}: set {row.set!r} names no training file (target_tone_train_<set>.csv)")
-        key = (row.report_no, row.sent_no, row.target)
+        key = (_report_doc_id(row.set, row.report_no), int(row.sent_no), row.target) \
+            if row.report_no.isdigit() and row.sent_no.isdigit() else None
         if key not in labels[row.set]:
             raise CorpusError(f"{where}: target_tone_train_{row.set}.csv has no pair report {row.report_no}, "
                               f"sentence {row.sent_no}, side {row.target!r}; fix the row or delete it")
@@ -332,11 +347,11 @@ def load_target_relabels(data_dir: Path | str | None = None) -> pd.DataFrame:
         if row.polarity not in (*POLARITIES, NOT_ABOUT):
             raise CorpusError(f"{where}: polarity {row.polarity!r} is not one of {', '.join(POLARITIES)} or "
                               f"{NOT_ABOUT}")
-        if (row.set, *key) in seen:
+        if key in seen:
             raise CorpusError(f"{where}: the pair is relabelled twice; keep one row")
-        seen.add((row.set, *key))
+        seen.add(key)
     return pd.DataFrame({
-        "doc_id": [f"{s}{int(r):03d}" for s, r in zip(table["set"], table["report_no"])],
+        "doc_id": [_report_doc_id(s, r) for s, r in zip(table["set"], table["report_no"])],
         "sent_id": table["sent_no"].astype("int64").to_numpy(), "target": table["target"].to_numpy(),
         "before": table["before"].to_numpy(), "polarity": table["polarity"].to_numpy(),
         "reader": table["reader"].to_numpy(), "notes": table["notes"].to_numpy()})
