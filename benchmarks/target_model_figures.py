@@ -444,6 +444,16 @@ def paired_gains(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11) -> p
     return pd.DataFrame(rows)
 
 
+def moved_pairs(pairs: pd.DataFrame, scored: np.ndarray, table: pd.DataFrame, old: str, new: str) -> pd.DataFrame:
+    """The scored pairs (rows ``scored`` of ``pairs``, in the order of ``table``) whose prediction
+    differs between ``table``'s columns ``old`` and ``new``: ``source, target, polarity, <old>,
+    <new>, text``."""
+    moved = (table[old] != table[new]).to_numpy()
+    return (pairs.iloc[scored][["source", "target", "polarity"]].reset_index(drop=True)[moved]
+            .assign(**{old: table[old].to_numpy()[moved], new: table[new].to_numpy()[moved]},
+                    text=pairs["text"].to_numpy()[scored][moved]))
+
+
 def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
                changed: list | None = None) -> pd.DataFrame:
     """What the training files of ``sources`` (``train_x`` for ``target_tone_train_x.csv``, ...)
@@ -489,10 +499,7 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
                               "gold": y[scored], "with": with_[scored], "without": without[scored]})
         gain = bootstrap_gain(table, "with", "without", n_boot=n_boot, seed=seed)
         if changed is not None and criterion == "tune-half CV":
-            moved = table["with"] != table["without"]
-            changed.append(pairs.iloc[scored][["source", "target", "polarity"]].reset_index(drop=True)[moved.to_numpy()]
-                           .assign(without=table["without"][moved].to_numpy(), **{"with": table["with"][moved].to_numpy()},
-                                   text=pairs["text"].to_numpy()[scored][moved.to_numpy()]))
+            changed.append(moved_pairs(pairs, scored, table, "without", "with"))
         return {"criterion": criterion, "pairs added": len(new), "n": len(scored),
                 "without": _scores(table["gold"], table["without"])[1], "with": _scores(table["gold"], table["with"])[1],
                 **gain}
@@ -572,10 +579,7 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
             gain = bootstrap_gain(table, name, "before", n_boot=n_boot, seed=seed)
             row.update({f"{name} gain": gain["gain"], f"{name} low": gain["gain_low"], f"{name} high": gain["gain_high"]})
         if changed is not None and criterion == "tune-half CV":
-            moved = (table["after"] != table["before"]).to_numpy()
-            changed.append(pairs.iloc[scored][["source", "target", "polarity"]].reset_index(drop=True)[moved]
-                           .assign(before=table["before"][moved].to_numpy(), after=table["after"][moved].to_numpy(),
-                                   text=pairs["text"].to_numpy()[scored][moved]))
+            changed.append(moved_pairs(pairs, scored, table, "before", "after"))
         return pred, row
 
     fold = tune_folds(pairs)
