@@ -348,6 +348,9 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
                    "macro_f1": _scores(table["gold"], table[name])[1]}
             if name != "default":
                 row.update(bootstrap_gain(table, name, "default", n_boot=n_boot, seed=seed))
+                moved = table[name] != table["default"]
+                row["fixed"] = int((moved & (table[name] == table["gold"])).sum())
+                row["broken"] = int((moved & (table["default"] == table["gold"])).sum())
             if criterion.startswith("tune"):
                 for which in ("articles", "written"):
                     part = (pairs["source"].to_numpy()[scored] == f"{which}_tune")
@@ -381,7 +384,7 @@ def main() -> None:
         cost()
         return
     table = experiment(args.cache, c=args.C, grouped_only=args.grouped_only)
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
         print(table.round(4).to_string(index=False))
 
 
