@@ -265,14 +265,10 @@ def parse_features(text: str, target: str, view, tree: Tree, *, valences, rules,
                         for u in tree.ancestors(word)[:1])
         s = "+" if sign > 0 else "-"
         f[f"pr={role} {kind} {s}"] = 1.0
-        if negated:
-            f[f"pr={role} {s} neg"] = 1.0
-        if reversed_:
-            f[f"pr={role} {s} rev"] = 1.0
-        if modal:
-            f[f"pr={role} {s} modal"] = 1.0
-        base = role.split()[-1]
-        net[base] = net.get(base, 0.0) + sign * (-1 if negated else 1) * (-1 if reversed_ else 1) * (0.5 if modal else 1)
+        f.update({f"pr={role} {s} {mark}": 1.0 for mark, on in (("neg", negated), ("rev", reversed_), ("modal", modal))
+                  if on})  # the marks of role_features, named alike
+        value = -sign if negated != reversed_ else sign
+        net[role.split()[-1]] = net.get(role.split()[-1], 0.0) + (value / 2 if modal else value)
     for role, value in net.items():
         if value:
             f[f"pr net {role}"] = float(np.clip(value, -2, 2))
@@ -317,10 +313,7 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
                 "+proles+pheads (parse)": [{**a, **b} for a, b in zip(feats, both)],
                 "+pheads (parse)": [{**a, **b} for a, b in zip(feats, heads)],
                 "+proles+pheads+ppath (parse)": [{**a, **b} for a, b in zip(feats, path)]}
-    covered = np.array([any(k.startswith("pr=") and not k.startswith(("pr=agent", "pr=patient", "pr=other",
-                                                                         "pr=recipient", "pr=beneficiary",
-                                                                         "pr=partner", "pr=of", "pr=named"))
-                            or (k.startswith("pr=") and " " in k) for k in f) for f in proles])
+    covered = np.array([bool(f) for f in proles])  # the proles group alone has a feature only for a linked word
     print(f"pairs with a parsed role toward an action word: {covered.sum()} of {len(covered)}", flush=True)
     fold = tune_folds(pairs)
     tuned = np.flatnonzero(fold != "")
