@@ -28,15 +28,21 @@ default groups (:data:`~corpus_tools.target_model.DEFAULT_GROUPS`):
     the side's relation and the lemma of the word that governs it, one feature per mention
     (``ph=nsubj|strike``, ``ph=pobj:on|sanction``): what the lexicons lack, for the learner to
     weigh.
+``ppath``
+    the relation with the two words above it (:func:`path_features`), as lemmas and as the signs
+    of their valence: ``pp2=pobj:on|sanction|dobj|tighten``, ``ps=pobj:on|-|dobj|0``.
 
 Models compared (logistic regression C=0.3, balanced classes, the victim guard, tune weight 1, as
-the default): the default groups; with the heuristic ``roles`` group; with ``proles``; with
-``proles`` and ``pheads``. Criteria: grouped 5-fold CV over training reports (the folds of
+the default): the default groups; with the heuristic ``roles`` group; with ``proles``; with ``pheads``; with
+``proles`` and ``pheads``; with all three. Criteria: grouped 5-fold CV over training reports (the folds of
 :func:`~corpus_tools.target_model.cross_validate_target_model`; where a variant is chosen) and the
 15-fold CV over the tune halves (:func:`~corpus_tools.target_model.tune_half_cross_validation`;
 the criterion that decides adoption), each difference from the default with a paired 95%
-bootstrap interval (sentences resampled, 2,000 resamples, seed 11). ``--cost`` prints the parser's
-speed on one thread.
+bootstrap interval (sentences resampled, 2,000 resamples, seed 11) and the counts of predictions
+it turns right (``fixed``) and wrong (``broken``). ``--C`` sets the classifier's C for every model
+and ``--grouped-only`` skips the tune halves (C is chosen on the grouped CV). ``--cost`` prints the
+parser's speed on one thread. Figures and the decision: ``data/annotations/
+target_tone_train_README.md``, "A dependency parser".
 
 Needs spaCy and the model, in a virtual environment apart from the project's:
 
