@@ -358,6 +358,55 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
     return pd.DataFrame(rows)
 
 
+def with_relabels(cache: Path, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+    """Parse and relabelling together: the default features and the default with all three parse
+    groups, each trained on the three labellings of session 15
+    (``target_model_figures.labellings``: the files' labels, the new readings, the agreed pairs
+    only), scored as ``target_model_figures.py --relabelled`` scores them (the tune-half CV on
+    the tune pairs; the grouped CV on the pairs nobody read again), every cell's difference from
+    the default features on the files' labels with its paired 95% bootstrap interval. The
+    question: did relabelling fail because the features could not tell apart what the new
+    readings tell apart, which a parse might?"""
+    from sklearn.model_selection import GroupKFold
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from target_model_figures import labellings
+
+    feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS)
+    parses = parse_all(pairs["text"].tolist(), cache)
+    path = pair_parse_features(pairs, parses, ("proles", "pheads", "ppath"))
+    features = {"default": feats, "+parse": [{**a, **b} for a, b in zip(feats, path)]}
+    labels, hit = labellings(pairs)
+    gold, report = labels["before"][0], pairs["group"].to_numpy()
+    weights = training_weights(pairs["source"].tolist(), DEFAULT_TUNE_WEIGHT)
+    fold = tune_folds(pairs)
+    tuned = np.flatnonzero(fold != "")
+    criteria = {"tune-half CV (15 folds)": ([(np.flatnonzero(fold != n), np.flatnonzero(fold == n))
+                                             for n in sorted(set(fold[tuned]))], tuned),
+                "grouped CV, pairs not relabelled": (
+                    list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(gold)), gold, report)), np.flatnonzero(~hit))}
+    kind, c = DEFAULT_MODEL
+    rows = []
+    for criterion, (splits, scored) in criteria.items():
+        table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored],
+                              "sent_id": pairs["sent_id"].to_numpy()[scored], "gold": gold[scored]})
+        for fname, fs in features.items():
+            for lname, (y, out) in labels.items():
+                pred = np.empty(len(y), dtype=object)
+                for tr, te in splits:
+                    pred[te] = _fit_predict(fs, y, weights, report, np.setdiff1d(tr, out), te, kind=kind, c=c,
+                                            learner="linear")
+                table[f"{fname} {lname}"] = pred[scored]
+        for name in table.columns[3:]:
+            row = {"criterion": criterion, "model": name, "n": len(scored),
+                   "macro_f1": _scores(table["gold"], table[name])[1]}
+            if name != "default before":
+                row.update(bootstrap_gain(table, name, "default before", n_boot=n_boot, seed=seed))
+            rows.append(row)
+        print(pd.DataFrame(rows[-6:]).round(4).to_string(index=False), flush=True)
+    return pd.DataFrame(rows)
+
+
 def cost(n: int = 2000) -> None:
     """The parser's speed on one thread on ``n`` sentences of the training pairs."""
     nlp = _require()
@@ -378,9 +427,14 @@ def main() -> None:
     parser.add_argument("--cost", action="store_true", help="the parser's speed on one thread")
     parser.add_argument("--C", type=float, default=DEFAULT_MODEL[1], help="the classifier's C for every model")
     parser.add_argument("--grouped-only", action="store_true", help="only the grouped CV (where C is chosen)")
+    parser.add_argument("--relabelled", action="store_true",
+                        help="the parse groups with session 15's relabelled training pairs (with_relabels)")
     args = parser.parse_args()
     if args.cost:
         cost()
+        return
+    if args.relabelled:
+        with_relabels(args.cache)
         return
     table = experiment(args.cache, c=args.C, grouped_only=args.grouped_only)
     with pd.option_context("display.width", 250, "display.max_columns", 20):
