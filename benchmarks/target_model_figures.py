@@ -517,6 +517,27 @@ def added_data(sources: tuple[str, ...], groups=DEFAULT_GROUPS, n_boot: int = 20
     return pd.DataFrame(rows)
 
 
+def labellings(pairs: pd.DataFrame) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """The three labellings of the training ``pairs`` that :func:`relabelled` compares, each as
+    (labels, rows left out of training): ``before`` (the files' labels), ``after`` (the new
+    readings of :func:`~corpus_tools.target_model.load_target_relabels`, a pair read as not about
+    its side left out) and ``agreed`` (the files' labels, every pair read differently left out);
+    and the mask of the pairs read again."""
+    from corpus_tools.target_model import NOT_ABOUT, load_target_relabels
+
+    relabels = load_target_relabels()
+    relabels = relabels[relabels["doc_id"].isin(set(pairs["doc_id"]))]  # held-back files' pairs are not trained on
+    key = pd.MultiIndex.from_frame(pairs[["doc_id", "sent_id", "target"]])
+    new = pd.Series(relabels["polarity"].to_numpy(),
+                    index=pd.MultiIndex.from_frame(relabels[["doc_id", "sent_id", "target"]]))
+    before = pairs["polarity"].to_numpy()
+    after = before.copy()
+    hit = key.isin(new.index)
+    after[hit] = new.reindex(key[hit]).to_numpy()
+    return {"before": (before, np.array([], dtype=int)), "after": (after, np.flatnonzero(after == NOT_ABOUT)),
+            "agreed": (before, np.flatnonzero(before != after))}, hit
+
+
 def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
                changed: list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What the relabelled training pairs (:func:`~corpus_tools.target_model.load_target_relabels`)
@@ -541,28 +562,15 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
     appended to it. No ``test`` row is read."""
     from sklearn.model_selection import GroupKFold
 
-    from corpus_tools.target_model import (NOT_ABOUT, N_FOLDS, _fit_predict, load_target_relabels,
-                                           training_weights, tune_folds)
+    from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
     from corpus_tools.target_tone import bootstrap_gain
 
     feats, pairs = _training_matrix(None, None, groups)
-    relabels = load_target_relabels()
-    relabels = relabels[relabels["doc_id"].isin(set(pairs["doc_id"]))]  # held-back files' pairs are not trained on
-    key = pd.MultiIndex.from_frame(pairs[["doc_id", "sent_id", "target"]])
-    new = pd.Series(relabels["polarity"].to_numpy(),
-                    index=pd.MultiIndex.from_frame(relabels[["doc_id", "sent_id", "target"]]))
-    before = pairs["polarity"].to_numpy()
-    after = before.copy()
-    hit = key.isin(new.index)
-    after[hit] = new.reindex(key[hit]).to_numpy()
+    variants, hit = labellings(pairs)
+    (before, _), (after, dropped) = variants["before"], variants["after"]
     report, source = pairs["group"].to_numpy(), pairs["source"].to_numpy()
-    dropped = np.flatnonzero(after == NOT_ABOUT)
     weights = training_weights(source.tolist(), DEFAULT_TUNE_WEIGHT)
     kind, c = DEFAULT_MODEL
-
-    # each labelling: (labels, pairs left out of training)
-    variants = {"before": (before, np.array([], dtype=int)), "after": (after, dropped),
-                "agreed": (before, np.flatnonzero(before != after))}
 
     def compare(criterion, splits, scored):
         pred = {}
