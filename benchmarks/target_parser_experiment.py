@@ -358,7 +358,7 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
     return pd.DataFrame(rows)
 
 
-def with_relabels(cache: Path, n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
+def with_relabels(cache: Path, *, c: float = DEFAULT_MODEL[1], n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
     """Parse and relabelling together: the default features and the default with all three parse
     groups, each trained on the three labellings of session 15
     (``target_model_figures.labellings``: the files' labels, the new readings, the agreed pairs
@@ -385,7 +385,7 @@ def with_relabels(cache: Path, n_boot: int = 2000, seed: int = 11) -> pd.DataFra
                                              for n in sorted(set(fold[tuned]))], tuned),
                 "grouped CV, pairs not relabelled": (
                     list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(gold)), gold, report)), np.flatnonzero(~hit))}
-    kind, c = DEFAULT_MODEL
+    kind = DEFAULT_MODEL[0]
     rows = []
     for criterion, (splits, scored) in criteria.items():
         table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored],
@@ -398,7 +398,7 @@ def with_relabels(cache: Path, n_boot: int = 2000, seed: int = 11) -> pd.DataFra
                                             learner="linear")
                 table[f"{fname} {lname}"] = pred[scored]
         for name in table.columns[3:]:
-            row = {"criterion": criterion, "model": name, "n": len(scored),
+            row = {"criterion": criterion, "model": name, "C": c, "n": len(scored),
                    "macro_f1": _scores(table["gold"], table[name])[1]}
             if name != "default before":
                 row.update(bootstrap_gain(table, name, "default before", n_boot=n_boot, seed=seed))
@@ -434,7 +434,7 @@ def main() -> None:
         cost()
         return
     if args.relabelled:
-        with_relabels(args.cache)
+        with_relabels(args.cache, c=args.C)
         return
     table = experiment(args.cache, c=args.C, grouped_only=args.grouped_only)
     with pd.option_context("display.width", 250, "display.max_columns", 20):
