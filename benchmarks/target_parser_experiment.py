@@ -130,7 +130,8 @@ def parse_all(texts: list[str], cache: Path) -> dict[str, list[tuple]]:
 
 
 class Tree:
-    """A parsed sentence: tokens as parallel lists, with children and the token at an offset."""
+    """A parsed sentence: its tokens as parallel lists (offset, text, lemma, tag, dependency label,
+    head), with each token's children."""
 
     def __init__(self, toks: list[tuple]):
         self.offset, self.text, self.lemma, self.tag, self.dep, self.head = (list(c) for c in zip(*toks)) if toks else \
@@ -190,7 +191,7 @@ def role_name(rel: str) -> str:
     return ROLE_OF.get(rel.split(":", 1)[1] if rel.startswith("pobj:") else rel, "other")
 
 
-def tree_role(tree: Tree, arg: int, word: int, rel: str, gov: int) -> str | None:
+def tree_role(tree: Tree, word: int, rel: str, gov: int) -> str | None:
     """The side's role toward the action word ``word``, read off the tree, or None when neither
     holds the other within a few arcs:
 
@@ -218,7 +219,7 @@ def _sign(tree: Tree, i: int, valences) -> str:
 def path_features(f: dict, tree: Tree, rel: str, gov: int, valences) -> None:
     """The ``ppath`` group: the side's relation and the two words above it, as lemmas and as the
     signs of their valence (VADER with the domain overrides; ``0`` under 1 in absolute value), a
-    ``neg`` mark on a negated word: "tighten sanctions on Russia" gives
+    ``~`` after the sign of a negated word: "tighten sanctions on Russia" gives
     ``pp2=pobj:on|sanction|dobj|tighten`` and ``ps=pobj:on|-|dobj|0``."""
     up = tree.head[gov] if tree.head[gov] != gov else None
     neg = lambda i: "~" if tree.negated(i) else ""
@@ -231,7 +232,8 @@ def path_features(f: dict, tree: Tree, rel: str, gov: int, valences) -> None:
 
 def parse_features(text: str, target: str, view, tree: Tree, *, valences, rules, roles,
                    groups=("proles", "pheads")) -> dict[str, float]:
-    """The ``proles`` and ``pheads`` features of one pair (see the module docstring)."""
+    """The features of ``groups`` (``proles``, ``pheads``, ``ppath``) of one pair (see the module
+    docstring)."""
     f: dict[str, float] = {}
     mentions = []
     for p, side in enumerate(view.sides):
@@ -259,7 +261,7 @@ def parse_features(text: str, target: str, view, tree: Tree, *, valences, rules,
         if word is None:
             continue
         linked = [(abs(p - a), r) for p, arg, rel, gov in mentions
-                  if arg != word and (r := tree_role(tree, arg, word, rel, gov)) is not None]
+                  if arg != word and (r := tree_role(tree, word, rel, gov)) is not None]
         if not linked:
             continue
         role = min(linked)[1]
