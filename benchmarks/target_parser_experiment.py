@@ -362,6 +362,23 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
     return pd.DataFrame(rows)
 
 
+def _candidate_inputs(cache: Path, files: tuple[str, ...] | None = None):
+    """The training pairs of ``files`` (default: the training files), the default features and
+    the default with all three parse groups, session 15's labellings with the mask of the pairs
+    read again, and the sample weights: what :func:`with_relabels` and :func:`held_back` fit."""
+    from corpus_tools.target_model import TRAIN_FILES
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from target_model_figures import labellings
+
+    feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS, files=files or TRAIN_FILES)
+    parses = parse_all(pairs["text"].tolist(), cache)
+    path = pair_parse_features(pairs, parses, ("proles", "pheads", "ppath"))
+    features = {"default": feats, "+parse": [{**a, **b} for a, b in zip(feats, path)]}
+    labels, hit = labellings(pairs)
+    return pairs, features, labels, hit, training_weights(pairs["source"].tolist(), DEFAULT_TUNE_WEIGHT)
+
+
 def with_relabels(cache: Path, *, c: float = DEFAULT_MODEL[1], n_boot: int = 2000, seed: int = 11) -> pd.DataFrame:
     """Parse and relabelling together: the default features and the default with all three parse
     groups, each trained on the three labellings of session 15
@@ -373,16 +390,8 @@ def with_relabels(cache: Path, *, c: float = DEFAULT_MODEL[1], n_boot: int = 200
     readings tell apart, which a parse might?"""
     from sklearn.model_selection import GroupKFold
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from target_model_figures import labellings
-
-    feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS)
-    parses = parse_all(pairs["text"].tolist(), cache)
-    path = pair_parse_features(pairs, parses, ("proles", "pheads", "ppath"))
-    features = {"default": feats, "+parse": [{**a, **b} for a, b in zip(feats, path)]}
-    labels, hit = labellings(pairs)
+    pairs, features, labels, hit, weights = _candidate_inputs(cache)
     gold, report = labels["before"][0], pairs["group"].to_numpy()
-    weights = training_weights(pairs["source"].tolist(), DEFAULT_TUNE_WEIGHT)
     fold = tune_folds(pairs)
     tuned = np.flatnonzero(fold != "")
     criteria = {"tune-half CV (15 folds)": ([(np.flatnonzero(fold != n), np.flatnonzero(fold == n))
@@ -421,17 +430,9 @@ def held_back(cache: Path, *, c: float = DEFAULT_MODEL[1], n_boot: int = 2000, s
     the default on the files' labels with its paired 95% interval (sentences resampled)."""
     from corpus_tools.target_model import HELD_BACK_FILES, TRAIN_FILES
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from target_model_figures import labellings
-
-    feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS, files=(*TRAIN_FILES, *HELD_BACK_FILES))
+    pairs, features, labels, _hit, weights = _candidate_inputs(cache, (*TRAIN_FILES, *HELD_BACK_FILES))
     held = np.isin(pairs["source"].to_numpy(), [f"train_{f[len('target_tone_train_'):-4]}" for f in HELD_BACK_FILES])
-    parses = parse_all(pairs["text"].tolist(), cache)
-    path = pair_parse_features(pairs, parses, ("proles", "pheads", "ppath"))
-    features = {"default": feats, "+parse": [{**a, **b} for a, b in zip(feats, path)]}
-    labels, _hit = labellings(pairs)
     gold, report = labels["before"][0], pairs["group"].to_numpy()
-    weights = training_weights(pairs["source"].tolist(), DEFAULT_TUNE_WEIGHT)
     tr, te = np.flatnonzero(~held), np.flatnonzero(held)
     table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[te], "sent_id": pairs["sent_id"].to_numpy()[te],
                           "gold": gold[te]})
