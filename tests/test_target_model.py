@@ -12,7 +12,7 @@ from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir
 from corpus_tools.resources import read_table
 from corpus_tools.target_model import (
-    NOT_ABOUT, load_target_relabels,
+    NOT_ABOUT, _report_doc_id, _training_set, load_target_relabels,
     DEFAULT_GROUPS, DEFAULT_MODEL, HELD_BACK_FILES, TRAIN_COLUMNS, TRAIN_FILES, _fit_cached, cross_validate_target_model, evaluate_target_model, fit_target_model,
     load_target_training, predict_tone_toward, target_model_validation,
 )
@@ -200,7 +200,7 @@ def test_the_clarifications_check_agrees_as_recorded():
     assert (len(tune), round(accuracy * len(tune)), round(macro_f1, 3)) == (150, 142, 0.942)
     relabels = load_target_relabels().set_index(["doc_id", "sent_id", "target"])
     train = check[check["file"].str.startswith("target_tone_train_")]
-    keys = [(f"{f.split('_')[-1].split('.')[0]}{int(k.split(':')[0]):03d}", int(k.split(":")[1]), t)
+    keys = [(_report_doc_id(_training_set(f), k.split(":")[0]), int(k.split(":")[1]), t)
             for f, k, t in zip(train["file"], train["key"], train["target"])]
     same_file = sum(relabels.loc[k, "before"] == p for k, p in zip(keys, train["polarity"]))
     same_reader = sum(relabels.loc[k, "polarity"] == p for k, p in zip(keys, train["polarity"]))
