@@ -117,6 +117,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Sequence
 
@@ -126,9 +127,10 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import read_table, resource_stamp
-from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, _rules_of, bootstrap_gain,
-                                      bootstrap_scores, build_rules, evaluate_tone_toward, gold_sentences,
-                                      load_target_gold, tone_toward)
+from corpus_tools.target_tone import (POLARITIES, SIDES, TONE_TOWARD_COLUMNS, _match_cues, _rules_of,
+                                      _segments, _sentence_analysis, bootstrap_gain, bootstrap_scores, build_rules,
+                                      evaluate_tone_toward, gold_sentences, load_target_gold, tone_toward)
+from corpus_tools.target_tone import _PREPOSITIONS as _RULE_PREPOSITIONS  # relation_features' (the rules' set)
 
 TRAIN_FILES = tuple(f"target_tone_train_{letter}.csv" for letter in "abcdefghijklmnopqrstuvw")
 #: Training files written, checked and measured but NOT trained on: files X to AC (session 14, six
@@ -415,7 +417,7 @@ class _Sentence:
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it, a placeholder in it): _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
     clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
-    by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
+    by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side), None -> placeholders: _target_words
 
 
 def _target_words(view: _Sentence, target: str) -> tuple[list[str], list[int]]:
@@ -427,13 +429,18 @@ def _target_words(view: _Sentence, target: str) -> tuple[list[str], list[int]]:
     (['<O>', 'drones', 'struck', '<T>', '.'], [3])
     """
     memo = view.by_target
-    if memo is None:
-        memo = view.by_target = {}
+    if memo is None:  # None -> the positions of the placeholders, found once per view
+        memo = view.by_target = {None: [i for i, s in enumerate(view.sides) if s is not None]}
     found = memo.get(target)
     if found is None:
-        found = memo[target] = ([("<T>" if s == target else "<O>") if s is not None else w
-                                 for w, s in zip(view.words, view.sides)],
-                                [i for i, s in enumerate(view.sides) if s == target])
+        words, positions, sides = view.words.copy(), [], view.sides  # a copy, the placeholders rewritten
+        for i in memo[None]:
+            if sides[i] == target:
+                words[i] = "<T>"
+                positions.append(i)
+            else:
+                words[i] = "<O>"
+        found = memo[target] = (words, positions)
     return found
 
 
@@ -451,8 +458,6 @@ def _sentence_view(text: str, rules, when) -> _Sentence:
     >>> view.words, view.sides, view.cues, view.clause
     (['\\x00', 'drones', 'struck', '\\x00', '.'], ['Russia', None, None, 'Ukraine', None], [(2, 3, 'agent', -1, 'struck')], [1, 1, 1, 1, 1])
     """
-    from corpus_tools.target_tone import _sentence_analysis
-
     found = _sentence_analysis(text, rules, when)  # what the rules found, not found again
     if found.view is None:
         found.view = _view_of(found, rules)
@@ -528,8 +533,6 @@ def _collapsed_cues_and_clause(words: list[str], sides: list, rules) -> tuple[li
     >>> _collapsed_cues_and_clause(["\\x00", "drones", "struck", "\\x00", "."], ["Russia", None, None, "Ukraine", None], rules)
     ([(2, 3, 'agent', -1, 'struck')], [1, 1, 1, 1, 1])
     """
-    from corpus_tools.target_tone import _match_cues, _segments
-
     masked = {i for i, side in enumerate(sides) if side is not None}
     cues = [(a, b, cue[1], int(cue[2]), cue[3]) for a, b, cue in _match_cues(words, rules, masked)]
     clause, _ = _segments(words, rules, masked)
@@ -581,8 +584,6 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
     >>> f["rel=patient -"], f["rel=patient - rev"], f["rel=patient - neg"], f["relcue=patient sanction*"]
     (1.0, 1.0, 1.0, 1.0)
     """
-    from corpus_tools.target_tone import _PREPOSITIONS as prepositions
-
     f: dict[str, float] = {}
     words, clause = view.words, view.clause or [1] * len(view.words)
     positions = _target_words(view, target)[1]
@@ -613,7 +614,7 @@ def relation_features(text: str, target: str, view: _Sentence, rules) -> dict[st
         else:  # side first, cue after
             if any(map(rules.passives.member, between)) and re.search(r"(?:ed|en|wn)$", words[b - 1]):
                 rel = "victim" if role == "agent" and valence < 0 else "patient"
-            elif prev in prepositions:
+            elif prev in _RULE_PREPOSITIONS:
                 rel = "other"
             elif role == "object":
                 rel = "giver"
@@ -726,10 +727,21 @@ def _porter():
     return PorterStemmer()
 
 
+#: a letter of any script: a word without one (a number, "3,481", "--") is its own Porter stem
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """Porter stem of a lower-cased word, each word stemmed once per process."""
-    return _porter().stem(word)
+    """Porter stem of a lower-cased word, each word stemmed once per process. Porter's rules
+    all remove or rewrite letter suffixes, so a word without a letter is returned lower-cased,
+    as the stemmer would, without running it (numbers are most of the new words of a large
+    corpus).
+
+    >>> _stem("accusations"), _stem("3,481")
+    ('accus', '3,481')
+    """
+    return _porter().stem(word) if _LETTER.search(word) else word.lower()
 
 
 _CLAUSE_SKIP = frozenset({",", ";", ":", ".", "'s", "s"})
@@ -1169,8 +1181,9 @@ def _negation_near(view: _Sentence, words: list[str], positions: list[int], nega
     found = view.negator_at
     member = getattr(negators, "member", negators.__contains__)  # a rules word set's memoised test
     if found is None or found[0] is not negators:
-        found = view.negator_at = (negators, [i for i, (w, s) in enumerate(zip(view.words, view.sides))
-                                              if s is None and member(w)], member("<T>") or member("<O>"))
+        sides = view.sides  # the negators' positions by C-level iteration, then the placeholders left out
+        found = view.negator_at = (negators, [i for i in compress(range(len(view.words)), map(member, view.words))
+                                              if sides[i] is None], member("<T>") or member("<O>"))
     _negators, at, placeholder = found
     if placeholder:  # a placeholder itself counts: test every word as written
         return any(member(w) for p in positions for w in words[max(0, p - WINDOW):p + 1 + WINDOW])

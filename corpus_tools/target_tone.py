@@ -198,6 +198,8 @@ import pandas as pd
 from corpus_tools.errors import CorpusError
 from corpus_tools.paths import data_dir as _data_dir
 from corpus_tools.resources import read_table, resource_stamp
+from corpus_tools.speakers import (_as_day, _finditer_in_runs, _finditer_near_words, _holder, _runs_of,
+                                   _sentence_end_before, _title_key, _words_re, find_mentions)
 
 SIDES = ("Russia", "Ukraine", "United States", "European allies", "other")
 POLARITIES = ("negative", "neutral", "positive")
@@ -605,8 +607,6 @@ def _may_name_a_side(text: str, rules: Rules) -> bool:
     """A cheap first pass: does any name, title or term occur at all? (Most sentences of a large
     corpus are skipped here without tokenising.)"""
     text = _uncapitalised(text, rules.known_names)
-    from corpus_tools.speakers import _finditer_in_runs
-
     return bool(rules.lexicon.names.search(text)
                 or next(_finditer_in_runs(rules.lexicon.titles, text, rules.lexicon.title_words), None) is not None
                 or (rules.terms is not None and rules.terms.search(text)))
@@ -623,8 +623,6 @@ def _find_sides(text: str, toks: list, rules: Rules, when) -> list[_Mention]:
     >>> [(m.surface, m.side, m.t0, m.t1) for m in _find_sides(text, _tokens(text), rules, None)]
     [('Moscow', 'Russia', 5, 6), ('Kyiv', 'Ukraine', 7, 8)]
     """
-    from corpus_tools.speakers import find_mentions
-
     text = _uncapitalised(text, rules.known_names)
     terms = () if rules.terms is None else [(m.start(), m.end(), m.group(1), m.group(0)) for m in rules.terms.finditer(text)]
     return _mentions_on_tokens(_side_candidates(text, rules, find_mentions(text, rules.lexicon, when, places=True), terms),
@@ -722,8 +720,6 @@ def _document_side_candidates(doc_text: str, spans: Sequence[tuple[int, int]], r
     >>> [c if c is None else [x[5] for x in c] for c in _document_side_candidates(text, spans, rules, "2025-03-27")]
     [['Russian', 'Kyiv'], None, None, []]
     """
-    from corpus_tools.speakers import _sentence_end_before, find_mentions
-
     known = rules.known_names
     searched = _uncapitalised(doc_text, known)
     names = find_mentions(searched, rules.lexicon, when, places=True)
@@ -767,8 +763,6 @@ def _title_free(text: str, rules: Rules) -> bool:
     title's holder does, :func:`corpus_tools.speakers._holder`). True only where
     :func:`corpus_tools.speakers._finditer_near_words` would search nothing: the lower-cased
     text is one character for one and holds none of the lexicon's title words."""
-    from corpus_tools.speakers import _runs_of, _words_re
-
     runs, hits = _runs_of(text), _words_re(frozenset(rules.lexicon.title_words))
     return runs is not None and hits is not None and hits.search(runs[0]) is None
 
@@ -800,8 +794,6 @@ def _title_keys(text: str, rules: Rules) -> tuple[str, ...]:
     >>> _title_keys("The French president met Kyiv's mayor.", rules), _title_keys("Russian drones struck Kyiv.", rules)
     (('french president',), ())
     """
-    from corpus_tools.speakers import _finditer_near_words, _title_key
-
     if _title_free(text, rules):
         return ()
     lexicon = rules.lexicon
@@ -819,10 +811,26 @@ def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
     >>> _same_holders(("president",), datetime.date(2025, 3, 27), None, rules), _same_holders((), None, None, rules)
     (True, True)
     """
-    from corpus_tools.speakers import _holder
-
     index, generic = rules.lexicon.title_index, rules.lexicon.generic
     return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _remembered_day(when):
+    return _as_day(when)
+
+
+def _day_of(when):
+    """:func:`corpus_tools.speakers._as_day` of a document's date, remembered per value (the
+    sentences of a document all ask with its date; typed, so a date and its text are kept apart).
+
+    >>> _day_of("2025-03-27"), _day_of(None)
+    (datetime.date(2025, 3, 27), None)
+    """
+    try:
+        return _remembered_day(when)
+    except TypeError:  # an unhashable value: converted as it is
+        return _as_day(when)
 
 
 def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, toks: list | None = None) -> _Analysis:
@@ -842,8 +850,6 @@ def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, 
     >>> _analysis_of("Kyiv held.", rules, "2025-03-27") is _analysis_of("Kyiv held.", rules, None)
     True
     """
-    from corpus_tools.speakers import _as_day
-
     seen = rules.seen
     if len(seen) > _SEEN_MAX:
         seen.clear()
@@ -851,7 +857,7 @@ def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, 
     if known is None:  # [tokens, title keys (found on a second day), days found]
         known = seen[text] = [_tokens(text) if toks is None else toks, None, []]
     toks, keys, days = known
-    day = _as_day(when)
+    day = _day_of(when)
     key = (text, day)
     found = seen.get(key)
     if found is None:
