@@ -151,8 +151,23 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-def _as_day(when) -> date | None:
+@lru_cache(maxsize=4096, typed=True)
+def _remembered_day(when) -> date | None:
     return None if _missing(when) else pd.Timestamp(when).date()
+
+
+def _as_day(when) -> date | None:
+    """The calendar day of a document's date (a date, a timestamp or its text), None when it is
+    missing; remembered per value, since every sentence and mention of a document asks with its
+    date (typed, so a date and its text are kept apart).
+
+    >>> _as_day("2025-03-27"), _as_day(None), _as_day(float("nan"))
+    (datetime.date(2025, 3, 27), None, None)
+    """
+    try:
+        return _remembered_day(when)
+    except TypeError:  # an unhashable value: converted as it is, not remembered
+        return _remembered_day.__wrapped__(when)
 
 
 def _title_index(titles: pd.DataFrame) -> dict[str, list[tuple[date | None, date | None, str]]]:

@@ -815,24 +815,6 @@ def _same_holders(keys: tuple[str, ...], day, other, rules: Rules) -> bool:
     return all(k in generic or _holder(index, k, day) == _holder(index, k, other) for k in keys)
 
 
-@lru_cache(maxsize=4096, typed=True)
-def _remembered_day(when):
-    return _as_day(when)
-
-
-def _day_of(when):
-    """:func:`corpus_tools.speakers._as_day` of a document's date, remembered per value (the
-    sentences of a document all ask with its date; typed, so a date and its text are kept apart).
-
-    >>> _day_of("2025-03-27"), _day_of(None)
-    (datetime.date(2025, 3, 27), None)
-    """
-    try:
-        return _remembered_day(when)
-    except TypeError:  # an unhashable value: converted as it is
-        return _as_day(when)
-
-
 def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, toks: list | None = None) -> _Analysis:
     """The remembered :class:`_Analysis` of a sentence (tokens and sides only, until
     :func:`_sentence_analysis` completes it). Tokens are keyed by the text; sides by the text
@@ -857,7 +839,7 @@ def _analysis_of(text: str, rules: Rules, when, candidates: list | None = None, 
     if known is None:  # [tokens, title keys (found on a second day), days found]
         known = seen[text] = [_tokens(text) if toks is None else toks, None, []]
     toks, keys, days = known
-    day = _day_of(when)
+    day = _as_day(when)
     key = (text, day)
     found = seen.get(key)
     if found is None:
