@@ -417,7 +417,8 @@ class _Sentence:
     negator_at: tuple | None = None  # (the negator set, indices of plain words in it, a placeholder in it): _negation_near
     cue_facts: tuple | None = None  # (rules, text, facts of each cue): filled by _cue_facts
     clause_words: dict | None = None  # clause rank -> its words' ``cw=`` names: filled by _clause_words
-    by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side), None -> placeholders: _target_words
+    by_target: dict | None = None  # side -> (words with <T>/<O>, positions of the side): filled by _target_words
+    placeholders: list | None = None  # positions of the side placeholders: filled by _target_words
 
 
 def _target_words(view: _Sentence, target: str) -> tuple[list[str], list[int]]:
@@ -429,12 +430,13 @@ def _target_words(view: _Sentence, target: str) -> tuple[list[str], list[int]]:
     (['<O>', 'drones', 'struck', '<T>', '.'], [3])
     """
     memo = view.by_target
-    if memo is None:  # None -> the positions of the placeholders, found once per view
-        memo = view.by_target = {None: [i for i, s in enumerate(view.sides) if s is not None]}
+    if memo is None:  # the placeholders found once per view, for every side asked about
+        memo = view.by_target = {}
+        view.placeholders = [i for i, s in enumerate(view.sides) if s is not None]
     found = memo.get(target)
     if found is None:
         words, positions, sides = view.words.copy(), [], view.sides  # a copy, the placeholders rewritten
-        for i in memo[None]:
+        for i in view.placeholders:
             if sides[i] == target:
                 words[i] = "<T>"
                 positions.append(i)
