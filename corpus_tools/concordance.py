@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corpus_tools.errors import CorpusError
+from corpus_tools.table_view import StyledView
 from corpus_tools.tokens import lower_form, sentences, tokens, word_spans
 from corpus_tools.vocabulary import in_text_order
 
@@ -184,6 +185,27 @@ def kwic_table(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str], *, wi
     if not frames:
         return pd.DataFrame([], columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def kwic_view(table: pd.DataFrame, *, per_term: int = 4) -> StyledView:
+    """The first ``per_term`` lines of each term of a :func:`kwic_table`, set as a concordance
+    is read: the left context aligned right against the match, no index. A
+    :class:`~corpus_tools.table_view.StyledView`, so the page shows the styled table and the
+    notebook stores a plain text that does not change from run to run.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Troops wait. Sanctions bite the troops."]})
+    >>> view = kwic_view(kwic_table(docs, ["troops"], window=2), per_term=1)
+    >>> print(repr(view))
+      term doc_id  token_id left  match right
+    troops      a         1      Troops wait.
+    >>> "text-align: right" in view._repr_html_()
+    True
+    """
+    shown = table.groupby("term", sort=False).head(per_term)
+    return StyledView(shown.style.set_uuid("kwic").hide(axis="index")
+                      .set_properties(subset=["left"], **{"text-align": "right"}))
 
 
 def dispersion(corpus_or_tokens: pd.DataFrame, terms: str | Iterable[str]) -> pd.DataFrame:

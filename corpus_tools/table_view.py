@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from corpus_tools.reports import save_table
 
@@ -52,6 +53,35 @@ class TableView:
 
     def __repr__(self) -> str:
         return f"{self.note()}\n{self.frame.to_string()}"
+
+
+@dataclass(frozen=True)
+class StyledView:
+    """A styled table (a pandas :class:`~pandas.io.formats.style.Styler`) for a report page,
+    with a plain-text form that is the same at every run.
+
+    Jupyter stores each display's ``text/plain`` beside its HTML; a ``Styler``'s is its default
+    repr, which holds a memory address (``<pandas.io.formats.style.Styler at 0x7f...>``), so a
+    committed notebook changed at every regeneration. The text here is the styled table's data
+    (without its index when the styler hides it), the HTML the styler's own.
+
+    Examples
+    --------
+    >>> view = StyledView(pd.DataFrame({"left": ["talks on"], "match": ["troops"]}).style.hide(axis="index"))
+    >>> print(repr(view))
+        left  match
+    talks on troops
+    >>> "<table" in view._repr_html_()
+    True
+    """
+
+    styler: Styler
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.styler.data.to_string(index=not all(self.styler.hide_index_))  # one flag per index level
 
 
 def show_table(df: pd.DataFrame, output_dir: str | Path, name: str, *, head: int = 20,

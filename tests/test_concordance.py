@@ -97,3 +97,17 @@ def test_any_row_order_gives_the_same_tables_and_a_phrase_never_crosses_document
                                                                             "matter."]]
     assert kwic(docs, "security", window=3)["right"].tolist() == ["", "guarantees matter."]
     assert kwic_table(docs, ["nothing"]).columns.tolist() == ["term", "doc_id", "token_id", "left", "match", "right"]
+
+
+def test_the_concordance_view_shows_the_first_lines_of_each_term_with_a_stable_text(corpus_tokens):
+    from corpus_tools.concordance import kwic_table, kwic_view
+
+    table = kwic_table(corpus_tokens, ["ceasefire", "sanction*"], window=5)
+    view = kwic_view(table, per_term=2)
+    shown = view.styler.data
+    assert shown["term"].tolist() == ["ceasefire"] * 2 + ["sanction*"] * 2
+    pd.testing.assert_frame_equal(shown, table.groupby("term", sort=False).head(2))
+    assert repr(view) == repr(kwic_view(table, per_term=2)) and " at 0x" not in repr(view)
+    assert repr(view).splitlines()[0].split() == ["term", "doc_id", "token_id", "left", "match", "right"]
+    page = view._repr_html_()
+    assert page.count("<tr>") == 5 and "text-align: right" in page  # header + 4 lines; left context aligned right

@@ -1,4 +1,5 @@
 """Every numbered notebook runs headless with papermill, and the committed tables reproduce."""
+import re
 from pathlib import Path
 
 import nbformat
@@ -70,3 +71,17 @@ def test_every_committed_report_has_its_notebook():
     stems = {p.stem for p in NOTEBOOKS}
     for page in reports_dir().glob("[0-9][0-9]_*.html"):
         assert page.stem in stems, f"{page.name} has no notebook in {notebooks_dir()}"
+
+
+@pytest.mark.slow
+def test_no_output_of_a_report_holds_a_memory_address(fresh_reports):
+    """A displayed object's default repr (``<... at 0x7f...>``) differs at every run, so the
+    committed notebooks would change at each regeneration: displays give a text of their own."""
+    out, _ = fresh_reports
+    address = re.compile(r" at 0x[0-9a-f]+>")
+    for page in [*sorted(out.glob("[0-9][0-9]_*.ipynb")), *sorted(reports_dir().glob("[0-9][0-9]_*.ipynb"))]:
+        nb = nbformat.read(str(page), as_version=4)
+        for number, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/plain", "") + output.get("text", "")
+                assert not address.search(text), f"{page}: cell {number} displays {address.search(text)[0]!r}"
