@@ -6,7 +6,8 @@ nothing), the seed corpus gets N synthetic articles (``benchmarks/synthetic.py``
 sentences, seeded, with outlets drawn from ``--outlets`` names and meetings from
 ``data/meetings.csv``), written as ``corpus-tools add`` would write them. Then:
 
-1. ``corpus-tools process`` fills a fresh cache (timed apart: the pipeline is not the reports);
+1. ``corpus-tools process`` fills a fresh cache (timed apart: the pipeline is not the reports;
+   ``--cold`` skips it, so the report's own time includes the pipeline's, as a user meets it);
 2. ``corpus-tools report --force --jobs 1`` runs every notebook, one at a time (``--jobs 2``: two
    at a time, as the command's default does on two cores), while a thread
    samples the resident memory of each notebook kernel and its children (``psutil``);
@@ -18,6 +19,7 @@ sentences, seeded, with outlets drawn from ``--outlets`` names and meetings from
     .venv/bin/python benchmarks/reports.py --sizes 1000 --keep /tmp/bench
     .venv/bin/python benchmarks/reports.py --sizes 1000 --jobs 2     # the wall time a user waits
     .venv/bin/python benchmarks/reports.py --sizes 0 --source /path/to/baseline .   # baseline, then this
+    .venv/bin/python benchmarks/reports.py --sizes 300 --jobs 2 --cold   # no step 1: what a user waits after adding articles
 
 Timings on a shared machine are noisy: compare sizes measured in the same run.
 """
@@ -141,7 +143,7 @@ def slowest_cells(executed: Path, top: int = 2) -> str:
     return "; ".join(f"cell {n} `{first}` {s:.1f} s" for s, n, first in sorted(timed, reverse=True)[:top])
 
 
-def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT, jobs: int = 1) -> list[dict]:
+def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT, jobs: int = 1, cold: bool = False) -> list[dict]:
     base = keep or Path(tempfile.mkdtemp(prefix="ct-bench-"))
     project = scratch_project(base / f"n{n}", n, outlets, source=source)
     env = {**os.environ, "PYTHONPATH": str(project), "CORPUS_TOOLS_ROOT": str(project),
@@ -150,9 +152,12 @@ def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT, jobs: int 
     cli = [sys.executable, "-m", "corpus_tools.cli"]
     documents = len(pd.read_csv(project / "data" / "corpus.csv"))
     print(f"\n== {documents:,} articles ({n:,} synthetic, {outlets} synthetic outlets) in {project}, code of {source}", flush=True)
-    started = time.perf_counter()
-    subprocess.run([*cli, "process"], cwd=project, env=env, check=True, capture_output=True, text=True)
-    print(f"pipeline (corpus-tools process, fresh cache): {time.perf_counter() - started:.1f} s", flush=True)
+    if cold:
+        print("pipeline: not run first (--cold): the report starts on an empty cache", flush=True)
+    else:
+        started = time.perf_counter()
+        subprocess.run([*cli, "process"], cwd=project, env=env, check=True, capture_output=True, text=True)
+        print(f"pipeline (corpus-tools process, fresh cache): {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
     report = subprocess.Popen([*cli, "report", "--force", "--jobs", str(jobs)], cwd=project, env=env,
@@ -186,7 +191,7 @@ def run(n: int, outlets: int, keep: Path | None, source: Path = ROOT, jobs: int 
     print(f"forced report (--jobs {jobs}): {wall:.1f} s wall, exit {report.returncode}; peak RSS of the whole tree "
           f"{sampler.total_peak:,.0f} MiB; largest figure overall "
           + (f"{biggest[0]} x {biggest[1]} px ({biggest[2]})" if biggest else "none"), flush=True)
-    for line in out.splitlines() + [line for line in err.splitlines() if line.startswith(("FAILED", "    "))]:
+    for line in out.splitlines() + [line for line in err.splitlines() if line.startswith(("FAILED", "    ", "pipeline"))]:
         print(f"  | {line}")
     if keep is None:
         shutil.rmtree(base, ignore_errors=True)
@@ -202,11 +207,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="project checkouts whose code, data and notebooks are measured (a baseline first)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="notebooks run at once (1: per-notebook memory; 2: the command's default wall time)")
+    parser.add_argument("--cold", action="store_true",
+                        help="skip `corpus-tools process`: the report starts on an empty cache, as after adding articles")
     args = parser.parse_args(argv)
     for n in args.sizes:
         for number, source in enumerate(args.source):
             keep = args.keep / f"source{number}" if args.keep else None
-            run(n, args.outlets, keep, source.resolve(), jobs=args.jobs)
+            run(n, args.outlets, keep, source.resolve(), jobs=args.jobs, cold=args.cold)
     return 0
 
 

@@ -23,6 +23,19 @@ sentences) it prints:
 
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
 
+``--stages`` runs the pipeline with only the named stages (and, untimed in the table but
+timed per stage, those they need); the baseline is the same. Issue 14's figures were measured
+on the six stages of the time (sentences, tokens, word counts, sentence tone, mentions,
+quotes), before the indirect-speech and tone-toward stages existed; this gives that pipeline
+in the same run as the same baseline::
+
+    .venv/bin/python benchmarks/run.py --sizes 1000 10000 --stages sentences tokens term_counts tone mentions quotes
+
+``--param NAME VALUE`` sets a pipeline parameter (:data:`corpus_tools.pipeline.DEFAULT_PARAMS`),
+e.g. the tone-toward stage with its rules alone::
+
+    .venv/bin/python benchmarks/run.py --sizes 10000 --param tone_toward_method rules
+
 ``--check-vader N`` instead compares :class:`corpus_tools.vader.ExactVader` with NLTK on every
 sentence of the N-article synthetic corpus, with and without the domain overrides, and
 prints the number of sentences whose scores differ (to 4 decimals):
@@ -155,15 +168,18 @@ def check_vader(n: int, data: Path) -> int:
 
 
 def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int,
-        repeating: bool = False) -> None:
+        repeating: bool = False, stages: list[str] | None = None, params: dict | None = None) -> None:
     path = synthetic_path(n, data, repeating)
     words = sum(count_words(t) for chunk in iter_articles(path) for t in chunk["text_raw"])
     print(f"\n== {n:,} articles, {words:,} words ({path}); machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
-        result = process(path, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)  # streamed
+        result = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=200,
+                         params=params)  # streamed
         wall = time.perf_counter() - started
-        print(f"pipeline ({scheduler}, file streamed, all stages: {', '.join(STAGES)}): {wall:8.1f} s  "
+        named = f"stages: {', '.join(stages)}" if stages else f"all stages: {', '.join(STAGES)}"
+        named += "".join(f", {k}={v}" for k, v in (params or {}).items())
+        print(f"pipeline ({scheduler}, file streamed, {named}): {wall:8.1f} s  "
               f"{n / wall:8.1f} docs/s  {words / wall:10,.0f} words/s")
         total = sum(result.cpu_seconds.values())
         for stage, spent in result.seconds.items():
@@ -172,7 +188,7 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
                   f"{words / cpu:10,.0f} words/s per core (CPU)")
         print(f"    all stages   {sum(result.seconds.values()):8.1f} worker-s  {total:8.1f} CPU-s")
         started = time.perf_counter()
-        again = process(path, cache=cache, scheduler=scheduler, workers=workers, batch_size=200)
+        again = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=200, params=params)
         rerun = time.perf_counter() - started
         assert not any(again.computed.values())
         print(f"unchanged rerun: {rerun:.2f} s (nothing processed)")
@@ -209,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeating", action="store_true",
                         help="the older synthetic corpus drawn from the five articles' 143 sentences, most of them "
                              "repeated (figures of sessions 1-8); by default few sentences repeat")
+    parser.add_argument("--stages", nargs="+", default=None, choices=list(STAGES),
+                        help="run only these stages (and those they need); default: all")
+    parser.add_argument("--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a pipeline parameter, e.g. --param tone_toward_method rules")
     parser.add_argument("--check-vader", type=int, default=None, metavar="N",
                         help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
     args = parser.parse_args(argv)
@@ -216,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_vader:
         return 1 if check_vader(args.check_vader, args.data) else 0
     for n in args.sizes:
-        run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs, args.repeating)
+        run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs, args.repeating, args.stages,
+            dict(args.param))
     return 0
 
 

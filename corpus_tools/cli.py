@@ -121,8 +121,9 @@ def _cmd_process(args: argparse.Namespace) -> int:
     # a file is streamed in chunks (or read by the Dask workers themselves), never held whole
     articles = args.input if args.input else load_corpus(args.data_dir)
     started = time.perf_counter()
+    params = {"tone_method": args.tone_method, "tone_toward_method": args.tone_toward_method}
     result = process(articles, args.stages or list(STAGES), cache=args.cache, scheduler=args.scheduler,
-                     workers=args.workers, address=args.address, data_dir=args.data_dir, progress=True)
+                     workers=args.workers, address=args.address, data_dir=args.data_dir, params=params, progress=True)
     seconds = time.perf_counter() - started
     done = ", ".join(f"{stage} {n}" for stage, n in result.computed.items())
     print(f"{len(result.docs)} documents in {seconds:.1f} s; processed now: {done}; cache {result.cache}")
@@ -136,7 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     --------
     >>> build_parser().parse_args(["report", "--only", "00"]).only
     ['00']
+    >>> build_parser().parse_args(["process", "--tone-toward-method", "rules"]).tone_toward_method
+    'rules'
     """
+    from corpus_tools.pipeline import DEFAULT_PARAMS, PARAM_CHOICES
+
     parser = argparse.ArgumentParser(prog="corpus-tools", description="Analyse news reports of diplomatic meetings.")
     parser.add_argument("--data-dir", default=None, help="data directory (default: the project's data/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     proc.add_argument("--address", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     proc.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     proc.add_argument("--cache", default=None, help="cache directory (default: .cache/ or $CORPUS_TOOLS_CACHE)")
+    proc.add_argument("--tone-method", default=DEFAULT_PARAMS["tone_method"], choices=PARAM_CHOICES["tone_method"],
+                      help="sentence tone (default: %(default)s; the notebooks' tone_method parameter)")
+    proc.add_argument("--tone-toward-method", default=DEFAULT_PARAMS["tone_toward_method"],
+                      choices=PARAM_CHOICES["tone_toward_method"],
+                      help="tone toward each side: the learned layer over the rules (default), or the rules alone, "
+                           "which take about half its time")
     proc.set_defaults(func=_cmd_process)
 
     new = sub.add_parser("new-notebook", help="start a new analysis notebook from notebooks/TEMPLATE.ipynb")

@@ -60,6 +60,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus_tools.errors import CorpusError
+from corpus_tools.sentiment import METHODS as TONE_METHODS
 from corpus_tools.target_model import RULE_FILES, TRAIN_FILES, TUNE_FILES
 from corpus_tools.paths import cache_dir as _cache_dir
 from corpus_tools.paths import data_dir as _data_dir
@@ -225,6 +226,32 @@ STAGES: dict[str, Stage] = {
     ]
 }
 DEFAULT_PARAMS = {"tone_method": "vader_adjusted", "tone_toward_method": "learned"}
+#: the values each parameter takes: ``tone_method`` scores sentence tone (:func:`corpus_tools.sentence_tone`),
+#: ``tone_toward_method`` decides tone toward each side with the learned layer over the rules or the rules alone
+PARAM_CHOICES = {"tone_method": TONE_METHODS, "tone_toward_method": ("learned", "rules")}
+
+
+def pipeline_params(params: dict | None = None) -> dict:
+    """The stages' parameters: :data:`DEFAULT_PARAMS` with ``params`` over them, each name and
+    value checked against :data:`PARAM_CHOICES` before any document is processed (a mistyped
+    name would otherwise be ignored, and a wrong value found only by a worker).
+
+    Examples
+    --------
+    >>> pipeline_params({"tone_toward_method": "rules"})
+    {'tone_method': 'vader_adjusted', 'tone_toward_method': 'rules'}
+    >>> pipeline_params({"tone_towards_method": "rules"})
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.CorpusError: unknown pipeline parameter 'tone_towards_method'; the parameters are tone_method, tone_toward_method
+    """
+    merged = {**DEFAULT_PARAMS, **(params or {})}
+    for name, value in merged.items():
+        if name not in PARAM_CHOICES:
+            raise CorpusError(f"unknown pipeline parameter {name!r}; the parameters are {', '.join(PARAM_CHOICES)}")
+        if value not in PARAM_CHOICES[name]:
+            raise CorpusError(f"{name} {value!r} is not one of {', '.join(map(repr, PARAM_CHOICES[name]))}")
+    return merged
 
 
 def term_counts(toks: pd.DataFrame) -> pd.DataFrame:
@@ -320,7 +347,7 @@ def stage_versions(stages: Iterable[str] | None = None, *, data_dir: Path | str 
     (['sentences', 'tokens'], 16)
     """
     directory = _data_dir(data_dir)
-    params = {**DEFAULT_PARAMS, **(params or {})}
+    params = pipeline_params(params)
     versions: dict[str, str] = {}
 
     def visit(name: str) -> str:
@@ -791,7 +818,7 @@ def process(corpus: pd.DataFrame | Path | str, stages: Sequence[str] | None = No
         raise CorpusError(f"unknown scheduler {scheduler!r}; choose one of {', '.join(SCHEDULERS)}")
     stages = tuple(stages) if stages is not None else tuple(STAGES)
     directory = _data_dir(data_dir).resolve()
-    params = {**DEFAULT_PARAMS, **(params or {})}
+    params = pipeline_params(params)
     versions = stage_versions(stages, data_dir=directory, params=params)
     root = _cache_dir(cache).resolve()
     covered = {name: set(_covered(root, name, versions[name])) for name in stages}

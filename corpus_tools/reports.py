@@ -695,6 +695,30 @@ def memory_jobs(n_docs: int, jobs: int, *, budget_mib: float = MEMORY_BUDGET_MIB
     return int(max(1, min(jobs, budget_mib // max(expected, 1))))
 
 
+def _process_first(data_dir: Path | str | None, say: Callable[[str], None], params: dict | None = None) -> None:
+    """Run the corpus through every pipeline stage before notebooks run side by side, with
+    ``params`` (the run's ``tone_toward_method``, which the notebooks that read tone toward
+    each side declare under that name; the defaults otherwise). Each numbered notebook calls
+    :func:`corpus_tools.process`, which computes what the cache lacks; two kernels that start
+    together on new articles would both find the cache without them and each process every
+    new article, each on a pool as large as the machine. Done once here, their calls read the
+    cache. A corpus that cannot be read is left to the notebooks, which report it each
+    (previous pages intact)."""
+    from corpus_tools.corpus import load_corpus
+    from corpus_tools.pipeline import process
+
+    started = time.perf_counter()
+    try:
+        result = process(load_corpus(data_dir), data_dir=data_dir, params=params)
+    except CorpusError as error:
+        say(f"pipeline not run before the notebooks: {error}")
+        return
+    computed = {stage: n for stage, n in result.computed.items() if n}
+    if computed:
+        say(f"pipeline: {', '.join(f'{stage} {n}' for stage, n in computed.items())} document(s) processed in "
+            f"{time.perf_counter() - started:.1f} s, before the notebooks (they read the cache)")
+
+
 def run_reports(only: list[str] | None = None, output_dir: Path | str | None = None,
                 parameters: dict[str, Any] | None = None, *, data_dir: Path | str | None = None,
                 notebooks: Path | str | None = None, force: bool = False, jobs: int = 1,
@@ -706,7 +730,10 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
     successful run (recorded in ``reports/.fingerprints.json``) and whose page exists is not
     run again, unless ``force``. ``jobs`` notebooks run at once (each in its own kernel), or
     fewer when :func:`memory_jobs` says that many kernels would not fit in
-    :data:`MEMORY_BUDGET_MIB` together on this corpus (the progress says so).
+    :data:`MEMORY_BUDGET_MIB` together on this corpus (the progress says so); when two or
+    more notebooks will run at once, the corpus goes through the pipeline first, in this process
+    (:func:`_process_first`), so that side-by-side kernels read the cache instead of each
+    computing the same stages.
     Kernels run this Python with :func:`kernel_environment`; when a kernel still imports
     another ``corpus_tools`` or sees another project root, that notebook and the ones not yet
     started are not run (``fatal``), and the message names both paths and the fix.
@@ -727,10 +754,13 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
 
     stopped: list[str] = []  # why the run stopped (a kernel importing another corpus_tools)
 
+    def up_to_date(path: Path, fingerprint: str) -> bool:
+        return not force and fingerprints.get(path.stem) == fingerprint and (output_dir / f"{path.stem}.html").exists()
+
     def one(item: tuple[Path, dict, str]) -> NotebookResult:
         path, own, fingerprint = item
         label = f"[{books.index(path) + 1}/{len(books)}] {path.stem}"
-        if not force and fingerprints.get(path.stem) == fingerprint and (output_dir / f"{path.stem}.html").exists():
+        if up_to_date(path, fingerprint):
             say(f"{label} up to date (nothing it depends on changed; --force reruns it)")
             return NotebookResult(path.stem, True, 0.0, "up to date")
         if stopped:
@@ -751,6 +781,9 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
             say(f"running {allowed} notebook(s) at a time, not {jobs}: {jobs} kernels on {n_docs:,} reports would need "
                 f"more than {MEMORY_BUDGET_MIB:,} MiB together (corpus_tools.reports.memory_jobs)")
             jobs = allowed
+    if jobs > 1 and sum(not up_to_date(path, fingerprint) for path, _, fingerprint in planned) > 1:
+        shared = {k: v for k, v in (parameters or {}).items() if k == "tone_toward_method"}
+        _process_first(data_dir, say, shared)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(one, planned))
     for (path, _, fingerprint), result in zip(planned, results):

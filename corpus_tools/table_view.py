@@ -11,11 +11,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from corpus_tools.reports import save_table
+
+if TYPE_CHECKING:  # pandas imports jinja2 with its Styler: not at the package's import
+    from pandas.io.formats.style import Styler
 
 
 @dataclass(frozen=True)

@@ -774,31 +774,37 @@ def clause_features(target: str, view: _Sentence) -> dict[str, float]:
     f = {f"clause rank={'main' if rank % 2 else 'sub'}": 1.0}
     if rank // 2 < last // 2:
         f["clause before-but"] = 1.0
-    for i, name, side in by_rank[rank]:
+    names, placeholders = by_rank[rank]
+    f.update(names)  # the clause's plain words, named once per view
+    for i, side in placeholders:
         if i != p:
-            f[name if side is None else _clause_word_name("<T>" if side == target else "<O>")] = 1.0
+            f[_clause_word_name("<T>" if side == target else "<O>")] = 1.0
     return f
 
 
 def _clause_words(view: _Sentence) -> tuple[list, int, dict]:
     """A view's clause rank per token, the highest rank, and per rank the ``cw=`` names of its
-    words in order as ``(position, name, side)`` (a placeholder's name depends on the side asked
-    about: ``side`` set, ``name`` None; punctuation and ``'s`` left out): found once per view
-    (kept on it) and shared by the sentence's sides in :func:`clause_features`.
+    plain words (a dict ``name -> 1.0``, in order of first occurrence; punctuation and ``'s``
+    left out) and its placeholders as ``(position, side)`` (their name depends on the side
+    asked about): found once per view (kept on it) and shared by the sentence's sides in
+    :func:`clause_features`, which adds a clause's plain names with one dict update.
 
     >>> _clause_words(_sentence_view("While Russia lied, Kyiv held.", build_rules(), None))[2]
-    {0: [(0, 'cw=while', None), (1, None, 'Russia'), (2, 'cw=lie', None)], 1: [(4, None, 'Ukraine'), (5, 'cw=held', None)]}
+    {0: ({'cw=while': 1.0, 'cw=lie': 1.0}, [(1, 'Russia')]), 1: ({'cw=held': 1.0}, [(4, 'Ukraine')])}
     """
     memo = view.clause_words
     if memo is not None:
         return memo
     clause = view.clause or [1] * len(view.words)
-    by_rank: dict[int, list] = {}
+    by_rank: dict[int, tuple[dict, list]] = {}
     for i, (w, side, rank) in enumerate(zip(view.words, view.sides, clause)):
+        entry = by_rank.get(rank)
+        if entry is None:
+            entry = by_rank[rank] = ({}, [])
         if side is not None:
-            by_rank.setdefault(rank, []).append((i, None, side))
+            entry[1].append((i, side))
         elif w not in _CLAUSE_SKIP:
-            by_rank.setdefault(rank, []).append((i, _clause_word_name(w), None))
+            entry[0][_clause_word_name(w)] = 1.0
     view.clause_words = memo = (clause, max(clause) if clause else 1, by_rank)
     return memo
 

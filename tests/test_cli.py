@@ -3,6 +3,7 @@ import json
 import pytest
 
 from corpus_tools.cli import build_parser, main
+from corpus_tools.corpus import load_corpus
 
 
 def test_check_passes_on_the_seed_corpus(capsys):
@@ -85,6 +86,22 @@ def test_process_fills_the_cache_then_has_nothing_to_do(tmp_path, capsys):
     assert "processed now: tokens 5, tone 5" in capsys.readouterr().out
     assert main(["process", "--stages", "tokens", "tone", "--cache", cache]) == 0
     assert "processed now: tokens 0, tone 0" in capsys.readouterr().out
+
+
+def test_process_takes_the_stages_parameters(tmp_path, capsys):
+    from corpus_tools.pipeline import process
+    from corpus_tools.target_tone import tone_toward
+
+    cache = str(tmp_path / "cache")
+    assert main(["process", "--stages", "tone_toward", "--tone-toward-method", "rules", "--scheduler", "serial",
+                 "--cache", cache]) == 0
+    assert "processed now: tone_toward 5" in capsys.readouterr().out
+    # the rules' rows, cached under the parameter: the same call from Python computes nothing
+    again = process(load_corpus(), ["tone_toward"], cache=cache, params={"tone_toward_method": "rules"})
+    assert again.computed == {"tone_toward": 0} and again.tone_toward.equals(tone_toward(load_corpus()))
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["process", "--tone-toward-method", "rule"])
+    assert "invalid choice: 'rule'" in capsys.readouterr().err
 
 
 def test_process_streams_an_article_file(tmp_path, capsys, corpus):

@@ -116,6 +116,20 @@ def test_versions_follow_parameters_and_dependencies():
         stage_versions(["lemmas"])
 
 
+@pytest.mark.parametrize("params, message", [
+    ({"tone_towards_method": "rules"}, "unknown pipeline parameter 'tone_towards_method'; the parameters are tone_method, "
+                                       "tone_toward_method"),
+    ({"tone_toward_method": "rule"}, "tone_toward_method 'rule' is not one of 'learned', 'rules'"),
+    ({"tone_method": "VADER"}, "tone_method 'VADER' is not one of 'vader', 'vader_adjusted', 'afinn'"),
+])
+def test_a_wrong_parameter_is_named_before_any_document_is_processed(tmp_path, params, message):
+    with pytest.raises(CorpusError, match=message):
+        process(load_corpus(), ["tokens"], cache=tmp_path, scheduler="serial", params=params)
+    assert not any(tmp_path.iterdir())  # nothing written
+    with pytest.raises(CorpusError, match=message):
+        stage_versions(["tone"], params=params)
+
+
 def test_every_rule_file_of_the_learned_layer_keys_the_tone_toward_stage(tmp_data):
     from corpus_tools.target_model import RULE_FILES
 

@@ -266,6 +266,49 @@ def test_run_reports_runs_fewer_notebooks_at_once_when_they_would_not_fit(tmp_pa
     assert said == []
 
 
+def test_notebooks_run_side_by_side_find_the_corpus_processed_once_before(tmp_path, monkeypatch):
+    import corpus_tools.reports as rp
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"))
+    make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02"))
+    calls = []
+    monkeypatch.setattr(rp, "_process_first", lambda data_dir, say, params: calls.append((data_dir, params)))
+    out = tmp_path / "out"
+    rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
+    assert calls == [(None, {})]  # two notebooks due, two at a time: the corpus processed once, first
+    rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
+    rp.run_reports(output_dir=out, notebooks=folder, jobs=1, force=True, progress=lambda line: None)
+    make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02") + "\n# edited")
+    rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
+    assert calls == [(None, {})]  # nothing due, one at a time, or one notebook due: the notebooks process as they go
+    # the run's tone-toward method (the notebooks' parameter of that name) is the pipeline's; other parameters are not
+    make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"), 'data_dir = ""\noutput_dir = ""\nn_rows = 2\n'
+                  'tone_toward_method = "learned"')
+    rp.run_reports(output_dir=out, notebooks=folder, jobs=2, parameters={"tone_toward_method": "rules", "n_rows": 3},
+                   progress=lambda line: None)
+    assert calls[1:] == [(None, {"tone_toward_method": "rules"})]
+
+
+def test_processing_first_fills_the_cache_the_notebooks_read(tmp_path, monkeypatch):
+    from corpus_tools.pipeline import STAGES, process
+    from corpus_tools.reports import _process_first
+
+    monkeypatch.setenv("CORPUS_TOOLS_CACHE", str(tmp_path / "cache"))  # the notebooks' default cache
+    said = []
+    _process_first(None, said.append)
+    assert said[0].startswith("pipeline: " + ", ".join(f"{stage} 5" for stage in STAGES) + " document(s) processed in ")
+    # what a notebook's own call (ct.process(corpus, data_dir=...)) then computes: nothing
+    assert set(process(__import__("corpus_tools").load_corpus()).computed.values()) == {0}
+    said.clear()
+    _process_first(None, said.append)
+    assert said == []  # nothing new: nothing said
+    (tmp_path / "data").mkdir()
+    _process_first(tmp_path / "data", said.append)
+    assert said[0].startswith("pipeline not run before the notebooks: ") and "corpus.csv" in said[0]
+
+
 def test_a_notebook_that_is_not_json_is_named_in_the_error(tmp_path):
     from corpus_tools.reports import notebook_parameters
 
