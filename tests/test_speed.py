@@ -1371,3 +1371,24 @@ def test_a_term_found_with_find_equals_the_pattern_for_each_term():
         text = "".join(rng.choice("ab -x'") for _ in range(rng.randrange(14)))
         key = "".join(rng.choice("ab -") for _ in range(rng.randrange(5)))
         assert _holds_term(text, key) == bool(re.search(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", text)), (text, key)
+
+
+def test_the_models_matrices_do_not_depend_on_the_order_of_a_pairs_features():
+    """clause_features names a clause's words in another order than the per-word loop did: the
+    training matrix (``DictVectorizer``, as ``_fit`` builds it) and the prediction matrix
+    (``_vectorise``) hold the same arrays whatever the order of each pair's dict."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+
+    from corpus_tools.target_model import _matrix32, _vectorise
+
+    feats = [{"cw=accus": 1.0, "side=Russia": 1.0, "rule_score": -0.5, "cw=<o>": 1.0},
+             {"rule_score": 1.0, "cw=held": 1.0, "cw=accus": 1.0, "unseen at fit": 1.0}]
+    flipped = [dict(reversed(f.items())) for f in feats]
+    fitted = [DictVectorizer(sparse=True, sort=True) for _ in range(2)]
+    trained = [_matrix32(v.fit_transform(f)) for v, f in zip(fitted, (feats, flipped))]
+    assert fitted[0].feature_names_ == fitted[1].feature_names_
+    predicted = [_vectorise(fitted[0], f) for f in (feats, flipped)]
+    for a, b in (trained, predicted):
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(a, part), getattr(b, part))
