@@ -71,6 +71,10 @@ from corpus_tools.concordance import kwic_table
 from corpus_tools.sentiment import AfinnScorer
 from corpus_tools.vocabulary import in_text_order, load_tokens, phrase_table, tfidf_view
 
+# issue 14, session 18: the concordance view of notebook 01; the pipeline's parameters checked
+from corpus_tools.concordance import kwic_view
+from corpus_tools.pipeline import pipeline_params
+
 __version__ = _version("corpus_tools")
 
 __all__ = [
@@ -98,3 +102,4 @@ __all__ = [
 ]
 __all__ += ["AfinnScorer", "in_text_order", "kwic_table", "load_tokens", "phrase_table", "tfidf_view"]
 __all__ += ["training_weights", "tune_folds", "tune_half_cross_validation"]
+__all__ += ["kwic_view", "pipeline_params"]
