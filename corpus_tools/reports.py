@@ -695,18 +695,20 @@ def memory_jobs(n_docs: int, jobs: int, *, budget_mib: float = MEMORY_BUDGET_MIB
     return int(max(1, min(jobs, budget_mib // max(expected, 1))))
 
 
-def _process_first(data_dir: Path | str | None, say: Callable[[str], None], params: dict | None = None) -> None:
-    """Run the corpus through every pipeline stage before notebooks run side by side, with
-    ``params`` (the run's ``tone_toward_method``, which the notebooks that read tone toward
-    each side declare under that name; the defaults otherwise). Each numbered notebook calls
+def _process_first(data_dir: Path | str | None, say: Callable[[str], None], parameters: dict | None = None) -> None:
+    """Run the corpus through every pipeline stage before notebooks run side by side, with the
+    run's ``parameters`` that are pipeline parameters (:data:`corpus_tools.pipeline.PARAM_CHOICES`,
+    e.g. ``tone_toward_method``, which notebooks 02 and 04 declare under that name; the
+    defaults for the others). Each numbered notebook calls
     :func:`corpus_tools.process`, which computes what the cache lacks; two kernels that start
     together on new articles would both find the cache without them and each process every
     new article, each on a pool as large as the machine. Done once here, their calls read the
     cache. A corpus that cannot be read is left to the notebooks, which report it each
     (previous pages intact)."""
     from corpus_tools.corpus import load_corpus
-    from corpus_tools.pipeline import process
+    from corpus_tools.pipeline import PARAM_CHOICES, process
 
+    params = {k: v for k, v in (parameters or {}).items() if k in PARAM_CHOICES}
     started = time.perf_counter()
     try:
         result = process(load_corpus(data_dir), data_dir=data_dir, params=params)
@@ -782,8 +784,7 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
                 f"more than {MEMORY_BUDGET_MIB:,} MiB together (corpus_tools.reports.memory_jobs)")
             jobs = allowed
     if jobs > 1 and sum(not up_to_date(path, fingerprint) for path, _, fingerprint in planned) > 1:
-        shared = {k: v for k, v in (parameters or {}).items() if k == "tone_toward_method"}
-        _process_first(data_dir, say, shared)
+        _process_first(data_dir, say, parameters)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(one, planned))
     for (path, _, fingerprint), result in zip(planned, results):

@@ -274,24 +274,41 @@ def test_notebooks_run_side_by_side_find_the_corpus_processed_once_before(tmp_pa
     make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"))
     make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02"))
     calls = []
-    monkeypatch.setattr(rp, "_process_first", lambda data_dir, say, params: calls.append((data_dir, params)))
+    monkeypatch.setattr(rp, "_process_first", lambda data_dir, say, parameters: calls.append((data_dir, parameters)))
     out = tmp_path / "out"
     rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
-    assert calls == [(None, {})]  # two notebooks due, two at a time: the corpus processed once, first
+    assert calls == [(None, None)]  # two notebooks due, two at a time: the corpus processed once, first
     rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
     rp.run_reports(output_dir=out, notebooks=folder, jobs=1, force=True, progress=lambda line: None)
     make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02") + "\n# edited")
     rp.run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
-    assert calls == [(None, {})]  # nothing due, one at a time, or one notebook due: the notebooks process as they go
-    # the run's tone-toward method (the notebooks' parameter of that name) is the pipeline's; other parameters are not
+    assert calls == [(None, None)]  # nothing due, one at a time, or one notebook due: the notebooks process as they go
     make_notebook(folder / "01_good.ipynb", GOOD.replace("{prefix}", "01"), 'data_dir = ""\noutput_dir = ""\nn_rows = 2\n'
                   'tone_toward_method = "learned"')
     rp.run_reports(output_dir=out, notebooks=folder, jobs=2, parameters={"tone_toward_method": "rules", "n_rows": 3},
                    progress=lambda line: None)
-    assert calls[1:] == [(None, {"tone_toward_method": "rules"})]
+    assert calls[1:] == [(None, {"tone_toward_method": "rules", "n_rows": 3})]
+
+
+def test_processing_first_takes_the_runs_pipeline_parameters_only(monkeypatch):
+    import corpus_tools.pipeline as pipeline
+    from corpus_tools.reports import _process_first
+
+    from types import SimpleNamespace
+
+    given = []
+
+    def process(corpus, data_dir=None, params=None):
+        given.append(params)
+        return SimpleNamespace(computed={})  # nothing computed: nothing said
+
+    monkeypatch.setattr(pipeline, "process", process)
+    _process_first(None, lambda line: None, {"tone_toward_method": "rules", "tone_method": "afinn", "n_rows": 3})
+    assert given == [{"tone_toward_method": "rules", "tone_method": "afinn"}]  # a notebook's own knob is not the pipeline's
 
 
 def test_processing_first_fills_the_cache_the_notebooks_read(tmp_path, monkeypatch):
+    from corpus_tools.corpus import load_corpus
     from corpus_tools.pipeline import STAGES, process
     from corpus_tools.reports import _process_first
 
@@ -300,7 +317,7 @@ def test_processing_first_fills_the_cache_the_notebooks_read(tmp_path, monkeypat
     _process_first(None, said.append)
     assert said[0].startswith("pipeline: " + ", ".join(f"{stage} 5" for stage in STAGES) + " document(s) processed in ")
     # what a notebook's own call (ct.process(corpus, data_dir=...)) then computes: nothing
-    assert set(process(__import__("corpus_tools").load_corpus()).computed.values()) == {0}
+    assert set(process(load_corpus()).computed.values()) == {0}
     said.clear()
     _process_first(None, said.append)
     assert said == []  # nothing new: nothing said
