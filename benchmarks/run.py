@@ -23,8 +23,8 @@ sentences) it prints:
 
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
 
-``--stages`` runs the pipeline with only the named stages (and, untimed in the table but
-timed per stage, those they need); the baseline is the same. Issue 14's figures were measured
+``--stages`` runs the pipeline with only the named stages (and the stages they need, computed
+in memory and timed per stage like the others); the baseline is the same. Issue 14's figures were measured
 on the six stages of the time (sentences, tokens, word counts, sentence tone, mentions,
 quotes), before the indirect-speech and tone-toward stages existed; this gives that pipeline
 in the same run as the same baseline::
