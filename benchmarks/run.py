@@ -5,9 +5,10 @@ repeat, so a per-sentence memo wins little; ``--repeating`` uses the older corpu
 sentences) it prints:
 
 - the pipeline (all stages, a fresh cache, the process pool by default, the article file
-  streamed, batches of 200 articles or ``--batch``): wall time, documents and words per second (words: :func:`corpus_tools.count_words`
-  of the raw texts), worker seconds per stage (cleaning included; wall and CPU time, which
-  differ when other programs share the cores) with that stage's words per CPU-second;
+  streamed, batches of 200 articles or ``--batch``): wall time, documents and words per
+  second (words: :func:`corpus_tools.count_words` of the raw texts), worker seconds per stage
+  (cleaning included; wall and CPU time, which differ when other programs share the cores)
+  with that stage's words per CPU-second;
 - an unchanged rerun (everything from the cache);
 - a naive baseline in this same process on the same documents (or the first
   ``--baseline-max`` of them, scaled): NLTK Punkt sentences, NLTK Treebank words and NLTK
