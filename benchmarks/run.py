@@ -5,9 +5,10 @@ repeat, so a per-sentence memo wins little; ``--repeating`` uses the older corpu
 sentences) it prints:
 
 - the pipeline (all stages, a fresh cache, the process pool by default, the article file
-  streamed): wall time, documents and words per second (words: :func:`corpus_tools.count_words`
-  of the raw texts), worker seconds per stage (cleaning included; wall and CPU time, which
-  differ when other programs share the cores) with that stage's words per CPU-second;
+  streamed, batches of 200 articles or ``--batch``): wall time, documents and words per
+  second (words: :func:`corpus_tools.count_words` of the raw texts), worker seconds per stage
+  (cleaning included; wall and CPU time, which differ when other programs share the cores)
+  with that stage's words per CPU-second;
 - an unchanged rerun (everything from the cache);
 - a naive baseline in this same process on the same documents (or the first
   ``--baseline-max`` of them, scaled): NLTK Punkt sentences, NLTK Treebank words and NLTK
@@ -168,13 +169,14 @@ def check_vader(n: int, data: Path) -> int:
 
 
 def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int,
-        repeating: bool = False, stages: list[str] | None = None, params: dict | None = None) -> None:
+        repeating: bool = False, stages: list[str] | None = None, params: dict | None = None,
+        batch: int = 200) -> None:
     path = synthetic_path(n, data, repeating)
     words = sum(count_words(t) for chunk in iter_articles(path) for t in chunk["text_raw"])
     print(f"\n== {n:,} articles, {words:,} words ({path}); machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
-        result = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=200,
+        result = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=batch,
                          params=params)  # streamed
         wall = time.perf_counter() - started
         named = f"stages: {', '.join(stages)}" if stages else f"all stages: {', '.join(STAGES)}"
@@ -188,7 +190,7 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
                   f"{words / cpu:10,.0f} words/s per core (CPU)")
         print(f"    all stages   {sum(result.seconds.values()):8.1f} worker-s  {total:8.1f} CPU-s")
         started = time.perf_counter()
-        again = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=200, params=params)
+        again = process(path, stages, cache=cache, scheduler=scheduler, workers=workers, batch_size=batch, params=params)
         rerun = time.perf_counter() - started
         assert not any(again.computed.values())
         print(f"unchanged rerun: {rerun:.2f} s (nothing processed)")
@@ -229,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only these stages (and those they need); default: all")
     parser.add_argument("--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="a pipeline parameter, e.g. --param tone_toward_method rules")
+    parser.add_argument("--batch", type=int, default=200,
+                        help="articles per batch (default %(default)s; the process command's default is 100, and the "
+                             "pool replaces a worker after corpus_tools.pipeline.WORKER_TASKS batches)")
     parser.add_argument("--check-vader", type=int, default=None, metavar="N",
                         help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
     args = parser.parse_args(argv)
@@ -237,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if check_vader(args.check_vader, args.data) else 0
     for n in args.sizes:
         run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs, args.repeating, args.stages,
-            dict(args.param))
+            dict(args.param), args.batch)
     return 0
 
 

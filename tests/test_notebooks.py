@@ -7,7 +7,8 @@ import pytest
 
 from corpus_tools import reports_dir
 from corpus_tools.paths import notebooks_dir
-from corpus_tools.reports import discover_notebooks, run_reports
+from corpus_tools.pipeline import DEFAULT_PARAMS, PARAM_CHOICES
+from corpus_tools.reports import discover_notebooks, notebook_parameters, run_reports
 
 NOTEBOOKS = discover_notebooks()
 
@@ -32,6 +33,20 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(path):
     assert not any("def " in c.source or "../data" in c.source for c in code), "notebooks stay thin"
     assert not any("nltk.download" in c.source for c in code)
 
+
+
+def test_notebooks_name_the_pipeline_parameters_as_the_pipeline_does():
+    # one knob for the whole report: `corpus-tools report -p tone_method afinn` reaches every
+    # notebook that scores sentence tone and the pipeline run before them (reports._process_first
+    # passes the run's parameters by the pipeline's names), so no notebook may call a pipeline
+    # parameter anything else or default it to another value
+    declared = {path.stem: notebook_parameters(path) for path in NOTEBOOKS}
+    for stem, params in declared.items():
+        for name in PARAM_CHOICES:
+            if name in params:
+                assert params[name] == DEFAULT_PARAMS[name], (stem, name)
+        assert "method" not in params, f"{stem}: name the sentence-tone method tone_method, as the pipeline does"
+    assert {"tone_method", "tone_toward_method"} <= set(declared["02_sentiment"]) & set(declared["04_comparison"])
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

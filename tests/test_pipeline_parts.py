@@ -166,3 +166,27 @@ def test_the_progress_bar_is_silent_in_a_kernel_without_ipywidgets():
     assert ours == 0
     if not widgets:  # the simulation is faithful: tqdm.auto itself warns in it
         assert plain == 1
+
+
+PROBE = "import sys\n\n\ndef loaded():\n    return sorted(m for m in sys.modules if m.startswith('corpus_tools'))\n"
+
+
+def test_pool_workers_start_with_the_package_already_imported(tmp_path):
+    # a fresh process (a fresh fork server) submits a function whose module imports nothing of
+    # the package: the worker that runs it still holds the package's modules, so it was forked
+    # from a server that had imported them, and imported none of them itself
+    (tmp_path / "probe.py").write_text(PROBE)
+    code = textwrap.dedent(f"""\
+        import sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        import probe
+        from corpus_tools.pipeline import _worker_pool
+
+        if __name__ == "__main__":
+            with _worker_pool(1) as pool:
+                print(" ".join(pool.submit(probe.loaded).result()))
+        """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    loaded = run.stdout.split()
+    assert {"corpus_tools.pipeline", "corpus_tools.target_tone", "corpus_tools.target_model", "corpus_tools.quotes"} <= set(loaded)

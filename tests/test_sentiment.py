@@ -379,7 +379,7 @@ def test_measured_validation_numbers(gold):
 
 
 def test_the_notebook_method_beats_raw_vader_on_the_test_split(gold):
-    method = notebook_parameters(notebooks_dir() / "02_sentiment.ipynb")["method"]
+    method = notebook_parameters(notebooks_dir() / "02_sentiment.ipynb")["tone_method"]
     chosen = evaluate(gold, method, split="test").macro_f1
     raw = evaluate(gold, "vader", split="test").macro_f1
     assert chosen > raw

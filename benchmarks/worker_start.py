@@ -1,0 +1,64 @@
+"""What a new process-pool worker costs before it runs a batch, with and without the fork
+server's preload of the package (:func:`corpus_tools.pipeline._worker_pool`).
+
+The pipeline replaces each worker after :data:`corpus_tools.pipeline.WORKER_TASKS` batches
+(forty times in a run of 100,000 articles in batches of 100). This runs ``--tasks`` tiny tasks
+(a function of the pipeline module, so a worker that has not imported the package imports it
+to run one) on a pool of one worker replaced after every task, in a fresh process per mode so
+each starts its own fork server, and prints the wall time of the first task (the server's
+start included) and of each later one (a new worker each)::
+
+    .venv/bin/python benchmarks/worker_start.py
+    .venv/bin/python benchmarks/worker_start.py --tasks 20 --repeats 3
+
+``off`` is the fork server's default preload (the main module only): each worker imports the
+package itself, as before the preload. Wall times on a shared machine are noisy: compare the
+two modes within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+
+def measure(mode: str, tasks: int) -> tuple[float, float]:
+    """(first task, mean later task) wall seconds on a pool of one worker replaced after each task."""
+    import corpus_tools.pipeline as pipeline
+
+    if mode == "off":
+        pipeline._WORKER_PRELOAD = ("__main__",)
+    pipeline.WORKER_TASKS = 1
+    started = time.perf_counter()
+    with pipeline._worker_pool(1) as pool:
+        pool.submit(pipeline._peak_rss_mib).result()
+        first = time.perf_counter()
+        for _ in range(tasks):
+            pool.submit(pipeline._peak_rss_mib).result()
+        done = time.perf_counter()
+    return first - started, (done - first) / tasks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=10, help="tasks after the first (a new worker each)")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each mode, alternating")
+    parser.add_argument("--mode", choices=["on", "off"], help=argparse.SUPPRESS)  # one measurement, in this process
+    args = parser.parse_args(argv)
+    if args.mode:
+        first, later = measure(args.mode, args.tasks)
+        print(f"{first:.3f} {later:.4f}")
+        return 0
+    for _ in range(args.repeats):
+        for mode in ("off", "on"):
+            run = subprocess.run([sys.executable, __file__, "--mode", mode, "--tasks", str(args.tasks)],
+                                 capture_output=True, text=True, check=True)
+            first, later = map(float, run.stdout.split())
+            print(f"preload {mode:<3}  first task {first:6.2f} s (fork server started)   "
+                  f"later tasks {later:7.3f} s each (a new worker each)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
