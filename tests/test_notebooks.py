@@ -34,7 +34,6 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(path):
     assert not any("nltk.download" in c.source for c in code)
 
 
-
 def test_notebooks_name_the_pipeline_parameters_as_the_pipeline_does():
     # one knob for the whole report: `corpus-tools report -p tone_method afinn` reaches every
     # notebook that scores sentence tone and the pipeline run before them (reports._process_first
@@ -47,6 +46,7 @@ def test_notebooks_name_the_pipeline_parameters_as_the_pipeline_does():
                 assert params[name] == DEFAULT_PARAMS[name], (stem, name)
         assert "method" not in params, f"{stem}: name the sentence-tone method tone_method, as the pipeline does"
     assert {"tone_method", "tone_toward_method"} <= set(declared["02_sentiment"]) & set(declared["04_comparison"])
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
