@@ -29,13 +29,20 @@ import sys
 import time
 
 
-def measure(mode: str, tasks: int) -> tuple[float, float]:
-    """(first task, mean later task) wall seconds on a pool of one worker replaced after each task."""
+def _pipeline(mode: str):
+    """The pipeline module, its pool workers replaced after every batch, with the fork server's
+    preload of the package (``on``) or its default, the main module only (``off``)."""
     import corpus_tools.pipeline as pipeline
 
     if mode == "off":
         pipeline._WORKER_PRELOAD = ("__main__",)
     pipeline.WORKER_TASKS = 1
+    return pipeline
+
+
+def measure(mode: str, tasks: int) -> tuple[float, float]:
+    """(first task, mean later task) wall seconds on a pool of one worker replaced after each task."""
+    pipeline = _pipeline(mode)
     started = time.perf_counter()
     with pipeline._worker_pool(1) as pool:
         pool.submit(pipeline._peak_rss_mib).result()
@@ -54,14 +61,10 @@ def measure_pipeline(mode: str, articles: int) -> tuple[float, float]:
 
     import pandas as pd
 
-    import corpus_tools.pipeline as pipeline
-
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from synthetic import synthetic_articles
 
-    if mode == "off":
-        pipeline._WORKER_PRELOAD = ("__main__",)
-    pipeline.WORKER_TASKS = 1
+    pipeline = _pipeline(mode)
     rows = pd.DataFrame(synthetic_articles(articles, distinct=True)).rename(columns={"text": "text_raw"})
     docs = pipeline.articles_from_corpus(rows)
     with tempfile.TemporaryDirectory() as cache:
