@@ -168,17 +168,15 @@ def _tone_toward_rows(batch: pd.DataFrame, done: dict[str, pd.DataFrame], data_d
     """The ``tone_toward`` stage's table: the rules, then (by default) the learned layer."""
     from corpus_tools.target_tone import tone_toward
 
+    params = pipeline_params(params)  # the defaults, and the checks process() makes, for a stage run directly
     # the tokens stage's table when this batch computed it (every stage on new documents): the
     # rules read the word spans from it instead of tokenising the sentences again (same rows)
     # and the tone stage's when it scored the sentences as the fallback does (vader_adjusted)
-    same_tone = params.get("tone_method", "vader_adjusted") == "vader_adjusted"
+    same_tone = params["tone_method"] == "vader_adjusted"
     rows = tone_toward(batch, sentences=done["sentences"], quotes=done["quotes"], data_dir=data_dir,
                        tokens=done.get("tokens"), tone=done.get("tone") if same_tone else None)
-    method = params.get("tone_toward_method", "learned")
-    if method == "rules":
+    if params["tone_toward_method"] == "rules":
         return rows
-    if method != "learned":
-        raise CorpusError(f"tone_toward_method {method!r} is not one of 'learned', 'rules'")
     from corpus_tools.speakers import document_dates
     from corpus_tools.target_model import predict_tone_toward
 
