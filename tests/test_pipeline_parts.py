@@ -139,6 +139,19 @@ def test_rows_come_in_the_order_asked_whatever_part_holds_them(corpus, tmp_path)
                                       in_order(toks, doc_ids)[["doc_id", "lower"]])
 
 
+def test_part_files_keep_statistics_for_numbers_only_and_read_back_whole(corpus, tmp_path):
+    # the cache reads parts whole: the minimum and maximum of text columns are not written
+    # (costly for the tokens table), those of number columns are
+    result = process(corpus, ["tokens"], cache=tmp_path / "cache", scheduler="serial")
+    [part] = (tmp_path / "cache" / "tokens").rglob("part-*.parquet")
+    row_group = pq.ParquetFile(part).metadata.row_group(0)
+    columns = {row_group.column(i).path_in_schema: row_group.column(i) for i in range(row_group.num_columns)}
+    assert {name for name, column in columns.items() if column.is_stats_set} == {"sent_id", "token_id", "is_stop", "is_alpha",
+                                                                                 "start", "end"}
+    assert columns["start"].statistics.min == 0
+    pd.testing.assert_frame_equal(result.table("tokens"), tokens(sentences(corpus)))
+
+
 def test_the_progress_bar_is_silent_in_a_kernel_without_ipywidgets():
     """In a Jupyter kernel without ipywidgets, ``tqdm.auto`` warns "IProgress not found", and the
     warning landed in the reports' first processing cell; ``_progress`` takes the text bar there.
