@@ -539,10 +539,10 @@ def _write_part(frame: pd.DataFrame, keys: list[str], directory: Path) -> str:
     keys (kept in its metadata) and return its path; written to a temporary name and renamed,
     so a reader never sees half a file.
 
-    Column statistics are written for the columns that are not text only: the cache reads each
-    part whole (:meth:`Processed.table`), and the minimum and maximum of the text columns
-    (tokens, document ids) were two fifths of Parquet's encoding of a batch's tokens table, a
-    fifth of writing its part file.
+    Column statistics (minimum, maximum) are written for the number and true/false columns
+    alone, not for the text columns (tokens, document ids): the cache reads each part whole
+    (:meth:`Processed.table`), and those of the text columns were two fifths of Parquet's
+    encoding of a batch's tokens table, a fifth of writing its part file.
     """
     directory.mkdir(parents=True, exist_ok=True)
     name = f"part-{_sha(*keys)[:20]}.parquet"
