@@ -725,7 +725,9 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
                 parameters: dict[str, Any] | None = None, *, data_dir: Path | str | None = None,
                 notebooks: Path | str | None = None, force: bool = False, jobs: int = 1,
                 progress: Callable[[str], None] | None = None) -> list[NotebookResult]:
-    """Run every numbered notebook (or those in ``only``), publish each, and rebuild the index.
+    """Run every numbered notebook (or those in ``only``), publish each, and rebuild the index
+    (not when every notebook was up to date and the index exists: a run that changed nothing
+    leaves every file of ``reports/`` as it was).
 
     Parameters given apply to every notebook that declares them; ``data_dir`` and
     ``output_dir`` go to all. A notebook whose :func:`notebook_fingerprint` matches its last
@@ -793,7 +795,8 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
         else:
             fingerprints.pop(path.stem, None)
     _write_fingerprints(output_dir, fingerprints)
-    build_index(output_dir, notebooks, data_dir=data_dir)
+    if any(r.message != "up to date" for r in results) or not (output_dir / "index.html").exists():
+        build_index(output_dir, notebooks, data_dir=data_dir)  # else left as it is: a committed file, its run time in it
     with contextlib.suppress(OSError):
         (Path(output_dir) / ".staging").rmdir()  # only when no other run is using it
     return results

@@ -193,8 +193,10 @@ def test_unchanged_notebooks_are_not_run_again_until_something_changes(tmp_path)
     out = tmp_path / "out"
     first = run_reports(output_dir=out, notebooks=folder, jobs=2, progress=lambda line: None)
     assert [r.message for r in first] == ["", ""] and all(r.ok for r in first)
+    written = (out / "index.html").stat().st_mtime_ns
     again = run_reports(output_dir=out, notebooks=folder, progress=lambda line: None)
     assert [r.message for r in again] == ["up to date", "up to date"]
+    assert (out / "index.html").stat().st_mtime_ns == written  # nothing ran: the index (its run time in it) not rewritten
     # a parameter, a notebook edit or --force each cause a rerun of what they touch
     assert [r.message for r in run_reports(output_dir=out, parameters={"n_rows": 4}, notebooks=folder, progress=lambda l: None)] == ["", ""]
     make_notebook(folder / "02_other.ipynb", GOOD.replace("{prefix}", "02") + "\n# edited")
