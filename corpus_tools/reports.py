@@ -785,7 +785,8 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
             say(f"running {allowed} notebook(s) at a time, not {jobs}: {jobs} kernels on {n_docs:,} reports would need "
                 f"more than {MEMORY_BUDGET_MIB:,} MiB together (corpus_tools.reports.memory_jobs)")
             jobs = allowed
-    if jobs > 1 and sum(not up_to_date(path, fingerprint) for path, _, fingerprint in planned) > 1:
+    stale = sum(not up_to_date(path, fingerprint) for path, _, fingerprint in planned)  # before any fingerprint is renewed
+    if jobs > 1 and stale > 1:
         _process_first(data_dir, say, parameters)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = list(pool.map(one, planned))
@@ -795,7 +796,7 @@ def run_reports(only: list[str] | None = None, output_dir: Path | str | None = N
         else:
             fingerprints.pop(path.stem, None)
     _write_fingerprints(output_dir, fingerprints)
-    if any(r.message != "up to date" for r in results) or not (output_dir / "index.html").exists():
+    if stale or not (output_dir / "index.html").exists():
         build_index(output_dir, notebooks, data_dir=data_dir)  # else left as it is: a committed file, its run time in it
     with contextlib.suppress(OSError):
         (Path(output_dir) / ".staging").rmdir()  # only when no other run is using it
