@@ -19,8 +19,10 @@ sentences) it prints:
 - the tone stage alone, old against new, on one core and the same sentences (the sentences
   of the first ``--tone-docs`` articles): the previous implementation (NLTK's analyzer
   sentence by sentence, word counts from the tokenizer) and :func:`corpus_tools.sentence_tone`
-  (:class:`corpus_tools.vader.ExactVader`), in words per second, after checking that both
-  give the same table.
+  (:class:`corpus_tools.vader.ExactVader`), in words per second, each in a fresh process
+  (nothing remembered from the pipeline's run or an earlier round), in ``--tone-rounds``
+  alternating rounds, with their median and every round's ratio, after checking that every
+  round gives the same table.
 
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000
 
@@ -51,6 +53,7 @@ import argparse
 import itertools
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,22 +132,54 @@ def synthetic_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def tone_old_new(articles: pd.DataFrame) -> None:
-    """Words per second of the tone stage, previous implementation against the present one."""
+TONE_WARM_UP = "Leaders met in Paris."  # loads each implementation's resources, not timed
+
+
+def tone_round(which: str, source: Path, out: Path) -> None:
+    """One round of the tone comparison, in a process of its own (so every memo starts empty, as
+    in a worker's first batch): the ``new`` (:func:`corpus_tools.sentence_tone`) or ``old``
+    (:func:`previous_tone`) tone stage on the sentences in ``source``, its resources loaded on
+    one short sentence first (not timed); prints its CPU seconds and writes its table to ``out``."""
     from corpus_tools.sentiment import sentence_tone
 
+    sents = pd.read_parquet(source)
+    if which == "new":
+        sentence_tone(pd.DataFrame({"doc_id": ["w"], "sent_id": [1], "text": [TONE_WARM_UP]}), "vader_adjusted")
+        started = time.process_time()
+        table = sentence_tone(sents, "vader_adjusted")
+    else:
+        previous_tone([TONE_WARM_UP])
+        started = time.process_time()
+        table = previous_tone(sents["text"].tolist())
+    print(time.process_time() - started)
+    table[["neg", "neu", "pos", "compound", "label", "n_words"]].reset_index(drop=True).to_parquet(out)
+
+
+def tone_old_new(articles: pd.DataFrame, rounds: int = 3) -> None:
+    """Words per second of the tone stage, previous implementation against the present one, in
+    ``rounds`` rounds that alternate which goes first; each implementation runs in a fresh
+    process every round (:func:`tone_round`). Prints each round's ratio and their median: one
+    run lasts one or two seconds on a machine whose speed moves by a tenth between runs."""
     sents = synthetic_sentences(articles)
-    started = time.process_time()
-    new = sentence_tone(sents, "vader_adjusted")
-    new_s = time.process_time() - started
-    started = time.process_time()
-    old = previous_tone(sents["text"].tolist())
-    old_s = time.process_time() - started
-    same = new[old.columns].reset_index(drop=True).equals(old)
-    words = int(old["n_words"].sum())
+    words = int(sents["text"].map(count_words).sum())
+    seconds: dict[str, list[float]] = {"old": [], "new": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "sentences.parquet"
+        sents[["doc_id", "sent_id", "text"]].to_parquet(source)
+        for r in range(rounds):
+            for which in ("new", "old") if r % 2 == 0 else ("old", "new"):
+                out = Path(scratch) / f"{which}-{r}.parquet"
+                done = subprocess.run([sys.executable, __file__, "--tone-round", which, str(source), str(out)],
+                                      check=True, capture_output=True, text=True)
+                seconds[which].append(float(done.stdout.split()[-1]))
+        tables = [pd.read_parquet(Path(scratch) / f"{which}-{r}.parquet") for r in range(rounds) for which in seconds]
+        same = all(t.equals(tables[0]) for t in tables[1:])
+    ratios = sorted(o / n for o, n in zip(seconds["old"], seconds["new"]))
+    old_s, new_s = statistics.median(seconds["old"]), statistics.median(seconds["new"])
     print(f"tone stage alone on {len(sents):,} sentences of {len(articles):,} articles ({words:,} words), one core, "
-          f"CPU seconds: previous {old_s:.1f} s = {words / old_s:,.0f} words/s; present {new_s:.1f} s = "
-          f"{words / new_s:,.0f} words/s; {old_s / new_s:.1f}x; same table: {same}")
+          f"a fresh process each, CPU seconds (median of {rounds}): previous {old_s:.1f} s = {words / old_s:,.0f} "
+          f"words/s; present {new_s:.2f} s = {words / new_s:,.0f} words/s; {statistics.median(ratios):.1f}x "
+          f"(rounds: {', '.join(f'{x:.1f}x' for x in ratios)}); same table: {same}")
 
 
 def check_vader(n: int, data: Path) -> int:
@@ -170,7 +205,7 @@ def check_vader(n: int, data: Path) -> int:
 
 def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Path, tone_docs: int,
         repeating: bool = False, stages: list[str] | None = None, params: dict | None = None,
-        batch: int = 200) -> None:
+        batch: int = 200, tone_rounds: int = 3) -> None:
     path = synthetic_path(n, data, repeating)
     words = sum(count_words(t) for chunk in iter_articles(path) for t in chunk["text_raw"])
     print(f"\n== {n:,} articles, {words:,} words ({path}); machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -213,7 +248,7 @@ def run(n: int, scheduler: str, workers: int | None, baseline_max: int, data: Pa
     print(f"CPU per document: pipeline {pipe_ms:.1f} ms (all stages, cleaning included, summed over workers), naive "
           f"{naive_ms:.1f} ms; naive / pipeline {naive_ms / pipe_ms:.2f}, so about {cores * naive_ms / pipe_ms:.2f}x "
           f"the throughput on {cores} idle cores (an estimate from CPU time, not a measurement)")
-    tone_old_new(sample.iloc[:tone_docs])
+    tone_old_new(sample.iloc[:tone_docs], tone_rounds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--baseline-max", type=int, default=5000, help="documents the baseline runs on (scaled to n)")
     parser.add_argument("--tone-docs", type=int, default=2000, help="articles whose sentences the old/new tone comparison runs on")
+    parser.add_argument("--tone-rounds", type=int, default=3,
+                        help="rounds of the old/new tone comparison, each implementation in a fresh process")
+    parser.add_argument("--tone-round", nargs=3, default=None, help=argparse.SUPPRESS)  # one round's process
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "corpus_tools_bench")
     parser.add_argument("--repeating", action="store_true",
                         help="the older synthetic corpus drawn from the five articles' 143 sentences, most of them "
@@ -237,12 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-vader", type=int, default=None, metavar="N",
                         help="only compare ExactVader with NLTK on every sentence of N synthetic articles")
     args = parser.parse_args(argv)
+    if args.tone_round:
+        which, source, out = args.tone_round
+        tone_round(which, Path(source), Path(out))
+        return 0
     args.data.mkdir(parents=True, exist_ok=True)
     if args.check_vader:
         return 1 if check_vader(args.check_vader, args.data) else 0
     for n in args.sizes:
         run(n, args.scheduler, args.workers, args.baseline_max, args.data, args.tone_docs, args.repeating, args.stages,
-            dict(args.param), args.batch)
+            dict(args.param), args.batch, args.tone_rounds)
     return 0
 
 
