@@ -216,13 +216,23 @@ class VaderScorer:
         if self.exact is None:
             self.exact = ExactVader(self.analyzer.lexicon)
         self.first_words = None  # the first words of the multiword overrides, a cheap test before the patterns
+        # each phrase pattern's first word, to try in a chunk where first_words finds one: a pattern
+        # is tried on a text only where its own first word is (see _phrases_of)
+        self._firsts = [re.compile(p.pattern.split(r"\s+")[0].removeprefix(r"(?<![\w-])"), re.IGNORECASE)
+                        for p, _ in self.phrases]
+        # a placeholder holding a first word, or a first word with a character other than a letter,
+        # digit or underscore, could let one replacement start another phrase: then every pattern
+        # is tried, in order, as before
+        self._every_phrase = tuple(range(len(self.phrases))) if any(
+            f.search(token) for f in self._firsts for _, token in self.phrases) or not all(
+            re.fullmatch(r"\w+", re.sub(r"\\(.)", r"\1", f.pattern)) for f in self._firsts) else None
         if self.phrases:
-            firsts = sorted({p.pattern.split(r"\s+")[0].removeprefix(r"(?<![\w-])") for p, _ in self.phrases})
+            firsts = sorted({f.pattern for f in self._firsts})
             self.first_words = re.compile("|".join(firsts), re.IGNORECASE)
         self._memo = _Memo(self._chunk)
         self._words: dict[str, int] = {}
         self._spaced: dict[str, str] = {}
-        self._phrase_chunks: set[str] = set()
+        self._phrase_chunks: dict[str, tuple[int, ...]] = {}  # chunk -> the phrases whose first word it holds
 
     def prepare(self, text: str) -> str:
         """The text as the analyzer sees it (names replaced, quote marks spaced)."""
@@ -249,7 +259,8 @@ class VaderScorer:
         self._spaced[chunk] = spaced
         memo[chunk] = tokens
         if self.first_words is not None and self.first_words.search(clean):
-            self._phrase_chunks.add(chunk)
+            self._phrase_chunks[chunk] = self._every_phrase or tuple(
+                i for i, first in enumerate(self._firsts) if first.search(clean))
         return tokens
 
     def score_many(self, texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -261,9 +272,11 @@ class VaderScorer:
         text is scored from the memoised tokens of its chunks. Two kinds of text take the
         long way, the text as a whole: a text that is not in Unicode NFC, and a text with
         ``--`` (a spaced double hyphen becomes a dash, a rule that spans chunks). A text in
-        which a multiword override may start (its first word is present) gets the override
-        patterns on its prepared chunks joined by single spaces (the patterns only ask whether
-        a character is white space).
+        which a multiword override may start (its first word is present) gets, in order, the
+        override patterns whose first words it holds on its prepared chunks joined by single
+        spaces (the patterns only ask whether a character is white space; a pattern whose first
+        word is absent cannot match, unless a replacement could make one, and then every pattern
+        is tried).
 
         Examples
         --------
@@ -284,10 +297,11 @@ class VaderScorer:
                 clean = _prepare_text(text)
                 rows.append(exact.scores(self.prepare(clean)))
                 counts.append(count_words(clean))
-            elif not phrase_chunks.isdisjoint(chunks):
+            elif not phrase_chunks.keys().isdisjoint(chunks):
                 # the names' patterns see only whether a character is a space: chunks joined by one space will do
                 joined = " ".join(map(spaced_of.__getitem__, chunks))
-                for pattern, token in self.phrases:
+                for i in sorted(set().union(*(phrase_chunks[c] for c in chunks if c in phrase_chunks))):
+                    pattern, token = self.phrases[i]  # in order, those whose first word is in the text
                     joined = pattern.sub(token, joined)
                 rows.append(exact.score_tokens(exact.tokens(joined), text))
                 counts.append(sum(map(words_of.__getitem__, chunks)))

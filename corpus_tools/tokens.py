@@ -65,22 +65,65 @@ _CLITIC_WORD = re.compile(_CLITIC)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
+#: the marks a plain word may end with in :func:`_chunk_info`'s shortcut ("Paris." -> "Paris", ".")
+_FINAL_MARKS = frozenset(".,;:!?")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def _chunk_info_matched(chunk: str) -> tuple:
+    """``(spans, tokens, lowers, is_alpha, n_words)`` of a white-space-free chunk, from the
+    token pattern.
+
+    >>> _chunk_info_matched("Zelensky's")
+    (((0, 8), (8, 10)), ('Zelensky', "'s"), ('zelensky', "'s"), (True, False), 2)
+    """
+    spans = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
+    tokens = tuple(chunk[start:end] for start, end in spans)
+    return (spans, tokens, tuple(lower_form(t) for t in tokens),
+            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
+            sum(1 for t in tokens if _HAS_WORD.search(t)))
+
+
+def _chunk_info(chunk: str) -> tuple:
+    """:func:`_chunk_info_matched` of a chunk, without the pattern for the two commonest kinds
+    of chunk: a plain word (ASCII letters: "talks", "NATO") or a plain number (ASCII digits,
+    groups after a comma or a point: "2025", "30,000", "3.5"), alone or followed by one of
+    ``. , ; : ! ?`` ("Paris.", "NATO,", "2025."). The pattern reads the word or number as one
+    token (no alternative before the word's can start on a letter without a dot after it or
+    an apostrophe in it; the number's alternative takes every group and the mark is not one)
+    and the mark as a symbol token of its own, so the answer is known without matching: 70% of
+    the distinct chunks of the synthetic benchmark corpus, where the pattern costs several
+    microseconds a chunk.
+
+    >>> _chunk_info("NATO,") == _chunk_info_matched("NATO,")
+    True
+    >>> _chunk_info("NATO,"), _chunk_info("30,000.")
+    ((((0, 4), (4, 5)), ('NATO', ','), ('NATO', ','), (True, False), 1), (((0, 6), (6, 7)), ('30,000', '.'), ('30,000', '.'), (False, False), 1))
+    """
+    word = chunk[:-1] if chunk[-1:] in _FINAL_MARKS else chunk
+    if word.isascii() and word.isalpha():
+        alpha, lower = True, lower_form(word)
+    elif word.isascii() and _PLAIN_NUMBER.fullmatch(word):
+        alpha, lower = False, word
+    else:
+        return _chunk_info_matched(chunk)
+    n = len(word)
+    if n == len(chunk):
+        return ((0, n),), (word,), (lower,), (alpha,), 1
+    mark = chunk[-1]
+    return ((0, n), (n, n + 1)), (word, mark), (lower, mark), (alpha, False), 1
+
+
 class _ChunkInfo(dict):
-    """White-space-free chunk -> ``(spans, tokens, lowers, is_alpha, n_words)`` of its tokens,
-    filled on demand (a bounded memo). One memo serves :func:`word_spans`, :func:`count_words`
-    and :func:`tokens`, so a chunk the tokens stage has read is not matched again when the tone
-    stage counts its words."""
+    """White-space-free chunk -> ``(spans, tokens, lowers, is_alpha, n_words)`` of its tokens
+    (:func:`_chunk_info`), filled on demand (a bounded memo). One memo serves
+    :func:`word_spans`, :func:`count_words` and :func:`tokens`, so a chunk the tokens stage has
+    read is not matched again when the tone stage counts its words."""
 
     def __missing__(self, chunk: str) -> tuple:
         if len(self) > MEMO_LIMIT:
             self.clear()
-        spans = tuple(m.span() for m in _TOKEN_REGEX.finditer(chunk))
-        tokens = tuple(chunk[start:end] for start, end in spans)
-        found = self[chunk] = (
-            spans, tokens, tuple(lower_form(t) for t in tokens),
-            tuple(bool(_ALPHA_WORD.fullmatch(t)) and not _CLITIC_WORD.fullmatch(t) for t in tokens),
-            sum(1 for t in tokens if _HAS_WORD.search(t)),
-        )
+        found = self[chunk] = _chunk_info(chunk)
         return found
 
 

@@ -153,6 +153,20 @@ def test_tokenising_chunk_by_chunk_equals_the_whole_text(texts):
         assert word_spans(text) == [m.span() for m in _TOKEN_REGEX.finditer(text)]
 
 
+def test_plain_words_and_numbers_read_without_the_pattern_equal_the_patterns_reading(texts):
+    from corpus_tools.tokens import _chunk_info, _chunk_info_matched
+
+    rng = random.Random(21)
+    alphabet = "aZq09.,;:!?'\u2019-$%\u00e9"
+    generated = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(30000)]
+    edges = ["a.", "A.", "ab.", "A.B.", "e.g.", "U.S.", "U.S", "1.", "1,", "1,2,3", "1..2", ",5", "5,,", "1.5.",
+             "30,000.", "ab1", "1ab", "n't", "don't", "cannot", "I", "x!", "x?", "NATO's", "NATO,", "\u00e9t\u00e9.",
+             "\uff21", "\u0661\u0662", "2025", "2025)", "20%", "20%.", "30-day", "a-b", ".", "?!", "x.."]
+    chunks = {c for text in texts for c in text.split()} | set(generated) | set(edges)
+    assert {c for c in edges if _chunk_info(c) != _chunk_info_matched(c)} == set()
+    assert [c for c in sorted(chunks) if _chunk_info(c) != _chunk_info_matched(c)] == []
+
+
 def test_remembered_results_are_copies(corpus):
     text = corpus["text"].iloc[0]
     first = sentence_spans(text)

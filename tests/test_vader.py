@@ -240,6 +240,27 @@ def test_hand_made_cases_score_as_nltk(text):
         assert ExactVader(scorer.analyzer.lexicon).polarity_scores(text) == scorer.analyzer.polarity_scores(text)
 
 
+@pytest.mark.parametrize("terms", [
+    # first words shared ("united") and not ("peace", "cease"); a one-word term beside them
+    ["united states", "united kingdom", "united nations", "peace talks", "peace deal now", "cease fire", "truce"],
+    # the longest term's placeholder ("ctphrasea") is the first word of another: one replacement
+    # starts the next phrase, so every pattern is tried in order
+    ["peace talks now", "ctphrasea x"],
+    # a first word with a hyphen
+    ["so-called peace", "peace talks"],
+])
+def test_a_phrase_is_tried_only_where_its_first_word_is_and_scores_as_every_phrase_tried(terms):
+    texts = ["The United States and the United Kingdom back peace talks.", "united  nations; PEACE DEAL NOW!",
+             "“United States” peace talks now x", "peace talks now x, they said", "A so-called peace talks",
+             "cease fire in the united\nstates", "Peace, talks, a truce and a cease-fire.", "nothing here",
+             "unitedstates peacetalks", "The Peace talks now x peace talks"]
+    overrides = pd.DataFrame({"term": terms, "valence": [2.0, -1.5, 0.5, 1.0, 3.0, -2.0, 1.5][:len(terms)]})
+    scorer = vader_scorer(overrides, space_quotes=True)
+    values, _ = scorer.score_many(texts)
+    want = [scorer.exact.scores(scorer.prepare(_prepare_text(t))) for t in texts]  # every pattern, in order
+    assert [tuple(row) for row in values.tolist()] == want
+
+
 def test_a_repeated_word_is_scored_where_it_first_occurs():
     vader = ExactVader({"good": 1.9})
     # "not good, good": both "good"s are looked up at index 1, after "not": 2 * 1.9 * -0.74
