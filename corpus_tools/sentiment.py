@@ -217,7 +217,7 @@ class VaderScorer:
             self.exact = ExactVader(self.analyzer.lexicon)
         self.first_words = None  # the first words of the multiword overrides, a cheap test before the patterns
         # each phrase pattern's first word, to try in a chunk where first_words finds one: a pattern
-        # is tried on a text only where its own first word is (see _phrases_of)
+        # is tried on a text only where its own first word is (see score_many)
         self._firsts = [re.compile(p.pattern.split(r"\s+")[0].removeprefix(r"(?<![\w-])"), re.IGNORECASE)
                         for p, _ in self.phrases]
         # a placeholder holding a first word, or a first word with a character other than a letter,
