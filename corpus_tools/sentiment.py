@@ -223,9 +223,10 @@ class VaderScorer:
         # a placeholder holding a first word, or a first word with a character other than a letter,
         # digit or underscore, could let one replacement start another phrase: then every pattern
         # is tried, in order, as before
-        self._every_phrase = tuple(range(len(self.phrases))) if any(
-            f.search(token) for f in self._firsts for _, token in self.phrases) or not all(
-            re.fullmatch(r"\w+", re.sub(r"\\(.)", r"\1", f.pattern)) for f in self._firsts) else None
+        placeholder_holds_first = any(f.search(token) for f in self._firsts for _, token in self.phrases)
+        first_not_a_plain_word = not all(re.fullmatch(r"\w+", re.sub(r"\\(.)", r"\1", f.pattern)) for f in self._firsts)
+        chained = placeholder_holds_first or first_not_a_plain_word
+        self._every_phrase = tuple(range(len(self.phrases))) if chained else None
         if self.phrases:
             firsts = sorted({f.pattern for f in self._firsts})
             self.first_words = re.compile("|".join(firsts), re.IGNORECASE)
